@@ -1,0 +1,246 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// exception is one reviewed entry of conformance/exceptions.yaml.
+type exception struct {
+	Tool      string `yaml:"tool"`
+	Check     string `yaml:"check"`
+	Reason    string `yaml:"reason"`
+	Env       string `yaml:"env"`
+	Kind      string `yaml:"kind"`
+	Namespace string `yaml:"namespace"`
+	Name      string `yaml:"name"`
+	used      int
+}
+
+type exceptionsFile struct {
+	Exceptions []*exception `yaml:"exceptions"`
+}
+
+func loadExceptions(p string) ([]*exception, error) {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, err
+	}
+	var f exceptionsFile
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil && err.Error() != "EOF" {
+		return nil, fmt.Errorf("%s: %w", p, err)
+	}
+	for i, e := range f.Exceptions {
+		where := fmt.Sprintf("%s: exception #%d", p, i+1)
+		if e.Tool != "kube-linter" && e.Tool != "kube-score" {
+			return nil, fmt.Errorf("%s: tool must be kube-linter or kube-score, not %q", where, e.Tool)
+		}
+		if e.Check == "" {
+			return nil, fmt.Errorf("%s: check is required", where)
+		}
+		r := strings.TrimSpace(e.Reason)
+		if r == "" || strings.Contains(r, "\n") {
+			return nil, fmt.Errorf("%s (%s %s): reason must be one non-empty line", where, e.Tool, e.Check)
+		}
+	}
+	return f.Exceptions, nil
+}
+
+func (e *exception) matches(tool, env string, f finding) bool {
+	glob := func(pattern, v string) bool {
+		if pattern == "" {
+			return true
+		}
+		ok, _ := path.Match(pattern, v)
+		return ok
+	}
+	return e.Tool == tool && e.Check == f.check && glob(e.Env, env) &&
+		glob(e.Kind, f.kind) && glob(e.Namespace, f.namespace) && glob(e.Name, f.name)
+}
+
+type finding struct {
+	check, kind, namespace, name, file, message, remediation string
+}
+
+func (f finding) object() string {
+	return f.kind + " " + nsName(f.namespace, f.name)
+}
+
+func kubeLinterFindings(p string) ([]finding, error) {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, err
+	}
+	var res struct {
+		Reports []struct {
+			Diagnostic struct{ Message string }
+			Check       string
+			Remediation string
+			Object      struct {
+				Metadata  struct{ FilePath string }
+				K8sObject obj
+			}
+		}
+	}
+	if err := json.Unmarshal(b, &res); err != nil {
+		return nil, fmt.Errorf("%s: %w", p, err)
+	}
+	var out []finding
+	for _, r := range res.Reports {
+		o := r.Object.K8sObject
+		f := finding{
+			check: r.Check, message: r.Diagnostic.Message, remediation: r.Remediation,
+			file: r.Object.Metadata.FilePath,
+			kind: str(o, "kind"), namespace: str(o, "metadata", "namespace"), name: str(o, "metadata", "name"),
+		}
+		// Some versions write the object's identity rather than the object.
+		if f.kind == "" {
+			f.kind = str(o, "GroupVersionKind", "Kind")
+		}
+		if f.name == "" {
+			f.name, f.namespace = str(o, "Name"), str(o, "Namespace")
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func kubeScoreFindings(p string) ([]finding, error) {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, err
+	}
+	var objs []struct {
+		TypeMeta   obj `json:"type_meta"`
+		ObjectMeta obj `json:"object_meta"`
+		FileName   string `json:"file_name"`
+		Checks     []struct {
+			Check struct {
+				ID      string `json:"id"`
+				Name    string `json:"name"`
+				Comment string `json:"comment"`
+			} `json:"check"`
+			Grade    int  `json:"grade"`
+			Skipped  bool `json:"skipped"`
+			Comments []struct {
+				Path        string `json:"path"`
+				Summary     string `json:"summary"`
+				Description string `json:"description"`
+			} `json:"comments"`
+		} `json:"checks"`
+	}
+	if err := json.Unmarshal(b, &objs); err != nil {
+		return nil, fmt.Errorf("%s: %w", p, err)
+	}
+	var out []finding
+	for _, o := range objs {
+		for _, c := range o.Checks {
+			// kube-score grades: 1 critical, 5 warning, 7 almost OK, 10 OK.
+			if c.Skipped || c.Grade > 5 {
+				continue
+			}
+			var msgs []string
+			for _, cm := range c.Comments {
+				m := cm.Summary
+				if cm.Path != "" {
+					m = "(" + cm.Path + ") " + m
+				}
+				if cm.Description != "" {
+					m += ": " + cm.Description
+				}
+				msgs = append(msgs, m)
+			}
+			grade := "WARNING"
+			if c.Grade <= 1 {
+				grade = "CRITICAL"
+			}
+			if len(msgs) == 0 {
+				msgs = []string{c.Check.Name}
+			}
+			out = append(out, finding{
+				check: c.Check.ID, kind: str(o.TypeMeta, "kind"),
+				namespace: str(o.ObjectMeta, "namespace"), name: str(o.ObjectMeta, "name"),
+				file: o.FileName, message: grade + " " + strings.Join(msgs, "; "),
+			})
+		}
+	}
+	return out, nil
+}
+
+func lintCmd(args []string) error {
+	fl := flag.NewFlagSet("lint", flag.ExitOnError)
+	exPath := fl.String("exceptions", "", "reviewed exceptions file")
+	env := fl.String("env", "", "environment name")
+	kl := fl.String("kube-linter", "", "kube-linter --format json output")
+	ks := fl.String("kube-score", "", "kube-score score -o json output")
+	summary := fl.String("summary", "", "write counts as shell assignments to this file")
+	fl.Parse(args)
+	var exs []*exception
+	if *exPath != "" {
+		var err error
+		if exs, err = loadExceptions(*exPath); err != nil {
+			return err
+		}
+	}
+	counts := map[string]int{}
+	waived := map[string]int{}
+	report := func(tool string, fs []finding) {
+		sort.SliceStable(fs, func(i, j int) bool {
+			if fs[i].object() != fs[j].object() {
+				return fs[i].object() < fs[j].object()
+			}
+			return fs[i].check < fs[j].check
+		})
+		for _, f := range fs {
+			var by *exception
+			for _, e := range exs {
+				if e.matches(tool, *env, f) {
+					by = e
+					break
+				}
+			}
+			if by != nil {
+				by.used++
+				waived[tool]++
+				continue
+			}
+			counts[tool]++
+			fmt.Printf("  %s %s [%s] %s\n", tool, f.object(), f.check, f.message)
+			if f.remediation != "" {
+				fmt.Printf("      fix: %s\n", f.remediation)
+			}
+		}
+	}
+	if *kl != "" {
+		fs, err := kubeLinterFindings(*kl)
+		if err != nil {
+			return err
+		}
+		report("kube-linter", fs)
+	}
+	if *ks != "" {
+		fs, err := kubeScoreFindings(*ks)
+		if err != nil {
+			return err
+		}
+		report("kube-score", fs)
+	}
+	if *summary != "" {
+		s := fmt.Sprintf("KUBE_LINTER_FINDINGS=%d\nKUBE_LINTER_WAIVED=%d\nKUBE_SCORE_FINDINGS=%d\nKUBE_SCORE_WAIVED=%d\nEXCEPTIONS_TOTAL=%d\n",
+			counts["kube-linter"], waived["kube-linter"], counts["kube-score"], waived["kube-score"], len(exs))
+		if err := os.WriteFile(*summary, []byte(s), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}

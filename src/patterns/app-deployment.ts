@@ -1,0 +1,236 @@
+/**
+ * A Deployment with the pod hygiene of pod-template.ts, its PodDisruptionBudget and,
+ * optionally, its HorizontalPodAutoscaler (000:L800-868; 003:L249-275, L1049-1178).
+ * - An HPA owns `replicas`: the Deployment then omits the field, so an apply does not
+ *   reset what the autoscaler chose.
+ * - A PDB exists for every Deployment that can run 2+ replicas; a budget that allows no
+ *   voluntary disruption blocks node drains, so it is an error unless asked for.
+ * - The quota counts it at its largest: replicas or HPA maximum, plus the rollout surge.
+ */
+import { Construct } from 'constructs';
+import * as k8s from '../../imports/k8s';
+import type { ResourceConsumer, WorkloadFootprint } from '../checks/footprint';
+import { checkDnsSubdomain, checkNonNegativeInteger, errors } from '../core/validation';
+import { LABELS, Labels, checkLabelValue } from './labels';
+import { NamespacedApp } from './namespaced-app';
+import type { PodSelectable } from './network-policy';
+import { PodTemplateProps, checkPodTemplate, renderPodTemplate } from './pod-template';
+
+export interface AutoscalingProps {
+  /** At least 1. */
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** Target average CPU utilisation, percent of the request. @default - no CPU target */
+  readonly cpuUtilization?: number;
+  /** Target average memory utilisation, percent of the request. @default - no memory target */
+  readonly memoryUtilization?: number;
+  /** Seconds of lower recommendations before scaling down (damps flapping). @default 300 */
+  readonly scaleDownStabilizationSeconds?: number;
+}
+
+export interface DisruptionBudgetProps {
+  /** Pods that must stay up, count or percent. @default '60%' (003:L268), or maxUnavailable 1 where 60% would allow no disruption */
+  readonly minAvailable?: number | string;
+  /** Pods that may be down, count or percent. @default - minAvailable is used */
+  readonly maxUnavailable?: number | string;
+  /** Accept a budget that blocks every voluntary eviction (and so node drains). @default false */
+  readonly allowZeroDisruptions?: boolean;
+}
+
+export type DeploymentStrategy =
+  | { readonly type: 'RollingUpdate'; readonly maxSurge?: number | string; readonly maxUnavailable?: number | string }
+  /** Stop all old pods before starting new ones, for apps that cannot run two versions at once (000:L586-601). */
+  | { readonly type: 'Recreate' };
+
+export interface AppDeploymentProps extends PodTemplateProps {
+  /** Deployment name; a DNS-1123 subdomain. */
+  readonly name: string;
+  /** Value of `app.kubernetes.io/name` on the pods. @default - name */
+  readonly appName?: string;
+  /** Value of `app.kubernetes.io/version` on the pods (not in the selector). */
+  readonly version: string;
+  /** Replica count, or the HPA's minimum when autoscaling is set. @default 2 */
+  readonly replicas?: number;
+  /** Labels added to the immutable selector (release track or colour). @default {} */
+  readonly selectorLabels?: Labels;
+  /** @default RollingUpdate with maxSurge 25% and maxUnavailable 0 */
+  readonly strategy?: DeploymentStrategy;
+  /** Let an HPA own the replica count. @default - fixed replicas */
+  readonly autoscaling?: AutoscalingProps;
+  /** PodDisruptionBudget; `false` for none (only allowed below 2 replicas). @default - minAvailable 60% */
+  readonly disruptionBudget?: DisruptionBudgetProps | false;
+  /** ServiceAccount the pods run as. @default - one named after the Deployment, created here */
+  readonly serviceAccountName?: string;
+}
+
+/** Rounds a count-or-percent of `total` as Kubernetes does: surge and minAvailable round up, unavailable down. */
+export function scaled(value: number | string, total: number, round: 'up' | 'down'): number {
+  if (typeof value === 'number') return value;
+  const percent = Number(value.replace(/%$/, ''));
+  const exact = (percent * total) / 100;
+  return round === 'up' ? Math.ceil(exact) : Math.floor(exact);
+}
+
+function intOrPercent(value: number | string): k8s.IntOrString {
+  return typeof value === 'number' ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value);
+}
+
+export class AppDeployment extends Construct implements ResourceConsumer, PodSelectable {
+  readonly name: string;
+  readonly namespaceName: string;
+  readonly podSelector: Labels;
+  readonly podLabels: Labels;
+  readonly deployment: k8s.KubeDeployment;
+  private readonly props: AppDeploymentProps;
+
+  constructor(scope: Construct, id: string, props: AppDeploymentProps) {
+    super(scope, id);
+    const app = NamespacedApp.of(this);
+    this.props = props;
+    this.name = props.name;
+    this.namespaceName = app.namespaceName;
+    const appName = props.appName ?? props.name;
+    this.podSelector = { [LABELS.name]: appName, ...props.selectorLabels };
+    this.podLabels = { ...this.podSelector, [LABELS.version]: props.version, [LABELS.partOf]: app.labels[LABELS.partOf] ?? appName, [LABELS.environment]: app.settings.name };
+    const serviceAccountName = props.serviceAccountName ?? props.name;
+    if (!props.serviceAccountName) {
+      new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: serviceAccountName }, automountServiceAccountToken: false });
+    }
+    const strategy = props.strategy ?? { type: 'RollingUpdate' };
+    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name: props.name, labels: { ...this.podLabels }, annotations: app.ownerAnnotations() },
+      spec: {
+        replicas: props.autoscaling ? undefined : this.replicas,
+        revisionHistoryLimit: 10,
+        selector: { matchLabels: { ...this.podSelector } },
+        strategy:
+          strategy.type === 'Recreate'
+            ? { type: 'Recreate' }
+            : { type: 'RollingUpdate', rollingUpdate: { maxSurge: intOrPercent(strategy.maxSurge ?? '25%'), maxUnavailable: intOrPercent(strategy.maxUnavailable ?? 0) } },
+        template: renderPodTemplate(
+          { name: appName, podLabels: this.podLabels, selectorLabels: this.podSelector, serviceAccountName, annotations: app.ownerAnnotations(), settings: app.settings },
+          props,
+        ),
+      },
+    });
+    if (props.autoscaling) this.createAutoscaler(props.autoscaling);
+    this.createDisruptionBudget();
+    app.addWorkload(this);
+    this.node.addValidation({ validate: () => this.validateDeployment() });
+  }
+
+  /** Fixed replica count, or the autoscaler's minimum. */
+  get replicas(): number {
+    return this.props.autoscaling?.minReplicas ?? this.props.replicas ?? 2;
+  }
+
+  /** Most replicas the Deployment can have outside a rollout. */
+  get maxReplicas(): number {
+    return this.props.autoscaling?.maxReplicas ?? this.replicas;
+  }
+
+  footprint(): WorkloadFootprint {
+    const strategy = this.props.strategy ?? { type: 'RollingUpdate' };
+    const base = this.maxReplicas;
+    const surge = strategy.type === 'Recreate' ? 0 : scaled(strategy.maxSurge ?? '25%', base, 'up');
+    const reason = `${this.props.autoscaling ? `HPA max ${base}` : `${base} replicas`}${surge ? ` + surge ${surge}` : ''}`;
+    return {
+      path: this.node.path,
+      kind: 'Deployment',
+      name: this.name,
+      podLabels: this.podLabels,
+      maxPods: base + surge,
+      maxPodsReason: reason,
+      containers: [{ name: this.props.appName ?? this.name, resources: this.props.container.resources }],
+      claims: [],
+    };
+  }
+
+  private createAutoscaler(a: AutoscalingProps): void {
+    const metrics: k8s.MetricSpecV2[] = [];
+    if (a.cpuUtilization !== undefined) {
+      metrics.push({ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.cpuUtilization } } });
+    }
+    if (a.memoryUtilization !== undefined) {
+      metrics.push({ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: a.memoryUtilization } } });
+    }
+    new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
+      metadata: { name: this.name },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
+        minReplicas: a.minReplicas,
+        maxReplicas: a.maxReplicas,
+        metrics,
+        behavior: {
+          scaleDown: {
+            stabilizationWindowSeconds: a.scaleDownStabilizationSeconds ?? 300,
+            policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }],
+          },
+          scaleUp: {
+            stabilizationWindowSeconds: 0,
+            policies: [{ type: 'Percent', value: 100, periodSeconds: 60 }],
+          },
+        },
+      },
+    });
+  }
+
+  /** The budget to write: the user's, or 60% unless that leaves no disruption at the minimum size. */
+  private budget(): { minAvailable?: number | string; maxUnavailable?: number | string } | undefined {
+    const props = this.props.disruptionBudget;
+    if (props === false) return undefined;
+    if (props?.maxUnavailable !== undefined) return { maxUnavailable: props.maxUnavailable };
+    if (props?.minAvailable !== undefined) return { minAvailable: props.minAvailable };
+    if (this.replicas < 2) return undefined;
+    return allowedDisruptions({ minAvailable: '60%' }, this.replicas) > 0 ? { minAvailable: '60%' } : { maxUnavailable: 1 };
+  }
+
+  private createDisruptionBudget(): void {
+    if (this.maxReplicas < 2 && this.props.disruptionBudget === undefined) return;
+    const budget = this.budget();
+    if (!budget) return;
+    new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+      metadata: { name: this.name },
+      spec: {
+        selector: { matchLabels: { ...this.podSelector } },
+        minAvailable: budget.minAvailable === undefined ? undefined : intOrPercent(budget.minAvailable),
+        maxUnavailable: budget.maxUnavailable === undefined ? undefined : intOrPercent(budget.maxUnavailable),
+      },
+    });
+  }
+
+  private validateDeployment(): string[] {
+    const p = this.props;
+    const app = NamespacedApp.of(this);
+    const problems = errors(
+      checkDnsSubdomain(p.name, 'Deployment name'),
+      checkLabelValue(p.version, 'version'),
+      p.replicas === undefined ? undefined : checkNonNegativeInteger(p.replicas, 'replicas'),
+    );
+    problems.push(...checkPodTemplate(p, app.settings));
+    const a = p.autoscaling;
+    if (a) {
+      if (p.replicas !== undefined) problems.push(`replicas ${p.replicas} and autoscaling are both set: the HPA owns the replica count, so drop replicas and set autoscaling.minReplicas`);
+      if (!Number.isInteger(a.minReplicas) || a.minReplicas < 1) problems.push(`autoscaling.minReplicas is ${a.minReplicas}: use 1 or more`);
+      if (!Number.isInteger(a.maxReplicas) || a.maxReplicas < a.minReplicas) problems.push(`autoscaling.maxReplicas ${a.maxReplicas} is below minReplicas ${a.minReplicas}: raise it`);
+      if (a.cpuUtilization === undefined && a.memoryUtilization === undefined) problems.push('autoscaling has no target: set cpuUtilization and/or memoryUtilization');
+      for (const [key, value] of [['cpuUtilization', a.cpuUtilization], ['memoryUtilization', a.memoryUtilization]] as const) {
+        if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 100)) problems.push(`autoscaling.${key} is ${value}: use a percentage of the request, 1-100`);
+      }
+    }
+    if (p.disruptionBudget === false && this.maxReplicas >= 2) {
+      problems.push(`disruptionBudget is false but the Deployment runs up to ${this.maxReplicas} replicas: keep a budget so node drains cannot take them all down at once`);
+    }
+    const budget = this.budget();
+    if (budget && !(p.disruptionBudget && p.disruptionBudget.allowZeroDisruptions) && allowedDisruptions(budget, this.replicas) < 1) {
+      problems.push(`the PodDisruptionBudget ${JSON.stringify(budget)} allows no voluntary disruption at ${this.replicas} replicas, which blocks node drains: loosen it, add replicas, or set disruptionBudget.allowZeroDisruptions`);
+    }
+    return problems;
+  }
+}
+
+/** Pods a budget lets the eviction API take down at `replicas` healthy pods. */
+export function allowedDisruptions(budget: { minAvailable?: number | string; maxUnavailable?: number | string }, replicas: number): number {
+  if (budget.maxUnavailable !== undefined) return scaled(budget.maxUnavailable, replicas, 'up');
+  return replicas - scaled(budget.minAvailable ?? 0, replicas, 'up');
+}

@@ -1,0 +1,125 @@
+/**
+ * Synthesis of one environment to plain YAML, in memory.
+ *
+ * cdk8s's own `App.synth()` re-resolves dependencies and re-validates the whole app for
+ * every chart (`Chart.toJson` -> `App._synthChart`), so its cost grows with
+ * charts x constructs. Here the tree is walked once: every construct is validated once,
+ * every ApiObject rendered once; output order comes from a stable sort, not from the
+ * dependency graph, so the cost is linear in the number of objects.
+ */
+import { ApiObject, App } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import YAML from 'yaml';
+
+/** One rendered object and the file it goes to. */
+export interface Manifest {
+  /** Path inside dist/<env>/, e.g. `go-multiroute/deployment-go-multiroute.yaml`. */
+  readonly file: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly object: Record<string, unknown>;
+}
+
+/** All validation errors of one synth, each naming the construct path and the fix. */
+export class SynthError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`synth failed with ${problems.length} error${problems.length === 1 ? '' : 's'}; nothing was written:\n  ${problems.join('\n  ')}`);
+    this.name = 'SynthError';
+  }
+}
+
+/** Apply order: what others depend on first (kubectl and kustomize accept any order, people read this one). */
+const KIND_ORDER = [
+  'CustomResourceDefinition',
+  'Namespace',
+  'ResourceQuota',
+  'LimitRange',
+  'ServiceAccount',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'Role',
+  'RoleBinding',
+  'NetworkPolicy',
+  'ConfigMap',
+  'Secret',
+  'Service',
+  'Deployment',
+  'StatefulSet',
+  'HorizontalPodAutoscaler',
+  'VerticalPodAutoscaler',
+  'PodDisruptionBudget',
+  'Ingress',
+  'HTTPRoute',
+];
+
+function kindRank(kind: string): number {
+  const rank = KIND_ORDER.indexOf(kind);
+  return rank === -1 ? KIND_ORDER.length : rank;
+}
+
+/** Walks the tree once, depth first, in creation order. */
+function allConstructs(root: IConstruct): IConstruct[] {
+  return root.node.findAll();
+}
+
+/** Validates every construct once and throws all problems together. */
+export function validateTree(constructs: readonly IConstruct[], label: string): void {
+  const problems: string[] = [];
+  for (const c of constructs) {
+    for (const message of c.node.validate()) problems.push(`[${label}] ${c.node.path}: ${message}`);
+  }
+  if (problems.length > 0) throw new SynthError(problems);
+}
+
+function fileFor(kind: string, name: string, namespace: string | undefined): string {
+  return `${namespace ?? '_cluster'}/${kind.toLowerCase()}-${name}.yaml`;
+}
+
+/** Renders a validated app to manifests, sorted by kind rank, namespace and name. */
+export function renderManifests(app: App, label: string): Manifest[] {
+  const constructs = allConstructs(app);
+  validateTree(constructs, label);
+  const manifests: Manifest[] = [];
+  const seen = new Map<string, string>();
+  const problems: string[] = [];
+  for (const c of constructs) {
+    if (!(c instanceof ApiObject)) continue;
+    const object = c.toJson() as Record<string, unknown>;
+    const metadata = (object.metadata ?? {}) as { name?: string; namespace?: string };
+    const name = metadata.name ?? c.name;
+    const file = fileFor(c.kind, name, metadata.namespace);
+    const previous = seen.get(file);
+    if (previous) {
+      problems.push(`[${label}] ${c.node.path}: ${c.kind} "${name}" in ${metadata.namespace ?? 'the cluster scope'} is also made by ${previous}: give one of them another name`);
+    }
+    seen.set(file, c.node.path);
+    manifests.push({ file, kind: c.kind, namespace: metadata.namespace, name, object });
+  }
+  if (problems.length > 0) throw new SynthError(problems);
+  return manifests.sort(
+    (a, b) => kindRank(a.kind) - kindRank(b.kind) || (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name) || a.kind.localeCompare(b.kind),
+  );
+}
+
+/** One object as a YAML document; long strings stay on one line, so diffs stay small. */
+export function toYaml(object: Record<string, unknown>): string {
+  return YAML.stringify(object, { lineWidth: 0 });
+}
+
+/** The kustomization that lets `kubectl apply -k dist/<env>` apply the folder. */
+export function kustomization(manifests: readonly Manifest[]): string {
+  return toYaml({
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: manifests.map((m) => m.file),
+  });
+}
+
+/** The files of dist/<env>/ as path -> content, kustomization.yaml included. */
+export function renderFiles(manifests: readonly Manifest[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const m of manifests) files.set(m.file, toYaml(m.object));
+  files.set('kustomization.yaml', kustomization(manifests));
+  return files;
+}
