@@ -31,6 +31,8 @@ export interface WorkloadFootprint {
   /** How maxPods was reached, e.g. "HPA max 6 + surge 2". */
   readonly maxPodsReason: string;
   readonly containers: readonly ContainerFootprint[];
+  /** Whether the pods declare a readiness probe (a Service must only route to ready pods). */
+  readonly readinessProbe: boolean;
   /** Volume claims each pod gets (StatefulSet volumeClaimTemplates). */
   readonly claims: readonly ClaimFootprint[];
 }

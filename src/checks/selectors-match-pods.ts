@@ -27,3 +27,17 @@ export function selectorsMatchPods(selectors: readonly PodSelector[], workloads:
       return `${s.kind} "${s.name}" selects no pods: selector ${JSON.stringify(s.selector)} matches no workload in the namespace (${nearest || 'no workloads'}): fix the selector labels to match the pods'`;
     });
 }
+
+/**
+ * Pods behind a Service need a readiness probe: without one, a pod gets traffic the
+ * moment its process starts, and a rollout sends requests to pods that cannot answer.
+ */
+export function servicedPodsHaveReadiness(selectors: readonly PodSelector[], workloads: readonly WorkloadFootprint[]): string[] {
+  return selectors
+    .filter((s) => s.kind === 'Service' && Object.keys(s.selector).length > 0)
+    .flatMap((s) =>
+      workloads
+        .filter((w) => selects(s.selector, w.podLabels) && !w.readinessProbe)
+        .map((w) => `${w.path}: Service "${s.name}" routes to the pods of ${w.kind} ${w.name}, which have no readiness probe: add container.readinessProbe (an HTTP check of the app, not just the port)`),
+    );
+}

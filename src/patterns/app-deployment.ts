@@ -142,6 +142,7 @@ export class AppDeployment extends Construct implements ResourceConsumer, PodSel
       maxPods: base + surge,
       maxPodsReason: reason,
       containers: [{ name: this.props.appName ?? this.name, resources: this.props.container.resources }],
+      readinessProbe: this.props.container.readinessProbe !== undefined,
       claims: [],
     };
   }

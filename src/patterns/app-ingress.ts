@@ -67,13 +67,11 @@ export class AppIngress extends Construct {
       },
     });
     if (!props.skipControllerPolicy && port) {
-      app.addNetworkPolicy(
-        new NetworkPolicy(this, 'AllowController', {
-          name: `allow-ingress-to-${props.service.name}`,
-          podSelector: props.service.selector,
-          ingress: [{ peers: [{ namespace: app.settings.ingressControllerNamespace }], ports: [{ port: port.name }] }],
-        }),
-      );
+      new NetworkPolicy(this, 'AllowController', {
+        name: `allow-ingress-to-${props.service.name}`,
+        podSelector: props.service.selector,
+        ingress: [{ peers: [{ namespace: app.settings.ingressControllerNamespace }], ports: [{ port: port.name }] }],
+      });
     }
     this.node.addValidation({
       validate: () => {

@@ -12,7 +12,7 @@ import { ApiObject, Chart, ChartProps, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { limitRangeAdmitsWorkloads } from '../checks/limit-range-admits-workloads';
-import { PodSelector, selectorsMatchPods } from '../checks/selectors-match-pods';
+import { PodSelector, selectorsMatchPods, servicedPodsHaveReadiness } from '../checks/selectors-match-pods';
 import { quotaFitsWorkloads } from '../checks/quota-fits-workloads';
 import type { ResourceConsumer, WorkloadFootprint } from '../checks/footprint';
 import { checkDnsLabel, errors } from '../core/validation';
@@ -89,9 +89,9 @@ export class NamespacedApp extends Chart {
     this.createQuota();
     this.createLimitRange();
     if (props.defaultDeny ?? true) {
-      this.addNetworkPolicy(new NetworkPolicy(this, 'DefaultDeny', { name: 'default-deny', podSelector: {}, ingress: [], egress: [] }));
+      new NetworkPolicy(this, 'DefaultDeny', { name: 'default-deny', podSelector: {}, ingress: [], egress: [] });
       if (props.allowDns ?? true) {
-        this.addNetworkPolicy(new NetworkPolicy(this, 'AllowDns', { name: 'allow-dns', podSelector: {}, egress: [{ peers: [KUBE_DNS], ports: DNS_PORTS }] }));
+        new NetworkPolicy(this, 'AllowDns', { name: 'allow-dns', podSelector: {}, egress: [{ peers: [KUBE_DNS], ports: DNS_PORTS }] });
       }
     }
     this.node.addValidation({ validate: () => this.validateNamespace(props) });
@@ -102,10 +102,9 @@ export class NamespacedApp extends Chart {
     this.consumers.push(consumer);
   }
 
-  /** Registers a policy so the check that selectors match pods covers it. */
-  addNetworkPolicy(policy: NetworkPolicy): NetworkPolicy {
-    this.addPodSelector({ kind: 'NetworkPolicy', name: policy.name, get selector() { return policy.podSelector; } });
-    return policy;
+  /** Registers a policy (each NetworkPolicy does) so the check that selectors match pods covers it. */
+  addNetworkPolicy(policy: NetworkPolicy): void {
+    this.addPodSelector({ kind: 'NetworkPolicy', name: policy.name, selector: policy.podSelector });
   }
 
   /** Registers a Service, policy or budget whose selector must match some workload's pods. */
@@ -213,6 +212,7 @@ export class NamespacedApp extends Chart {
       }),
       ...limitRangeAdmitsWorkloads(this.limits, footprints),
       ...selectorsMatchPods(this.selectors, footprints),
+      ...servicedPodsHaveReadiness(this.selectors, footprints),
     );
     return problems;
   }

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { checkCidr, checkDnsSubdomain, checkPort, cidrContains, errors } from '../core/validation';
 import { Labels } from './labels';
+import { NamespacedApp } from './namespaced-app';
 
 /** Something whose pods a policy can select: a workload construct, or plain labels. */
 export interface PodSelectable {
@@ -77,13 +78,15 @@ export class NetworkPolicy extends Construct {
     this.apiObject = new k8s.KubeNetworkPolicy(this, 'Resource', {
       metadata: { name: props.name },
       spec: {
-        podSelector: { matchLabels: { ...props.podSelector } },
+        podSelector: renderSelector(props.podSelector),
         // Rendered at synth, so rules added later with allowFrom/allowTo are included.
         policyTypes: Lazy.any({ produce: () => this.policyTypes() }),
-        ingress: Lazy.any({ produce: () => this.ingressRules?.map(renderRule('from')) }),
-        egress: Lazy.any({ produce: () => this.egressRules?.map(renderRule('to')) }),
+        // An empty rule list is written as no field: policyTypes alone denies everything.
+        ingress: Lazy.any({ produce: () => nonEmpty(this.ingressRules?.map(renderRule('from'))) }),
+        egress: Lazy.any({ produce: () => nonEmpty(this.egressRules?.map(renderRule('to'))) }),
       },
     });
+    NamespacedApp.of(this).addNetworkPolicy(this);
     this.node.addValidation({ validate: () => this.validatePolicy() });
   }
 
@@ -149,8 +152,15 @@ function checkPortRange(range: PortRange): string[] {
   return problems;
 }
 
-// Rules are rendered as plain JSON inside a Lazy value, past the generated toJson
-// converters, so ports are written as their raw number or name.
+function nonEmpty<T>(list: T[] | undefined): T[] | undefined {
+  return list && list.length > 0 ? list : undefined;
+}
+
+/** `{}` (every pod) stays `{}`, the way people write it. */
+function renderSelector(labels: Labels): k8s.LabelSelector {
+  return Object.keys(labels).length ? { matchLabels: { ...labels } } : {};
+}
+
 function renderPeer(peer: Peer): k8s.NetworkPolicyPeer {
   if ('cidr' in peer) {
     return { ipBlock: { cidr: peer.cidr, except: peer.except?.length ? [...peer.except] : undefined } };
@@ -176,12 +186,13 @@ function renderPeer(peer: Peer): k8s.NetworkPolicyPeer {
   return { podSelector: { matchLabels: { ...peer.pods } } };
 }
 
-function renderPort(range: PortRange): Record<string, unknown> {
-  return { protocol: range.protocol ?? 'TCP', port: range.port, endPort: range.endPort };
+function renderPort(range: PortRange): k8s.NetworkPolicyPort {
+  const port = typeof range.port === 'number' ? k8s.IntOrString.fromNumber(range.port) : k8s.IntOrString.fromString(range.port);
+  return { protocol: range.protocol ?? 'TCP', port, endPort: range.endPort };
 }
 
 function renderRule(direction: 'from' | 'to') {
-  return (rule: NetworkPolicyRule): Record<string, unknown> => ({
+  return (rule: NetworkPolicyRule): k8s.NetworkPolicyIngressRule & k8s.NetworkPolicyEgressRule => ({
     [direction]: rule.peers.length ? rule.peers.map(renderPeer) : undefined,
     ports: rule.ports?.length ? rule.ports.map(renderPort) : undefined,
   });

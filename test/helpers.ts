@@ -1,0 +1,68 @@
+import { App } from 'cdk8s';
+import { NamespacedApp, NamespacedAppProps } from '../src/patterns/namespaced-app';
+import type { PlatformSettings } from '../src/patterns/platform-settings';
+import type { LimitRangeConfig, QuotaConfig } from '../src/patterns/resources';
+import { Manifest, renderManifests } from '../src/synth/synthesize';
+
+export const SETTINGS: PlatformSettings = {
+  name: 'test',
+  owner: { team: 'payments', email: 'payments@example.com' },
+  clusterDomain: 'cluster.local',
+  requireImageDigest: false,
+  ingressControllerNamespace: 'ingress-nginx',
+  spreadAcrossZones: false,
+  nodeSelector: {},
+  tolerations: [],
+  storageClass: 'standard',
+};
+
+export const QUOTA: QuotaConfig = {
+  requests: { cpu: '4', memory: '4Gi' },
+  limits: { cpu: '8', memory: '8Gi' },
+  storage: '50Gi',
+  persistentVolumeClaims: 10,
+  pods: 40,
+  services: 10,
+  configMaps: 10,
+  secrets: 10,
+};
+
+export const LIMITS: LimitRangeConfig = {
+  container: {
+    defaultRequest: { cpu: '100m', memory: '10Mi' },
+    default: { cpu: '200m', memory: '100Mi' },
+    min: { cpu: '10m', memory: '5Mi' },
+    max: { cpu: '2', memory: '2Gi' },
+    maxLimitRequestRatio: { cpu: '4', memory: '10' },
+  },
+  pod: { max: { cpu: '2', memory: '2Gi' } },
+  persistentVolumeClaim: { min: '1Gi', max: '10Gi' },
+};
+
+export const IMAGE = 'registry.example.com/shop/api:v1.2.3';
+export const DIGEST_IMAGE = `${IMAGE}@sha256:${'a'.repeat(64)}`;
+
+/** Builds a NamespacedApp with test defaults, lets `build` add to it, and renders it. */
+export function synth(build: (ns: NamespacedApp) => void, props: Partial<NamespacedAppProps> = {}): Manifest[] {
+  const app = new App({ outdir: 'unused' });
+  const ns = new NamespacedApp(app, 'shop', { namespace: 'shop', settings: SETTINGS, quota: QUOTA, limits: LIMITS, ...props });
+  build(ns);
+  return renderManifests(app, 'test');
+}
+
+/** The rendered object of a kind (and name, when several). */
+export function find(manifests: readonly Manifest[], kind: string, name?: string): Record<string, any> {
+  const match = manifests.filter((m) => m.kind === kind && (name === undefined || m.name === name));
+  if (match.length !== 1) throw new Error(`expected one ${kind}${name ? ` ${name}` : ''}, found ${match.length}: ${manifests.map((m) => `${m.kind}/${m.name}`).join(', ')}`);
+  return match[0].object as Record<string, any>;
+}
+
+/** The messages of the SynthError `build` causes (fails the test if synth succeeds). */
+export function synthErrors(build: (ns: NamespacedApp) => void, props: Partial<NamespacedAppProps> = {}): string {
+  try {
+    synth(build, props);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error('expected synth to fail, but it succeeded');
+}

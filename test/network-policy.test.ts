@@ -1,0 +1,125 @@
+import YAML from 'yaml';
+import { AppDeployment } from '../src/patterns/app-deployment';
+import type { NamespacedApp } from '../src/patterns/namespaced-app';
+import { NetworkPolicy } from '../src/patterns/network-policy';
+import { IMAGE, find, synth, synthErrors } from './helpers';
+
+/** A small workload whose pods carry `labels`, so policies have pods to select. */
+function workload(ns: NamespacedApp, name: string, labels: Record<string, string>): AppDeployment {
+  return new AppDeployment(ns, name, {
+    name,
+    version: 'v1',
+    replicas: 1,
+    selectorLabels: labels,
+    container: { image: IMAGE, resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } } },
+  });
+}
+
+describe('the notes example (000 §7.1.3): four policies with the typed API', () => {
+  // What the notes describe, written out as the manifests a person would apply.
+  const expected = YAML.parseAllDocuments(`
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: deny-all-ingress, namespace: shop }
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: allow-access-db-to-mysql, namespace: shop }
+spec:
+  podSelector: { matchLabels: { db: mysql } }
+  policyTypes: [Ingress]
+  ingress:
+    - from:
+        - podSelector: { matchLabels: { access-db: mysql } }
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: deny-internal-egress, namespace: shop }
+spec:
+  podSelector: { matchLabels: { internal: "true" } }
+  policyTypes: [Egress]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: allow-internal-to-cidr, namespace: shop }
+spec:
+  podSelector: { matchLabels: { internal: "true" } }
+  policyTypes: [Egress]
+  egress:
+    - to:
+        - ipBlock: { cidr: 10.0.0.0/24 }
+      ports:
+        - { protocol: TCP, port: 5978 }
+`).map((d) => d.toJSON());
+
+  test('renders exactly the expected YAML', () => {
+    const manifests = synth(
+      (ns) => {
+        workload(ns, 'mysql', { db: 'mysql' });
+        workload(ns, 'api', { 'access-db': 'mysql' });
+        workload(ns, 'batch', { internal: 'true' });
+        new NetworkPolicy(ns, 'DenyAllIngress', { name: 'deny-all-ingress', podSelector: {}, ingress: [] });
+        new NetworkPolicy(ns, 'AllowDb', { name: 'allow-access-db-to-mysql', podSelector: { db: 'mysql' }, ingress: [] }).allowFrom({ pods: { 'access-db': 'mysql' } });
+        new NetworkPolicy(ns, 'DenyInternalEgress', { name: 'deny-internal-egress', podSelector: { internal: 'true' }, egress: [] });
+        new NetworkPolicy(ns, 'AllowInternalCidr', { name: 'allow-internal-to-cidr', podSelector: { internal: 'true' }, egress: [] }).allowTo({ cidr: '10.0.0.0/24' }, { port: 5978, protocol: 'TCP' });
+      },
+      { defaultDeny: false },
+    );
+    const policies = manifests.filter((m) => m.kind === 'NetworkPolicy').map((m) => m.object);
+    const strip = (o: Record<string, any>) => ({ ...o, metadata: { name: o.metadata.name, namespace: o.metadata.namespace } });
+    expect(policies.map(strip).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))).toEqual(
+      expected.sort((a: any, b: any) => a.metadata.name.localeCompare(b.metadata.name)),
+    );
+  });
+});
+
+describe('peers and ports', () => {
+  test('namespace, workload-style and ipBlock peers with except and endPort', () => {
+    const manifests = synth((ns) => {
+      new NetworkPolicy(ns, 'P', { name: 'p', podSelector: {}, ingress: [], egress: [] })
+        .allowFrom({ namespace: 'ingress-nginx' }, { port: 'http' })
+        .allowFrom({ namespaces: { team: 'data' }, pods: { app: 'etl' } })
+        .allowTo({ cidr: '10.0.0.0/16', except: ['10.0.1.0/24'] }, { port: 30000, endPort: 32767, protocol: 'UDP' })
+        .allowTo({ workload: { podSelector: { app: 'db' }, namespaceName: 'backend' } }, { port: 3306 });
+    });
+    const spec = find(manifests, 'NetworkPolicy', 'p').spec;
+    expect(spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(spec.ingress[0]).toEqual({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ port: 'http', protocol: 'TCP' }] });
+    expect(spec.ingress[1].from[0]).toEqual({ namespaceSelector: { matchLabels: { team: 'data' } }, podSelector: { matchLabels: { app: 'etl' } } });
+    expect(spec.egress[0]).toEqual({ to: [{ ipBlock: { cidr: '10.0.0.0/16', except: ['10.0.1.0/24'] } }], ports: [{ port: 30000, endPort: 32767, protocol: 'UDP' }] });
+    expect(spec.egress[1].to[0]).toEqual({
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'backend' } },
+      podSelector: { matchLabels: { app: 'db' } },
+    });
+  });
+});
+
+describe('errors', () => {
+  const policy = (rule: Parameters<NetworkPolicy['allowTo']>) => (ns: any) => new NetworkPolicy(ns, 'P', { name: 'p', podSelector: {}, egress: [] }).allowTo(...rule);
+
+  test('invalid CIDR', () => {
+    expect(synthErrors(policy([{ cidr: '10.0.0.300/24' }]))).toMatch(/shop\/P: ipBlock cidr "10.0.0.300\/24" is not a valid CIDR: write an address with a prefix length/);
+  });
+  test('except outside the cidr', () => {
+    expect(synthErrors(policy([{ cidr: '10.0.0.0/24', except: ['10.1.0.0/24'] }]))).toMatch(/except "10.1.0.0\/24" is not inside cidr "10.0.0.0\/24"/);
+  });
+  test('endPort below port', () => {
+    expect(synthErrors(policy([{ cidr: '10.0.0.0/8' }, { port: 5000, endPort: 4000 }]))).toMatch(/endPort 4000 is below port 5000/);
+  });
+  test('endPort with a named port', () => {
+    expect(synthErrors(policy([{ cidr: '10.0.0.0/8' }, { port: 'http', endPort: 4000 }]))).toMatch(/endPort 4000 needs a numeric port/);
+  });
+  test('port out of range', () => {
+    expect(synthErrors(policy([{ cidr: '10.0.0.0/8' }, { port: 70000 }]))).toMatch(/NetworkPolicy port 70000 is outside 1-65535/);
+  });
+  test('a policy that selects no pods', () => {
+    const message = synthErrors((ns) => new NetworkPolicy(ns, 'P', { name: 'allow-db', podSelector: { db: 'mysqll' }, ingress: [] }));
+    expect(message).toMatch(/NetworkPolicy "allow-db" selects no pods: selector \{"db":"mysqll"\} matches no workload/);
+  });
+  test('allowFrom on an egress-only policy says how to fix it', () => {
+    expect(() => synth((ns) => new NetworkPolicy(ns, 'P', { name: 'p', podSelector: {}, egress: [] }).allowFrom({ pods: { a: 'b' } }))).toThrow(/allowFrom needs a policy that governs ingress \(pass ingress: \[\]\)/);
+  });
+});
