@@ -47,8 +47,16 @@ export interface ReleaseState {
   readonly apps: Readonly<Record<string, AppRelease>>;
 }
 
+/** The repository root: the nearest folder above this file with a package.json (from src/ or lib/src/). */
+function repositoryRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
+
 /** The folder holding release/<env>.json, next to src/ in the repository. */
-export const RELEASE_DIR = path.resolve(__dirname, '..', '..', '..', 'release');
+export const RELEASE_DIR = path.join(repositoryRoot(__dirname), 'release');
 
 export function releaseFile(env: string, dir = RELEASE_DIR): string {
   return path.join(dir, `${env}.json`);

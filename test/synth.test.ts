@@ -1,0 +1,121 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main, parseSynthArgs } from '../src/cli/synth';
+import { RELEASE_DIR } from '../src/config/release-state';
+import { synthEnvironmentFiles } from '../src/synth/environment-app';
+import { recoverInterrupted, writeTreeAtomically } from '../src/synth/write-atomic';
+
+function tmpdir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'synth-test-'));
+}
+
+/** A release dir copied from the repository's, for tests that break it. */
+function releaseCopy(): string {
+  const dir = tmpdir();
+  for (const f of fs.readdirSync(RELEASE_DIR)) fs.copyFileSync(path.join(RELEASE_DIR, f), path.join(dir, f));
+  return dir;
+}
+
+function quiet<T>(fn: () => T): { result: T; stderr: string } {
+  const errors: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  const err = jest.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
+  try {
+    return { result: fn(), stderr: errors.join('\n') };
+  } finally {
+    log.mockRestore();
+    err.mockRestore();
+  }
+}
+
+function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, e.name);
+      if (e.isDirectory()) walk(full);
+      else out[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe('synth command', () => {
+  test('writes every environment, each with a kustomization listing its files', () => {
+    const out = tmpdir();
+    expect(quiet(() => main(['--outdir', out])).result).toBe(0);
+    expect(fs.readdirSync(out).sort()).toEqual(['dev', 'prod', 'staging', 'test']);
+    const prod = readTree(path.join(out, 'prod'));
+    const listed = (prod['kustomization.yaml'].match(/^ {2}- (.*)$/gm) ?? []).map((l) => l.slice(4));
+    expect(listed.sort()).toEqual(Object.keys(prod).filter((f) => f !== 'kustomization.yaml').sort());
+  });
+
+  test('--env writes only that environment', () => {
+    const out = tmpdir();
+    quiet(() => main(['--env', 'prod', '--outdir', out]));
+    expect(fs.readdirSync(out)).toEqual(['prod']);
+  });
+
+  test('same input, same bytes', () => {
+    const a = synthEnvironmentFiles('prod');
+    const b = synthEnvironmentFiles('prod');
+    expect([...a.entries()]).toEqual([...b.entries()]);
+  });
+
+  test('unknown environment fails with the known names, and writes nothing', () => {
+    const out = tmpdir();
+    const { result, stderr } = quiet(() => main(['--env', 'production', '--outdir', out]));
+    expect(result).toBe(1);
+    expect(stderr).toMatch(/unknown environment "production": use one of dev, test, staging, prod/);
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
+  test('unknown argument is named', () => {
+    expect(() => parseSynthArgs(['--environment', 'prod'], { outdir: 'dist' })).toThrow(/unknown argument "--environment"/);
+  });
+
+  test('an error in one environment leaves every previous folder intact', () => {
+    const out = tmpdir();
+    quiet(() => main(['--outdir', out]));
+    const before = { dev: readTree(path.join(out, 'dev')), prod: readTree(path.join(out, 'prod')) };
+    const releases = releaseCopy();
+    const prodRelease = JSON.parse(fs.readFileSync(path.join(releases, 'prod.json'), 'utf8'));
+    prodRelease.apps['go-multiroute'].stable.image = 'docker.io/leigg/go_multiroute:latest';
+    fs.writeFileSync(path.join(releases, 'prod.json'), JSON.stringify(prodRelease));
+    const { result, stderr } = quiet(() => main(['--outdir', out, '--release-dir', releases]));
+    expect(result).toBe(1);
+    expect(stderr).toMatch(/\[prod\] go-multiroute\/.*image "docker.io\/leigg\/go_multiroute:latest" uses the tag "latest"/);
+    expect(stderr).toMatch(/nothing was written/);
+    expect(readTree(path.join(out, 'dev'))).toEqual(before.dev);
+    expect(readTree(path.join(out, 'prod'))).toEqual(before.prod);
+  });
+
+  test('a malformed release file is reported with file and field', () => {
+    const releases = releaseCopy();
+    fs.writeFileSync(path.join(releases, 'test.json'), JSON.stringify({ apps: { 'go-multiroute': { stable: { version: 'v1' }, canary: { weight: 'ten' } } } }));
+    expect(() => synthEnvironmentFiles('test', { releaseDir: releases })).toThrow(/test.json: apps.go-multiroute.stable.image must be a non-empty string/);
+  });
+});
+
+describe('atomic replacement', () => {
+  test('replaces the folder whole: files no longer made are gone', () => {
+    const out = tmpdir();
+    writeTreeAtomically(out, 'prod', new Map([['a/one.yaml', '1'], ['two.yaml', '2']]));
+    writeTreeAtomically(out, 'prod', new Map([['two.yaml', '22']]));
+    expect(readTree(path.join(out, 'prod'))).toEqual({ 'two.yaml': '22' });
+    expect(fs.readdirSync(out)).toEqual(['prod']);
+  });
+
+  test('a run killed between the two renames is recovered by the next', () => {
+    const out = tmpdir();
+    writeTreeAtomically(out, 'prod', new Map([['x.yaml', 'old']]));
+    // the state a kill leaves: the old tree moved aside, the new one not yet in place
+    fs.renameSync(path.join(out, 'prod'), path.join(out, '.prod.old'));
+    fs.mkdirSync(path.join(out, '.prod.tmp-999'));
+    recoverInterrupted(out, 'prod');
+    expect(readTree(path.join(out, 'prod'))).toEqual({ 'x.yaml': 'old' });
+    expect(fs.readdirSync(out)).toEqual(['prod']);
+  });
+});
