@@ -62,7 +62,10 @@ describe('hygiene by default', () => {
   });
 
   test('requests, limits, probes', () => {
-    expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } });
+    expect(c.resources).toEqual({
+      requests: { cpu: '100m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
+      limits: { cpu: '200m', memory: '128Mi', 'ephemeral-storage': '256Mi' },
+    });
     expect(c.readinessProbe).toMatchObject({ httpGet: { path: '/ready', port: 'http' }, periodSeconds: 10, failureThreshold: 3 });
     expect(c.livenessProbe).toMatchObject({ tcpSocket: { port: 'http' } });
   });
@@ -150,6 +153,8 @@ describe('errors, each with the construct path and the fix', () => {
     ['HPA max below min', { replicas: undefined, autoscaling: { minReplicas: 4, maxReplicas: 2, cpuUtilization: 60 } }, /autoscaling.maxReplicas 2 is below minReplicas 4/],
     ['PDB that blocks drains', { disruptionBudget: { minAvailable: 3 } }, /PodDisruptionBudget \{"minAvailable":3\} allows no voluntary disruption at 3 replicas, which blocks node drains/],
     ['no PDB for many replicas', { disruptionBudget: false }, /disruptionBudget is false but the Deployment runs up to 3 replicas/],
+    ['scratch space above the ephemeral-storage limit', { tmpSizeLimit: '1Gi' }, /the emptyDir volumes may hold 1Gi, more than ephemeralStorage.limit 256Mi/],
+    ['ephemeral request above limit', { ephemeralStorage: { request: '1Gi', limit: '512Mi' } }, /ephemeralStorage.request 1Gi is above its limit 512Mi/],
     ['bad version label', { version: 'v1 beta' }, /version "v1 beta" is not a valid label value/],
   ])('%s', (_name, props, message) => {
     expect(synthErrors(deploy(props))).toMatch(message);

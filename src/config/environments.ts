@@ -74,7 +74,7 @@ export const ENVIRONMENTS = {
       goMultiroute: {
         namespace: 'go-multiroute',
         host: 'go-multiroute.dev.example.com',
-        replicas: 1,
+        replicas: 2,
         resources: GO_MULTIROUTE_RESOURCES,
         secret: { kind: 'placeholder', value: 'dev-placeholder-not-a-secret' },
         autoscaling: false,

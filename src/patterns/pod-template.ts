@@ -12,6 +12,7 @@
  * Each default is a prop; turning a safety default off is visible in the props.
  */
 import * as k8s from '../../imports/k8s';
+import { formatBytes, parseQuantity } from '../core/quantity';
 import { checkDnsLabel, checkImage, checkNonNegativeInteger, checkPort, checkQuantity, errors } from '../core/validation';
 import type { Labels } from './labels';
 import type { PlatformSettings } from './platform-settings';
@@ -113,6 +114,11 @@ export interface PodTemplateProps {
   readonly runAsUser?: number;
   /** Size limit of the emptyDir mounted at /tmp (the root filesystem is read-only). @default '64Mi' */
   readonly tmpSizeLimit?: string;
+  /**
+   * Local disk the container may use (logs, emptyDirs): without a limit, one pod can fill
+   * the node's disk and get every pod on it evicted. @default - request 64Mi, limit 256Mi
+   */
+  readonly ephemeralStorage?: { readonly request: string; readonly limit: string };
   /** Mount the service account token (only apps that call the API need it). @default false */
   readonly automountServiceAccountToken?: boolean;
   /** Loosen the restricted security context, with a reason. @default - restricted */
@@ -132,6 +138,7 @@ export interface PodIdentity {
 }
 
 const DEFAULT_UID = 10001;
+const DEFAULT_EPHEMERAL_STORAGE = { request: '64Mi', limit: '256Mi' };
 const DEFAULT_GRACE_SECONDS = 30;
 const DEFAULT_PRESTOP_SECONDS = 5;
 
@@ -194,6 +201,7 @@ export function renderPodTemplate(identity: PodIdentity, props: PodTemplateProps
   const uid = props.runAsUser ?? DEFAULT_UID;
   const mounts = containerMounts(props);
   const preStop = props.preStopSleepSeconds ?? DEFAULT_PRESTOP_SECONDS;
+  const ephemeral = props.ephemeralStorage ?? DEFAULT_EPHEMERAL_STORAGE;
   const container: k8s.Container = {
     name: identity.name,
     image: c.image,
@@ -203,7 +211,10 @@ export function renderPodTemplate(identity: PodIdentity, props: PodTemplateProps
     args: c.args ? [...c.args] : undefined,
     ports: c.ports?.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol ?? 'TCP' })),
     env: c.env && Object.keys(c.env).length ? renderEnv(c.env) : undefined,
-    resources: { requests: quantities(c.resources.requests), limits: quantities(c.resources.limits) },
+    resources: {
+      requests: { ...quantities(c.resources.requests), 'ephemeral-storage': k8s.Quantity.fromString(ephemeral.request) },
+      limits: { ...quantities(c.resources.limits), 'ephemeral-storage': k8s.Quantity.fromString(ephemeral.limit) },
+    },
     readinessProbe: renderProbe(c.readinessProbe),
     livenessProbe: renderProbe(c.livenessProbe),
     startupProbe: renderProbe(c.startupProbe),
@@ -257,6 +268,20 @@ function checkProbe(probe: ProbeProps | undefined, what: string, portNames: read
   return problems;
 }
 
+function checkEphemeralStorage(props: PodTemplateProps): string[] {
+  const e = props.ephemeralStorage ?? DEFAULT_EPHEMERAL_STORAGE;
+  const problems = errors(checkQuantity(e.request, 'ephemeralStorage.request'), checkQuantity(e.limit, 'ephemeralStorage.limit'));
+  if (problems.length) return problems;
+  const request = parseQuantity(e.request) ?? 0;
+  const limit = parseQuantity(e.limit) ?? 0;
+  const scratch = containerMounts(props).reduce((sum, m) => sum + (m.emptyDirSizeLimit ? parseQuantity(m.emptyDirSizeLimit) ?? 0 : 0), 0);
+  if (request > limit) problems.push(`ephemeralStorage.request ${e.request} is above its limit ${e.limit}: a request cannot exceed the limit`);
+  if (scratch > limit) {
+    problems.push(`the emptyDir volumes may hold ${formatBytes(scratch)}, more than ephemeralStorage.limit ${e.limit}, so a full /tmp gets the pod evicted: raise the limit or lower the size limits`);
+  }
+  return problems;
+}
+
 /** Everything wrong with the pod template's props, each with its fix. */
 export function checkPodTemplate(props: PodTemplateProps, settings: PlatformSettings): string[] {
   const c = props.container;
@@ -284,6 +309,7 @@ export function checkPodTemplate(props: PodTemplateProps, settings: PlatformSett
   if (preStop !== false && preStop >= grace) {
     problems.push(`preStopSleepSeconds ${preStop} leaves no time to shut down within terminationGracePeriodSeconds ${grace}: make the grace period longer than the preStop pause`);
   }
+  problems.push(...checkEphemeralStorage(props));
   const uid = props.runAsUser ?? DEFAULT_UID;
   if (!Number.isInteger(uid) || uid < 1) {
     problems.push(`runAsUser ${uid} is root or invalid: Pod Security restricted needs a non-zero user id (default ${DEFAULT_UID})`);
