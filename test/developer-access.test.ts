@@ -1,0 +1,51 @@
+import { DeveloperAccess, accessRules } from '../src/patterns/developer-access';
+import { synthManifests } from '../src/synth/environment-app';
+import { find, synth, synthErrors } from './helpers';
+
+describe('DeveloperAccess', () => {
+  test('edit preset: a Role that writes workloads but not Secrets, bound to the user', () => {
+    const m = synth((ns) => new DeveloperAccess(ns, 'Alice', { name: 'developer-alice', subject: { user: 'alice@example.com' }, preset: 'edit' }));
+    const role = find(m, 'Role');
+    const resources = role.rules.flatMap((r: any) => r.resources);
+    expect(resources).toEqual(expect.arrayContaining(['deployments', 'pods', 'pods/log', 'configmaps', 'services']));
+    expect(resources).not.toContain('secrets');
+    expect(role.rules.find((r: any) => r.resources.includes('deployments')).verbs).toEqual(expect.arrayContaining(['create', 'update', 'delete']));
+    expect(role.rules.find((r: any) => r.resources.includes('resourcequotas')).verbs).toEqual(['get', 'list', 'watch']);
+    const binding = find(m, 'RoleBinding');
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'developer-alice' });
+    expect(binding.subjects).toEqual([{ kind: 'User', name: 'alice@example.com', apiGroup: 'rbac.authorization.k8s.io' }]);
+    expect(binding.metadata.namespace).toBe('shop');
+  });
+
+  test('view preset only reads; secrets only when asked', () => {
+    const verbs = new Set(accessRules('view', false).flatMap((r) => r.verbs));
+    expect([...verbs].sort()).toEqual(['get', 'list', 'watch']);
+    expect(accessRules('view', true).some((r) => r.resources?.includes('secrets'))).toBe(true);
+  });
+
+  test('group and ServiceAccount subjects', () => {
+    const m = synth((ns) => {
+      new DeveloperAccess(ns, 'Team', { name: 'team', subject: { group: 'shop-devs' }, preset: 'view' });
+      new DeveloperAccess(ns, 'Ci', { name: 'ci', subject: { serviceAccount: 'deployer', namespace: 'ci' }, preset: 'edit' });
+    });
+    expect(find(m, 'RoleBinding', 'team').subjects[0]).toEqual({ kind: 'Group', name: 'shop-devs', apiGroup: 'rbac.authorization.k8s.io' });
+    expect(find(m, 'RoleBinding', 'ci').subjects[0]).toEqual({ kind: 'ServiceAccount', name: 'deployer', namespace: 'ci' });
+  });
+
+  test('errors: bad name, empty subject', () => {
+    const message = synthErrors((ns) => new DeveloperAccess(ns, 'X', { name: 'Dev_X', subject: { user: ' ' }, preset: 'view' }));
+    expect(message).toMatch(/shop\/X: Role name "Dev_X" is not a valid DNS-1123 subdomain/);
+    expect(message).toMatch(/access subject has an empty name/);
+  });
+});
+
+test('dev gives two developers a namespace each, with quota, limits, default-deny and their Role', () => {
+  const dev = synthManifests('dev');
+  for (const name of ['alice', 'bob']) {
+    const ns = `dev-${name}`;
+    const kinds = dev.filter((m) => m.namespace === ns).map((m) => m.kind).sort();
+    expect(kinds).toEqual(['LimitRange', 'NetworkPolicy', 'NetworkPolicy', 'ResourceQuota', 'Role', 'RoleBinding']);
+    expect(find(dev, 'Namespace', ns).metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  }
+  expect(synthManifests('prod').some((m) => m.namespace?.startsWith('dev-'))).toBe(false);
+});
