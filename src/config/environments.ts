@@ -102,7 +102,8 @@ export const ENVIRONMENTS = {
     owner: OWNER,
     clusterDomain: 'cluster.local',
     requireImageDigest: false,
-    traffic: { kind: 'ingress-nginx', className: 'nginx' },
+    // test runs the Gateway API path (HTTPRoute, weighted backendRefs); the others ingress-nginx
+    traffic: { kind: 'gateway-api', gatewayName: 'public', gatewayNamespace: 'gateway-system' },
     ingressControllerNamespace: 'ingress-nginx',
     spreadAcrossZones: false,
     nodeSelector: {},

@@ -25,6 +25,8 @@ export interface CanaryRelease extends VersionRelease {
   readonly headerPattern?: string;
   /** Requests with this cookie set to `always` go to the canary. */
   readonly cookie?: string;
+  /** Pods of the canary Deployment; unset runs one. */
+  readonly replicas?: number;
 }
 
 export type Colour = 'blue' | 'green';
@@ -125,7 +127,7 @@ function readVersion(r: Reader, value: unknown, where: string, extra: readonly s
   return version && image ? { version, image } : undefined;
 }
 
-const CANARY_KEYS = ['weight', 'weightTotal', 'header', 'headerValue', 'headerPattern', 'cookie'] as const;
+const CANARY_KEYS = ['weight', 'weightTotal', 'header', 'headerValue', 'headerPattern', 'cookie', 'replicas'] as const;
 
 function readCanary(r: Reader, value: unknown, where: string): CanaryRelease | undefined {
   const base = readVersion(r, value, where, CANARY_KEYS);
@@ -139,6 +141,7 @@ function readCanary(r: Reader, value: unknown, where: string): CanaryRelease | u
     headerValue: r.optionalString(obj.headerValue, `${where}.headerValue`),
     headerPattern: r.optionalString(obj.headerPattern, `${where}.headerPattern`),
     cookie: r.optionalString(obj.cookie, `${where}.cookie`),
+    replicas: r.optionalInteger(obj.replicas, `${where}.replicas`),
   };
 }
 

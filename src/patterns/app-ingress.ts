@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { checkDnsSubdomain, errors } from '../core/validation';
 import type { AppService } from './app-service';
+import type { Labels } from './labels';
 import { NamespacedApp } from './namespaced-app';
 import { NetworkPolicy } from './network-policy';
 
@@ -30,12 +31,19 @@ export interface AppIngressProps {
   readonly annotations?: Readonly<Record<string, string>>;
   /** Skip the NetworkPolicy that admits the controller (another Ingress made it). @default false */
   readonly skipControllerPolicy?: boolean;
+  /**
+   * Pods the controller is admitted to. A blue-green pair passes the app name alone, so the
+   * policy does not change when the Service switches colour. @default - the Service's selector
+   */
+  readonly policySelector?: Labels;
 }
 
-const HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** A DNS name as Ingress and HTTPRoute hosts take it, optionally with a leading `*.`. */
+export const HOSTNAME_PATTERN = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export class AppIngress extends Construct {
   readonly name: string;
+  readonly className: string;
   readonly host: string;
   readonly paths: readonly HttpPath[];
   readonly service: AppService;
@@ -44,6 +52,7 @@ export class AppIngress extends Construct {
     super(scope, id);
     const app = NamespacedApp.of(this);
     this.name = props.name;
+    this.className = props.className;
     this.host = props.host;
     this.paths = props.paths;
     this.service = props.service;
@@ -69,14 +78,14 @@ export class AppIngress extends Construct {
     if (!props.skipControllerPolicy && port) {
       new NetworkPolicy(this, 'AllowController', {
         name: `allow-ingress-to-${props.service.name}`,
-        podSelector: props.service.selector,
+        podSelector: props.policySelector ?? props.service.selector,
         ingress: [{ peers: [{ namespace: app.settings.ingressControllerNamespace }], ports: [{ port: port.name }] }],
       });
     }
     this.node.addValidation({
       validate: () => {
         const problems = errors(checkDnsSubdomain(props.name, 'Ingress name'));
-        if (!HOST.test(props.host)) problems.push(`Ingress host "${props.host}" is not a DNS name: use lower-case labels separated by dots`);
+        if (!HOSTNAME_PATTERN.test(props.host)) problems.push(`Ingress host "${props.host}" is not a DNS name: use lower-case labels separated by dots`);
         if (!port) problems.push(`Service ${props.service.name} has no port to route to: give it a port`);
         if (props.paths.length === 0) problems.push('Ingress has no paths: list at least one path');
         for (const p of props.paths) {

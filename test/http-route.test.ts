@@ -1,0 +1,163 @@
+import { AppDeployment, AppDeploymentProps } from '../src/patterns/app-deployment';
+import { AppService } from '../src/patterns/app-service';
+import { AppHttpRoute, AppHttpRouteProps, HttpRouteCanary } from '../src/patterns/http-route';
+import { LABELS } from '../src/patterns/labels';
+import type { NamespacedApp } from '../src/patterns/namespaced-app';
+import { synthManifests } from '../src/synth/environment-app';
+import { IMAGE, find, synth, synthErrors } from './helpers';
+
+const POD: Omit<AppDeploymentProps, 'name' | 'version'> = {
+  container: {
+    image: IMAGE,
+    ports: [{ name: 'http', port: 8080 }],
+    resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+    readinessProbe: { httpGet: { path: '/ready', port: 'http' } },
+  },
+};
+
+const GATEWAY = { name: 'public', namespace: 'gateway-system' };
+
+/** Stable and canary tracks of `api` and a route to them; `canary` gets the canary Service. */
+const route =
+  (canary?: Omit<HttpRouteCanary, 'service'> & { port?: number }, extra: Partial<AppHttpRouteProps> = {}) =>
+  (ns: NamespacedApp) => {
+    const stable = new AppDeployment(ns, 'Stable', { ...POD, name: 'api', version: 'v1', selectorLabels: { [LABELS.track]: 'stable' } });
+    const service = new AppService(ns, 'Service', { name: 'api', selector: stable.podSelector, ports: [{ name: 'http', port: 8080 }] });
+    let canaryRoute: HttpRouteCanary | undefined;
+    if (canary) {
+      const { port, ...routing } = canary;
+      const app = new AppDeployment(ns, 'CanaryApp', { ...POD, name: 'api-canary', appName: 'api', version: 'v2', replicas: 1, selectorLabels: { [LABELS.track]: 'canary' } });
+      const canaryService = new AppService(ns, 'CanaryService', { name: 'api-canary', selector: app.podSelector, ports: [{ name: 'http', port: port ?? 8080 }] });
+      canaryRoute = { service: canaryService, ...routing };
+    }
+    new AppHttpRoute(ns, 'Route', {
+      name: 'api',
+      gateway: GATEWAY,
+      host: 'api.example.com',
+      paths: [{ path: '/api' }, { path: '/health', pathType: 'Exact' }],
+      service,
+      canary: canaryRoute,
+      ...extra,
+    });
+  };
+
+const PATHS = [
+  { path: { type: 'PathPrefix', value: '/api' } },
+  { path: { type: 'Exact', value: '/health' } },
+];
+
+describe('HTTPRoute', () => {
+  test('without a canary: the Gateway as parent, every path to the stable Service', () => {
+    const r = find(synth(route()), 'HTTPRoute', 'api');
+    expect(r.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(r.metadata.namespace).toBe('shop');
+    expect(r.spec.parentRefs).toEqual([{ name: 'public', namespace: 'gateway-system' }]);
+    expect(r.spec.hostnames).toEqual(['api.example.com']);
+    expect(r.spec.rules).toEqual([{ matches: PATHS, backendRefs: [{ name: 'api', port: 8080 }] }]);
+  });
+
+  test('weighted canary: stable and canary backends splitting the total', () => {
+    const r = find(synth(route({ weight: 20 })), 'HTTPRoute', 'api');
+    expect(r.spec.rules).toEqual([
+      {
+        matches: PATHS,
+        backendRefs: [
+          { name: 'api', port: 8080, weight: 80 },
+          { name: 'api-canary', port: 8080, weight: 20 },
+        ],
+      },
+    ]);
+    const finer = find(synth(route({ weight: 5, weightTotal: 1000 })), 'HTTPRoute', 'api');
+    expect(finer.spec.rules[0].backendRefs.map((b: { weight: number }) => b.weight)).toEqual([995, 5]);
+  });
+
+  test('header canary: requests with the header value go to the canary, the rest to stable', () => {
+    const r = find(synth(route({ header: 'X-Client-Build', headerValue: 'gray' })), 'HTTPRoute', 'api');
+    const header = { name: 'X-Client-Build', type: 'Exact', value: 'gray' };
+    expect(r.spec.rules).toEqual([
+      { matches: PATHS.map((m) => ({ ...m, headers: [header] })), backendRefs: [{ name: 'api-canary', port: 8080 }] },
+      { matches: PATHS, backendRefs: [{ name: 'api', port: 8080 }] },
+    ]);
+  });
+
+  test('header pattern matches by regular expression; a bare header means always/never beside a weight', () => {
+    const byPattern = find(synth(route({ header: 'X-Client-Build', headerPattern: '^gray-.*' })), 'HTTPRoute', 'api');
+    expect(byPattern.spec.rules[0].matches[0].headers).toEqual([{ name: 'X-Client-Build', type: 'RegularExpression', value: '^gray-.*' }]);
+    const bare = find(synth(route({ header: 'X-Canary', weight: 10 })), 'HTTPRoute', 'api');
+    expect(bare.spec.rules.map((rule: { matches: { headers?: { value: string }[] }[]; backendRefs: { name: string }[] }) => [rule.matches[0].headers?.[0].value, rule.backendRefs.map((b) => b.name)])).toEqual([
+      ['always', ['api-canary']],
+      ['never', ['api']],
+      [undefined, ['api', 'api-canary']],
+    ]);
+  });
+
+  test("the Gateway's namespace is admitted to both tracks' pods, on the named port", () => {
+    const ms = synth(route({ weight: 20 }));
+    for (const [name, track] of [['api', 'stable'], ['api-canary', 'canary']]) {
+      const policy = find(ms, 'NetworkPolicy', `allow-gateway-to-${name}`);
+      expect(policy.spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'api', [LABELS.track]: track });
+      expect(policy.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateway-system' } } }], ports: [{ port: 'http', protocol: 'TCP' }] }]);
+    }
+  });
+
+  test('policySelector: one policy for every backend pod', () => {
+    const ms = synth(route(undefined, { policySelector: { 'app.kubernetes.io/name': 'api' } }));
+    expect(find(ms, 'NetworkPolicy', 'allow-gateway-to-api').spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'api' });
+    expect(ms.filter((m) => m.kind === 'NetworkPolicy' && m.name.startsWith('allow-gateway-to-'))).toHaveLength(1);
+  });
+});
+
+describe('HTTPRoute errors', () => {
+  test('the shared canary checks: weight range, header value without header', () => {
+    expect(synthErrors(route({ weight: 150 }))).toMatch(/Route: canary weight 150 is outside 0-100/);
+    expect(synthErrors(route({ headerValue: 'gray', weight: 1 }))).toMatch(/canary headerValue "gray" is set without header/);
+    expect(synthErrors(route({ header: 'X-B', headerValue: 'a', headerPattern: 'b' }))).toMatch(/canary sets both headerValue "a" and headerPattern "b"/);
+    expect(synthErrors(route({}))).toMatch(/canary has no routing rule/);
+  });
+
+  test('a cookie canary cannot be expressed', () => {
+    expect(synthErrors(route({ cookie: 'canary' }))).toMatch(/canary cookie "canary" cannot be routed: HTTPRoute has no cookie match, so route the canary by header or weight/);
+  });
+
+  test('canary Service port differs from the stable one', () => {
+    expect(synthErrors(route({ weight: 10, port: 9090 }))).toMatch(/canary Service "api-canary" port 9090 differs from the stable Service "api" port 8080/);
+  });
+
+  test('bad host, no paths, too many paths, path without a slash', () => {
+    expect(synthErrors(route(undefined, { host: 'API_example' }))).toMatch(/HTTPRoute host "API_example" is not a DNS name/);
+    expect(synthErrors(route(undefined, { paths: [] }))).toMatch(/HTTPRoute has no paths: list at least one path/);
+    const nine = Array.from({ length: 9 }, (_, i) => ({ path: `/p${i}` }));
+    expect(synthErrors(route(undefined, { paths: nine }))).toMatch(/HTTPRoute has 9 paths, but a rule takes at most 8 matches/);
+    expect(synthErrors(route(undefined, { paths: [{ path: 'api' }] }))).toMatch(/HTTPRoute path "api" must start with '\/'/);
+  });
+
+  test('a Gateway namespace that is not a namespace name', () => {
+    expect(synthErrors(route(undefined, { gateway: { name: 'public', namespace: 'Gateway_System' } }))).toMatch(/Gateway namespace "Gateway_System" is not a valid DNS-1123 label/);
+  });
+});
+
+describe('go-multiroute in test (traffic through the Gateway API)', () => {
+  const ms = synthManifests('test').filter((m) => m.namespace === 'go-multiroute');
+
+  test('an HTTPRoute on the env Gateway splits 80/20 between v1 and the v2 canary; no Ingress', () => {
+    const r = find(ms, 'HTTPRoute', 'go-multiroute');
+    expect(r.spec.parentRefs).toEqual([{ name: 'public', namespace: 'gateway-system' }]);
+    expect(r.spec.hostnames).toEqual(['go-multiroute.test.example.com']);
+    expect(r.spec.rules).toEqual([
+      {
+        matches: [{ path: { type: 'PathPrefix', value: '/route1' } }, { path: { type: 'Exact', value: '/connect_db' } }],
+        backendRefs: [
+          { name: 'go-multiroute', port: 3000, weight: 80 },
+          { name: 'go-multiroute-canary', port: 3000, weight: 20 },
+        ],
+      },
+    ]);
+    expect(ms.filter((m) => m.kind === 'Ingress')).toEqual([]);
+  });
+
+  test('the gateway namespace, not the ingress controller, is admitted to both tracks', () => {
+    const policies = ms.filter((m) => m.kind === 'NetworkPolicy').map((m) => m.name);
+    expect(policies).toEqual(expect.arrayContaining(['allow-gateway-to-go-multiroute', 'allow-gateway-to-go-multiroute-canary']));
+    expect(policies.filter((p) => p.startsWith('allow-ingress-to-'))).toEqual([]);
+  });
+});

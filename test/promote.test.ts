@@ -1,0 +1,169 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import YAML from 'yaml';
+import { changedFiles, diffLines, main, parsePromoteArgs, planPromote, runPromote, unifiedDiff } from '../src/cli/promote';
+import { RELEASE_DIR } from '../src/config/release-state';
+import { synthEnvironmentFiles } from '../src/synth/environment-app';
+
+type Obj = Record<string, any>;
+
+function tmpdir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'promote-test-'));
+}
+
+/** A copy of the repository's release files, for tests that promote. */
+function releaseCopy(): string {
+  const dir = tmpdir();
+  for (const f of fs.readdirSync(RELEASE_DIR)) fs.copyFileSync(path.join(RELEASE_DIR, f), path.join(dir, f));
+  return dir;
+}
+
+function readTree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, e.name);
+      if (e.isDirectory()) walk(full);
+      else out.set(path.relative(dir, full), fs.readFileSync(full, 'utf8'));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const withoutSelector = (service: Obj) => ({ ...service, spec: { ...service.spec, selector: undefined } });
+
+describe('promote prod go-multiroute', () => {
+  const releaseDir = releaseCopy();
+  const plan = planPromote({ env: 'prod', app: 'go-multiroute', releaseDir });
+
+  test('the idle colour becomes active', () => {
+    expect([plan.from, plan.to]).toEqual(['blue', 'green']);
+  });
+
+  test('before is what synth makes today', () => {
+    expect([...plan.before.entries()]).toEqual([...synthEnvironmentFiles('prod', { releaseDir }).entries()]);
+  });
+
+  test('only the two Services change, and in them only the selector colour', () => {
+    expect(changedFiles(plan.before, plan.after)).toEqual(['go-multiroute/service-go-multiroute-preview.yaml', 'go-multiroute/service-go-multiroute.yaml']);
+    for (const file of changedFiles(plan.before, plan.after)) {
+      const before = YAML.parse(plan.before.get(file) ?? '');
+      const after = YAML.parse(plan.after.get(file) ?? '');
+      expect(withoutSelector(after)).toEqual(withoutSelector(before));
+      expect(after.spec.selector['app.kubernetes.io/name']).toBe('go-multiroute');
+    }
+    const active = YAML.parse(plan.after.get('go-multiroute/service-go-multiroute.yaml') ?? '');
+    expect(active.metadata.labels['release.k8s-iac.dev/role']).toBe('active');
+    expect(active.spec.selector['release.k8s-iac.dev/colour']).toBe('green');
+    const preview = YAML.parse(plan.after.get('go-multiroute/service-go-multiroute-preview.yaml') ?? '');
+    expect(preview.spec.selector['release.k8s-iac.dev/colour']).toBe('blue');
+  });
+
+  test('the release file: active flipped, stable follows it, the rest as it was, 2-space JSON with a final newline', () => {
+    const original = JSON.parse(fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8'));
+    const expected = structuredClone(original);
+    expected.apps['go-multiroute'].blueGreen.active = 'green';
+    expected.apps['go-multiroute'].stable = original.apps['go-multiroute'].blueGreen.green;
+    expect(plan.releaseJson).toBe(`${JSON.stringify(expected, null, 2)}\n`);
+  });
+});
+
+describe('promote command', () => {
+  const quiet = () => {
+    const lines: string[] = [];
+    return { lines, log: (l: string) => void lines.push(l) };
+  };
+
+  test('--outdir writes the promoted manifests there and touches neither release/ nor dist/', () => {
+    const releaseDir = releaseCopy();
+    const releaseBefore = fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8');
+    const dist = tmpdir();
+    const outdir = tmpdir();
+    const { lines, log } = quiet();
+    const plan = runPromote({ env: 'prod', app: 'go-multiroute', releaseDir, dist, outdir }, log);
+    expect([...readTree(path.join(outdir, 'prod')).entries()].sort()).toEqual([...plan.after.entries()].sort());
+    expect(fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8')).toBe(releaseBefore);
+    expect(fs.readdirSync(dist)).toEqual([]);
+    const output = lines.join('\n');
+    expect(output).toMatch(/go-multiroute in prod: active colour blue -> green/);
+    expect(output).toMatch(/^-    release.k8s-iac.dev\/colour: blue\n\+    release.k8s-iac.dev\/colour: green$/m);
+    expect(output).not.toMatch(/deployment-/);
+  });
+
+  test('without --outdir: release file and dist/<env> are rewritten; promoting again rolls back', () => {
+    const releaseDir = releaseCopy();
+    const original = fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8');
+    const dist = tmpdir();
+    const first = runPromote({ env: 'prod', app: 'go-multiroute', releaseDir, dist }, quiet().log);
+    expect(JSON.parse(fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8')).apps['go-multiroute'].blueGreen.active).toBe('green');
+    expect([...readTree(path.join(dist, 'prod')).entries()].sort()).toEqual([...first.after.entries()].sort());
+    const back = runPromote({ env: 'prod', app: 'go-multiroute', releaseDir, dist }, quiet().log);
+    expect(back.to).toBe('blue');
+    expect(fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8')).toBe(original);
+    expect([...back.after.entries()]).toEqual([...first.before.entries()]);
+  });
+
+  test('main: exit code 1 and the reason for an unknown env, unknown app, or an app without blueGreen', () => {
+    const errors: string[] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
+    try {
+      expect(main(['--env', 'production', '--app', 'go-multiroute'])).toBe(1);
+      expect(main(['--env', 'prod', '--app', 'shop', '--outdir', tmpdir()])).toBe(1);
+      expect(main(['--env', 'test', '--app', 'go-multiroute', '--outdir', tmpdir()])).toBe(1);
+      expect(main(['--env', 'prod'])).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(errors[0]).toMatch(/unknown environment "production": use one of dev, test, staging, prod/);
+    expect(errors[1]).toMatch(/unknown app "shop" in .*prod.json: use one of go-multiroute/);
+    expect(errors[2]).toMatch(/app "go-multiroute" has no blueGreen release in .*test.json, so there is no colour to switch to/);
+    expect(errors[3]).toMatch(/promote needs --env NAME and --app NAME/);
+  });
+
+  test('unknown arguments are named', () => {
+    expect(() => parsePromoteArgs(['--env', 'prod', '--app', 'go-multiroute', '--colour', 'green'], { dist: 'dist' })).toThrow(/unknown argument "--colour"/);
+  });
+});
+
+describe('line diff', () => {
+  test('a changed line reads as removal then addition, common lines kept', () => {
+    expect(diffLines(['a', 'b', 'c'], ['a', 'x', 'c'])).toEqual([
+      { op: ' ', line: 'a' },
+      { op: '-', line: 'b' },
+      { op: '+', line: 'x' },
+      { op: ' ', line: 'c' },
+    ]);
+  });
+
+  test('hunks carry 3 lines of context and their line ranges; far changes get their own hunk', () => {
+    const before = Array.from({ length: 20 }, (_, i) => `line ${i + 1}`);
+    const after = before.map((l) => (l === 'line 2' || l === 'line 18' ? `${l} changed` : l));
+    expect(unifiedDiff('f.yaml', `${before.join('\n')}\n`, `${after.join('\n')}\n`)).toBe(
+      [
+        '--- f.yaml',
+        '+++ f.yaml',
+        '@@ -1,5 +1,5 @@',
+        ' line 1',
+        '-line 2',
+        '+line 2 changed',
+        ' line 3',
+        ' line 4',
+        ' line 5',
+        '@@ -15,6 +15,6 @@',
+        ' line 15',
+        ' line 16',
+        ' line 17',
+        '-line 18',
+        '+line 18 changed',
+        ' line 19',
+        ' line 20',
+      ].join('\n'),
+    );
+  });
+
+  test('an added file diffs against /dev/null', () => {
+    expect(unifiedDiff('new.yaml', undefined, 'a\nb\n')).toBe(['--- /dev/null', '+++ new.yaml', '@@ -0,0 +1,2 @@', '+a', '+b'].join('\n'));
+  });
+});
