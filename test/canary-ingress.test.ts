@@ -189,7 +189,7 @@ describe('go-multiroute canary environments', () => {
     expect(canary.spec.template.metadata.labels['app.kubernetes.io/version']).toBe('v2');
     expect(canary.spec.template.spec.containers[0].image).toMatch(/^docker\.io\/leigg\/go_multiroute:v2@sha256:[0-9a-f]{64}$/);
     expect(canary.spec.template.spec.containers[0].env).toContainEqual({ name: 'VERSION', value: 'v2' });
-    expect(canary.spec.replicas).toBe(1);
+    expect(canary.spec.replicas).toBe(2);
     expect(ofApp('Service', 'go-multiroute').spec.selector[LABELS.track]).toBe('stable');
     expect(ofApp('Service', 'go-multiroute-canary').spec.selector[LABELS.track]).toBe('canary');
   });

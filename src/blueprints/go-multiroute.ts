@@ -137,7 +137,7 @@ export class GoMultiroute extends NamespacedApp {
       name: `${APP}-canary`,
       appName: APP,
       version: canary.version,
-      replicas: canary.replicas ?? 1,
+      replicas: canary.replicas ?? 2,
       selectorLabels: { [LABELS.track]: 'canary' },
       serviceAccountName: APP,
       ...this.pod(canary),

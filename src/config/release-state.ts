@@ -25,7 +25,7 @@ export interface CanaryRelease extends VersionRelease {
   readonly headerPattern?: string;
   /** Requests with this cookie set to `always` go to the canary. */
   readonly cookie?: string;
-  /** Pods of the canary Deployment; unset runs one. */
+  /** Pods of the canary Deployment; unset runs two, so one pod is never a single point of failure for the requests sent to it. */
   readonly replicas?: number;
 }
 
