@@ -142,3 +142,37 @@ describe.each(ENVIRONMENT_NAMES)('%s invariants', (env) => {
     for (const s of secrets) expect(Object.values(s.stringData ?? {}).join()).toMatch(/placeholder/);
   });
 });
+
+describe.each(ENVIRONMENT_NAMES)('%s: go-multiroute reaches MySQL only through the notes policy', (env) => {
+  const ms = byEnv[env];
+  const mysql = workloads(ms).find((w) => w.kind === 'StatefulSet' && w.metadata.name === 'mysql') as Obj;
+  const apps = workloads(ms).filter((w) => w.metadata.namespace === 'go-multiroute');
+
+  test('StatefulSet serviceName names a headless Service that selects its pods', () => {
+    const headless = ofKind(ms, 'Service').find((s) => s.metadata.name === mysql.spec.serviceName && s.metadata.namespace === 'backend') as Obj;
+    expect(headless.spec.clusterIP).toBe('None');
+    expect(selects(headless.spec.selector, mysql.spec.template.metadata.labels)).toBe(true);
+  });
+
+  test('app pods carry access-db: mysql and DB_HOST names the client Service', () => {
+    for (const d of apps) {
+      expect(d.spec.template.metadata.labels['access-db']).toBe('mysql');
+      expect(d.spec.selector.matchLabels['access-db']).toBeUndefined();
+      expect(d.spec.template.spec.containers[0].env).toContainEqual({ name: 'DB_HOST', value: 'mysql.backend.svc.cluster.local' });
+    }
+  });
+
+  test('backend admits access-db pods of go-multiroute on 3306; go-multiroute may leave for it', () => {
+    const allow = ofKind(ms, 'NetworkPolicy').find((p) => p.metadata.namespace === 'backend' && p.metadata.name === 'mysql-allow-clients') as Obj;
+    expect(selects(allow.spec.podSelector.matchLabels, mysql.spec.template.metadata.labels)).toBe(true);
+    expect(allow.spec.ingress).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'go-multiroute' } }, podSelector: { matchLabels: { 'access-db': 'mysql' } } }],
+        ports: [{ port: 3306, protocol: 'TCP' }],
+      },
+    ]);
+    const egress = ofKind(ms, 'NetworkPolicy').find((p) => p.metadata.namespace === 'go-multiroute' && p.metadata.name === 'allow-egress-mysql') as Obj;
+    expect(egress.spec.podSelector).toEqual({ matchLabels: { 'access-db': 'mysql' } });
+    expect(egress.spec.egress[0].ports).toEqual([{ port: 3306, protocol: 'TCP' }]);
+  });
+});

@@ -25,6 +25,7 @@ import { LABELS, Labels } from '../patterns/labels';
 import { NamespacedApp } from '../patterns/namespaced-app';
 import type { PodTemplateProps } from '../patterns/pod-template';
 import { VersionedConfigMap } from '../patterns/versioned-config-map';
+import { MYSQL_CLIENT_LABELS, Mysql } from './mysql';
 
 export const APP = 'go-multiroute';
 const PORT = 3000;
@@ -43,13 +44,16 @@ export const CONFIG_YML = `routes:
 `;
 
 /** Pod template for one version of the app, reading the versioned config and the DB secret. */
-export function goMultiroutePod(cfg: GoMultirouteConfig, image: string, version: string, config: VersionedConfigMap, secret: AppSecret): PodTemplateProps {
+export function goMultiroutePod(cfg: GoMultirouteConfig, image: string, version: string, config: VersionedConfigMap, secret: AppSecret, db: Mysql): PodTemplateProps {
   return {
+    // the label the database's NetworkPolicy admits (000:L972-986)
+    podLabels: MYSQL_CLIENT_LABELS,
     container: {
       image,
       command: ['/main', '-config', '/config/config.yml'],
       ports: [{ name: 'http', port: PORT }],
       env: {
+        DB_HOST: db.clientDnsName,
         DB_PASS: secret.envValue,
         POD_IP: { fieldPath: 'status.podIP' },
         VERSION: version,
@@ -66,6 +70,8 @@ export function goMultiroutePod(cfg: GoMultirouteConfig, image: string, version:
 export interface GoMultirouteProps {
   readonly env: EnvironmentConfig;
   readonly release: AppRelease;
+  /** The database the app connects to (DB_HOST, and the egress policy to it). */
+  readonly mysql: Mysql;
 }
 
 /** The Services requests reach: the stable (or active) one, and a canary's. */
@@ -82,6 +88,7 @@ export class GoMultiroute extends NamespacedApp {
   private readonly cfg: GoMultirouteConfig;
   private readonly config: VersionedConfigMap;
   private readonly secret: AppSecret;
+  private readonly mysql: Mysql;
 
   constructor(scope: Construct, id: string, props: GoMultirouteProps) {
     const cfg = props.env.apps.goMultiroute;
@@ -93,14 +100,16 @@ export class GoMultiroute extends NamespacedApp {
       key: 'db_pass',
       source: cfg.secret,
     });
+    this.mysql = props.mysql;
     const backends = this.releaseBackends(props.env, props.release);
     this.service = backends.service;
     this.route(props.env, backends);
+    props.mysql.allowClient(this);
     this.node.addValidation({ validate: () => checkReleaseFitsStrategy(props.env, props.release) });
   }
 
   private pod(release: VersionRelease): PodTemplateProps {
-    return goMultiroutePod(this.cfg, release.image, release.version, this.config, this.secret);
+    return goMultiroutePod(this.cfg, release.image, release.version, this.config, this.secret, this.mysql);
   }
 
   private releaseBackends(env: EnvironmentConfig, release: AppRelease): Backends {

@@ -5,16 +5,25 @@
  *   reset what the autoscaler chose.
  * - A PDB exists for every Deployment that can run 2+ replicas; a budget that allows no
  *   voluntary disruption blocks node drains, so it is an error unless asked for.
- * - The quota counts it at its largest: replicas or HPA maximum, plus the rollout surge.
+ * - The quota counts it at its largest: replicas or HPA maximum, plus the rollout surge,
+ *   at the VPA's ceiling where one resizes the pods.
+ * - A VPA (`verticalAutoscaling`) and the HPA must not act on the same resource: the
+ *   VerticalAutoscaler reports it.
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import type { ResourceConsumer, WorkloadFootprint } from '../checks/footprint';
 import { checkDnsSubdomain, checkNonNegativeInteger, errors } from '../core/validation';
+import { Budget, DisruptionBudgetProps, allowedDisruptions, blocksDrainsUnasked, createDisruptionBudget, explicitBudget, intOrPercent, scaled } from './disruption-budget';
 import { LABELS, Labels, checkLabelValue } from './labels';
 import { NamespacedApp } from './namespaced-app';
 import type { PodSelectable } from './network-policy';
 import { PodTemplateProps, checkPodTemplate, renderPodTemplate } from './pod-template';
+import { VerticalAutoscaler, VerticalAutoscalingProps } from './vertical-autoscaler';
+
+// Moved to disruption-budget.ts (shared with StatefulApp); still exported from here.
+export { allowedDisruptions, scaled };
+export type { DisruptionBudgetProps };
 
 export interface AutoscalingProps {
   /** At least 1. */
@@ -26,15 +35,6 @@ export interface AutoscalingProps {
   readonly memoryUtilization?: number;
   /** Seconds of lower recommendations before scaling down (damps flapping). @default 300 */
   readonly scaleDownStabilizationSeconds?: number;
-}
-
-export interface DisruptionBudgetProps {
-  /** Pods that must stay up, count or percent. @default '60%' (003:L268), or maxUnavailable 1 where 60% would allow no disruption */
-  readonly minAvailable?: number | string;
-  /** Pods that may be down, count or percent. @default - minAvailable is used */
-  readonly maxUnavailable?: number | string;
-  /** Accept a budget that blocks every voluntary eviction (and so node drains). @default false */
-  readonly allowZeroDisruptions?: boolean;
 }
 
 export type DeploymentStrategy =
@@ -61,18 +61,18 @@ export interface AppDeploymentProps extends PodTemplateProps {
   readonly disruptionBudget?: DisruptionBudgetProps | false;
   /** ServiceAccount the pods run as. @default - one named after the Deployment, created here */
   readonly serviceAccountName?: string;
+  /** A VerticalPodAutoscaler for the container; not on a resource the HPA scales on. @default - none */
+  readonly verticalAutoscaling?: VerticalAutoscalingProps;
 }
 
-/** Rounds a count-or-percent of `total` as Kubernetes does: surge and minAvailable round up, unavailable down. */
-export function scaled(value: number | string, total: number, round: 'up' | 'down'): number {
-  if (typeof value === 'number') return value;
-  const percent = Number(value.replace(/%$/, ''));
-  const exact = (percent * total) / 100;
-  return round === 'up' ? Math.ceil(exact) : Math.floor(exact);
+/** Labels on a workload's pods: the selector, plus version, app and environment (not in the immutable selector). */
+export function workloadPodLabels(app: NamespacedApp, appName: string, selector: Labels, version: string, extra: Labels = {}): Labels {
+  return { ...extra, ...selector, [LABELS.version]: version, [LABELS.partOf]: app.labels[LABELS.partOf] ?? appName, [LABELS.environment]: app.settings.name };
 }
 
-function intOrPercent(value: number | string): k8s.IntOrString {
-  return typeof value === 'number' ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value);
+/** The ServiceAccount a workload's pods run as, without a mounted API token (pods that call the API opt in). */
+export function createServiceAccount(scope: Construct, name: string): k8s.KubeServiceAccount {
+  return new k8s.KubeServiceAccount(scope, 'ServiceAccount', { metadata: { name }, automountServiceAccountToken: false });
 }
 
 export class AppDeployment extends Construct implements ResourceConsumer, PodSelectable {
@@ -81,6 +81,7 @@ export class AppDeployment extends Construct implements ResourceConsumer, PodSel
   readonly podSelector: Labels;
   readonly podLabels: Labels;
   readonly deployment: k8s.KubeDeployment;
+  readonly verticalAutoscaler?: VerticalAutoscaler;
   private readonly props: AppDeploymentProps;
 
   constructor(scope: Construct, id: string, props: AppDeploymentProps) {
@@ -91,11 +92,9 @@ export class AppDeployment extends Construct implements ResourceConsumer, PodSel
     this.namespaceName = app.namespaceName;
     const appName = props.appName ?? props.name;
     this.podSelector = { [LABELS.name]: appName, ...props.selectorLabels };
-    this.podLabels = { ...this.podSelector, [LABELS.version]: props.version, [LABELS.partOf]: app.labels[LABELS.partOf] ?? appName, [LABELS.environment]: app.settings.name };
+    this.podLabels = workloadPodLabels(app, appName, this.podSelector, props.version, props.podLabels);
     const serviceAccountName = props.serviceAccountName ?? props.name;
-    if (!props.serviceAccountName) {
-      new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: serviceAccountName }, automountServiceAccountToken: false });
-    }
+    if (!props.serviceAccountName) createServiceAccount(this, serviceAccountName);
     const strategy = props.strategy ?? { type: 'RollingUpdate' };
     this.deployment = new k8s.KubeDeployment(this, 'Resource', {
       metadata: { name: props.name, labels: { ...this.podLabels }, annotations: app.ownerAnnotations() },
@@ -114,6 +113,12 @@ export class AppDeployment extends Construct implements ResourceConsumer, PodSel
       },
     });
     if (props.autoscaling) this.createAutoscaler(props.autoscaling);
+    if (props.verticalAutoscaling) {
+      this.verticalAutoscaler = new VerticalAutoscaler(this, 'VerticalAutoscaler', {
+        ...props.verticalAutoscaling,
+        target: { kind: 'Deployment', name: props.name, containerName: appName, resources: props.container.resources },
+      });
+    }
     this.createDisruptionBudget();
     app.addWorkload(this);
     this.node.addValidation({ validate: () => this.validateDeployment() });
@@ -141,7 +146,8 @@ export class AppDeployment extends Construct implements ResourceConsumer, PodSel
       podLabels: this.podLabels,
       maxPods: base + surge,
       maxPodsReason: reason,
-      containers: [{ name: this.props.appName ?? this.name, resources: this.props.container.resources }],
+      // With a VPA, the most it may give the container, so the quota holds pods it resized.
+      containers: [{ name: this.props.appName ?? this.name, resources: this.verticalAutoscaler?.largestResources() ?? this.props.container.resources }],
       readinessProbe: this.props.container.readinessProbe !== undefined,
       claims: [],
     };
@@ -177,11 +183,11 @@ export class AppDeployment extends Construct implements ResourceConsumer, PodSel
   }
 
   /** The budget to write: the user's, or 60% unless that leaves no disruption at the minimum size. */
-  private budget(): { minAvailable?: number | string; maxUnavailable?: number | string } | undefined {
+  private budget(): Budget | undefined {
     const props = this.props.disruptionBudget;
     if (props === false) return undefined;
-    if (props?.maxUnavailable !== undefined) return { maxUnavailable: props.maxUnavailable };
-    if (props?.minAvailable !== undefined) return { minAvailable: props.minAvailable };
+    const explicit = explicitBudget(props);
+    if (explicit) return explicit;
     if (this.replicas < 2) return undefined;
     return allowedDisruptions({ minAvailable: '60%' }, this.replicas) > 0 ? { minAvailable: '60%' } : { maxUnavailable: 1 };
   }
@@ -189,15 +195,7 @@ export class AppDeployment extends Construct implements ResourceConsumer, PodSel
   private createDisruptionBudget(): void {
     if (this.maxReplicas < 2 && this.props.disruptionBudget === undefined) return;
     const budget = this.budget();
-    if (!budget) return;
-    new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
-      metadata: { name: this.name },
-      spec: {
-        selector: { matchLabels: { ...this.podSelector } },
-        minAvailable: budget.minAvailable === undefined ? undefined : intOrPercent(budget.minAvailable),
-        maxUnavailable: budget.maxUnavailable === undefined ? undefined : intOrPercent(budget.maxUnavailable),
-      },
-    });
+    if (budget) createDisruptionBudget(this, this.name, this.podSelector, budget);
   }
 
   private validateDeployment(): string[] {
@@ -223,15 +221,9 @@ export class AppDeployment extends Construct implements ResourceConsumer, PodSel
       problems.push(`disruptionBudget is false but the Deployment runs up to ${this.maxReplicas} replicas: keep a budget so node drains cannot take them all down at once`);
     }
     const budget = this.budget();
-    if (budget && !(p.disruptionBudget && p.disruptionBudget.allowZeroDisruptions) && allowedDisruptions(budget, this.replicas) < 1) {
+    if (budget && blocksDrainsUnasked(budget, this.replicas, p.disruptionBudget)) {
       problems.push(`the PodDisruptionBudget ${JSON.stringify(budget)} allows no voluntary disruption at ${this.replicas} replicas, which blocks node drains: loosen it, add replicas, or set disruptionBudget.allowZeroDisruptions`);
     }
     return problems;
   }
-}
-
-/** Pods a budget lets the eviction API take down at `replicas` healthy pods. */
-export function allowedDisruptions(budget: { minAvailable?: number | string; maxUnavailable?: number | string }, replicas: number): number {
-  if (budget.maxUnavailable !== undefined) return scaled(budget.maxUnavailable, replicas, 'up');
-  return replicas - scaled(budget.minAvailable ?? 0, replicas, 'up');
 }

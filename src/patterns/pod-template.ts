@@ -100,6 +100,12 @@ export interface SecurityOptOut {
 
 export interface PodTemplateProps {
   readonly container: ContainerProps;
+  /**
+   * Labels on the pods outside the (immutable) selector: what NetworkPolicies pick pods
+   * by, e.g. `access-db: mysql`. Changing them rolls the pods, never recreates the workload.
+   * @default {}
+   */
+  readonly podLabels?: Labels;
   /** `guaranteed` requires requests == limits, so the pod is evicted last. @default 'burstable' */
   readonly qos?: 'burstable' | 'guaranteed';
   /** Seconds between SIGTERM and SIGKILL. @default 30 */

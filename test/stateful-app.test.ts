@@ -1,0 +1,260 @@
+import { App } from 'cdk8s';
+import { MYSQL_CLIENT_LABELS, Mysql } from '../src/blueprints/mysql';
+import type { EnvironmentConfig } from '../src/config/environment';
+import { ENVIRONMENTS } from '../src/config/environments';
+import type { AppRelease } from '../src/config/release-state';
+import { AppDeployment } from '../src/patterns/app-deployment';
+import { NamespacedApp } from '../src/patterns/namespaced-app';
+import { StatefulApp, StatefulAppProps } from '../src/patterns/stateful-app';
+import { synthManifests } from '../src/synth/environment-app';
+import { Manifest, renderManifests } from '../src/synth/synthesize';
+import { IMAGE, LIMITS, QUOTA, SETTINGS, find, synth, synthErrors } from './helpers';
+
+const BASE: StatefulAppProps = {
+  name: 'db',
+  version: '8.0.35',
+  replicas: 3,
+  volumeClaims: [{ name: 'data', size: '5Gi' }],
+  container: {
+    image: IMAGE,
+    ports: [{ name: 'mysql', port: 3306 }],
+    resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '500m', memory: '1Gi' } },
+    readinessProbe: { tcpSocket: { port: 'mysql' } },
+    mounts: [{ name: 'data', mountPath: '/var/lib/data', claim: true }],
+  },
+};
+
+const stateful = (props: Partial<StatefulAppProps> = {}) => (ns: NamespacedApp) => new StatefulApp(ns, 'Db', { ...BASE, ...props });
+const selectorOf = { 'app.kubernetes.io/name': 'db' };
+const selects = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+describe('a StatefulSet with its headless Service', () => {
+  const manifests = synth(stateful());
+  const sts = find(manifests, 'StatefulSet');
+
+  test('serviceName names a headless Service whose selector matches the pods', () => {
+    const headless = find(manifests, 'Service', sts.spec.serviceName);
+    expect(sts.spec.serviceName).toBe('db-headless');
+    expect(headless.spec.clusterIP).toBe('None');
+    expect(headless.spec.selector).toEqual(selectorOf);
+    expect(selects(headless.spec.selector, sts.spec.template.metadata.labels)).toBe(true);
+    expect(sts.spec.selector.matchLabels).toEqual(selectorOf);
+    expect(headless.spec.ports).toEqual([{ name: 'mysql', port: 3306, targetPort: 'mysql', protocol: 'TCP' }]);
+  });
+
+  test('a ClusterIP client Service named after the StatefulSet', () => {
+    const client = find(manifests, 'Service', 'db');
+    expect(client.spec.clusterIP).toBeUndefined();
+    expect(client.spec.type).toBe('ClusterIP');
+    expect(client.spec.selector).toEqual(selectorOf);
+  });
+
+  test('one claim per pod from the environment storage class, ReadWriteOnce, kept on delete and scale-down', () => {
+    expect(sts.spec.volumeClaimTemplates).toEqual([
+      { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'standard', resources: { requests: { storage: '5Gi' } } } },
+    ]);
+    expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+    const pod = sts.spec.template.spec;
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/data' });
+    // the claim comes from the template, not from a pod volume
+    expect(pod.volumes.map((v: any) => v.name)).toEqual(['tmp']);
+  });
+
+  test('ordered start, rolling update from partition 0, replicas, own service account without token', () => {
+    expect(sts.spec.podManagementPolicy).toBe('OrderedReady');
+    expect(sts.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 0 } });
+    expect(sts.spec.replicas).toBe(3);
+    expect(sts.spec.template.spec.serviceAccountName).toBe('db');
+    expect(find(manifests, 'ServiceAccount').automountServiceAccountToken).toBe(false);
+    expect(sts.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
+  });
+
+  test('a quorum app may lose one pod to a drain', () => {
+    expect(find(manifests, 'PodDisruptionBudget').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: selectorOf } });
+  });
+
+  test('the pods may reach each other on their ports despite default-deny', () => {
+    const peers = find(manifests, 'NetworkPolicy', 'db-peers').spec;
+    const rule = { ports: [{ port: 3306, protocol: 'TCP' }] };
+    expect(peers.podSelector).toEqual({ matchLabels: selectorOf });
+    expect(peers.ingress).toEqual([{ from: [{ podSelector: { matchLabels: selectorOf } }], ...rule }]);
+    expect(peers.egress).toEqual([{ to: [{ podSelector: { matchLabels: selectorOf } }], ...rule }]);
+  });
+});
+
+describe('stable names', () => {
+  const app = new App({ outdir: 'unused' });
+  const ns = new NamespacedApp(app, 'shop', { namespace: 'shop', settings: { ...SETTINGS, clusterDomain: 'corp.internal' }, quota: QUOTA, limits: LIMITS });
+  const db = stateful()(ns);
+
+  test('each pod has a DNS name under the headless Service', () => {
+    expect(db.podDnsName(1)).toBe('db-1.db-headless.shop.svc.corp.internal');
+    expect(db.podDnsNames).toEqual(['db-0.db-headless.shop.svc.corp.internal', 'db-1.db-headless.shop.svc.corp.internal', 'db-2.db-headless.shop.svc.corp.internal']);
+  });
+
+  test('clients use the client Service; claims are <claim>-<set>-<n>', () => {
+    expect(db.clientDnsName).toBe('db.shop.svc.corp.internal');
+    expect(db.claimName('data', 2)).toBe('data-db-2');
+  });
+});
+
+describe('options', () => {
+  test('retention, parallel start, partition, access modes, peer discovery before ready, no client Service', () => {
+    const m = synth(
+      stateful({
+        claimRetention: { whenDeleted: 'Delete', whenScaled: 'Retain' },
+        podManagementPolicy: 'Parallel',
+        partition: 2,
+        publishNotReadyAddresses: true,
+        clientService: false,
+        headlessServiceName: 'db-peers',
+        volumeClaims: [{ name: 'data', size: '5Gi', accessModes: ['ReadWriteOncePod'] }],
+      }),
+    );
+    const sts = find(m, 'StatefulSet');
+    expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Delete', whenScaled: 'Retain' });
+    expect(sts.spec.podManagementPolicy).toBe('Parallel');
+    expect(sts.spec.updateStrategy.rollingUpdate.partition).toBe(2);
+    expect(sts.spec.volumeClaimTemplates[0].spec.accessModes).toEqual(['ReadWriteOncePod']);
+    expect(sts.spec.serviceName).toBe('db-peers');
+    expect(find(m, 'Service').spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
+  });
+
+  test('a single instance blocks drains only when that is accepted, and has no peers to admit', () => {
+    const m = synth(stateful({ replicas: 1, disruptionBudget: { allowZeroDisruptions: true } }));
+    expect(find(m, 'PodDisruptionBudget').spec.maxUnavailable).toBe(0);
+    expect(m.filter((x) => x.kind === 'NetworkPolicy').map((x) => x.name)).toEqual(['allow-dns', 'default-deny']);
+  });
+
+  test('a single instance without a budget lets drains evict it', () => {
+    const m = synth(stateful({ replicas: 1, disruptionBudget: false }));
+    expect(m.filter((x) => x.kind === 'PodDisruptionBudget')).toHaveLength(0);
+  });
+
+  test('two replicas: maxUnavailable 1; an explicit budget wins', () => {
+    expect(find(synth(stateful({ replicas: 2 })), 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
+    expect(find(synth(stateful({ replicas: 5, disruptionBudget: { minAvailable: 3 } })), 'PodDisruptionBudget').spec).toMatchObject({ minAvailable: 3 });
+  });
+
+  test('the quota counts one claim per replica', () => {
+    const message = synthErrors(stateful({ replicas: 3 }), { quota: { ...QUOTA, storage: '10Gi' } });
+    expect(message).toMatch(/ResourceQuota requests.storage is 10Gi but the workloads need 15Gi at their largest \[StatefulSet db: 3 pods \(3 replicas\)\]/);
+    expect(synthErrors(stateful({ replicas: 3 }), { quota: { ...QUOTA, persistentVolumeClaims: 2 } })).toMatch(/ResourceQuota persistentvolumeclaims is 2 but the workloads need 3/);
+  });
+
+  test('the LimitRange bounds each claim', () => {
+    expect(synthErrors(stateful({ volumeClaims: [{ name: 'data', size: '20Gi' }] }))).toMatch(/volume claim data asks for 20Gi, outside the LimitRange PVC bounds 1Gi-10Gi/);
+  });
+});
+
+describe('errors, each with the construct path and the fix', () => {
+  const noReadiness = { ...BASE.container, readinessProbe: undefined };
+  test.each<[string, Partial<StatefulAppProps>, RegExp]>([
+    ['negative replicas', { replicas: -1 }, /shop\/Db: replicas is -1: use a whole number of 0 or more/],
+    ['no readiness probe', { container: noReadiness }, /shop\/Db: container.readinessProbe is missing: StatefulSet pods start one after another, each once the previous is Ready/],
+    ['claim size not a quantity', { volumeClaims: [{ name: 'data', size: 'five gigs' }] }, /volume claim data size "five gigs" is not a Kubernetes quantity/],
+    ['claim size zero', { volumeClaims: [{ name: 'data', size: '0' }] }, /volume claim data size 0 is not positive/],
+    ['claim without access modes', { volumeClaims: [{ name: 'data', size: '5Gi', accessModes: [] }] }, /volume claim data has no accessModes/],
+    ['claim listed twice', { volumeClaims: [{ name: 'data', size: '5Gi' }, { name: 'data', size: '1Gi' }] }, /volume claim data is listed twice/],
+    ['claim not mounted', { volumeClaims: [{ name: 'data', size: '5Gi' }, { name: 'logs', size: '1Gi' }] }, /volume claim logs is not mounted/],
+    ['claim mount without claim', { volumeClaims: [] }, /mount data at \/var\/lib\/data is a claim, but no volumeClaims entry is named data/],
+    ['partition above replicas', { partition: 4 }, /partition 4 is above replicas 3: no pod has an ordinal that high/],
+    ['negative partition', { partition: -1 }, /partition is -1: use a whole number from 0/],
+    ['single instance with the default budget', { replicas: 1 }, /a single instance gets the PodDisruptionBudget maxUnavailable 0 \(003:L268-275\), which blocks every node drain .*disruptionBudget.allowZeroDisruptions/],
+    ['explicit budget that blocks drains', { disruptionBudget: { maxUnavailable: 0 } }, /PodDisruptionBudget \{"maxUnavailable":0\} allows no voluntary disruption at 3 replicas/],
+    ['no budget for a quorum', { disruptionBudget: false }, /disruptionBudget is false but the StatefulSet runs 3 replicas/],
+    ['name too long for the revision label', { name: 'd'.repeat(53) }, /has 53 characters: .* use at most 52/],
+    ['name not a DNS label', { name: 'db.main' }, /StatefulSet name "db.main" is not a valid DNS-1123 label/],
+    ['client Service without ports', { container: { ...BASE.container, ports: [], readinessProbe: { exec: { command: ['true'] } } } }, /the client Service has no ports to expose/],
+  ])('%s', (_name, props, message) => {
+    expect(synthErrors(stateful(props))).toMatch(message);
+  });
+
+  test('the Services of a pod without readiness also say it, at the namespace', () => {
+    expect(synthErrors(stateful({ container: noReadiness }))).toMatch(/Service "db-headless" routes to the pods of StatefulSet db, which have no readiness probe/);
+  });
+});
+
+describe('the MySQL blueprint', () => {
+  const prod = synthManifests('prod');
+  const dev = synthManifests('dev');
+  const backend = (ms: Manifest[]) => ms.filter((m) => m.namespace === 'backend');
+
+  test('a single-instance StatefulSet in backend, sized by the environment, its drain block accepted', () => {
+    const sts = find(backend(prod), 'StatefulSet');
+    expect(sts.spec).toMatchObject({ serviceName: 'mysql-headless', replicas: 1 });
+    expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(ENVIRONMENTS.prod.apps.mysql.storageSize);
+    expect(find(backend(dev), 'StatefulSet').spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(ENVIRONMENTS.dev.apps.mysql.storageSize);
+    expect(find(backend(prod), 'PodDisruptionBudget').spec.maxUnavailable).toBe(0);
+    expect(find(backend(prod), 'Service', 'mysql-headless').spec.clusterIP).toBe('None');
+  });
+
+  test('image from the release state, root password from a Secret, data on the claim, scratch on size-limited emptyDirs', () => {
+    const c = find(backend(prod), 'StatefulSet').spec.template.spec.containers[0];
+    expect(c.image).toMatch(/^docker\.io\/library\/mysql:8\.0\.35@sha256:[0-9a-f]{64}$/);
+    expect(c.env).toEqual([{ name: 'MYSQL_ROOT_PASSWORD', valueFrom: { secretKeyRef: { name: 'mysql-root', key: 'root_password' } } }]);
+    expect(c.volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/mysql' });
+    expect(c.volumeMounts).toContainEqual({ name: 'run', mountPath: '/var/run/mysqld' });
+    expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(c.readinessProbe.exec.command).toEqual(['mysqladmin', 'ping', '-h', '127.0.0.1']);
+    expect(c.livenessProbe.tcpSocket.port).toBe('mysql');
+    // staging/prod name a Secret made outside the repository; dev creates a placeholder
+    expect(backend(prod).filter((m) => m.kind === 'Secret')).toHaveLength(0);
+    expect(find(backend(dev), 'Secret', 'mysql-root').stringData.root_password).toMatch(/placeholder/);
+  });
+
+  test('only access-db: mysql pods of go-multiroute get in, on 3306', () => {
+    expect(find(backend(prod), 'NetworkPolicy', 'mysql-allow-clients').spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'mysql' } },
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'go-multiroute' } }, podSelector: { matchLabels: { 'access-db': 'mysql' } } }],
+          ports: [{ port: 3306, protocol: 'TCP' }],
+        },
+      ],
+    });
+  });
+
+  const build = (env: EnvironmentConfig, release: AppRelease, client?: (mysql: Mysql, app: App) => void) => () => {
+    const app = new App({ outdir: 'unused' });
+    const mysql = new Mysql(app, 'mysql', { env, release, clientNamespaces: ['shop'] });
+    client?.(mysql, app);
+    return renderManifests(app, env.name);
+  };
+  const STABLE: AppRelease = { stable: { version: '8.0.35', image: `docker.io/library/mysql:8.0.35@sha256:${'b'.repeat(64)}` } };
+
+  test('a client: egress to the MySQL pods on 3306 from its access-db pods, and DB_HOST', () => {
+    const ms = build(ENVIRONMENTS.dev, STABLE, (mysql, app) => {
+      const shop = new NamespacedApp(app, 'shop', { namespace: 'shop', settings: ENVIRONMENTS.dev, quota: QUOTA, limits: LIMITS });
+      new AppDeployment(shop, 'Api', {
+        name: 'api',
+        version: 'v1',
+        replicas: 2,
+        selectorLabels: MYSQL_CLIENT_LABELS,
+        container: { image: IMAGE, ports: [{ name: 'http', port: 8080 }], env: { DB_HOST: mysql.clientDnsName }, resources: BASE.container.resources, readinessProbe: { httpGet: { path: '/', port: 'http' } } },
+      });
+      mysql.allowClient(shop);
+    })();
+    expect(find(ms, 'NetworkPolicy', 'allow-egress-mysql').spec).toEqual({
+      podSelector: { matchLabels: { 'access-db': 'mysql' } },
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'backend' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'mysql' } } }],
+          ports: [{ port: 3306, protocol: 'TCP' }],
+        },
+      ],
+    });
+    expect(find(ms, 'Deployment').spec.template.spec.containers[0].env).toContainEqual({ name: 'DB_HOST', value: 'mysql.backend.svc.cluster.local' });
+  });
+
+  test('errors: a client policy with no access-db pods, release entries MySQL would ignore, a second replica', () => {
+    const noClientPods = build(ENVIRONMENTS.dev, STABLE, (mysql, app) => mysql.allowClient(new NamespacedApp(app, 'shop', { namespace: 'shop', settings: ENVIRONMENTS.dev, quota: QUOTA, limits: LIMITS })));
+    expect(noClientPods).toThrow(/NetworkPolicy "allow-egress-mysql" selects no pods/);
+    expect(build(ENVIRONMENTS.dev, { ...STABLE, canary: { ...STABLE.stable, weight: 10 } })).toThrow(/release\/dev.json has apps.mysql.canary, but mysql is a StatefulSet released by rolling update/);
+    expect(build(ENVIRONMENTS.dev, { ...STABLE, blueGreen: { active: 'blue', blue: STABLE.stable, green: STABLE.stable } })).toThrow(/apps.mysql.blueGreen/);
+    const twoReplicas = { ...ENVIRONMENTS.dev, apps: { ...ENVIRONMENTS.dev.apps, mysql: { ...ENVIRONMENTS.dev.apps.mysql, replicas: 2 } } };
+    expect(build(twoReplicas, STABLE)).toThrow(/apps.mysql.replicas is 2 in environments.ts \(dev\), but each mysql pod would be an independent, empty server/);
+  });
+});
