@@ -21,6 +21,7 @@ import { environmentByName } from '../config/environments';
 import { Colour, ReleaseState, RELEASE_DIR, parseReleaseState, releaseFile } from '../config/release-state';
 import { renderFiles, renderManifests } from '../synth/synthesize';
 import { writeTreeAtomically } from '../synth/write-atomic';
+import { exitCode, lastOption, parseOptions } from './command';
 
 export interface PromoteArgs {
   readonly env: string;
@@ -34,23 +35,12 @@ export interface PromoteArgs {
 }
 
 export function parsePromoteArgs(argv: readonly string[], defaults: { dist: string }): PromoteArgs {
-  let env: string | undefined;
-  let app: string | undefined;
-  let outdir: string | undefined;
-  let releaseDir = RELEASE_DIR;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === '--env') env = value();
-    else if (arg === '--app') app = value();
-    else if (arg === '--outdir') outdir = path.resolve(value());
-    else if (arg === '--release-dir') releaseDir = path.resolve(value());
-    else throw new Error(`unknown argument "${arg}": use --env NAME, --app NAME, --outdir DIR or --release-dir DIR`);
-  }
+  const options = parseOptions(argv, ['--env', '--app', '--outdir', '--release-dir']);
+  const env = lastOption(options, '--env');
+  const app = lastOption(options, '--app');
+  const outdirOption = lastOption(options, '--outdir');
+  const outdir = outdirOption && path.resolve(outdirOption);
+  const releaseDir = path.resolve(lastOption(options, '--release-dir') ?? RELEASE_DIR);
   if (!env || !app) throw new Error('promote needs --env NAME and --app NAME, e.g. npm run promote -- --env prod --app go-multiroute');
   environmentByName(env);
   return { env, app, outdir, releaseDir, dist: path.resolve(defaults.dist) };
@@ -207,13 +197,7 @@ export function runPromote(args: PromoteArgs, log: (line: string) => void = cons
 }
 
 export function main(argv: readonly string[]): number {
-  try {
-    runPromote(parsePromoteArgs(argv, { dist: process.env.CDK8S_OUTDIR ?? 'dist' }));
-    return 0;
-  } catch (err) {
-    console.error(`error: ${(err as Error).message}`);
-    return 1;
-  }
+  return exitCode(() => runPromote(parsePromoteArgs(argv, { dist: process.env.CDK8S_OUTDIR ?? 'dist' })));
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -9,6 +9,7 @@ import { ENVIRONMENT_NAMES } from '../config/environment';
 import { environmentByName } from '../config/environments';
 import { synthEnvironmentFiles } from '../synth/environment-app';
 import { writeTreeAtomically } from '../synth/write-atomic';
+import { exitCode, lastOption, parseOptions } from './command';
 
 export interface SynthArgs {
   readonly envs: readonly string[];
@@ -17,23 +18,12 @@ export interface SynthArgs {
 }
 
 export function parseSynthArgs(argv: readonly string[], defaults: { outdir: string }): SynthArgs {
-  const envs: string[] = [];
-  let outdir = defaults.outdir;
-  let releaseDir: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === '--env') envs.push(value());
-    else if (arg === '--outdir') outdir = value();
-    else if (arg === '--release-dir') releaseDir = path.resolve(value());
-    else throw new Error(`unknown argument "${arg}": use --env NAME, --outdir DIR or --release-dir DIR`);
-  }
+  const options = parseOptions(argv, ['--env', '--outdir', '--release-dir']);
+  const envs = options.get('--env') ?? [];
+  const outdir = lastOption(options, '--outdir') ?? defaults.outdir;
+  const releaseDir = lastOption(options, '--release-dir');
   for (const env of envs) environmentByName(env);
-  return { envs: envs.length ? envs : [...ENVIRONMENT_NAMES], outdir: path.resolve(outdir), releaseDir };
+  return { envs: envs.length ? envs : [...ENVIRONMENT_NAMES], outdir: path.resolve(outdir), releaseDir: releaseDir && path.resolve(releaseDir) };
 }
 
 export function runSynth(args: SynthArgs): void {
@@ -45,13 +35,7 @@ export function runSynth(args: SynthArgs): void {
 }
 
 export function main(argv: readonly string[]): number {
-  try {
-    runSynth(parseSynthArgs(argv, { outdir: process.env.CDK8S_OUTDIR ?? 'dist' }));
-    return 0;
-  } catch (err) {
-    console.error(`error: ${(err as Error).message}`);
-    return 1;
-  }
+  return exitCode(() => runSynth(parseSynthArgs(argv, { outdir: process.env.CDK8S_OUTDIR ?? 'dist' })));
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -3,7 +3,7 @@
  * A new environment is one new entry here (plus its name in ENVIRONMENT_NAMES and a
  * release/<env>.json); `satisfies` makes a missing or misspelled value a compile error.
  */
-import { ComputeResources, EnvironmentConfig, EnvironmentName, TenancyConfig } from './environment';
+import { ComputeResources, EnvironmentConfig, EnvironmentName, MysqlConfig, SecretSource, TenancyConfig } from './environment';
 
 /** The seed app's container size (000 §1.6): 100m/10Mi requests, 100m/15Mi limits. */
 const GO_MULTIROUTE_RESOURCES: ComputeResources = {
@@ -50,6 +50,30 @@ function quota(pods: number, requests: { cpu: string; memory: string }, limits: 
 
 const OWNER = { team: 'platform', email: 'platform-team@example.com' };
 
+/** Every namespace's LimitRange, except the database's, which allows larger containers. */
+const APP_LIMITS = limitRange('1', '1Gi');
+
+/** Sizing of each developer's namespace in dev. */
+const DEVELOPER_TENANCY: TenancyConfig = {
+  quota: quota(10, { cpu: '1', memory: '1Gi' }, { cpu: '2', memory: '2Gi' }, '10Gi'),
+  limits: APP_LIMITS,
+};
+
+/** The single-instance MySQL of the backend namespace; only its disk and secret differ. */
+function mysql(storageSize: string, secret: SecretSource): MysqlConfig {
+  return {
+    namespace: 'backend',
+    replicas: 1,
+    resources: MYSQL_RESOURCES,
+    storageSize,
+    secret,
+    tenancy: {
+      quota: quota(4, { cpu: '1', memory: '2Gi' }, { cpu: '2', memory: '4Gi' }, '10Gi'),
+      limits: limitRange('1', '2Gi'),
+    },
+  };
+}
+
 export const ENVIRONMENTS = {
   dev: {
     name: 'dev',
@@ -66,10 +90,7 @@ export const ENVIRONMENTS = {
       { name: 'alice', user: 'alice@example.com', access: 'edit' },
       { name: 'bob', user: 'bob@example.com', access: 'view' },
     ],
-    developerTenancy: {
-      quota: quota(10, { cpu: '1', memory: '1Gi' }, { cpu: '2', memory: '2Gi' }, '10Gi'),
-      limits: limitRange('1', '1Gi'),
-    },
+    developerTenancy: DEVELOPER_TENANCY,
     apps: {
       goMultiroute: {
         namespace: 'go-multiroute',
@@ -81,20 +102,10 @@ export const ENVIRONMENTS = {
         releaseStrategy: 'rolling',
         tenancy: {
           quota: quota(6, { cpu: '600m', memory: '120Mi' }, { cpu: '600m', memory: '180Mi' }),
-          limits: limitRange('1', '1Gi'),
+          limits: APP_LIMITS,
         },
       },
-      mysql: {
-        namespace: 'backend',
-        replicas: 1,
-        resources: MYSQL_RESOURCES,
-        storageSize: '2Gi',
-        secret: { kind: 'placeholder', value: 'dev-placeholder-not-a-secret' },
-        tenancy: {
-          quota: quota(4, { cpu: '1', memory: '2Gi' }, { cpu: '2', memory: '4Gi' }, '10Gi'),
-          limits: limitRange('1', '2Gi'),
-        },
-      },
+      mysql: mysql('2Gi', { kind: 'placeholder', value: 'dev-placeholder-not-a-secret' }),
     },
   },
   test: {
@@ -110,10 +121,7 @@ export const ENVIRONMENTS = {
     tolerations: [],
     storageClass: 'standard',
     developers: [],
-    developerTenancy: {
-      quota: quota(10, { cpu: '1', memory: '1Gi' }, { cpu: '2', memory: '2Gi' }, '10Gi'),
-      limits: limitRange('1', '1Gi'),
-    },
+    developerTenancy: DEVELOPER_TENANCY,
     apps: {
       goMultiroute: {
         namespace: 'go-multiroute',
@@ -125,20 +133,10 @@ export const ENVIRONMENTS = {
         releaseStrategy: 'canary',
         tenancy: {
           quota: quota(12, { cpu: '1200m', memory: '240Mi' }, { cpu: '1200m', memory: '360Mi' }),
-          limits: limitRange('1', '1Gi'),
+          limits: APP_LIMITS,
         },
       },
-      mysql: {
-        namespace: 'backend',
-        replicas: 1,
-        resources: MYSQL_RESOURCES,
-        storageSize: '2Gi',
-        secret: { kind: 'placeholder', value: 'test-placeholder-not-a-secret' },
-        tenancy: {
-          quota: quota(4, { cpu: '1', memory: '2Gi' }, { cpu: '2', memory: '4Gi' }, '10Gi'),
-          limits: limitRange('1', '2Gi'),
-        },
-      },
+      mysql: mysql('2Gi', { kind: 'placeholder', value: 'test-placeholder-not-a-secret' }),
     },
   },
   staging: {
@@ -153,10 +151,7 @@ export const ENVIRONMENTS = {
     tolerations: [],
     storageClass: 'standard',
     developers: [],
-    developerTenancy: {
-      quota: quota(10, { cpu: '1', memory: '1Gi' }, { cpu: '2', memory: '2Gi' }, '10Gi'),
-      limits: limitRange('1', '1Gi'),
-    },
+    developerTenancy: DEVELOPER_TENANCY,
     apps: {
       goMultiroute: {
         namespace: 'go-multiroute',
@@ -168,20 +163,10 @@ export const ENVIRONMENTS = {
         releaseStrategy: 'canary',
         tenancy: {
           quota: quota(16, { cpu: '1600m', memory: '320Mi' }, { cpu: '1600m', memory: '480Mi' }),
-          limits: limitRange('1', '1Gi'),
+          limits: APP_LIMITS,
         },
       },
-      mysql: {
-        namespace: 'backend',
-        replicas: 1,
-        resources: MYSQL_RESOURCES,
-        storageSize: '5Gi',
-        secret: { kind: 'existing', secretName: 'mysql-root' },
-        tenancy: {
-          quota: quota(4, { cpu: '1', memory: '2Gi' }, { cpu: '2', memory: '4Gi' }, '10Gi'),
-          limits: limitRange('1', '2Gi'),
-        },
-      },
+      mysql: mysql('5Gi', { kind: 'existing', secretName: 'mysql-root' }),
     },
   },
   prod: {
@@ -196,10 +181,7 @@ export const ENVIRONMENTS = {
     tolerations: [],
     storageClass: 'standard',
     developers: [],
-    developerTenancy: {
-      quota: quota(10, { cpu: '1', memory: '1Gi' }, { cpu: '2', memory: '2Gi' }, '10Gi'),
-      limits: limitRange('1', '1Gi'),
-    },
+    developerTenancy: DEVELOPER_TENANCY,
     apps: {
       goMultiroute: {
         namespace: 'go-multiroute',
@@ -211,20 +193,10 @@ export const ENVIRONMENTS = {
         releaseStrategy: 'blue-green',
         tenancy: {
           quota: quota(20, { cpu: '2', memory: '400Mi' }, { cpu: '2', memory: '600Mi' }),
-          limits: limitRange('1', '1Gi'),
+          limits: APP_LIMITS,
         },
       },
-      mysql: {
-        namespace: 'backend',
-        replicas: 1,
-        resources: MYSQL_RESOURCES,
-        storageSize: '10Gi',
-        secret: { kind: 'existing', secretName: 'mysql-root' },
-        tenancy: {
-          quota: quota(4, { cpu: '1', memory: '2Gi' }, { cpu: '2', memory: '4Gi' }, '10Gi'),
-          limits: limitRange('1', '2Gi'),
-        },
-      },
+      mysql: mysql('10Gi', { kind: 'existing', secretName: 'mysql-root' }),
     },
   },
 } as const satisfies Record<EnvironmentName, EnvironmentConfig>;

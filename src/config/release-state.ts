@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { CanaryRouting } from '../patterns/canary-ingress';
 
 /** One version of an app: the version label and its pinned image. */
 export interface VersionRelease {
@@ -12,19 +13,8 @@ export interface VersionRelease {
   readonly image: string;
 }
 
-/** How requests reach the canary; ingress-nginx evaluates header, then cookie, then weight. */
-export interface CanaryRelease extends VersionRelease {
-  /** Percent of requests (or parts of `weightTotal`) sent to the canary. */
-  readonly weight?: number;
-  readonly weightTotal?: number;
-  /** Requests with this header go to the canary (value `always`), or not (`never`). */
-  readonly header?: string;
-  /** Only this exact header value routes to the canary. */
-  readonly headerValue?: string;
-  /** Only header values matching this regular expression route to the canary. */
-  readonly headerPattern?: string;
-  /** Requests with this cookie set to `always` go to the canary. */
-  readonly cookie?: string;
+/** A canary: its version, which requests reach it (header, then cookie, then weight), and its size. */
+export interface CanaryRelease extends VersionRelease, CanaryRouting {
   /** Pods of the canary Deployment; unset runs two, so one pod is never a single point of failure for the requests sent to it. */
   readonly replicas?: number;
 }
