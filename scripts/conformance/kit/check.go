@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -21,7 +22,7 @@ import (
 //   - the headless Service of every StatefulSet has one endpoint with a
 //     hostname per StatefulSet pod.
 // Exit status: 0 all satisfied, 1 something still pending, 3 a hard failure
-// (a FailedCreate event) was seen.
+// (a FailedCreate event, or a Service that no pod template can match) was seen.
 
 type cluster struct {
 	byKind map[string][]obj
@@ -135,16 +136,29 @@ func (k *checker) add(area, subject string, ok bool, format string, a ...any) {
 
 // failedCreate returns the FailedCreate events recorded on the object.
 func (k *checker) failedCreate(kind, ns, name string) (hard, transient []string) {
+	counts := map[string]int64{}
+	var order []string
 	for _, e := range k.c.byKind["Event"] {
 		if str(e, "reason") != "FailedCreate" || str(e, "involvedObject", "kind") != kind ||
 			str(e, "involvedObject", "namespace") != ns || str(e, "involvedObject", "name") != name {
 			continue
 		}
-		msg := str(e, "message")
+		// One line per distinct message: the generated pod names differ.
+		msg := podName.ReplaceAllString(str(e, "message"), `pods "$1-…"`)
+		msg = strings.TrimPrefix(msg, "(combined from similar events): ")
 		n, _ := num(e, "count")
+		if n < 1 {
+			n = 1
+		}
+		if _, seen := counts[msg]; !seen {
+			order = append(order, msg)
+		}
+		counts[msg] += n
+	}
+	for _, msg := range order {
 		line := fmt.Sprintf("%s %s: %s", kind, nsName(ns, name), msg)
-		if n > 1 {
-			line += fmt.Sprintf(" (x%d)", n)
+		if counts[msg] > 1 {
+			line += fmt.Sprintf(" (x%d)", counts[msg])
 		}
 		if isTransientCreateFailure(msg) {
 			transient = append(transient, line)
@@ -154,6 +168,9 @@ func (k *checker) failedCreate(kind, ns, name string) (hard, transient []string)
 	}
 	return
 }
+
+// podName matches a generated pod name in an event message.
+var podName = regexp.MustCompile(`pods "([a-z0-9.-]+?)-[a-z0-9]{5}"`)
 
 // isTransientCreateFailure tells the races of a freshly started namespace
 // (quota usage not computed yet, default service account not created yet),
@@ -172,8 +189,12 @@ func (k *checker) podProblems(pods []obj) []string {
 		}
 		why := "phase " + str(p, "status", "phase")
 		for _, c := range listOf(p, "status", "conditions") {
-			if str(c, "status") == "False" && str(c, "message") != "" {
-				why = str(c, "type") + "=False: " + str(c, "message")
+			if str(c, "status") == "False" {
+				detail := str(c, "message")
+				if detail == "" {
+					detail = str(c, "reason")
+				}
+				why = str(c, "type") + "=False: " + detail
 				break
 			}
 		}
@@ -192,6 +213,15 @@ func (k *checker) workload(e invEntry) {
 	want := int64(1)
 	if v, ok := num(o, "spec", "replicas"); ok {
 		want = v
+	}
+	// A HorizontalPodAutoscaler raises the replicas to its minimum.
+	for _, h := range k.c.byKind["HorizontalPodAutoscaler"] {
+		if str(h, "metadata", "namespace") == e.Namespace && str(h, "spec", "scaleTargetRef", "kind") == e.Kind &&
+			str(h, "spec", "scaleTargetRef", "name") == e.Name {
+			if m, ok := num(h, "spec", "minReplicas"); ok && m > want {
+				want = m
+			}
+		}
 	}
 	ready, _ := num(o, "status", "readyReplicas")
 	updated, _ := num(o, "status", "updatedReplicas")
@@ -226,6 +256,20 @@ func (k *checker) workload(e invEntry) {
 		detail += "\n      " + strings.Join(reasons, "\n      ")
 	}
 	k.add("ready", subject, ok, "%s", detail)
+}
+
+// templateMatches tells whether the pod template of a workload in the
+// namespace carries the labels of the selector.
+func (k *checker) templateMatches(ns string, sel map[string]string) bool {
+	for _, kind := range []string{"Deployment", "StatefulSet", "ReplicaSet", "DaemonSet", "Job"} {
+		for _, o := range k.c.byKind[kind] {
+			if str(o, "metadata", "namespace") == ns &&
+				selectorMatches(sel, stringMap(o, "spec", "template", "metadata", "labels")) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 type endpoint struct {
@@ -282,7 +326,13 @@ func (k *checker) service(e invEntry) {
 				}
 			}
 		}
-		k.add("endpoints", subject, false, "no ready endpoints: selector %s matches %d pods (%d ready)", fmtSelector(sel), matching, readyPods)
+		detail := fmt.Sprintf("no ready endpoints: selector %s matches %d pods (%d ready)", fmtSelector(sel), matching, readyPods)
+		if matching == 0 && !k.templateMatches(e.Namespace, sel) {
+			// No workload can ever bring a matching pod: do not wait for one.
+			detail += "; no pod template of a workload in the namespace has these labels"
+			k.hard = true
+		}
+		k.add("endpoints", subject, false, "%s", detail)
 	} else {
 		k.add("endpoints", subject, true, "%d ready endpoints", ready)
 	}
@@ -438,6 +488,17 @@ func checkCmd(args []string) error {
 	}
 	k := &checker{c: c, inv: inv, roleLabel: *roleLabel, roleValue: *roleValue, colourLabel: *colourLabel,
 		previous: prev, colours: map[string]string{}, namespaces: map[string]bool{}}
+	for _, n := range c.byKind["Node"] {
+		ready := false
+		for _, cond := range listOf(n, "status", "conditions") {
+			if str(cond, "type") == "Ready" {
+				ready = str(cond, "status") == "True"
+			}
+		}
+		if !ready {
+			k.add("nodes", "Node "+str(n, "metadata", "name"), false, "not Ready: the test cluster itself is unhealthy")
+		}
+	}
 	for _, e := range inv {
 		switch e.Kind {
 		case "Deployment", "StatefulSet":

@@ -83,11 +83,14 @@ func kubeLinterFindings(p string) ([]finding, error) {
 	}
 	var res struct {
 		Reports []struct {
-			Diagnostic struct{ Message string }
+			Diagnostic  struct{ Message string }
 			Check       string
 			Remediation string
 			Object      struct {
-				Metadata  struct{ FilePath string }
+				Metadata struct {
+					FilePath string
+					Raw      []byte
+				}
 				K8sObject obj
 			}
 		}
@@ -110,6 +113,17 @@ func kubeLinterFindings(p string) ([]finding, error) {
 		if f.name == "" {
 			f.name, f.namespace = str(o, "Name"), str(o, "Namespace")
 		}
+		// Typed objects lose their kind when decoded: read it from the raw document.
+		if f.kind == "" || f.name == "" {
+			if docs, err := decodeAll(r.Object.Metadata.Raw); err == nil && len(docs) == 1 {
+				if f.kind == "" {
+					f.kind = str(docs[0], "kind")
+				}
+				if f.name == "" {
+					f.name, f.namespace = str(docs[0], "metadata", "name"), str(docs[0], "metadata", "namespace")
+				}
+			}
+		}
 		out = append(out, f)
 	}
 	return out, nil
@@ -121,8 +135,8 @@ func kubeScoreFindings(p string) ([]finding, error) {
 		return nil, err
 	}
 	var objs []struct {
-		TypeMeta   obj `json:"type_meta"`
-		ObjectMeta obj `json:"object_meta"`
+		TypeMeta   obj    `json:"type_meta"`
+		ObjectMeta obj    `json:"object_meta"`
 		FileName   string `json:"file_name"`
 		Checks     []struct {
 			Check struct {
@@ -212,6 +226,7 @@ func lintCmd(args []string) error {
 			if by != nil {
 				by.used++
 				waived[tool]++
+				fmt.Printf("  waived %s %s [%s]: %s\n", tool, f.object(), f.check, strings.TrimSpace(by.Reason))
 				continue
 			}
 			counts[tool]++

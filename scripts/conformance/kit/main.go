@@ -18,6 +18,7 @@ commands:
   schemas              generate kubeconform standalone-strict JSON schemas
   inventory            list the objects of YAML files and split out policy objects
   lint                 filter kube-linter / kube-score results through the exceptions file
+  pki                  write certificates and keys for a local control plane
   provision            print PersistentVolumes for the pending claims of a snapshot
   check                assert readiness, endpoints and blue-green state of a cluster snapshot
 `)
@@ -39,6 +40,8 @@ func main() {
 		err = inventoryCmd(args)
 	case "lint":
 		err = lintCmd(args)
+	case "pki":
+		err = pkiCmd(args)
 	case "provision":
 		err = provisionCmd(args)
 	case "check":

@@ -1,0 +1,511 @@
+#!/usr/bin/env bash
+# Conformance run of the synthesized manifests (dist/<env>): schema validation,
+# linting, and a real (loopback-only) control plane that must admit every
+# object and run every workload to Ready with working endpoints.
+#
+#   bash scripts/conformance/run.sh [--env NAME]... [--dist DIR] [--out DIR] [--timeout SECONDS]
+#
+# Environment:
+#   DIST_DIR                 manifests folder (default: <repo>/dist); --dist wins
+#   CONFORMANCE_OUT          report folder (default: <repo>/conformance/out)
+#   CONFORMANCE_EXCEPTIONS   reviewed lint exceptions (default: <repo>/conformance/exceptions.yaml)
+#   CONFORMANCE_TIMEOUT      seconds to wait for workloads to be Ready (default 180)
+#   CONFORMANCE_ALLOW_UNAVAILABLE=kube-linter
+#                            report kube-linter as UNAVAILABLE instead of failing
+#                            when it cannot be built on this machine
+#   PROMOTE_CMD              blue-green promote command; {env}, {app} and {outdir}
+#                            are replaced (default: npm run -s promote -- --env {env}
+#                            --app {app} --outdir {outdir}, if package.json has "promote")
+#   K8S_IAC_CACHE            tool cache (default: ~/.cache/k8s-iac)
+#   KUBE_LINTER              path of a kube-linter binary to use instead of building one
+set -euo pipefail
+
+CONFORMANCE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$CONFORMANCE_DIR/../.." && pwd)"
+RUN_START=$SECONDS
+
+usage() { sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+
+ONLY_ENVS=()
+DIST_DIR="${DIST_DIR:-$REPO_ROOT/dist}"
+OUT_DIR="${CONFORMANCE_OUT:-$REPO_ROOT/conformance/out}"
+EXCEPTIONS="${CONFORMANCE_EXCEPTIONS:-$REPO_ROOT/conformance/exceptions.yaml}"
+KUBE_LINTER_CONFIG="$REPO_ROOT/conformance/kube-linter.yaml"
+READY_TIMEOUT="${CONFORMANCE_TIMEOUT:-180}"
+while (($#)); do
+  case "$1" in
+    --env) ONLY_ENVS+=("${2:?--env needs a name}"); shift 2 ;;
+    --env=*) ONLY_ENVS+=("${1#--env=}"); shift ;;
+    --dist) DIST_DIR="${2:?--dist needs a folder}"; shift 2 ;;
+    --dist=*) DIST_DIR="${1#--dist=}"; shift ;;
+    --out) OUT_DIR="${2:?--out needs a folder}"; shift 2 ;;
+    --timeout) READY_TIMEOUT="${2:?--timeout needs seconds}"; shift 2 ;;
+    -h | --help) usage; exit 0 ;;
+    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+DIST_DIR="$(cd "$DIST_DIR" 2>/dev/null && pwd)" || { echo "ERROR: manifests folder not found: ${DIST_DIR} (run the synth first)" >&2; exit 2; }
+mkdir -p "$OUT_DIR"
+OUT_DIR="$(cd "$OUT_DIR" && pwd)"
+
+section() { printf '\n=== %s\n' "$*"; }
+info() { printf '    %s\n' "$*"; }
+
+# ---------------------------------------------------------------- environments
+ENVS=()
+for d in "$DIST_DIR"/*/; do
+  d="${d%/}"
+  name="$(basename "$d")"
+  [[ -n "$(find "$d" -name '*.yaml' -o -name '*.yml' | head -n 1)" ]] || continue
+  if ((${#ONLY_ENVS[@]})); then
+    keep=0
+    for e in "${ONLY_ENVS[@]}"; do [[ "$e" == "$name" ]] && keep=1; done
+    ((keep)) || continue
+  fi
+  ENVS+=("$name")
+done
+if ((${#ONLY_ENVS[@]})); then
+  for e in "${ONLY_ENVS[@]}"; do
+    [[ -d "$DIST_DIR/$e" ]] || { echo "ERROR: no environment folder $DIST_DIR/$e" >&2; exit 2; }
+  done
+fi
+((${#ENVS[@]})) || { echo "ERROR: no environment folders with YAML files in $DIST_DIR" >&2; exit 2; }
+
+# shellcheck source=tools.sh
+source "$CONFORMANCE_DIR/tools.sh"
+# shellcheck source=cluster.sh
+source "$CONFORMANCE_DIR/cluster.sh"
+
+# Everything of a run lives under $WORK; processes, ports and files go away
+# on any exit, failures and interruptions included.
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/k8s-iac-conformance.XXXXXX")"
+# kill_tree PID: stop a process and all its descendants (an unfinished build).
+kill_tree() {
+  local child
+  for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do kill_tree "$child"; done
+  kill -TERM "$1" 2>/dev/null || true
+}
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  [[ -n "${TOOLS_BUILD_PID:-}" ]] && kill_tree "$TOOLS_BUILD_PID"
+  cluster_stop >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- tools
+section "tools"
+prepare_tools
+info "ready in ${TOOLS_SECONDS}s (cache: $K8S_IAC_CACHE)"
+info "kubernetes $KUBERNETES_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION, kubeconform $KUBECONFORM_VERSION, kube-score $KUBE_SCORE_VERSION, kube-linter $([[ -n "$KUBE_LINTER" ]] && echo "$KUBE_LINTER_VERSION" || echo UNAVAILABLE)"
+
+FAILURES=()
+fail() { FAILURES+=("$1: $2"); printf '    FAIL %s\n' "$2"; }
+
+declare -A R_OBJECTS R_KUBECONFORM R_LINTER R_SCORE R_ADMITTED R_READY R_ENDPOINTS R_BLUEGREEN R_HEADLESS R_RESULT
+EXCEPTIONS_TOTAL=0
+WAIVED_TOTAL=0
+
+# render ENV_DIR OUT: the objects as kubectl applies them (kustomize when the
+# folder has a kustomization.yaml, else every YAML file).
+render() {
+  if [[ -f "$1/kustomization.yaml" || -f "$1/kustomization.yml" ]]; then
+    kc kustomize "$1" >"$2"
+  else
+    local f
+    while IFS= read -r f; do
+      printf -- '---\n'
+      cat "$f"
+      printf '\n'
+    done < <(find "$1" -type f \( -name '*.yaml' -o -name '*.yml' \) | sort) >"$2"
+  fi
+}
+
+# apply_objects FILE LOG: server-side apply; prints the number of objects accepted.
+apply_objects() {
+  local rc=0
+  kc apply --server-side --field-manager k8s-iac-conformance -f "$1" >"$2" 2>&1 || rc=$?
+  grep -c ' serverside-applied$' "$2" || true
+  return "$rc"
+}
+
+snapshot() {
+  kc get nodes,deployments.apps,statefulsets.apps,replicasets.apps,pods,services,endpointslices.discovery.k8s.io,events,horizontalpodautoscalers.autoscaling \
+    -A -o json >"$1.tmp" && mv "$1.tmp" "$1"
+}
+
+# provision_claims: bind pending PersistentVolumeClaims (the cluster has no storage provisioner).
+provision_claims() {
+  kc get persistentvolumeclaims,persistentvolumes -A -o json >"$1/pvc.json" || return 0
+  "$KIT" provision -state "$1/pvc.json" >"$1/pv.yaml"
+  if [[ -s "$1/pv.yaml" ]]; then kc apply -f "$1/pv.yaml" >/dev/null || true; fi
+}
+
+# wait_workloads DIR INVENTORY [check flags...]: poll until the check passes,
+# fails hard (FailedCreate) or times out; prints the final check.
+wait_workloads() {
+  local dir=$1 inv=$2
+  shift 2
+  local deadline=$((SECONDS + READY_TIMEOUT)) rc hard_since=""
+  while :; do
+    provision_claims "$dir"
+    rc=0
+    snapshot "$dir/state.json" && "$KIT" check -quiet -state "$dir/state.json" -inventory "$inv" "$@" || rc=$?
+    ((rc == 0)) && break
+    if ((rc == 3)); then
+      # A lasting failure (FailedCreate event, Service no workload can serve):
+      # give the rest 30 more seconds to settle, then stop waiting.
+      hard_since=${hard_since:-$SECONDS}
+      ((SECONDS - hard_since >= 30)) && break
+    fi
+    if ((SECONDS >= deadline)); then
+      info "timed out after ${READY_TIMEOUT}s"
+      break
+    fi
+    sleep 2
+  done
+  snapshot "$dir/state.json"
+  "$KIT" check -state "$dir/state.json" -inventory "$inv" -summary "$dir/check.env" "$@"
+}
+
+# promote_command ENV APP OUTDIR: the promote command line, or nothing.
+promote_command() {
+  local cmd="${PROMOTE_CMD:-}"
+  if [[ -z "$cmd" ]]; then
+    if [[ -f "$REPO_ROOT/package.json" ]] &&
+      node -e 'process.exit(require(process.argv[1]).scripts?.promote ? 0 : 1)' "$REPO_ROOT/package.json" 2>/dev/null; then
+      cmd='npm run -s promote -- --env {env} --app {app} --outdir {outdir}'
+    else
+      return 0
+    fi
+  fi
+  cmd="${cmd//\{env\}/$1}"
+  cmd="${cmd//\{app\}/$2}"
+  cmd="${cmd//\{outdir\}/$3}"
+  printf '%s\n' "$cmd"
+}
+
+privileged_probe() {
+  cat <<'EOF'
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: conformance-admission-probe
+  labels:
+    pod-security.kubernetes.io/enforce: restricted
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: privileged
+  namespace: conformance-admission-probe
+spec:
+  containers:
+  - name: c
+    image: registry.k8s.io/pause:3.9
+    securityContext:
+      privileged: true
+EOF
+}
+
+check_env() {
+  local env=$1 dir="$DIST_DIR/$1" w="$WORK/$1" ok=1
+  mkdir -p "$w"
+  section "environment $env ($dir)"
+
+  # ---- inventory
+  if ! "$KIT" inventory -tsv "$w/files.tsv" "$dir" 2>"$w/inv.err"; then
+    fail "$env" "cannot read the manifests: $(cat "$w/inv.err")"
+    R_RESULT[$env]=FAIL
+    return
+  fi
+  R_OBJECTS[$env]=$(wc -l <"$w/files.tsv")
+  info "${R_OBJECTS[$env]} objects in $(find "$dir" -type f \( -name '*.yaml' -o -name '*.yml' \) ! -name 'kustomization.y*ml' | wc -l) files"
+
+  # ---- 1. kubeconform
+  echo "--- kubeconform (strict, Kubernetes $KUBERNETES_VERSION + imported CRDs)"
+  local kc_rc=0
+  "$KUBECONFORM" -strict -summary -output text \
+    -schema-location "$SCHEMA_DIR/{{ .ResourceKind }}{{ .KindSuffix }}.json" \
+    -ignore-filename-pattern '(^|/)kustomization\.ya?ml$' \
+    "$dir" >"$w/kubeconform.txt" 2>&1 || kc_rc=$?
+  sed 's/^/    /' "$w/kubeconform.txt"
+  local summary
+  summary=$(grep '^Summary:' "$w/kubeconform.txt" || true)
+  if ((kc_rc == 0)); then
+    R_KUBECONFORM[$env]="pass ($(sed -n 's/.*Valid: \([0-9]*\).*/\1/p' <<<"$summary") valid)"
+  else
+    local invalid errors
+    invalid=$(sed -n 's/.*Invalid: \([0-9]*\).*/\1/p' <<<"$summary")
+    errors=$(sed -n 's/.*Errors: \([0-9]*\).*/\1/p' <<<"$summary")
+    R_KUBECONFORM[$env]="FAIL (${invalid:-?} invalid, ${errors:-?} errors)"
+    fail "$env" "kubeconform: ${invalid:-?} invalid, ${errors:-?} errors (see above)"
+    ok=0
+  fi
+
+  # ---- 2. kube-linter + kube-score
+  echo "--- kube-linter (all built-in checks) and kube-score"
+  local lint_args=(-exceptions "$EXCEPTIONS" -env "$env" -summary "$w/lint.env")
+  if [[ -n "$KUBE_LINTER" ]]; then
+    "$KUBE_LINTER" lint --config "$KUBE_LINTER_CONFIG" --format json "$dir" >"$w/kube-linter.json" 2>"$w/kube-linter.err" || true
+    if ! node -e 'JSON.parse(require("fs").readFileSync(process.argv[1]))' "$w/kube-linter.json" 2>/dev/null; then
+      cat "$w/kube-linter.err" >&2
+      fail "$env" "kube-linter did not produce a report"
+    fi
+    lint_args+=(-kube-linter "$w/kube-linter.json")
+  fi
+  local files=()
+  mapfile -t files < <(find "$dir" -type f \( -name '*.yaml' -o -name '*.yml' \) ! -name 'kustomization.y*ml' | sort)
+  "$KUBE_SCORE" score -o json --kubernetes-version "$(cut -d. -f1,2 <<<"$KUBERNETES_VERSION")" "${files[@]}" >"$w/kube-score.json" 2>"$w/kube-score.err" || true
+  if [[ ! -s "$w/kube-score.json" ]]; then
+    cat "$w/kube-score.err" >&2
+    fail "$env" "kube-score did not produce a report"
+  else
+    lint_args+=(-kube-score "$w/kube-score.json")
+  fi
+  if ! "$KIT" lint "${lint_args[@]}"; then
+    fail "$env" "the lint results could not be read"
+  fi
+  local KUBE_LINTER_FINDINGS=0 KUBE_LINTER_WAIVED=0 KUBE_SCORE_FINDINGS=0 KUBE_SCORE_WAIVED=0
+  # shellcheck disable=SC1091
+  [[ -f "$w/lint.env" ]] && source "$w/lint.env"
+  WAIVED_TOTAL=$((WAIVED_TOTAL + KUBE_LINTER_WAIVED + KUBE_SCORE_WAIVED))
+  if [[ -n "$KUBE_LINTER" ]]; then
+    R_LINTER[$env]="$KUBE_LINTER_FINDINGS"
+    ((KUBE_LINTER_WAIVED)) && R_LINTER[$env]+=" (+$KUBE_LINTER_WAIVED waived)"
+    if ((KUBE_LINTER_FINDINGS)); then fail "$env" "kube-linter: $KUBE_LINTER_FINDINGS findings (see above)"; ok=0; fi
+  else
+    R_LINTER[$env]="UNAVAILABLE"
+    info "kube-linter UNAVAILABLE: not run"
+  fi
+  R_SCORE[$env]="$KUBE_SCORE_FINDINGS"
+  ((KUBE_SCORE_WAIVED)) && R_SCORE[$env]+=" (+$KUBE_SCORE_WAIVED waived)"
+  if ((KUBE_SCORE_FINDINGS)); then fail "$env" "kube-score: $KUBE_SCORE_FINDINGS findings (see above)"; ok=0; fi
+  if [[ -f "$w/lint.env" ]] && ((KUBE_LINTER_FINDINGS + KUBE_SCORE_FINDINGS == 0)); then info "no findings"; fi
+
+  # ---- 3. cluster
+  echo "--- control plane (kube-apiserver $KUBERNETES_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION, $KWOK_NODES nodes)"
+  R_ADMITTED[$env]="-" R_READY[$env]="-" R_ENDPOINTS[$env]="-" R_BLUEGREEN[$env]="-" R_HEADLESS[$env]="-"
+  local t0=$SECONDS
+  if ! cluster_start "$w/cluster"; then
+    fail "$env" "the control plane did not start (logs in $OUT_DIR/logs/$env)"
+    save_logs "$env"
+    cluster_stop
+    R_RESULT[$env]=FAIL
+    return
+  fi
+  info "control plane up in $((SECONDS - t0))s"
+
+  if ! render "$dir" "$w/rendered.yaml" 2>"$w/render.err"; then
+    fail "$env" "kustomize could not render $dir: $(cat "$w/render.err")"
+    finish_env "$env" 0
+    return
+  fi
+  "$KIT" inventory -tsv "$w/applied.tsv" -policy "$w/policy.yaml" "$w/rendered.yaml"
+  if ! diff <(cut -f1-4 "$w/files.tsv" | sort) <(cut -f1-4 "$w/applied.tsv" | sort) >"$w/kustomize.diff"; then
+    fail "$env" "kustomization.yaml does not render exactly the files of $dir (< files only, > kustomize only):"
+    grep '^[<>]' "$w/kustomize.diff" | sed 's/^/      /'
+    ok=0
+  fi
+
+  # CRDs the project uses.
+  if ((${#CRD_FILES[@]})); then
+    local crd_args=() f
+    for f in "${CRD_FILES[@]}"; do crd_args+=(-f "$f"); done
+    if ! kc apply --server-side --field-manager k8s-iac-conformance "${crd_args[@]}" >"$w/crds.log" 2>&1 ||
+      ! kc wait --for condition=Established crd --all --timeout 60s >>"$w/crds.log" 2>&1; then
+      sed 's/^/      /' "$w/crds.log"
+      fail "$env" "the imported CRDs could not be installed"
+      finish_env "$env" 0
+      return
+    fi
+    info "CRDs installed: $(kc get crd -o name | wc -l)"
+  fi
+
+  # Admission is on: PodSecurity must reject a privileged pod.
+  local probe_rc=0
+  privileged_probe | kc apply --server-side --field-manager k8s-iac-conformance -f - >"$w/probe.log" 2>&1 || probe_rc=$?
+  if ((probe_rc != 0)) && grep -q 'violates PodSecurity' "$w/probe.log"; then
+    info "admission: a privileged pod in a restricted namespace is rejected by PodSecurity"
+  else
+    sed 's/^/      /' "$w/probe.log"
+    fail "$env" "admission: the privileged probe pod was not rejected by PodSecurity"
+    ok=0
+  fi
+  kc delete namespace conformance-admission-probe --wait=false >/dev/null 2>&1 || true
+
+  # Policy objects first, so that the workloads meet settled quotas and limit ranges.
+  if [[ -s "$w/policy.yaml" ]]; then
+    apply_objects "$w/policy.yaml" "$w/policy.log" >/dev/null || true
+    wait_for "resource quotas to be computed" 30 quotas_settled || true
+    local ns
+    for ns in $(awk -F'\t' '$2 == "Namespace" {print $4}' "$w/applied.tsv"); do
+      wait_for "the default ServiceAccount of namespace $ns" 30 kc get serviceaccount default -n "$ns" || true
+    done
+  fi
+  local total admitted apply_rc=0
+  total=$(wc -l <"$w/applied.tsv")
+  admitted=$(apply_objects "$w/rendered.yaml" "$w/apply.log") || apply_rc=$?
+  grep -v ' serverside-applied$' "$w/apply.log" | sed 's/^/      /' || true
+  R_ADMITTED[$env]="$admitted/$total"
+  if ((apply_rc != 0 || admitted != total)); then
+    fail "$env" "admission: $admitted of $total objects accepted (errors above)"
+    ok=0
+  else
+    info "admission: all $total objects accepted (server-side apply)"
+  fi
+
+  echo "--- workloads, endpoints, blue-green, headless services (timeout ${READY_TIMEOUT}s)"
+  t0=$SECONDS
+  local check_rc=0
+  wait_workloads "$w" "$w/applied.tsv" -colours-out "$w/colours.txt" || check_rc=$?
+  info "checked after $((SECONDS - t0))s"
+  read_check "$env" "$w/check.env"
+  if ((check_rc != 0)); then
+    fail "$env" "cluster checks failed (FAIL lines above)"
+    ok=0
+  fi
+
+  # ---- blue-green promote
+  if [[ -s "$w/colours.txt" ]]; then
+    promote_env "$env" "$w" || ok=0
+  fi
+  finish_env "$env" "$ok"
+}
+
+quotas_settled() {
+  local missing
+  missing=$(kc get resourcequotas -A -o jsonpath='{range .items[*]}{.metadata.name}{"="}{.status.hard}{"\n"}{end}' | grep -c '=$' || true)
+  [[ "$missing" == 0 ]]
+}
+
+read_check() {
+  local READY_OK=0 READY_TOTAL=0 ENDPOINTS_OK=0 ENDPOINTS_TOTAL=0 BLUE_GREEN_OK=0 BLUE_GREEN_TOTAL=0 HEADLESS_OK=0 HEADLESS_TOTAL=0
+  # shellcheck disable=SC1090
+  [[ -f "$2" ]] && source "$2"
+  R_READY[$1]="$READY_OK/$READY_TOTAL"
+  R_ENDPOINTS[$1]="$ENDPOINTS_OK/$ENDPOINTS_TOTAL"
+  R_HEADLESS[$1]="$HEADLESS_OK/$HEADLESS_TOTAL"
+  ((BLUE_GREEN_TOTAL)) && R_BLUEGREEN[$1]="$BLUE_GREEN_OK/$BLUE_GREEN_TOTAL" || R_BLUEGREEN[$1]="none"
+}
+
+promote_env() {
+  local env=$1 w=$2 apps app svc
+  echo "--- blue-green promote"
+  # The application of each active Service: its app.kubernetes.io/part-of label,
+  # else app.kubernetes.io/name, else the Service name.
+  apps=$(while read -r svc _; do
+    kc get service -n "${svc%%/*}" "${svc#*/}" \
+      -o jsonpath='{.metadata.labels.app\.kubernetes\.io/part-of}{" "}{.metadata.labels.app\.kubernetes\.io/name}{" "}{.metadata.name}{"\n"}' |
+      awk '{print $1}'
+  done <"$w/colours.txt" | sort -u)
+  local outdir="$w/promoted" any=0
+  for app in $apps; do
+    local cmd
+    cmd=$(promote_command "$env" "$app" "$outdir")
+    if [[ -z "$cmd" ]]; then
+      info "SKIPPED (no promote command): package.json has no \"promote\" script and PROMOTE_CMD is not set"
+      R_BLUEGREEN[$env]+=" (promote skipped)"
+      return 0
+    fi
+    info "promote $app: $cmd"
+    if ! (cd "$REPO_ROOT" && bash -c "$cmd") >"$w/promote.log" 2>&1; then
+      sed 's/^/      /' "$w/promote.log"
+      fail "$env" "the promote command failed for $app"
+      return 1
+    fi
+    any=1
+  done
+  ((any)) || return 0
+  if [[ ! -d "$outdir/$env" ]]; then
+    fail "$env" "the promote command wrote nothing to $outdir/$env"
+    return 1
+  fi
+  render "$outdir/$env" "$w/promoted.yaml"
+  local admitted total apply_rc=0
+  "$KIT" inventory -tsv "$w/promoted.tsv" "$w/promoted.yaml"
+  total=$(wc -l <"$w/promoted.tsv")
+  admitted=$(apply_objects "$w/promoted.yaml" "$w/promote-apply.log") || apply_rc=$?
+  grep -v ' serverside-applied$' "$w/promote-apply.log" | sed 's/^/      /' || true
+  if ((apply_rc != 0 || admitted != total)); then
+    fail "$env" "promote: $admitted of $total promoted objects accepted"
+    return 1
+  fi
+  info "promoted manifests applied ($total objects); each active Service must now send only to the other colour"
+  cat "$w/applied.tsv" "$w/promoted.tsv" | sort -u -t$'\t' -k1,4 >"$w/after.tsv"
+  local rc=0
+  wait_workloads "$w" "$w/after.tsv" -previous "$w/colours.txt" -colours-out "$w/colours-after.txt" || rc=$?
+  local BLUE_GREEN_OK=0 BLUE_GREEN_TOTAL=0
+  # shellcheck disable=SC1091
+  source "$w/check.env"
+  R_BLUEGREEN[$env]="${R_BLUEGREEN[$env]}, promoted $BLUE_GREEN_OK/$BLUE_GREEN_TOTAL"
+  if ((rc != 0)); then
+    fail "$env" "promote: cluster checks failed after the promote (FAIL lines above)"
+    return 1
+  fi
+}
+
+save_logs() {
+  local env=$1
+  [[ -n "$CLUSTER_DIR" && -d "$CLUSTER_DIR" ]] || return 0
+  mkdir -p "$OUT_DIR/logs/$env"
+  cp "$CLUSTER_DIR"/*.log "$OUT_DIR/logs/$env/" 2>/dev/null || true
+}
+
+finish_env() {
+  local env=$1 ok=$2
+  for f in "${FAILURES[@]}"; do [[ "$f" == "$env: "* ]] && ok=0; done
+  ((ok)) || save_logs "$env"
+  cluster_stop
+  R_RESULT[$env]=$( ((ok)) && echo pass || echo FAIL)
+}
+
+if [[ -z "$KUBE_LINTER" ]]; then
+  if [[ ",${CONFORMANCE_ALLOW_UNAVAILABLE:-}," == *,kube-linter,* ]]; then
+    printf '\nNOTE: kube-linter is UNAVAILABLE (%s); allowed by CONFORMANCE_ALLOW_UNAVAILABLE, the other checks still count.\n' "$KUBE_LINTER_UNAVAILABLE"
+  else
+    FAILURES+=("all: kube-linter could not be built ($KUBE_LINTER_UNAVAILABLE); set KUBE_LINTER to a kube-linter binary, or CONFORMANCE_ALLOW_UNAVAILABLE=kube-linter to run without it")
+  fi
+fi
+
+rm -rf "$OUT_DIR/logs"
+for env in "${ENVS[@]}"; do
+  check_env "$env"
+done
+
+# ---------------------------------------------------------------- report
+EXCEPTIONS_TOTAL=$(grep -c '^[[:space:]]*- tool:' "$EXCEPTIONS" 2>/dev/null || true)
+report() {
+  echo "# Conformance report"
+  echo
+  echo "Manifests: \`${DIST_DIR#"$REPO_ROOT"/}\` · Kubernetes $KUBERNETES_VERSION (kube-apiserver, etcd $ETCD_VERSION, kwok $KWOK_VERSION) · $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "| env | objects | kubeconform | kube-linter | kube-score | admitted | Ready | endpoints | blue-green | headless | result |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  local e
+  for e in "${ENVS[@]}"; do
+    echo "| $e | ${R_OBJECTS[$e]:--} | ${R_KUBECONFORM[$e]:--} | ${R_LINTER[$e]:--} | ${R_SCORE[$e]:--} | ${R_ADMITTED[$e]:--} | ${R_READY[$e]:--} | ${R_ENDPOINTS[$e]:--} | ${R_BLUEGREEN[$e]:--} | ${R_HEADLESS[$e]:--} | ${R_RESULT[$e]:--} |"
+  done
+  echo
+  echo "Lint exceptions: ${EXCEPTIONS_TOTAL:-0} reviewed entries in \`${EXCEPTIONS#"$REPO_ROOT"/}\`, $WAIVED_TOTAL findings waived by them."
+  [[ -z "$KUBE_LINTER" ]] && echo "kube-linter: UNAVAILABLE on this machine ($KUBE_LINTER_UNAVAILABLE)."
+  echo "Tools ready in ${TOOLS_SECONDS}s; whole run $((SECONDS - RUN_START))s."
+  echo
+  if ((${#FAILURES[@]})); then
+    echo "## Failures"
+    echo
+    local f
+    for f in "${FAILURES[@]}"; do echo "- $f"; done
+  else
+    echo "All checks passed."
+  fi
+}
+section "report"
+report | tee "$OUT_DIR/report.md"
+echo
+echo "(written to ${OUT_DIR#"$REPO_ROOT"/}/report.md)"
+((${#FAILURES[@]} == 0))

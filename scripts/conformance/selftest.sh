@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Self-test of the conformance run on the sample manifests of testdata/sample:
+# the sample must pass, and each deliberately broken copy must fail with a
+# readable reason:
+#   no-limits   a container without limits in a namespace with a ResourceQuota
+#               (and no LimitRange defaults): quota admission rejects its pods
+#   privileged  a privileged container in a namespace enforcing the restricted
+#               Pod Security Standard: PodSecurity rejects its pods
+#   selector    a Service whose selector matches no pod: no ready endpoints
+#
+#   bash scripts/conformance/selftest.sh [CASE...]     (default: all cases)
+# The output of each run is kept in ${CONFORMANCE_OUT:-<repo>/conformance/out}/selftest/.
+set -euo pipefail
+
+CONFORMANCE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$CONFORMANCE_DIR/../.." && pwd)"
+OUT="${CONFORMANCE_OUT:-$REPO_ROOT/conformance/out}/selftest"
+SAMPLE="$CONFORMANCE_DIR/testdata/sample"
+CASES=("$@")
+((${#CASES[@]})) || CASES=(sample no-limits privileged selector)
+
+TMP="$(mktemp -d "${TMPDIR:-/tmp}/k8s-iac-conformance-selftest.XXXXXX")"
+trap 'rm -rf "$TMP"' EXIT
+mkdir -p "$OUT"
+
+# variant NAME: a copy of the sample with one thing broken.
+variant() {
+  local d="$TMP/$1"
+  rm -rf "$d"
+  cp -r "$SAMPLE" "$d"
+  local web="$d/dev/shop/deployment-web.yaml"
+  case "$1" in
+    sample) ;;
+    no-limits)
+      # Drop the container's resources and the LimitRange that would default them.
+      sed -i '/^          resources:$/,/^          securityContext:$/{/^          securityContext:$/!d}' "$web"
+      rm "$d/dev/shop/limitrange-limits.yaml"
+      sed -i '/limitrange-limits.yaml/d' "$d/dev/kustomization.yaml"
+      ;;
+    privileged)
+      sed -i 's/^            privileged: false$/            privileged: true/; s/^            allowPrivilegeEscalation: false$/            allowPrivilegeEscalation: true/' "$web"
+      ;;
+    selector)
+      sed -i 's/^    app.kubernetes.io\/name: web$/    app.kubernetes.io\/name: web-typo/' "$d/dev/shop/service-web.yaml"
+      ;;
+    *) echo "unknown case $1" >&2; exit 2 ;;
+  esac
+  printf '%s\n' "$d"
+}
+
+# expected NAME: the text the failing run must print.
+expected() {
+  case "$1" in
+    no-limits) echo 'must specify limits' ;;
+    privileged) echo 'violates PodSecurity "restricted' ;;
+    selector) echo 'Service shop/web: no ready endpoints: selector app.kubernetes.io/name=web-typo matches 0 pods' ;;
+  esac
+}
+
+failed=0
+for c in "${CASES[@]}"; do
+  dist=$(variant "$c")
+  log="$OUT/$c.log"
+  printf '=== %-11s ' "$c"
+  rc=0
+  PROMOTE_CMD="bash $CONFORMANCE_DIR/testdata/promote.sh --dist $dist --env {env} --app {app} --outdir {outdir}" \
+    CONFORMANCE_OUT="$OUT/$c" CONFORMANCE_TIMEOUT="${CONFORMANCE_TIMEOUT:-120}" \
+    bash "$CONFORMANCE_DIR/run.sh" --dist "$dist" >"$log" 2>&1 || rc=$?
+  if [[ "$c" == sample ]]; then
+    if ((rc == 0)); then
+      echo "ok: passes"
+    elif [[ -z "${KUBE_LINTER:-}" ]] && grep -q '^- all: kube-linter could not be built' "$log" &&
+      ! grep -q '^- dev:' "$log"; then
+      echo "ok: passes every check but kube-linter, which is unavailable here"
+    else
+      echo "FAILED: the sample should pass (see $log)"
+      failed=1
+    fi
+  else
+    want=$(expected "$c")
+    if ((rc != 0)) && grep -qF "$want" "$log"; then
+      echo "ok: fails with \"$want\""
+    else
+      echo "FAILED: expected a failure mentioning \"$want\" (exit $rc, see $log)"
+      failed=1
+    fi
+  fi
+done
+if ((failed)); then
+  echo "self-test: FAILED"
+  exit 1
+fi
+echo "self-test: all cases behave as expected"
