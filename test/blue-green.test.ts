@@ -1,6 +1,8 @@
 import { App } from 'cdk8s';
 import { GoMultiroute, checkReleaseFitsStrategy } from '../src/blueprints/go-multiroute';
+import { Mysql } from '../src/blueprints/mysql';
 import { ENVIRONMENTS } from '../src/config/environments';
+import { loadReleaseState } from '../src/config/release-state';
 import { BlueGreen, BlueGreenColourProps, BlueGreenProps } from '../src/patterns/blue-green';
 import { LABELS } from '../src/patterns/labels';
 import type { NamespacedApp } from '../src/patterns/namespaced-app';
@@ -168,7 +170,8 @@ describe('go-multiroute release state and strategy', () => {
 
   test('a blue-green environment without blueGreen release data fails and says what to add', () => {
     const app = new App({ outdir: 'unused' });
-    expect(() => new GoMultiroute(app, 'go-multiroute', { env: ENVIRONMENTS.prod, release: { stable: v1 } })).toThrow(
+    const mysql = new Mysql(app, 'mysql', { env: ENVIRONMENTS.prod, release: loadReleaseState('prod').apps.mysql, clientNamespaces: ['go-multiroute'] });
+    expect(() => new GoMultiroute(app, 'go-multiroute', { env: ENVIRONMENTS.prod, release: { stable: v1 }, mysql })).toThrow(
       /\[prod\] go-multiroute is released blue-green .* but release\/prod.json has no apps.go-multiroute.blueGreen: add blueGreen \{ active, blue, green \}/,
     );
   });

@@ -2,23 +2,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RELEASE_DIR } from '../src/config/release-state';
-import { AppDeployment, AppDeploymentProps } from '../src/patterns/app-deployment';
+import { AppDeployment } from '../src/patterns/app-deployment';
 import { AppIngress } from '../src/patterns/app-ingress';
 import { AppService } from '../src/patterns/app-service';
 import { CanaryIngress, CanaryIngressProps } from '../src/patterns/canary-ingress';
 import { LABELS } from '../src/patterns/labels';
 import type { NamespacedApp } from '../src/patterns/namespaced-app';
 import { synthManifests } from '../src/synth/environment-app';
-import { IMAGE, find, synth, synthErrors } from './helpers';
+import { WEB_POD as POD, find, synth, synthErrors } from './helpers';
 
-const POD: Omit<AppDeploymentProps, 'name' | 'version'> = {
-  container: {
-    image: IMAGE,
-    ports: [{ name: 'http', port: 8080 }],
-    resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
-    readinessProbe: { httpGet: { path: '/ready', port: 'http' } },
-  },
-};
 
 interface Tracks {
   readonly primary: AppIngress;
@@ -27,7 +19,7 @@ interface Tracks {
 
 /** A stable and a canary track of `api`, each selected by its track, and the primary Ingress. */
 function tracks(ns: NamespacedApp, options: { canaryPort?: number; trackLabels?: boolean } = {}): Tracks {
-  const track = (t: string) => (options.trackLabels ?? true ? { [LABELS.track]: t } : {});
+  const track = (t: string): Record<string, string> => (options.trackLabels ?? true ? { [LABELS.track]: t } : {});
   const stable = new AppDeployment(ns, 'Stable', { ...POD, name: 'api', version: 'v1', selectorLabels: track('stable') });
   const canary = new AppDeployment(ns, 'CanaryApp', { ...POD, name: 'api-canary', appName: 'api', version: 'v2', replicas: 1, selectorLabels: track('canary') });
   const stableService = new AppService(ns, 'Service', { name: 'api', selector: stable.podSelector, ports: [{ name: 'http', port: 8080 }] });

@@ -1,4 +1,5 @@
 import { App } from 'cdk8s';
+import type { AppDeploymentProps } from '../src/patterns/app-deployment';
 import { NamespacedApp, NamespacedAppProps } from '../src/patterns/namespaced-app';
 import type { PlatformSettings } from '../src/patterns/platform-settings';
 import type { LimitRangeConfig, QuotaConfig } from '../src/patterns/resources';
@@ -40,6 +41,16 @@ export const LIMITS: LimitRangeConfig = {
 };
 
 export const IMAGE = 'registry.example.com/shop/api:v1.2.3';
+/** An HTTP app's pod: one port, requests and limits, a readiness probe. */
+export const WEB_POD: Omit<AppDeploymentProps, 'name' | 'version'> = {
+  container: {
+    image: IMAGE,
+    ports: [{ name: 'http', port: 8080 }],
+    resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+    readinessProbe: { httpGet: { path: '/ready', port: 'http' } },
+  },
+};
+
 export const DIGEST_IMAGE = `${IMAGE}@sha256:${'a'.repeat(64)}`;
 
 /** Builds a NamespacedApp with test defaults, lets `build` add to it, and renders it. */

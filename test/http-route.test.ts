@@ -1,19 +1,11 @@
-import { AppDeployment, AppDeploymentProps } from '../src/patterns/app-deployment';
+import { AppDeployment } from '../src/patterns/app-deployment';
 import { AppService } from '../src/patterns/app-service';
 import { AppHttpRoute, AppHttpRouteProps, HttpRouteCanary } from '../src/patterns/http-route';
 import { LABELS } from '../src/patterns/labels';
 import type { NamespacedApp } from '../src/patterns/namespaced-app';
 import { synthManifests } from '../src/synth/environment-app';
-import { IMAGE, find, synth, synthErrors } from './helpers';
+import { WEB_POD as POD, find, synth, synthErrors } from './helpers';
 
-const POD: Omit<AppDeploymentProps, 'name' | 'version'> = {
-  container: {
-    image: IMAGE,
-    ports: [{ name: 'http', port: 8080 }],
-    resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
-    readinessProbe: { httpGet: { path: '/ready', port: 'http' } },
-  },
-};
 
 const GATEWAY = { name: 'public', namespace: 'gateway-system' };
 
