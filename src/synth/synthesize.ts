@@ -98,8 +98,13 @@ export function renderManifests(app: App, label: string): Manifest[] {
   }
   if (problems.length > 0) throw new SynthError(problems);
   return manifests.sort(
-    (a, b) => kindRank(a.kind) - kindRank(b.kind) || (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name) || a.kind.localeCompare(b.kind),
+    (a, b) => kindRank(a.kind) - kindRank(b.kind) || byCodeUnits(a.namespace ?? '', b.namespace ?? '') || byCodeUnits(a.name, b.name) || byCodeUnits(a.kind, b.kind),
   );
+}
+
+/** Plain string order: unlike `localeCompare`, it cannot change with the machine's locale. */
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
