@@ -11,11 +11,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../src/config/environment';
 import { LABELS } from '../src/patterns/labels';
-import { STATEFUL_EVERY, serviceName, stableAutoscaling } from './platform';
-
-const PORT = 8080;
-const DB_PORT = 5432;
-const CANARY_WEIGHT: Record<string, number> = { dev: 50, test: 20, staging: 10, prod: 5 };
+import { CANARY_WEIGHT, PORT, STATEFUL_EVERY, serviceName, stableAutoscaling } from './platform';
+import { DB_PORT } from './stateful-part';
 
 const RESTRICTED: kplus.ContainerSecurityContextProps = {
   ensureNonRoot: true,

@@ -24,10 +24,10 @@ export const BENCH_ENVIRONMENTS: readonly EnvironmentName[] = ENVIRONMENT_NAMES;
 /** Every how-many-th service also runs a StatefulSet. */
 export const STATEFUL_EVERY = 5;
 
-const PORT = 8080;
+export const PORT = 8080;
 
 /** Percent of requests the canary gets, per environment. */
-const CANARY_WEIGHT: Record<EnvironmentName, number> = { dev: 50, test: 20, staging: 10, prod: 5 };
+export const CANARY_WEIGHT: Record<EnvironmentName, number> = { dev: 50, test: 20, staging: 10, prod: 5 };
 
 /** Room for a stable HPA at its maximum, a canary and a small StatefulSet, each with surge. */
 const QUOTA: QuotaConfig = {

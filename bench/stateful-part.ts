@@ -7,7 +7,7 @@ import type { EnvironmentConfig } from '../src/config/environment';
 import type { NamespacedApp } from '../src/patterns/namespaced-app';
 import { StatefulApp } from '../src/patterns/stateful-app';
 
-const PORT = 5432;
+export const DB_PORT = 5432;
 const CLAIM = 'data';
 
 /** Adds a one-replica database-like StatefulSet named `name` and its headless Service. */
@@ -24,7 +24,7 @@ export function addStatefulPart(ns: NamespacedApp, env: EnvironmentConfig, name:
     volumeClaims: [{ name: CLAIM, size: '1Gi' }],
     container: {
       image: `registry.example.com/bench/db:v1@sha256:${'d'.repeat(64)}`,
-      ports: [{ name: 'db', port: PORT }],
+      ports: [{ name: 'db', port: DB_PORT }],
       resources: env.apps.mysql.resources,
       readinessProbe: { tcpSocket: { port: 'db' } },
       mounts: [{ name: CLAIM, mountPath: '/var/lib/data', claim: true }],
