@@ -1,12 +1,11 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import YAML from 'yaml';
 import { ENVIRONMENTS } from '../src/config/environments';
 import { RenderedObject, differingObjects, jsonDiff, parseBuildOutput, writeKustomizeTree } from '../bench/kustomize';
 import { synthNaiveEnvironment } from '../bench/naive';
 import { BENCH_ENVIRONMENTS, stableAutoscaling, synthBenchEnvironment } from '../bench/platform';
-import { find } from './helpers';
+import { find, tmpdir } from './helpers';
 
 function kindsIn(manifests: readonly { kind: string }[]): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -46,7 +45,7 @@ describe('benchmark platform', () => {
   });
 
   test('the naive cdk8s-plus version makes the same kinds and counts of objects', () => {
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-test-'));
+    const out = tmpdir('bench-test');
     synthNaiveEnvironment(ENVIRONMENTS.prod, 5, out);
     const naive = fs
       .readdirSync(out)
@@ -69,7 +68,7 @@ describe('benchmark kustomize tree', () => {
 
   test('each overlay patches the base per service, with patches shared by a whole kind at the top', () => {
     const envs = new Map(BENCH_ENVIRONMENTS.map((env) => [env, synthBenchEnvironment(env, 2).map((m): RenderedObject => ({ file: m.file, object: m.object }))]));
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-kustomize-'));
+    const dir = tmpdir('bench-kustomize');
     const overlays = writeKustomizeTree(dir, 'dev', envs);
     const top = YAML.parse(fs.readFileSync(path.join(overlays.get('prod') ?? '', 'kustomization.yaml'), 'utf8'));
     expect(top.resources).toEqual(['svc-0001', 'svc-0002']);

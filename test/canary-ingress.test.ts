@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { RELEASE_DIR } from '../src/config/release-state';
 import { AppDeployment } from '../src/patterns/app-deployment';
@@ -9,7 +8,7 @@ import { CanaryIngress, CanaryIngressProps } from '../src/patterns/canary-ingres
 import { LABELS } from '../src/patterns/labels';
 import type { NamespacedApp } from '../src/patterns/namespaced-app';
 import { synthManifests } from '../src/synth/environment-app';
-import { WEB_POD as POD, find, synth, synthErrors } from './helpers';
+import { WEB_POD as POD, find, synth, synthErrors, tmpdir } from './helpers';
 
 
 interface Tracks {
@@ -194,7 +193,7 @@ describe('go-multiroute canary environments', () => {
   });
 
   test('a canary in the release of a rolling environment is an error, not ignored', () => {
-    const releaseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'canary-test-'));
+    const releaseDir = tmpdir('canary-test');
     const dev = JSON.parse(fs.readFileSync(path.join(RELEASE_DIR, 'dev.json'), 'utf8'));
     dev.apps['go-multiroute'].canary = { version: 'v2', image: 'docker.io/leigg/go_multiroute:v2', weight: 10 };
     fs.writeFileSync(path.join(releaseDir, 'dev.json'), JSON.stringify(dev));

@@ -1,4 +1,8 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { App } from 'cdk8s';
+import { RELEASE_DIR } from '../src/config/release-state';
 import type { AppDeploymentProps } from '../src/patterns/app-deployment';
 import { NamespacedApp, NamespacedAppProps } from '../src/patterns/namespaced-app';
 import type { PlatformSettings } from '../src/patterns/platform-settings';
@@ -76,4 +80,16 @@ export function synthErrors(build: (ns: NamespacedApp) => void, props: Partial<N
     return (err as Error).message;
   }
   throw new Error('expected synth to fail, but it succeeded');
+}
+
+/** A fresh empty folder under the system's temporary folder. */
+export function tmpdir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+}
+
+/** A copy of the repository's release files, for tests that change or break them. */
+export function releaseCopy(): string {
+  const dir = tmpdir('release');
+  for (const f of fs.readdirSync(RELEASE_DIR)) fs.copyFileSync(path.join(RELEASE_DIR, f), path.join(dir, f));
+  return dir;
 }

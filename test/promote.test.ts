@@ -1,23 +1,11 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import YAML from 'yaml';
 import { changedFiles, diffLines, main, parsePromoteArgs, planPromote, runPromote, unifiedDiff } from '../src/cli/promote';
-import { RELEASE_DIR } from '../src/config/release-state';
 import { synthEnvironmentFiles } from '../src/synth/environment-app';
+import { releaseCopy, tmpdir } from './helpers';
 
 type Obj = Record<string, any>;
-
-function tmpdir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'promote-test-'));
-}
-
-/** A copy of the repository's release files, for tests that promote. */
-function releaseCopy(): string {
-  const dir = tmpdir();
-  for (const f of fs.readdirSync(RELEASE_DIR)) fs.copyFileSync(path.join(RELEASE_DIR, f), path.join(dir, f));
-  return dir;
-}
 
 function readTree(dir: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -79,8 +67,8 @@ describe('promote command', () => {
   test('--outdir writes the promoted manifests there and touches neither release/ nor dist/', () => {
     const releaseDir = releaseCopy();
     const releaseBefore = fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8');
-    const dist = tmpdir();
-    const outdir = tmpdir();
+    const dist = tmpdir('promote-test');
+    const outdir = tmpdir('promote-test');
     const { lines, log } = quiet();
     const plan = runPromote({ env: 'prod', app: 'go-multiroute', releaseDir, dist, outdir }, log);
     expect([...readTree(path.join(outdir, 'prod')).entries()].sort()).toEqual([...plan.after.entries()].sort());
@@ -95,7 +83,7 @@ describe('promote command', () => {
   test('without --outdir: release file and dist/<env> are rewritten; promoting again rolls back', () => {
     const releaseDir = releaseCopy();
     const original = fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8');
-    const dist = tmpdir();
+    const dist = tmpdir('promote-test');
     const first = runPromote({ env: 'prod', app: 'go-multiroute', releaseDir, dist }, quiet().log);
     expect(JSON.parse(fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8')).apps['go-multiroute'].blueGreen.active).toBe('green');
     expect([...readTree(path.join(dist, 'prod')).entries()].sort()).toEqual([...first.after.entries()].sort());
@@ -110,8 +98,8 @@ describe('promote command', () => {
     const spy = jest.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
     try {
       expect(main(['--env', 'production', '--app', 'go-multiroute'])).toBe(1);
-      expect(main(['--env', 'prod', '--app', 'shop', '--outdir', tmpdir()])).toBe(1);
-      expect(main(['--env', 'test', '--app', 'go-multiroute', '--outdir', tmpdir()])).toBe(1);
+      expect(main(['--env', 'prod', '--app', 'shop', '--outdir', tmpdir('promote-test')])).toBe(1);
+      expect(main(['--env', 'test', '--app', 'go-multiroute', '--outdir', tmpdir('promote-test')])).toBe(1);
       expect(main(['--env', 'prod'])).toBe(1);
     } finally {
       spy.mockRestore();

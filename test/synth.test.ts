@@ -1,21 +1,9 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { main, parseSynthArgs } from '../src/cli/synth';
-import { RELEASE_DIR } from '../src/config/release-state';
 import { synthEnvironmentFiles } from '../src/synth/environment-app';
 import { recoverInterrupted, writeTreeAtomically } from '../src/synth/write-atomic';
-
-function tmpdir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'synth-test-'));
-}
-
-/** A release dir copied from the repository's, for tests that break it. */
-function releaseCopy(): string {
-  const dir = tmpdir();
-  for (const f of fs.readdirSync(RELEASE_DIR)) fs.copyFileSync(path.join(RELEASE_DIR, f), path.join(dir, f));
-  return dir;
-}
+import { releaseCopy, tmpdir } from './helpers';
 
 function quiet<T>(fn: () => T): { result: T; stderr: string } {
   const errors: string[] = [];
@@ -44,7 +32,7 @@ function readTree(dir: string): Record<string, string> {
 
 describe('synth command', () => {
   test('writes every environment, each with a kustomization listing its files', () => {
-    const out = tmpdir();
+    const out = tmpdir('synth-test');
     expect(quiet(() => main(['--outdir', out])).result).toBe(0);
     expect(fs.readdirSync(out).sort()).toEqual(['dev', 'prod', 'staging', 'test']);
     const prod = readTree(path.join(out, 'prod'));
@@ -53,7 +41,7 @@ describe('synth command', () => {
   });
 
   test('--env writes only that environment', () => {
-    const out = tmpdir();
+    const out = tmpdir('synth-test');
     quiet(() => main(['--env', 'prod', '--outdir', out]));
     expect(fs.readdirSync(out)).toEqual(['prod']);
   });
@@ -65,7 +53,7 @@ describe('synth command', () => {
   });
 
   test('unknown environment fails with the known names, and writes nothing', () => {
-    const out = tmpdir();
+    const out = tmpdir('synth-test');
     const { result, stderr } = quiet(() => main(['--env', 'production', '--outdir', out]));
     expect(result).toBe(1);
     expect(stderr).toMatch(/unknown environment "production": use one of dev, test, staging, prod/);
@@ -77,7 +65,7 @@ describe('synth command', () => {
   });
 
   test('an error in one environment leaves every previous folder intact', () => {
-    const out = tmpdir();
+    const out = tmpdir('synth-test');
     quiet(() => main(['--outdir', out]));
     const before = { dev: readTree(path.join(out, 'dev')), prod: readTree(path.join(out, 'prod')) };
     const releases = releaseCopy();
@@ -101,7 +89,7 @@ describe('synth command', () => {
 
 describe('atomic replacement', () => {
   test('replaces the folder whole: files no longer made are gone', () => {
-    const out = tmpdir();
+    const out = tmpdir('synth-test');
     writeTreeAtomically(out, 'prod', new Map([['a/one.yaml', '1'], ['two.yaml', '2']]));
     writeTreeAtomically(out, 'prod', new Map([['two.yaml', '22']]));
     expect(readTree(path.join(out, 'prod'))).toEqual({ 'two.yaml': '22' });
@@ -109,7 +97,7 @@ describe('atomic replacement', () => {
   });
 
   test('a run killed between the two renames is recovered by the next', () => {
-    const out = tmpdir();
+    const out = tmpdir('synth-test');
     writeTreeAtomically(out, 'prod', new Map([['x.yaml', 'old']]));
     // the state a kill leaves: the old tree moved aside, the new one not yet in place
     fs.renameSync(path.join(out, 'prod'), path.join(out, '.prod.old'));
