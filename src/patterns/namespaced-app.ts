@@ -191,8 +191,13 @@ export class NamespacedApp extends Chart {
     });
   }
 
-  private countObjects(kind: string): number {
-    return this.node.findAll().filter((c) => c instanceof ApiObject && c.kind === kind).length;
+  /** How many objects of each kind the namespace holds, from one walk of its subtree. */
+  private countObjectsByKind(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const c of this.node.findAll()) {
+      if (c instanceof ApiObject) counts.set(c.kind, (counts.get(c.kind) ?? 0) + 1);
+    }
+    return counts;
   }
 
   private validateNamespace(props: NamespacedAppProps): string[] {
@@ -204,11 +209,12 @@ export class NamespacedApp extends Chart {
       problems.push('podSecurityOptOut has no reason: say why this namespace cannot run Pod Security restricted');
     }
     const footprints = this.footprints();
+    const counts = this.countObjectsByKind();
     problems.push(
       ...quotaFitsWorkloads(this.quota, footprints, {
-        services: this.countObjects('Service'),
-        configMaps: this.countObjects('ConfigMap') + CLUSTER_CREATED_CONFIGMAPS,
-        secrets: this.countObjects('Secret'),
+        services: counts.get('Service') ?? 0,
+        configMaps: (counts.get('ConfigMap') ?? 0) + CLUSTER_CREATED_CONFIGMAPS,
+        secrets: counts.get('Secret') ?? 0,
       }),
       ...limitRangeAdmitsWorkloads(this.limits, footprints),
       ...selectorsMatchPods(this.selectors, footprints),
