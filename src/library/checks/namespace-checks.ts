@@ -1,0 +1,50 @@
+/**
+ * The cross-resource checks of every NamespacedApp, run by the synth runner on what was
+ * rendered: every object in the app's namespace counts, whatever made it (our patterns,
+ * cdk8s-plus, raw `Kube*` objects, `Include`d YAML), and wherever in the tree it was made.
+ */
+import type { IConstruct } from 'constructs';
+import { NamespaceContext, isNamespaceContext } from '../core/namespace-context';
+import { RenderedObject, workloadFootprints } from '../core/workloads';
+import { imagesPinned } from './images-pinned';
+import { limitRangeAdmitsWorkloads } from './limit-range-admits-workloads';
+import { quotaFitsWorkloads } from './quota-fits-workloads';
+import { renderedSelectors, selectorsMatchPods, servicedPodsHaveReadiness } from './selectors-match-pods';
+
+/** The ConfigMap every namespace gets from the cluster (kube-root-ca.crt) counts against the quota. */
+const CLUSTER_CREATED_CONFIGMAPS = 1;
+
+/** The problems of one namespace, from its rendered objects. */
+export function checkNamespace(app: NamespaceContext, rendered: readonly RenderedObject[]): string[] {
+  const footprints = workloadFootprints(rendered, app.limits);
+  const selectors = renderedSelectors(rendered);
+  const count = (kind: string) => rendered.filter((r) => r.object.kind === kind).length;
+  return [
+    ...footprints.flatMap((w) => w.malformed),
+    ...quotaFitsWorkloads(app.quota, footprints, {
+      services: count('Service'),
+      configMaps: count('ConfigMap') + CLUSTER_CREATED_CONFIGMAPS,
+      secrets: count('Secret'),
+    }),
+    ...limitRangeAdmitsWorkloads(app.limits, footprints),
+    ...selectorsMatchPods(selectors, footprints),
+    ...servicedPodsHaveReadiness(selectors, footprints),
+    ...imagesPinned(footprints, app.settings.requireImageDigest),
+  ];
+}
+
+/**
+ * Runs the checks of every NamespacedApp under `root` on `rendered` (all of root's
+ * rendered objects); each problem starts with the NamespacedApp's construct path.
+ */
+export function checkNamespacedApps(root: IConstruct, rendered: readonly RenderedObject[]): string[] {
+  const byNamespace = new Map<string, RenderedObject[]>();
+  for (const r of rendered) {
+    const ns = r.object.metadata?.namespace;
+    if (ns !== undefined) byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), r]);
+  }
+  return root.node
+    .findAll()
+    .filter(isNamespaceContext)
+    .flatMap((app) => checkNamespace(app, byNamespace.get(app.namespaceName) ?? []).map((p) => `${app.node.path}: ${p}`));
+}

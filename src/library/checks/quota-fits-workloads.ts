@@ -1,0 +1,76 @@
+/**
+ * A namespace's ResourceQuota must hold every workload at its largest at once: replicas
+ * (or HPA maximum) plus rollout surge (003:L380), and both colours of a blue-green pair
+ * (000:L603-612). Otherwise the rollout stalls with FailedCreate events at apply time.
+ */
+import { formatBytes, formatCpu, parseQuantity } from '../core/quantity';
+import type { QuotaConfig } from '../core/resources';
+import { WorkloadFootprint, podResources } from '../core/workloads';
+
+/** Objects counted against the quota's object-count limits, by kind. */
+export interface ObjectCounts {
+  readonly services: number;
+  readonly configMaps: number;
+  readonly secrets: number;
+}
+
+interface Total {
+  readonly label: string;
+  readonly used: number;
+  readonly limit: number | undefined;
+  readonly format: (n: number) => string;
+  readonly field: string;
+}
+
+type PodAmount = 'requestsCpu' | 'requestsMemory' | 'limitsCpu' | 'limitsMemory';
+const POD_AMOUNTS: ReadonlyArray<readonly [PodAmount, 'requests' | 'limits', 'cpu' | 'memory']> = [
+  ['requestsCpu', 'requests', 'cpu'],
+  ['requestsMemory', 'requests', 'memory'],
+  ['limitsCpu', 'limits', 'cpu'],
+  ['limitsMemory', 'limits', 'memory'],
+];
+
+/** Quota problems of one namespace, each naming the quota field to raise. */
+export function quotaFitsWorkloads(quota: QuotaConfig, workloads: readonly WorkloadFootprint[], objects: ObjectCounts): string[] {
+  const used = { requestsCpu: 0, requestsMemory: 0, limitsCpu: 0, limitsMemory: 0, pods: 0, storage: 0, claims: 0 };
+  const parts: string[] = [];
+  const problems: string[] = [];
+  for (const w of workloads) {
+    used.pods += w.maxPods;
+    for (const [key, kind, resource] of POD_AMOUNTS) {
+      const perPod = podResources(w, kind, resource);
+      if (perPod === undefined) {
+        problems.push(`${w.path}: a container of ${w.kind} ${w.name} has no ${resource} ${kind.slice(0, -1)} and the namespace's LimitRange gives none, so the ResourceQuota rejects its pods: set resources.${kind}.${resource}`);
+      } else {
+        used[key] += w.maxPods * perPod;
+      }
+    }
+    for (const claim of w.claims) {
+      // A StatefulSet keeps one claim per replica, surge or not: count its replicas.
+      used.storage += w.maxPods * (claim.size ?? 0);
+      used.claims += w.maxPods;
+    }
+    parts.push(`${w.kind} ${w.name}: ${w.maxPods} pods (${w.maxPodsReason})`);
+  }
+  const totals: Total[] = [
+    { label: 'requests.cpu', used: used.requestsCpu, limit: parseQuantity(quota.requests.cpu), format: formatCpu, field: 'quota.requests.cpu' },
+    { label: 'requests.memory', used: used.requestsMemory, limit: parseQuantity(quota.requests.memory), format: formatBytes, field: 'quota.requests.memory' },
+    { label: 'limits.cpu', used: used.limitsCpu, limit: parseQuantity(quota.limits.cpu), format: formatCpu, field: 'quota.limits.cpu' },
+    { label: 'limits.memory', used: used.limitsMemory, limit: parseQuantity(quota.limits.memory), format: formatBytes, field: 'quota.limits.memory' },
+    { label: 'pods', used: used.pods, limit: quota.pods, format: String, field: 'quota.pods' },
+    { label: 'requests.storage', used: used.storage, limit: parseQuantity(quota.storage), format: formatBytes, field: 'quota.storage' },
+    { label: 'persistentvolumeclaims', used: used.claims, limit: quota.persistentVolumeClaims, format: String, field: 'quota.persistentVolumeClaims' },
+    { label: 'services', used: objects.services, limit: quota.services, format: String, field: 'quota.services' },
+    { label: 'configmaps', used: objects.configMaps, limit: quota.configMaps, format: String, field: 'quota.configMaps' },
+    { label: 'secrets', used: objects.secrets, limit: quota.secrets, format: String, field: 'quota.secrets' },
+  ];
+  const breakdown = parts.length ? ` [${parts.join('; ')}]` : '';
+  // Compare with a little slack: sums of decimal quantities are not exact in binary floating point.
+  // A malformed quota value is reported where the quota is validated (NamespacedApp), not here.
+  for (const t of totals) {
+    if (t.limit !== undefined && t.used > t.limit * (1 + 1e-9)) {
+      problems.push(`ResourceQuota ${t.label} is ${t.format(t.limit)} but the workloads need ${t.format(t.used)} at their largest${breakdown}: raise ${t.field} to at least ${t.format(t.used)}, or shrink the workloads`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,70 @@
+/**
+ * A Service, NetworkPolicy or PodDisruptionBudget whose selector matches no pod of its
+ * namespace does nothing, and is nearly always a mistyped label: the Service has no
+ * endpoints, the policy protects nothing. Empty selectors (every pod) are exempt: the
+ * default-deny policies apply to the namespace, pods or not.
+ */
+import type { Labels } from '../core/labels';
+import { RenderedObject, WorkloadFootprint, selects } from '../core/workloads';
+
+/** An object that selects pods of its namespace by labels. */
+export interface PodSelector {
+  readonly kind: string;
+  readonly name: string;
+  readonly selector: Labels;
+}
+
+type Json = Readonly<Record<string, unknown>>;
+const asLabels = (value: unknown): Labels | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string') ? (value as Labels) : undefined;
+
+/**
+ * The label selectors of the rendered Services, NetworkPolicies and budgets. A selector
+ * with matchExpressions is left out: label equality alone cannot tell what it matches.
+ */
+export function renderedSelectors(rendered: readonly RenderedObject[]): PodSelector[] {
+  return rendered.flatMap(({ object }) => {
+    const spec = (object.spec ?? {}) as Json;
+    const name = object.metadata?.name ?? '';
+    const selector =
+      object.kind === 'Service'
+        ? asLabels(spec.selector)
+        : object.kind === 'NetworkPolicy'
+          ? plainSelector(spec.podSelector)
+          : object.kind === 'PodDisruptionBudget'
+            ? plainSelector(spec.selector)
+            : undefined;
+    return selector === undefined || object.kind === undefined ? [] : [{ kind: object.kind, name, selector }];
+  });
+}
+
+function plainSelector(value: unknown): Labels | undefined {
+  const selector = (value ?? {}) as Json;
+  if (Array.isArray(selector.matchExpressions) && selector.matchExpressions.length > 0) return undefined;
+  return asLabels(selector.matchLabels ?? {});
+}
+
+/** Selectors that match no workload's pods. */
+export function selectorsMatchPods(selectors: readonly PodSelector[], workloads: readonly WorkloadFootprint[]): string[] {
+  return selectors
+    .filter((s) => Object.keys(s.selector).length > 0)
+    .filter((s) => !workloads.some((w) => selects(s.selector, w.podLabels)))
+    .map((s) => {
+      const nearest = workloads.map((w) => `${w.kind} ${w.name} has ${JSON.stringify(w.podLabels)}`).join('; ');
+      return `${s.kind} "${s.name}" selects no pods: selector ${JSON.stringify(s.selector)} matches no workload in the namespace (${nearest || 'no workloads'}): fix the selector labels to match the pods'`;
+    });
+}
+
+/**
+ * Pods behind a Service need a readiness probe: without one, a pod gets traffic the
+ * moment its process starts, and a rollout sends requests to pods that cannot answer.
+ */
+export function servicedPodsHaveReadiness(selectors: readonly PodSelector[], workloads: readonly WorkloadFootprint[]): string[] {
+  return selectors
+    .filter((s) => s.kind === 'Service' && Object.keys(s.selector).length > 0)
+    .flatMap((s) =>
+      workloads
+        .filter((w) => selects(s.selector, w.podLabels) && w.containers.some((c) => !c.readinessProbe))
+        .map((w) => `${w.path}: Service "${s.name}" routes to the pods of ${w.kind} ${w.name}, which have no readiness probe: add container.readinessProbe (an HTTP check of the app, not just the port)`),
+    );
+}

@@ -1,0 +1,67 @@
+/**
+ * Environments are the user's: their names, their promotion order and the per-environment
+ * values of their own type. `defineEnvironments<Values>()({ ... })` checks every entry
+ * against `Values`, so an environment that forgets a value, or misspells one, does not
+ * compile; the names it infers type every lookup.
+ */
+import { PlatformSettings, PlatformSettingsInput, platformSettings } from '../core/platform-settings';
+
+/** One environment as written in the user's configuration. */
+export interface EnvironmentInput<Values> {
+  /** Platform settings: the owner, and any default of PLATFORM_DEFAULTS to change. */
+  readonly settings: PlatformSettingsInput;
+  /** The user's own per-environment values. */
+  readonly values: Values;
+}
+
+/** One environment, resolved: its name, its platform settings and its values. */
+export interface Environment<Values, Name extends string = string> {
+  readonly name: Name;
+  readonly settings: PlatformSettings;
+  readonly values: Values;
+}
+
+const ENVIRONMENT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** The environments of a project, in promotion order (the order they were written in). */
+export class EnvironmentSet<Name extends string, Values> {
+  /** The environment names, in promotion order. */
+  readonly names: readonly Name[];
+  private readonly byName: ReadonlyMap<string, Environment<Values, Name>>;
+
+  constructor(inputs: Readonly<Record<Name, EnvironmentInput<Values>>>) {
+    const names = Object.keys(inputs) as Name[];
+    if (names.length === 0) throw new Error('defineEnvironments: no environment given: name at least one, e.g. { dev: { settings, values } }');
+    const bad = names.filter((n) => n.length > 63 || !ENVIRONMENT_NAME.test(n));
+    if (bad.length > 0) {
+      throw new Error(`defineEnvironments: ${bad.map((n) => JSON.stringify(n)).join(', ')} cannot name an environment: use lower-case letters, digits and '-' (it becomes a folder and a label value)`);
+    }
+    this.names = names;
+    this.byName = new Map(names.map((name) => [name, { name, settings: platformSettings(name, inputs[name].settings), values: inputs[name].values }]));
+  }
+
+  /** Whether `name` is one of the environments. */
+  has(name: string): name is Name {
+    return this.byName.has(name);
+  }
+
+  /** The environment called `name`, or an error listing the names there are. */
+  get(name: string): Environment<Values, Name> {
+    const env = this.byName.get(name);
+    if (!env) throw new Error(`unknown environment "${name}": use one of ${this.names.join(', ')}`);
+    return env;
+  }
+
+  /** Every environment, in promotion order. */
+  all(): Environment<Values, Name>[] {
+    return this.names.map((n) => this.get(n));
+  }
+}
+
+/**
+ * Declares a project's environments: `defineEnvironments<MyValues>()({ qa: {...}, live: {...} })`.
+ * The first call fixes the values type; the second infers the names.
+ */
+export function defineEnvironments<Values>(): <Name extends string>(inputs: Readonly<Record<Name, EnvironmentInput<Values>>>) => EnvironmentSet<Name, Values> {
+  return (inputs) => new EnvironmentSet(inputs);
+}

@@ -1,0 +1,59 @@
+/**
+ * The environment-wide settings the pattern constructs read from the NamespacedApp they
+ * live in: who owns the objects, how strict image pinning is, where pods may run.
+ * An environment gives them as a PlatformSettingsInput: only the owner is required, every
+ * other setting has the safe default of PLATFORM_DEFAULTS.
+ */
+import * as k8s from '../../../imports/k8s';
+
+/** Who to call about an object: the `owner` label and the `email` annotation. */
+export interface Owner {
+  /** Team name, a label value. */
+  readonly team: string;
+  /** Address people and kube-linter read from the `email` annotation. */
+  readonly email: string;
+}
+
+/** Every platform setting, resolved. */
+export interface PlatformSettings {
+  /** Environment name, written to every object's `k8s-iac.dev/environment` label. */
+  readonly name: string;
+  /** Team that owns the objects: `owner` label and `email` annotation. */
+  readonly owner: Owner;
+  /** DNS suffix of the cluster (for stable pod DNS names). */
+  readonly clusterDomain: string;
+  /** Images must carry a digest as well as a tag. */
+  readonly requireImageDigest: boolean;
+  /** Namespace of the ingress controller, admitted into exposed apps by NetworkPolicy. */
+  readonly ingressControllerNamespace: string;
+  /** Spread replicas across zones as well as nodes (ScheduleAnyway: never blocks scheduling). */
+  readonly spreadAcrossZones: boolean;
+  /** Node labels every pod must match. */
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  /** Taints every pod tolerates. */
+  readonly tolerations: readonly k8s.Toleration[];
+  /** StorageClass of volume claims; unset uses the cluster's default StorageClass. */
+  readonly storageClass?: string;
+}
+
+/** An environment's settings as written: the owner, and any default it changes. */
+export type PlatformSettingsInput = { readonly owner: Owner } & Partial<Omit<PlatformSettings, 'name' | 'owner'>>;
+
+/** The safe value of every setting that has one. */
+export const PLATFORM_DEFAULTS = {
+  /** The kubeadm and managed-cluster default. */
+  clusterDomain: 'cluster.local',
+  /** A tag can be moved to other bytes; a digest cannot (000 §2.5.2). */
+  requireImageDigest: true,
+  /** Where the ingress-nginx chart installs its controller. */
+  ingressControllerNamespace: 'ingress-nginx',
+  /** Zone spreading is a preference (ScheduleAnyway), so a one-zone cluster still schedules. */
+  spreadAcrossZones: true,
+  nodeSelector: {},
+  tolerations: [],
+} as const satisfies Omit<PlatformSettings, 'name' | 'owner'>;
+
+/** The settings of environment `name`: the input over PLATFORM_DEFAULTS. */
+export function platformSettings(name: string, input: PlatformSettingsInput): PlatformSettings {
+  return { name, ...PLATFORM_DEFAULTS, ...input };
+}

@@ -1,0 +1,69 @@
+/**
+ * Release state as the patterns take it: which version and image runs, how a canary is
+ * routed, which colour of a blue-green pair is active. The runner reads these from
+ * release/<env>.json (runner/release-state.ts); the patterns only see the values.
+ */
+
+/** One version of an app: the version label and its pinned image. */
+export interface VersionRelease {
+  /** Value of the pods' `app.kubernetes.io/version` label. */
+  readonly version: string;
+  /** Image reference, `repository:tag@sha256:digest` where the environment requires digests. */
+  readonly image: string;
+}
+
+/**
+ * Which requests go to the canary. ingress-nginx evaluates header, then cookie, then
+ * weight; at least one of them must be set.
+ */
+export interface CanaryRouting {
+  /** Share of requests sent to the canary: 0-100, or 0-weightTotal. @default - no weighted split */
+  readonly weight?: number;
+  /** What `weight` is a share of (`canary-weight-total`), for splits finer than 1%. @default 100 */
+  readonly weightTotal?: number;
+  /**
+   * Request header that routes to the canary: value `always` goes to it, `never` stays on
+   * stable, any other value falls through to cookie and weight. @default - no header rule
+   */
+  readonly header?: string;
+  /** Only this exact value of `header` routes to the canary (replaces always/never). @default - always/never */
+  readonly headerValue?: string;
+  /** Only values of `header` matching this regular expression route to the canary. @default - always/never */
+  readonly headerPattern?: string;
+  /** Cookie that routes to the canary when `always`, and keeps the request on stable when `never`. @default - no cookie rule */
+  readonly cookie?: string;
+}
+
+/** A canary: its version, which requests reach it (header, then cookie, then weight), and its size. */
+export interface CanaryRelease extends VersionRelease, CanaryRouting {
+  /** Pods of the canary Deployment. @default 2 - one pod would be a single point of failure for the requests sent to it */
+  readonly replicas?: number;
+}
+
+/** One half of a blue-green pair. */
+export type Colour = 'blue' | 'green';
+
+/** The other colour. */
+export function otherColour(colour: Colour): Colour {
+  return colour === 'blue' ? 'green' : 'blue';
+}
+
+/** Both colours of a blue-green app and which one users get. */
+export interface BlueGreenRelease {
+  /** The colour the active Service sends users to. */
+  readonly active: Colour;
+  readonly blue: VersionRelease;
+  readonly green: VersionRelease;
+  /** Replicas of the idle colour. @default - full size, for instant rollback */
+  readonly idleReplicas?: number;
+}
+
+/** What runs of one app in one environment. */
+export interface AppRelease {
+  /** The release users get (in a blue-green environment: the active colour's). */
+  readonly stable: VersionRelease;
+  /** A canary beside stable. @default - no canary */
+  readonly canary?: CanaryRelease;
+  /** The blue-green pair. @default - not released blue-green */
+  readonly blueGreen?: BlueGreenRelease;
+}

@@ -1,0 +1,6 @@
+/** Which API carries HTTP routing and canary traffic splits in an environment. */
+export type TrafficApi =
+  /** Ingress objects of this IngressClass, canaries through ingress-nginx's canary annotations. */
+  | { readonly kind: 'ingress-nginx'; readonly className: string }
+  /** HTTPRoutes attached to this Gateway, canaries as weighted backendRefs and header matches. */
+  | { readonly kind: 'gateway-api'; readonly gatewayName: string; readonly gatewayNamespace: string };

@@ -1,0 +1,207 @@
+/**
+ * A Deployment with the pod hygiene of pod-template.ts, its PodDisruptionBudget and,
+ * optionally, its HorizontalPodAutoscaler (000:L800-868; 003:L249-275, L1049-1178).
+ * - An HPA owns `replicas`: the Deployment then omits the field, so an apply does not
+ *   reset what the autoscaler chose.
+ * - A PDB exists for every Deployment that can run 2+ replicas; a budget that allows no
+ *   voluntary disruption blocks node drains, so it is an error unless asked for.
+ * - The quota counts it at its largest: replicas or HPA maximum, plus the rollout surge,
+ *   at the VPA's ceiling where one resizes the pods.
+ * - A VPA (`verticalAutoscaling`) and the HPA must not act on the same resource: the
+ *   VerticalAutoscaler reports it.
+ */
+import { Construct } from 'constructs';
+import * as k8s from '../../../imports/k8s';
+import { checkDnsSubdomain, checkNonNegativeInteger, errors } from '../core/validation';
+import { Budget, DisruptionBudgetProps, allowedDisruptions, blocksDrainsUnasked, createDisruptionBudget, explicitBudget, intOrPercent } from './disruption-budget';
+import { LABELS, Labels, checkLabelValue } from '../core/labels';
+import { NamespaceContext, namespaceContextOf } from '../core/namespace-context';
+import type { PodSelectable } from './network-policy';
+import { PodTemplateProps, checkPodTemplate, renderPodTemplate } from './pod-template';
+import { VerticalAutoscaler, VerticalAutoscalingProps } from './vertical-autoscaler';
+
+// Moved to disruption-budget.ts (shared with StatefulApp); still exported from here.
+export type { DisruptionBudgetProps };
+
+export interface AutoscalingProps {
+  /** At least 1. */
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** Target average CPU utilisation, percent of the request. @default - no CPU target */
+  readonly cpuUtilization?: number;
+  /** Target average memory utilisation, percent of the request. @default - no memory target */
+  readonly memoryUtilization?: number;
+  /** Seconds of lower recommendations before scaling down (damps flapping). @default 300 */
+  readonly scaleDownStabilizationSeconds?: number;
+}
+
+export type DeploymentStrategy =
+  | { readonly type: 'RollingUpdate'; readonly maxSurge?: number | string; readonly maxUnavailable?: number | string }
+  /** Stop all old pods before starting new ones, for apps that cannot run two versions at once (000:L586-601). */
+  | { readonly type: 'Recreate' };
+
+export interface AppDeploymentProps extends PodTemplateProps {
+  /** Deployment name; a DNS-1123 subdomain. */
+  readonly name: string;
+  /** Value of `app.kubernetes.io/name` on the pods. @default - name */
+  readonly appName?: string;
+  /** Value of `app.kubernetes.io/version` on the pods (not in the selector). */
+  readonly version: string;
+  /** Replica count, or the HPA's minimum when autoscaling is set. @default 2 */
+  readonly replicas?: number;
+  /** Labels added to the immutable selector (release track or colour). @default {} */
+  readonly selectorLabels?: Labels;
+  /** @default RollingUpdate with maxSurge 25% and maxUnavailable 0 */
+  readonly strategy?: DeploymentStrategy;
+  /** Let an HPA own the replica count. @default - fixed replicas */
+  readonly autoscaling?: AutoscalingProps;
+  /** PodDisruptionBudget; `false` for none (only allowed below 2 replicas). @default - minAvailable 60% */
+  readonly disruptionBudget?: DisruptionBudgetProps | false;
+  /** ServiceAccount the pods run as. @default - one named after the Deployment, created here */
+  readonly serviceAccountName?: string;
+  /** A VerticalPodAutoscaler for the container; not on a resource the HPA scales on. @default - none */
+  readonly verticalAutoscaling?: VerticalAutoscalingProps;
+}
+
+/** Labels on a workload's pods: the selector, plus version, app and environment (not in the immutable selector). */
+export function workloadPodLabels(app: NamespaceContext, appName: string, selector: Labels, version: string, extra: Labels = {}): Labels {
+  return { ...extra, ...selector, [LABELS.version]: version, [LABELS.partOf]: app.labels[LABELS.partOf] ?? appName, [LABELS.environment]: app.settings.name };
+}
+
+/** The ServiceAccount a workload's pods run as, without a mounted API token (pods that call the API opt in). */
+export function createServiceAccount(scope: Construct, name: string): k8s.KubeServiceAccount {
+  return new k8s.KubeServiceAccount(scope, 'ServiceAccount', { metadata: { name }, automountServiceAccountToken: false });
+}
+
+export class AppDeployment extends Construct implements PodSelectable {
+  readonly name: string;
+  readonly namespaceName: string;
+  readonly podSelector: Labels;
+  readonly podLabels: Labels;
+  readonly deployment: k8s.KubeDeployment;
+  readonly verticalAutoscaler?: VerticalAutoscaler;
+  private readonly props: AppDeploymentProps;
+
+  constructor(scope: Construct, id: string, props: AppDeploymentProps) {
+    super(scope, id);
+    const app = namespaceContextOf(this);
+    this.props = props;
+    this.name = props.name;
+    this.namespaceName = app.namespaceName;
+    const appName = props.appName ?? props.name;
+    this.podSelector = { [LABELS.name]: appName, ...props.selectorLabels };
+    this.podLabels = workloadPodLabels(app, appName, this.podSelector, props.version, props.podLabels);
+    const serviceAccountName = props.serviceAccountName ?? props.name;
+    if (!props.serviceAccountName) createServiceAccount(this, serviceAccountName);
+    const strategy = props.strategy ?? { type: 'RollingUpdate' };
+    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name: props.name, labels: { ...this.podLabels }, annotations: app.ownerAnnotations() },
+      spec: {
+        replicas: props.autoscaling ? undefined : this.replicas,
+        revisionHistoryLimit: 10,
+        selector: { matchLabels: { ...this.podSelector } },
+        strategy:
+          strategy.type === 'Recreate'
+            ? { type: 'Recreate' }
+            : { type: 'RollingUpdate', rollingUpdate: { maxSurge: intOrPercent(strategy.maxSurge ?? '25%'), maxUnavailable: intOrPercent(strategy.maxUnavailable ?? 0) } },
+        template: renderPodTemplate(
+          { name: appName, podLabels: this.podLabels, selectorLabels: this.podSelector, serviceAccountName, annotations: app.ownerAnnotations(), settings: app.settings },
+          props,
+        ),
+      },
+    });
+    if (props.autoscaling) this.createAutoscaler(props.autoscaling);
+    if (props.verticalAutoscaling) {
+      this.verticalAutoscaler = new VerticalAutoscaler(this, 'VerticalAutoscaler', {
+        ...props.verticalAutoscaling,
+        target: { kind: 'Deployment', name: props.name, containerName: appName, resources: props.container.resources },
+      });
+    }
+    this.createDisruptionBudget();
+    this.node.addValidation({ validate: () => this.validateDeployment() });
+  }
+
+  /** Fixed replica count, or the autoscaler's minimum. */
+  get replicas(): number {
+    return this.props.autoscaling?.minReplicas ?? this.props.replicas ?? 2;
+  }
+
+  /** Most replicas the Deployment can have outside a rollout. */
+  get maxReplicas(): number {
+    return this.props.autoscaling?.maxReplicas ?? this.replicas;
+  }
+
+  private createAutoscaler(a: AutoscalingProps): void {
+    const metrics: k8s.MetricSpecV2[] = [];
+    if (a.cpuUtilization !== undefined) {
+      metrics.push({ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.cpuUtilization } } });
+    }
+    if (a.memoryUtilization !== undefined) {
+      metrics.push({ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: a.memoryUtilization } } });
+    }
+    new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
+      metadata: { name: this.name },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
+        minReplicas: a.minReplicas,
+        maxReplicas: a.maxReplicas,
+        metrics,
+        behavior: {
+          scaleDown: {
+            stabilizationWindowSeconds: a.scaleDownStabilizationSeconds ?? 300,
+            policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }],
+          },
+          scaleUp: {
+            stabilizationWindowSeconds: 0,
+            policies: [{ type: 'Percent', value: 100, periodSeconds: 60 }],
+          },
+        },
+      },
+    });
+  }
+
+  /** The budget to write: the user's, or 60% unless that leaves no disruption at the minimum size. */
+  private budget(): Budget | undefined {
+    const props = this.props.disruptionBudget;
+    if (props === false) return undefined;
+    const explicit = explicitBudget(props);
+    if (explicit) return explicit;
+    if (this.replicas < 2) return undefined;
+    return allowedDisruptions({ minAvailable: '60%' }, this.replicas) > 0 ? { minAvailable: '60%' } : { maxUnavailable: 1 };
+  }
+
+  private createDisruptionBudget(): void {
+    if (this.maxReplicas < 2 && this.props.disruptionBudget === undefined) return;
+    const budget = this.budget();
+    if (budget) createDisruptionBudget(this, this.name, this.podSelector, budget);
+  }
+
+  private validateDeployment(): string[] {
+    const p = this.props;
+    const app = namespaceContextOf(this);
+    const problems = errors(
+      checkDnsSubdomain(p.name, 'Deployment name'),
+      checkLabelValue(p.version, 'version'),
+      p.replicas === undefined ? undefined : checkNonNegativeInteger(p.replicas, 'replicas'),
+    );
+    problems.push(...checkPodTemplate(p, app.settings));
+    const a = p.autoscaling;
+    if (a) {
+      if (p.replicas !== undefined) problems.push(`replicas ${p.replicas} and autoscaling are both set: the HPA owns the replica count, so drop replicas and set autoscaling.minReplicas`);
+      if (!Number.isInteger(a.minReplicas) || a.minReplicas < 1) problems.push(`autoscaling.minReplicas is ${a.minReplicas}: use 1 or more`);
+      if (!Number.isInteger(a.maxReplicas) || a.maxReplicas < a.minReplicas) problems.push(`autoscaling.maxReplicas ${a.maxReplicas} is below minReplicas ${a.minReplicas}: raise it`);
+      if (a.cpuUtilization === undefined && a.memoryUtilization === undefined) problems.push('autoscaling has no target: set cpuUtilization and/or memoryUtilization');
+      for (const [key, value] of [['cpuUtilization', a.cpuUtilization], ['memoryUtilization', a.memoryUtilization]] as const) {
+        if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 100)) problems.push(`autoscaling.${key} is ${value}: use a percentage of the request, 1-100`);
+      }
+    }
+    if (p.disruptionBudget === false && this.maxReplicas >= 2) {
+      problems.push(`disruptionBudget is false but the Deployment runs up to ${this.maxReplicas} replicas: keep a budget so node drains cannot take them all down at once`);
+    }
+    const budget = this.budget();
+    if (budget && blocksDrainsUnasked(budget, this.replicas, p.disruptionBudget)) {
+      problems.push(`the PodDisruptionBudget ${JSON.stringify(budget)} allows no voluntary disruption at ${this.replicas} replicas, which blocks node drains: loosen it, add replicas, or set disruptionBudget.allowZeroDisruptions`);
+    }
+    return problems;
+  }
+}

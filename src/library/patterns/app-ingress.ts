@@ -1,0 +1,98 @@
+/**
+ * HTTP routes from the ingress controller to a Service (000 §1.8), for ingress-nginx.
+ * Exposing a Service also opens the namespace's default-deny for it: a NetworkPolicy
+ * admits the ingress controller's namespace to the Service's pods on the target port.
+ */
+import { Construct } from 'constructs';
+import * as k8s from '../../../imports/k8s';
+import { checkDnsSubdomain, errors } from '../core/validation';
+import type { AppService } from './app-service';
+import type { Labels } from '../core/labels';
+import { namespaceContextOf } from '../core/namespace-context';
+import { NetworkPolicy } from './network-policy';
+
+export interface HttpPath {
+  readonly path: string;
+  /** @default 'Prefix' */
+  readonly pathType?: 'Prefix' | 'Exact';
+}
+
+export interface AppIngressProps {
+  /** Ingress name. */
+  readonly name: string;
+  /** IngressClass, e.g. `nginx`. */
+  readonly className: string;
+  /** Host the rules match. */
+  readonly host: string;
+  readonly paths: readonly HttpPath[];
+  /** Service that receives the traffic (its first port). */
+  readonly service: AppService;
+  /** Controller annotations (the canary ones, for example). @default {} */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** Skip the NetworkPolicy that admits the controller (another Ingress made it). @default false */
+  readonly skipControllerPolicy?: boolean;
+  /**
+   * Pods the controller is admitted to. A blue-green pair passes the app name alone, so the
+   * policy does not change when the Service switches colour. @default - the Service's selector
+   */
+  readonly policySelector?: Labels;
+}
+
+/** A DNS name as Ingress and HTTPRoute hosts take it, optionally with a leading `*.`. */
+export const HOSTNAME_PATTERN = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export class AppIngress extends Construct {
+  readonly name: string;
+  readonly className: string;
+  readonly host: string;
+  readonly paths: readonly HttpPath[];
+  readonly service: AppService;
+
+  constructor(scope: Construct, id: string, props: AppIngressProps) {
+    super(scope, id);
+    const app = namespaceContextOf(this);
+    this.name = props.name;
+    this.className = props.className;
+    this.host = props.host;
+    this.paths = props.paths;
+    this.service = props.service;
+    const port = props.service.ports[0];
+    new k8s.KubeIngress(this, 'Resource', {
+      metadata: { name: props.name, annotations: { ...app.ownerAnnotations(), ...props.annotations } },
+      spec: {
+        ingressClassName: props.className,
+        rules: [
+          {
+            host: props.host,
+            http: {
+              paths: props.paths.map((p) => ({
+                path: p.path,
+                pathType: p.pathType ?? 'Prefix',
+                backend: { service: { name: props.service.name, port: { number: port?.port } } },
+              })),
+            },
+          },
+        ],
+      },
+    });
+    if (!props.skipControllerPolicy && port) {
+      new NetworkPolicy(this, 'AllowController', {
+        name: `allow-ingress-to-${props.service.name}`,
+        podSelector: props.policySelector ?? props.service.selector,
+        ingress: [{ peers: [{ namespace: app.settings.ingressControllerNamespace }], ports: [{ port: port.name }] }],
+      });
+    }
+    this.node.addValidation({
+      validate: () => {
+        const problems = errors(checkDnsSubdomain(props.name, 'Ingress name'));
+        if (!HOSTNAME_PATTERN.test(props.host)) problems.push(`Ingress host "${props.host}" is not a DNS name: use lower-case labels separated by dots`);
+        if (!port) problems.push(`Service ${props.service.name} has no port to route to: give it a port`);
+        if (props.paths.length === 0) problems.push('Ingress has no paths: list at least one path');
+        for (const p of props.paths) {
+          if (!p.path.startsWith('/')) problems.push(`Ingress path "${p.path}" must start with '/'`);
+        }
+        return problems;
+      },
+    });
+  }
+}

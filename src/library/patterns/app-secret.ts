@@ -1,0 +1,49 @@
+/**
+ * A Secret the app reads, from one of two sources: in dev/test a Secret made here from a
+ * non-sensitive placeholder; in staging/prod a Secret made outside the repository
+ * (000:L110-111) that the manifests only name, so no value is ever committed.
+ */
+import { Construct } from 'constructs';
+import * as k8s from '../../../imports/k8s';
+import { checkDnsSubdomain, errors } from '../core/validation';
+import { namespaceContextOf } from '../core/namespace-context';
+import type { SecretSource } from '../core/secret-source';
+
+export interface AppSecretProps {
+  /** Name of the Secret to create (placeholder source only). */
+  readonly name: string;
+  /** Key holding the value. */
+  readonly key: string;
+  readonly source: SecretSource;
+}
+
+export class AppSecret extends Construct {
+  /** Name of the Secret pods read. */
+  readonly secretName: string;
+  readonly key: string;
+
+  constructor(scope: Construct, id: string, props: AppSecretProps) {
+    super(scope, id);
+    this.key = props.key;
+    this.secretName = props.source.kind === 'existing' ? props.source.secretName : props.name;
+    if (props.source.kind === 'placeholder') {
+      new k8s.KubeSecret(this, 'Resource', {
+        metadata: { name: props.name, annotations: namespaceContextOf(this).ownerAnnotations() },
+        type: 'Opaque',
+        stringData: { [props.key]: props.source.value },
+      });
+    }
+    this.node.addValidation({
+      validate: () => {
+        const problems = errors(checkDnsSubdomain(this.secretName, 'Secret name'));
+        if (!/^[-._a-zA-Z0-9]+$/.test(props.key)) problems.push(`Secret key "${props.key}" is invalid: use letters, digits, '-', '_' or '.'`);
+        return problems;
+      },
+    });
+  }
+
+  /** The env var value that reads this Secret's key. */
+  get envValue(): { readonly secret: { readonly name: string; readonly key: string } } {
+    return { secret: { name: this.secretName, key: this.key } };
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * A ClusterIP Service in front of a workload's pods, targeting the container port by
+ * name so the port number can change in one place. The selector is checked at synth
+ * against the namespace's workloads: a Service that selects no pods is an error.
+ */
+import { Construct } from 'constructs';
+import * as k8s from '../../../imports/k8s';
+import { checkDnsLabel, checkPort, errors } from '../core/validation';
+import type { Labels } from '../core/labels';
+import { namespaceContextOf } from '../core/namespace-context';
+
+export interface ServicePortProps {
+  /** Port name; also the container port name traffic goes to. */
+  readonly name: string;
+  readonly port: number;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP';
+}
+
+export interface AppServiceProps {
+  /** Service name; a DNS-1123 label (it becomes a DNS name). */
+  readonly name: string;
+  /** Labels the pods must carry. */
+  readonly selector: Labels;
+  readonly ports: readonly ServicePortProps[];
+  /** Headless (`clusterIP: None`): DNS returns the pods, as a StatefulSet needs. @default false */
+  readonly headless?: boolean;
+  /** Publish pods before they are ready (peer discovery of stateful apps). @default false */
+  readonly publishNotReadyAddresses?: boolean;
+  /** Extra labels on the Service. @default {} */
+  readonly labels?: Labels;
+}
+
+export class AppService extends Construct {
+  readonly name: string;
+  readonly ports: readonly ServicePortProps[];
+  readonly namespaceName: string;
+  readonly service: k8s.KubeService;
+  private readonly selectorLabels: Labels;
+
+  constructor(scope: Construct, id: string, props: AppServiceProps) {
+    super(scope, id);
+    const app = namespaceContextOf(this);
+    this.name = props.name;
+    this.ports = props.ports;
+    this.namespaceName = app.namespaceName;
+    this.selectorLabels = props.selector;
+    this.service = new k8s.KubeService(this, 'Resource', {
+      metadata: { name: props.name, labels: props.labels ? { ...props.labels } : undefined, annotations: app.ownerAnnotations() },
+      spec: {
+        type: 'ClusterIP',
+        clusterIp: props.headless ? 'None' : undefined,
+        publishNotReadyAddresses: props.publishNotReadyAddresses,
+        selector: { ...props.selector },
+        ports: props.ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: p.protocol ?? 'TCP' })),
+      },
+    });
+    this.node.addValidation({
+      validate: () => errors(checkDnsLabel(props.name, 'Service name'), ...props.ports.map((p) => checkPort(p.port, `Service port ${p.name}`))),
+    });
+  }
+
+  /** The labels the Service selects pods by. */
+  get selector(): Labels {
+    return this.selectorLabels;
+  }
+
+  /** The Service's in-cluster DNS name. */
+  get dnsName(): string {
+    return `${this.name}.${this.namespaceName}.svc.${namespaceContextOf(this).settings.clusterDomain}`;
+  }
+}

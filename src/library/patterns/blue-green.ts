@@ -1,0 +1,130 @@
+/**
+ * A blue-green release (000 §5.8.2, L603-620): two full Deployments of one app, `blue` and
+ * `green`, side by side; the active Service sends users to one colour, the preview
+ * Service to the other, so the new version is tested in place before the switch. The
+ * switch (and the rollback) is a change of the active Service's selector only.
+ * - The colours differ by one pod label, `release.k8s-iac.dev/colour`, which is in each
+ *   Deployment's selector. Selectors are immutable, and neither depends on which colour
+ *   is active: switching never has to delete and recreate a Deployment.
+ * - The Services select by app name and colour, not version, so deploying a new version
+ *   into the idle colour does not move traffic.
+ * - Both colours run at full size by default, for instant rollback; `idleReplicas` shrinks
+ *   the idle one (0 frees its capacity, but a rollback then waits for pods to start).
+ * - Both colours register their footprints, so the namespace quota is checked against
+ *   both at once: blue-green needs double capacity (000:L603-612).
+ * - Both colours share one ServiceAccount: they are one app.
+ */
+import { Construct } from 'constructs';
+import * as k8s from '../../../imports/k8s';
+import { AppDeployment, AutoscalingProps, DeploymentStrategy, DisruptionBudgetProps } from './app-deployment';
+import { AppService, ServicePortProps } from './app-service';
+import { LABELS, Labels } from '../core/labels';
+import type { PodTemplateProps } from './pod-template';
+import { Colour, otherColour } from '../core/release';
+
+/** One colour's pods: its version, image, config and the rest of the pod template. */
+export interface BlueGreenColourProps extends PodTemplateProps {
+  /** Value of `app.kubernetes.io/version` on this colour's pods (not in any selector). */
+  readonly version: string;
+}
+
+export interface BlueGreenProps {
+  /**
+   * App name: the pods' `app.kubernetes.io/name`, the active Service and the shared
+   * ServiceAccount; the Deployments are `<name>-blue` and `<name>-green`, the preview
+   * Service `<name>-preview`.
+   */
+  readonly name: string;
+  /** The colour the active Service sends users to. */
+  readonly active: Colour;
+  readonly blue: BlueGreenColourProps;
+  readonly green: BlueGreenColourProps;
+  /** Ports of both Services (each names a container port). */
+  readonly ports: readonly ServicePortProps[];
+  /** Replicas of each colour at full size (the HPA's minimum with autoscaling). @default 2 */
+  readonly replicas?: number;
+  /** An HPA for each colour at full size. @default - fixed replicas */
+  readonly autoscaling?: AutoscalingProps;
+  /**
+   * Replicas of the idle colour: 0 frees its capacity, at the cost of a rollback that waits
+   * for pods to start. @default - full size, like the active colour, for instant rollback
+   */
+  readonly idleReplicas?: number;
+  /** Rollout strategy of both Deployments. @default - AppDeployment's RollingUpdate */
+  readonly strategy?: DeploymentStrategy;
+  /** Budget of each colour running 2 or more replicas. @default - AppDeployment's default */
+  readonly disruptionBudget?: DisruptionBudgetProps | false;
+}
+
+export class BlueGreen extends Construct {
+  readonly name: string;
+  readonly active: Colour;
+  readonly idle: Colour;
+  readonly deployments: Readonly<Record<Colour, AppDeployment>>;
+  /** `<name>`: users' traffic, to the active colour. */
+  readonly activeService: AppService;
+  /** `<name>-preview`: the idle colour, to test before the switch. */
+  readonly previewService: AppService;
+  /** Labels both colours' pods share (app name only): for policies that must not change on a switch. */
+  readonly appSelector: Labels;
+  private readonly props: BlueGreenProps;
+
+  constructor(scope: Construct, id: string, props: BlueGreenProps) {
+    super(scope, id);
+    this.props = props;
+    this.name = props.name;
+    this.active = props.active;
+    this.idle = otherColour(props.active);
+    this.appSelector = { [LABELS.name]: props.name };
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: props.name }, automountServiceAccountToken: false });
+    this.deployments = { blue: this.colourDeployment('blue'), green: this.colourDeployment('green') };
+    this.activeService = this.colourService('Active', props.name, 'active', this.active);
+    this.previewService = this.colourService('Preview', `${props.name}-preview`, 'preview', this.idle);
+    this.node.addValidation({ validate: () => this.validateBlueGreen() });
+  }
+
+  /** Selector of one colour's pods: app name and colour, the same whichever colour is active. */
+  colourSelector(colour: Colour): Labels {
+    return { ...this.appSelector, [LABELS.colour]: colour };
+  }
+
+  private colourDeployment(colour: Colour): AppDeployment {
+    const p = this.props;
+    const shrunk = colour !== p.active && p.idleReplicas !== undefined;
+    const replicas = shrunk ? p.idleReplicas : p.autoscaling ? undefined : (p.replicas ?? 2);
+    return new AppDeployment(this, colour === 'blue' ? 'Blue' : 'Green', {
+      ...p[colour],
+      name: `${p.name}-${colour}`,
+      appName: p.name,
+      selectorLabels: { [LABELS.colour]: colour },
+      replicas,
+      autoscaling: shrunk ? undefined : p.autoscaling,
+      serviceAccountName: p.name,
+      strategy: p.strategy,
+      // A budget for 0 or 1 idle pods would block every drain: the shrunk colour goes without.
+      disruptionBudget: shrunk && (replicas ?? 0) < 2 ? undefined : p.disruptionBudget,
+    });
+  }
+
+  private colourService(id: string, name: string, role: 'active' | 'preview', colour: Colour): AppService {
+    return new AppService(this, id, {
+      name,
+      selector: this.colourSelector(colour),
+      ports: this.props.ports,
+      labels: { ...this.appSelector, [LABELS.role]: role },
+    });
+  }
+
+  private validateBlueGreen(): string[] {
+    const p = this.props;
+    const problems: string[] = [];
+    if (p.idleReplicas !== undefined && (!Number.isInteger(p.idleReplicas) || p.idleReplicas < 0)) {
+      problems.push(`idleReplicas is ${p.idleReplicas}: use 0 to free the idle colour's capacity, a whole number to keep some of it, or leave it unset for a full-size idle colour`);
+    }
+    if (!p.autoscaling && p.replicas === 0) {
+      problems.push(`the active colour ${this.active} runs 0 replicas, so the active Service "${p.name}" has no endpoints: set replicas to 1 or more (idleReplicas sizes the idle colour alone)`);
+    }
+    if (p.ports.length === 0) problems.push(`blue-green "${p.name}" has no ports: list the container ports both Services expose`);
+    return problems;
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * A canary release through ingress-nginx (000 §5.8.3, L622-638): beside the primary
+ * Ingress of the stable version, a second Ingress for the same host and paths, annotated
+ * `nginx.ingress.kubernetes.io/canary: "true"`, sends some requests to the canary's
+ * Service. Which requests:
+ * - `canary-by-header`: a request whose header is `always` goes to the canary, `never`
+ *   stays on stable; with `canary-by-header-value` only that exact value routes to the
+ *   canary, with `canary-by-header-pattern` values matching the regular expression do
+ *   (mobile clients mark their build, test/prod/gray, with such a header, 000:L628);
+ * - `canary-by-cookie`: a cookie set to `always` / `never`;
+ * - `canary-weight`: a share of the remaining requests, out of 100 or of
+ *   `canary-weight-total`.
+ * The controller decides in that order: header first, then cookie, then weight; a request
+ * the header or cookie does not decide falls through to the weight.
+ *
+ * ingress-nginx applies one canary per host and path, only beside a primary Ingress that
+ * routes the same host and path. The checks here make both mistakes synth errors.
+ *
+ * Promoting a canary is a release-state change, not code: raise the weight (up to 100)
+ * in release/<env>.json while watching it; then make the canary's version and image the
+ * `stable` entry and delete the `canary` entry. The next synth rolls the stable
+ * Deployment to the new version and removes the canary Deployment, Service and Ingress.
+ */
+import { Construct } from 'constructs';
+import type { CanaryRouting } from '../core/release';
+import { podLabelSets, renderedObjects, selects } from '../core/workloads';
+import { AppIngress, HttpPath } from './app-ingress';
+import type { AppService } from './app-service';
+import { namespaceContextOf } from '../core/namespace-context';
+
+const ANNOTATION = 'nginx.ingress.kubernetes.io';
+
+/** HTTP header and cookie names are RFC 9110 tokens. */
+const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
+/** Problems with a canary's routing, whatever API carries it. */
+export function checkCanaryRouting(r: CanaryRouting): string[] {
+  const problems: string[] = [];
+  const total = r.weightTotal ?? 100;
+  if (r.weightTotal !== undefined && (!Number.isInteger(r.weightTotal) || r.weightTotal < 1)) {
+    problems.push(`canary weightTotal is ${r.weightTotal}: use a whole number of 1 or more (weight is a share of it; 100 when unset)`);
+  } else if (r.weight !== undefined && (!Number.isInteger(r.weight) || r.weight < 0 || r.weight > total)) {
+    const scale = r.weightTotal === undefined ? '0-100 (percent of requests)' : `0-${total} (a share of weightTotal ${total})`;
+    problems.push(`canary weight ${r.weight} is outside ${scale}: use a whole number in that range${r.weightTotal === undefined ? ', or set weightTotal for a finer scale' : ''}`);
+  }
+  if (r.weightTotal !== undefined && r.weight === undefined) {
+    problems.push(`canary weightTotal ${r.weightTotal} is set without weight: set weight (a share of weightTotal) or drop weightTotal`);
+  }
+  if (r.header === undefined) {
+    if (r.headerValue !== undefined) problems.push(`canary headerValue "${r.headerValue}" is set without header: name the request header it is compared with, e.g. header: 'X-Client-Build'`);
+    if (r.headerPattern !== undefined) problems.push(`canary headerPattern "${r.headerPattern}" is set without header: name the request header it is matched against, e.g. header: 'X-Client-Build'`);
+  } else if (!TOKEN.test(r.header)) {
+    problems.push(`canary header "${r.header}" is not an HTTP header name: use letters, digits and '-', e.g. X-Client-Build`);
+  }
+  if (r.headerValue !== undefined && r.headerPattern !== undefined) {
+    problems.push(`canary sets both headerValue "${r.headerValue}" and headerPattern "${r.headerPattern}": ingress-nginx ignores the pattern when a value is set, so keep one of them`);
+  }
+  if (r.cookie !== undefined && !TOKEN.test(r.cookie)) {
+    problems.push(`canary cookie "${r.cookie}" is not a cookie name: use letters, digits, '-' and '_'`);
+  }
+  if (r.weight === undefined && r.header === undefined && r.cookie === undefined) {
+    problems.push('canary has no routing rule, so no request would reach it: set weight, header or cookie');
+  }
+  return problems;
+}
+
+/** The ingress-nginx annotations of a canary Ingress. */
+export function canaryAnnotations(r: CanaryRouting): Record<string, string> {
+  const annotations: Record<string, string> = { [`${ANNOTATION}/canary`]: 'true' };
+  const set = (key: string, value: string | number | undefined) => {
+    if (value !== undefined) annotations[`${ANNOTATION}/${key}`] = String(value);
+  };
+  set('canary-by-header', r.header);
+  set('canary-by-header-value', r.headerValue);
+  set('canary-by-header-pattern', r.headerPattern);
+  set('canary-by-cookie', r.cookie);
+  set('canary-weight', r.weight);
+  set('canary-weight-total', r.weightTotal);
+  return annotations;
+}
+
+export interface CanaryIngressProps extends CanaryRouting {
+  /** The stable version's Ingress; the canary takes its host and class. */
+  readonly primary: AppIngress;
+  /** Service of the canary's pods; it must not select the stable pods. */
+  readonly service: AppService;
+  /** Name of the canary Ingress. @default - `<primary name>-canary` */
+  readonly name?: string;
+  /** Paths of the primary the canary takes part in. @default - all the primary's paths */
+  readonly paths?: readonly HttpPath[];
+}
+
+const samePath = (a: HttpPath, b: HttpPath) => a.path === b.path && (a.pathType ?? 'Prefix') === (b.pathType ?? 'Prefix');
+const describePath = (p: HttpPath) => `"${p.path}" (${p.pathType ?? 'Prefix'})`;
+
+export class CanaryIngress extends Construct {
+  /** The canary Ingress (an AppIngress, with its own NetworkPolicy admitting the controller). */
+  readonly ingress: AppIngress;
+  readonly primary: AppIngress;
+  readonly host: string;
+  readonly paths: readonly HttpPath[];
+  private readonly props: CanaryIngressProps;
+
+  constructor(scope: Construct, id: string, props: CanaryIngressProps) {
+    super(scope, id);
+    this.props = props;
+    this.primary = props.primary;
+    this.host = props.primary.host;
+    this.paths = props.paths ?? props.primary.paths;
+    this.ingress = new AppIngress(this, 'Ingress', {
+      name: props.name ?? `${props.primary.name}-canary`,
+      className: props.primary.className,
+      host: this.host,
+      paths: this.paths,
+      service: props.service,
+      annotations: canaryAnnotations(props),
+    });
+    this.node.addValidation({ validate: () => this.validateCanary() });
+  }
+
+  private validateCanary(): string[] {
+    return [...checkCanaryRouting(this.props), ...this.checkPrimary(), ...this.checkOtherCanaries(), ...this.checkServices()];
+  }
+
+  /** Every canary path needs the primary to route it: ingress-nginx ignores a canary without one. */
+  private checkPrimary(): string[] {
+    const primary = this.primary;
+    const problems: string[] = [];
+    if (this.canaries().some((c) => c.ingress === primary)) {
+      problems.push(`the primary Ingress "${primary.name}" is itself a canary: pass the stable version's Ingress as primary`);
+    }
+    for (const p of this.paths) {
+      if (!primary.paths.some((q) => samePath(p, q))) {
+        problems.push(
+          `canary path ${describePath(p)} on host ${this.host} has no primary: Ingress "${primary.name}" does not route it, and ingress-nginx applies a canary only beside a primary for the same host and path: add the path to the primary or drop it from the canary's paths`,
+        );
+      }
+    }
+    return problems;
+  }
+
+  /** ingress-nginx uses one canary per host and path; a second one is silently ignored. Reported once, by the later canary. */
+  private checkOtherCanaries(): string[] {
+    const canaries = this.canaries();
+    const earlier = canaries.slice(0, canaries.indexOf(this));
+    return earlier
+      .filter((other) => other.host === this.host)
+      .flatMap((other) =>
+        this.paths
+          .filter((p) => other.paths.some((q) => samePath(p, q)))
+          .map(
+            (p) =>
+              `canary Ingresses "${other.ingress.name}" and "${this.ingress.name}" both take host ${this.host} path ${describePath(p)}: ingress-nginx uses only one canary per host and path, so merge their rules into one CanaryIngress`,
+          ),
+      );
+  }
+
+  private checkServices(): string[] {
+    const canary = this.props.service;
+    const stable = this.primary.service;
+    if (canary === stable) {
+      return [`the canary and the primary both route to Service "${stable.name}": give the canary a Service that selects only the canary's pods`];
+    }
+    const problems: string[] = [];
+    const canaryPort = canary.ports[0]?.port;
+    const stablePort = stable.ports[0]?.port;
+    if (canaryPort !== stablePort) {
+      problems.push(`canary Service "${canary.name}" port ${canaryPort} differs from the primary's Service "${stable.name}" port ${stablePort}: serve the canary on the same port, so both versions answer the same requests`);
+    }
+    const canaryPods = podLabelSets(renderedObjects(namespaceContextOf(this))).filter((w) => selects(canary.selector, w.labels));
+    for (const w of canaryPods.filter((w) => selects(stable.selector, w.labels))) {
+      problems.push(
+        `the stable Service "${stable.name}" also selects the canary's pods (${w.kind} ${w.name}), so the canary gets stable traffic too: add a release track label (release.k8s-iac.dev/track) to both Deployments' selectors and Services`,
+      );
+    }
+    return problems;
+  }
+
+  private canaries(): CanaryIngress[] {
+    return namespaceContextOf(this)
+      .node.findAll()
+      .filter((c): c is CanaryIngress => c instanceof CanaryIngress);
+  }
+}

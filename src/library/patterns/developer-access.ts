@@ -1,0 +1,83 @@
+/**
+ * Access for people (000 §2.2, the notes' new_user.sh): a Role with a preset of
+ * permissions in a namespace, bound to a user, group or ServiceAccount. Secrets are left
+ * out of every preset unless asked for, because read access to a Secret is read access
+ * to whatever it unlocks.
+ */
+import { Construct } from 'constructs';
+import * as k8s from '../../../imports/k8s';
+import { checkDnsSubdomain, errors } from '../core/validation';
+import { namespaceContextOf } from '../core/namespace-context';
+
+export type AccessPreset = 'view' | 'edit';
+
+/** Who gets the access. */
+export type Subject =
+  | { readonly user: string }
+  | { readonly group: string }
+  | { readonly serviceAccount: string; readonly namespace: string };
+
+export interface DeveloperAccessProps {
+  /** Role and RoleBinding name. */
+  readonly name: string;
+  readonly subject: Subject;
+  /** `view`: read workloads, config and logs; `edit`: also create, change and delete them. */
+  readonly preset: AccessPreset;
+  /** Include Secrets in the preset. @default false */
+  readonly includeSecrets?: boolean;
+}
+
+const READ = ['get', 'list', 'watch'];
+const WRITE = ['create', 'update', 'patch', 'delete', 'deletecollection'];
+
+/** Resources a developer works with, by API group. Secrets are added only on request. */
+const RESOURCES: ReadonlyArray<{ readonly apiGroup: string; readonly resources: readonly string[] }> = [
+  { apiGroup: '', resources: ['configmaps', 'endpoints', 'persistentvolumeclaims', 'pods', 'pods/log', 'services', 'serviceaccounts'] },
+  { apiGroup: 'apps', resources: ['deployments', 'replicasets', 'statefulsets'] },
+  { apiGroup: 'autoscaling', resources: ['horizontalpodautoscalers'] },
+  { apiGroup: 'batch', resources: ['cronjobs', 'jobs'] },
+  { apiGroup: 'networking.k8s.io', resources: ['ingresses', 'networkpolicies'] },
+  { apiGroup: 'policy', resources: ['poddisruptionbudgets'] },
+];
+
+/** Read-only in every preset: the namespace's budget is the platform team's to set. */
+const BUDGET = { apiGroup: '', resources: ['events', 'limitranges', 'resourcequotas'] };
+
+export function accessRules(preset: AccessPreset, includeSecrets: boolean): k8s.PolicyRule[] {
+  const verbs = preset === 'edit' ? [...READ, ...WRITE] : READ;
+  const rules: k8s.PolicyRule[] = RESOURCES.map((r) => ({ apiGroups: [r.apiGroup], resources: [...r.resources], verbs }));
+  if (preset === 'edit') rules.push({ apiGroups: [''], resources: ['pods/exec', 'pods/portforward'], verbs: ['create'] });
+  if (includeSecrets) rules.push({ apiGroups: [''], resources: ['secrets'], verbs });
+  rules.push({ apiGroups: [BUDGET.apiGroup], resources: [...BUDGET.resources], verbs: READ });
+  return rules;
+}
+
+function renderSubject(subject: Subject): k8s.Subject {
+  if ('user' in subject) return { kind: 'User', name: subject.user, apiGroup: 'rbac.authorization.k8s.io' };
+  if ('group' in subject) return { kind: 'Group', name: subject.group, apiGroup: 'rbac.authorization.k8s.io' };
+  return { kind: 'ServiceAccount', name: subject.serviceAccount, namespace: subject.namespace };
+}
+
+export class DeveloperAccess extends Construct {
+  constructor(scope: Construct, id: string, props: DeveloperAccessProps) {
+    super(scope, id);
+    const annotations = namespaceContextOf(this).ownerAnnotations();
+    new k8s.KubeRole(this, 'Role', {
+      metadata: { name: props.name, annotations },
+      rules: accessRules(props.preset, props.includeSecrets ?? false),
+    });
+    new k8s.KubeRoleBinding(this, 'Binding', {
+      metadata: { name: props.name, annotations },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: props.name },
+      subjects: [renderSubject(props.subject)],
+    });
+    this.node.addValidation({
+      validate: () => {
+        const problems = errors(checkDnsSubdomain(props.name, 'Role name'));
+        const who = 'user' in props.subject ? props.subject.user : 'group' in props.subject ? props.subject.group : props.subject.serviceAccount;
+        if (who.trim() === '') problems.push('access subject has an empty name: name the user, group or ServiceAccount');
+        return problems;
+      },
+    });
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * PodDisruptionBudgets, shared by the workload constructs (000:L800-832; 003:L249-275).
+ * A budget bounds voluntary evictions (node drains, cluster upgrades), not crashes. One
+ * that allows no disruption at all makes every drain of the pods' nodes wait for a
+ * person, so the constructs treat it as an error unless it is asked for by name.
+ */
+import { Construct } from 'constructs';
+import * as k8s from '../../../imports/k8s';
+import type { Labels } from '../core/labels';
+import { scaled } from '../core/workloads';
+
+export interface DisruptionBudgetProps {
+  /** Pods that must stay up, count or percent. @default - the workload's default (AppDeployment: '60%', 003:L268; StatefulApp: maxUnavailable) */
+  readonly minAvailable?: number | string;
+  /** Pods that may be down, count or percent. @default - the workload's default (StatefulApp: 0 for one replica, 1 for more, 003:L270-275) */
+  readonly maxUnavailable?: number | string;
+  /** Accept a budget that blocks every voluntary eviction (and so node drains). @default false */
+  readonly allowZeroDisruptions?: boolean;
+}
+
+/** The budget written to the PodDisruptionBudget: one of minAvailable or maxUnavailable. */
+export interface Budget {
+  readonly minAvailable?: number | string;
+  readonly maxUnavailable?: number | string;
+}
+
+
+export function intOrPercent(value: number | string): k8s.IntOrString {
+  return typeof value === 'number' ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value);
+}
+
+/** Pods a budget lets the eviction API take down at `replicas` healthy pods. */
+export function allowedDisruptions(budget: Budget, replicas: number): number {
+  if (budget.maxUnavailable !== undefined) return scaled(budget.maxUnavailable, replicas, 'up');
+  return replicas - scaled(budget.minAvailable ?? 0, replicas, 'up');
+}
+
+/** The user's own budget, when the props set one of its two fields. */
+export function explicitBudget(props: DisruptionBudgetProps | undefined): Budget | undefined {
+  if (props?.maxUnavailable !== undefined) return { maxUnavailable: props.maxUnavailable };
+  if (props?.minAvailable !== undefined) return { minAvailable: props.minAvailable };
+  return undefined;
+}
+
+/** Whether `budget` stops every drain at `replicas` pods without the props accepting that. */
+export function blocksDrainsUnasked(budget: Budget | undefined, replicas: number, props: DisruptionBudgetProps | false | undefined): boolean {
+  const accepted = props !== false && props?.allowZeroDisruptions === true;
+  return budget !== undefined && !accepted && allowedDisruptions(budget, replicas) < 1;
+}
+
+/** Writes the PodDisruptionBudget `name` over the pods `selector` picks, and registers the selector for the selector check. */
+export function createDisruptionBudget(scope: Construct, name: string, selector: Labels, budget: Budget): k8s.KubePodDisruptionBudget {
+  return new k8s.KubePodDisruptionBudget(scope, 'DisruptionBudget', {
+    metadata: { name },
+    spec: {
+      selector: { matchLabels: { ...selector } },
+      minAvailable: budget.minAvailable === undefined ? undefined : intOrPercent(budget.minAvailable),
+      maxUnavailable: budget.maxUnavailable === undefined ? undefined : intOrPercent(budget.maxUnavailable),
+    },
+  });
+}

@@ -1,0 +1,167 @@
+/**
+ * HTTP routes through the Gateway API (`gateway.networking.k8s.io/v1` HTTPRoute), the
+ * same intent as AppIngress + CanaryIngress for environments whose traffic runs through
+ * a Gateway: the route attaches to the environment's Gateway, sends its paths to the
+ * stable Service and, with a canary, splits them by weighted `backendRefs` and sends
+ * requests with the canary header to the canary's Service.
+ *
+ * Gateways rank matches by specificity, not order: a rule that also matches a header wins
+ * over the same path without one, so the header decides before the weight, as with
+ * ingress-nginx. HTTPRoute has no cookie match; a cookie canary is an error here.
+ *
+ * Exposing a Service opens the namespace's default-deny for it: a NetworkPolicy admits
+ * the Gateway's namespace to the backends' pods on the target port.
+ */
+import { Construct } from 'constructs';
+import * as gw from '../../../imports/gateway.networking.k8s.io';
+import { checkDnsLabel, checkDnsSubdomain, errors } from '../core/validation';
+import { HOSTNAME_PATTERN, HttpPath } from './app-ingress';
+import type { AppService } from './app-service';
+import type { CanaryRouting } from '../core/release';
+import { checkCanaryRouting } from './canary-ingress';
+import type { Labels } from '../core/labels';
+import { namespaceContextOf } from '../core/namespace-context';
+import { NetworkPolicy } from './network-policy';
+
+/** The Gateway a route attaches to. */
+export interface GatewayRef {
+  readonly name: string;
+  readonly namespace: string;
+  /** Listener of the Gateway to attach to. @default - every listener that accepts the route */
+  readonly sectionName?: string;
+}
+
+/** A canary beside the stable Service, and which requests reach it. */
+export interface HttpRouteCanary extends CanaryRouting {
+  /** Service of the canary's pods. */
+  readonly service: AppService;
+}
+
+export interface AppHttpRouteProps {
+  /** HTTPRoute name. */
+  readonly name: string;
+  /** The environment's Gateway. */
+  readonly gateway: GatewayRef;
+  /** Host the route matches. */
+  readonly host: string;
+  /** At most 8 (one HTTPRoute rule takes at most 8 matches). */
+  readonly paths: readonly HttpPath[];
+  /** Service of the stable version (its first port). */
+  readonly service: AppService;
+  /** A canary: weighted backends and/or header matches. @default - all requests to `service` */
+  readonly canary?: HttpRouteCanary;
+  /**
+   * Pods the Gateway is admitted to, in one NetworkPolicy. A blue-green pair passes the app
+   * name alone, so the policy does not change when the Service switches colour.
+   * @default - one policy per backend Service, selecting that Service's pods
+   */
+  readonly policySelector?: Labels;
+}
+
+/** Matches per HTTPRoute rule, a limit of the CRD. */
+const MAX_MATCHES = 8;
+
+const PATH_TYPE: Record<NonNullable<HttpPath['pathType']>, gw.HttpRouteSpecRulesMatchesPathType> = {
+  Prefix: gw.HttpRouteSpecRulesMatchesPathType.PATH_PREFIX,
+  Exact: gw.HttpRouteSpecRulesMatchesPathType.EXACT,
+};
+
+type HeaderMatch = gw.HttpRouteSpecRulesMatchesHeaders;
+
+export class AppHttpRoute extends Construct {
+  readonly name: string;
+  readonly host: string;
+  readonly paths: readonly HttpPath[];
+  readonly route: gw.HttpRoute;
+  private readonly props: AppHttpRouteProps;
+
+  constructor(scope: Construct, id: string, props: AppHttpRouteProps) {
+    super(scope, id);
+    this.props = props;
+    this.name = props.name;
+    this.host = props.host;
+    this.paths = props.paths;
+    this.route = new gw.HttpRoute(this, 'Resource', {
+      metadata: { name: props.name, annotations: namespaceContextOf(this).ownerAnnotations() },
+      spec: {
+        parentRefs: [{ name: props.gateway.name, namespace: props.gateway.namespace, sectionName: props.gateway.sectionName }],
+        hostnames: [props.host],
+        rules: this.rules(),
+      },
+    });
+    this.admitGateway();
+    this.node.addValidation({ validate: () => this.validateRoute() });
+  }
+
+  private backend(service: AppService, weight?: number): gw.HttpRouteSpecRulesBackendRefs {
+    return { name: service.name, port: service.ports[0]?.port, weight };
+  }
+
+  /** One match per path, each with the given header conditions. */
+  private matches(headers?: HeaderMatch[]): gw.HttpRouteSpecRulesMatches[] {
+    return this.paths.map((p) => ({ path: { type: PATH_TYPE[p.pathType ?? 'Prefix'], value: p.path }, headers }));
+  }
+
+  private rules(): gw.HttpRouteSpecRules[] {
+    const { service, canary } = this.props;
+    if (!canary) return [{ matches: this.matches(), backendRefs: [this.backend(service)] }];
+    const rules: gw.HttpRouteSpecRules[] = [];
+    if (canary.header !== undefined) {
+      rules.push({ matches: this.matches([canaryHeader(canary.header, canary)]), backendRefs: [this.backend(canary.service)] });
+      // ingress-nginx semantics of a bare header: `never` keeps the request off a weighted canary.
+      if (canary.headerValue === undefined && canary.headerPattern === undefined && canary.weight !== undefined) {
+        rules.push({ matches: this.matches([{ name: canary.header, type: gw.HttpRouteSpecRulesMatchesHeadersType.EXACT, value: 'never' }]), backendRefs: [this.backend(service)] });
+      }
+    }
+    const total = canary.weightTotal ?? 100;
+    const split = canary.weight === undefined ? [this.backend(service)] : [this.backend(service, total - canary.weight), this.backend(canary.service, canary.weight)];
+    rules.push({ matches: this.matches(), backendRefs: split });
+    return rules;
+  }
+
+  private admitGateway(): void {
+    const backends = [this.props.service, ...(this.props.canary ? [this.props.canary.service] : [])];
+    const ingress = (service: AppService) => [{ peers: [{ namespace: this.props.gateway.namespace }], ports: service.ports.slice(0, 1).map((p) => ({ port: p.name })) }];
+    if (this.props.policySelector) {
+      new NetworkPolicy(this, 'AllowGateway', { name: `allow-gateway-to-${this.props.service.name}`, podSelector: this.props.policySelector, ingress: ingress(this.props.service) });
+      return;
+    }
+    for (const service of backends) {
+      new NetworkPolicy(this, `AllowGateway-${service.name}`, { name: `allow-gateway-to-${service.name}`, podSelector: service.selector, ingress: ingress(service) });
+    }
+  }
+
+  private validateRoute(): string[] {
+    const { gateway, service, canary } = this.props;
+    const problems = errors(checkDnsSubdomain(this.name, 'HTTPRoute name'), checkDnsSubdomain(gateway.name, 'Gateway name'), checkDnsLabel(gateway.namespace, 'Gateway namespace'));
+    if (!HOSTNAME_PATTERN.test(this.host)) problems.push(`HTTPRoute host "${this.host}" is not a DNS name: use lower-case labels separated by dots`);
+    if (this.paths.length === 0) problems.push('HTTPRoute has no paths: list at least one path');
+    if (this.paths.length > MAX_MATCHES) problems.push(`HTTPRoute has ${this.paths.length} paths, but a rule takes at most ${MAX_MATCHES} matches: split the paths over several routes`);
+    for (const p of this.paths) {
+      if (!p.path.startsWith('/')) problems.push(`HTTPRoute path "${p.path}" must start with '/'`);
+    }
+    if (!service.ports[0]) problems.push(`Service ${service.name} has no port to route to: give it a port`);
+    if (canary) problems.push(...checkCanaryRouting(canary), ...checkRouteCanary(service, canary));
+    return problems;
+  }
+}
+
+function canaryHeader(name: string, canary: HttpRouteCanary): HeaderMatch {
+  if (canary.headerPattern !== undefined) return { name, type: gw.HttpRouteSpecRulesMatchesHeadersType.REGULAR_EXPRESSION, value: canary.headerPattern };
+  return { name, type: gw.HttpRouteSpecRulesMatchesHeadersType.EXACT, value: canary.headerValue ?? 'always' };
+}
+
+function checkRouteCanary(stable: AppService, canary: HttpRouteCanary): string[] {
+  const problems: string[] = [];
+  if (canary.cookie !== undefined) {
+    problems.push(`canary cookie "${canary.cookie}" cannot be routed: HTTPRoute has no cookie match, so route the canary by header or weight where traffic runs through a Gateway`);
+  }
+  if (canary.service === stable) {
+    problems.push(`the canary and the stable version both route to Service "${stable.name}": give the canary a Service that selects only the canary's pods`);
+  } else if (canary.service.ports[0]?.port !== stable.ports[0]?.port) {
+    problems.push(
+      `canary Service "${canary.service.name}" port ${canary.service.ports[0]?.port} differs from the stable Service "${stable.name}" port ${stable.ports[0]?.port}: serve the canary on the same port, so both versions answer the same requests`,
+    );
+  }
+  return problems;
+}

@@ -1,0 +1,209 @@
+/**
+ * A namespaced app (000 §2.2, §6.10-6.11; 001:L3836-3949; 002:L1181-1209): a Chart that
+ * owns one Namespace, with
+ * - Pod Security Admission labels (`restricted` unless opted out, with a reason);
+ * - a ResourceQuota capping the namespace total, and a LimitRange bounding each object
+ *   (a LimitRange alone does not cap the total, 001:L3844);
+ * - default-deny NetworkPolicies both ways, with DNS egress to kube-dns still allowed.
+ * Every object created inside lands in the namespace without repeating it, and at synth
+ * the namespace checks that its workloads fit the quota and the LimitRange.
+ */
+import { Chart, ChartProps, JsonPatch, ApiObject } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import * as k8s from '../../../imports/k8s';
+import { LABELS, MANAGED_BY, OWNER_EMAIL_ANNOTATION } from '../core/labels';
+import { NAMESPACED_APP_SYMBOL, NamespaceContext, isNamespaceContext, namespaceContextOf } from '../core/namespace-context';
+import type { PlatformSettings } from '../core/platform-settings';
+import { LimitRangeConfig, QuotaConfig, quantities } from '../core/resources';
+import { checkDnsLabel, checkQuantity, errors } from '../core/validation';
+import { DNS_PORTS, KUBE_DNS, NetworkPolicy } from './network-policy';
+
+export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+
+/** A visible, reasoned step down from Pod Security `restricted`. */
+export interface PodSecurityOptOut {
+  readonly level: Exclude<PodSecurityLevel, 'restricted'>;
+  /** Why this namespace cannot run restricted; written to an annotation for reviewers. */
+  readonly reason: string;
+}
+
+export interface NamespacedAppProps {
+  /** Namespace name; a DNS-1123 label, not `default`. */
+  readonly namespace: string;
+  /** Environment-wide settings the constructs inside read. */
+  readonly settings: PlatformSettings;
+  /** Namespace totals. */
+  readonly quota: QuotaConfig;
+  /** Per-container, per-pod and per-claim bounds. */
+  readonly limits: LimitRangeConfig;
+  /** Application the namespace belongs to (`app.kubernetes.io/part-of`). @default - the namespace name */
+  readonly partOf?: string;
+  /** Enforce a Pod Security level below `restricted`. @default - restricted enforced, warned and audited */
+  readonly podSecurityOptOut?: PodSecurityOptOut;
+  /** Deny all ingress and egress not allowed by a policy. @default true */
+  readonly defaultDeny?: boolean;
+  /** With default-deny, still allow DNS (UDP and TCP 53) to kube-dns. @default true */
+  readonly allowDns?: boolean;
+}
+
+/**
+ * A Chart that owns one namespace and everything in it: the Namespace with Pod Security
+ * labels, its ResourceQuota and LimitRange, default-deny policies. The runner checks at
+ * synth that everything rendered into the namespace fits the quota and the LimitRange and
+ * that every selector matches pods.
+ */
+export class NamespacedApp extends Chart implements NamespaceContext {
+  /** Whether `x` is a NamespacedApp, by a symbol, so it holds across copies of the library (unlike `instanceof`). */
+  static isNamespacedApp(x: unknown): x is NamespacedApp {
+    return isNamespaceContext(x);
+  }
+
+  /** The NamespacedApp a construct lives in; an error naming the construct when there is none. */
+  static override of(construct: IConstruct): NamespacedApp {
+    return namespaceContextOf(construct) as NamespacedApp;
+  }
+
+  readonly namespaceName: string;
+  readonly settings: PlatformSettings;
+  readonly quota: QuotaConfig;
+  readonly limits: LimitRangeConfig;
+
+  constructor(scope: Construct, id: string, props: NamespacedAppProps) {
+    const partOf = props.partOf ?? props.namespace;
+    super(scope, id, {
+      namespace: props.namespace,
+      disableResourceNameHashes: true,
+      labels: {
+        [LABELS.partOf]: partOf,
+        [LABELS.managedBy]: MANAGED_BY,
+        [LABELS.environment]: props.settings.name,
+        [LABELS.owner]: props.settings.owner.team,
+      },
+    } satisfies ChartProps);
+    Object.defineProperty(this, NAMESPACED_APP_SYMBOL, { value: true });
+    this.namespaceName = props.namespace;
+    this.settings = props.settings;
+    this.quota = props.quota;
+    this.limits = props.limits;
+
+    this.createNamespace(props);
+    this.createQuota();
+    this.createLimitRange();
+    if (props.defaultDeny ?? true) {
+      new NetworkPolicy(this, 'DefaultDeny', { name: 'default-deny', podSelector: {}, ingress: [], egress: [] });
+      if (props.allowDns ?? true) {
+        new NetworkPolicy(this, 'AllowDns', { name: 'allow-dns', podSelector: {}, egress: [{ peers: [KUBE_DNS], ports: DNS_PORTS }] });
+      }
+    }
+    this.node.addValidation({ validate: () => this.validateNamespace(props) });
+  }
+
+  /** Annotations every workload object carries: who to call. */
+  ownerAnnotations(): Record<string, string> {
+    return { [OWNER_EMAIL_ANNOTATION]: this.settings.owner.email };
+  }
+
+  private createNamespace(props: NamespacedAppProps): void {
+    const level: PodSecurityLevel = props.podSecurityOptOut?.level ?? 'restricted';
+    const ns = new k8s.KubeNamespace(this, 'Namespace', {
+      metadata: {
+        name: props.namespace,
+        labels: {
+          'pod-security.kubernetes.io/enforce': level,
+          'pod-security.kubernetes.io/enforce-version': 'v1.28',
+          // warn and audit stay at restricted, so an opt-out still shows what it lets through
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/warn-version': 'v1.28',
+          'pod-security.kubernetes.io/audit': 'restricted',
+          'pod-security.kubernetes.io/audit-version': 'v1.28',
+        },
+        annotations: {
+          ...this.ownerAnnotations(),
+          ...(props.podSecurityOptOut ? { 'k8s-iac.dev/pod-security-opt-out': props.podSecurityOptOut.reason } : {}),
+        },
+      },
+    });
+    clusterScoped(ns);
+  }
+
+  private createQuota(): void {
+    const q = this.quota;
+    new k8s.KubeResourceQuota(this, 'Quota', {
+      metadata: { name: 'quota' },
+      spec: {
+        hard: {
+          'requests.cpu': k8s.Quantity.fromString(q.requests.cpu),
+          'requests.memory': k8s.Quantity.fromString(q.requests.memory),
+          'limits.cpu': k8s.Quantity.fromString(q.limits.cpu),
+          'limits.memory': k8s.Quantity.fromString(q.limits.memory),
+          'requests.storage': k8s.Quantity.fromString(q.storage),
+          persistentvolumeclaims: k8s.Quantity.fromNumber(q.persistentVolumeClaims),
+          pods: k8s.Quantity.fromNumber(q.pods),
+          services: k8s.Quantity.fromNumber(q.services),
+          configmaps: k8s.Quantity.fromNumber(q.configMaps),
+          secrets: k8s.Quantity.fromNumber(q.secrets),
+        },
+      },
+    });
+  }
+
+  private createLimitRange(): void {
+    const l = this.limits;
+    new k8s.KubeLimitRange(this, 'Limits', {
+      metadata: { name: 'limits' },
+      spec: {
+        limits: [
+          {
+            type: 'Container',
+            defaultRequest: quantities(l.container.defaultRequest),
+            default: quantities(l.container.default),
+            min: quantities(l.container.min),
+            max: quantities(l.container.max),
+            maxLimitRequestRatio: quantities(l.container.maxLimitRequestRatio),
+          },
+          { type: 'Pod', max: quantities(l.pod.max) },
+          {
+            type: 'PersistentVolumeClaim',
+            min: { storage: k8s.Quantity.fromString(l.persistentVolumeClaim.min) },
+            max: { storage: k8s.Quantity.fromString(l.persistentVolumeClaim.max) },
+          },
+        ],
+      },
+    });
+  }
+
+  private validateNamespace(props: NamespacedAppProps): string[] {
+    const problems = errors(checkDnsLabel(props.namespace, 'namespace'));
+    if (props.namespace === 'default') {
+      problems.push('namespace "default" mixes unrelated apps and cannot be isolated (000:L76-79): give the app a namespace of its own');
+    }
+    if (props.podSecurityOptOut && props.podSecurityOptOut.reason.trim() === '') {
+      problems.push('podSecurityOptOut has no reason: say why this namespace cannot run Pod Security restricted');
+    }
+    problems.push(...quotaAndLimitQuantities(props.quota, props.limits));
+    return problems;
+  }
+}
+
+/** Every quantity of the quota and the LimitRange, checked where they enter. */
+function quotaAndLimitQuantities(quota: QuotaConfig, limits: LimitRangeConfig): string[] {
+  const amounts = (amount: { cpu: string; memory: string }, where: string) => [checkQuantity(amount.cpu, `${where}.cpu`), checkQuantity(amount.memory, `${where}.memory`)];
+  return errors(
+    ...amounts(quota.requests, 'quota.requests'),
+    ...amounts(quota.limits, 'quota.limits'),
+    checkQuantity(quota.storage, 'quota.storage'),
+    ...amounts(limits.container.defaultRequest, 'limits.container.defaultRequest'),
+    ...amounts(limits.container.default, 'limits.container.default'),
+    ...amounts(limits.container.min, 'limits.container.min'),
+    ...amounts(limits.container.max, 'limits.container.max'),
+    ...amounts(limits.container.maxLimitRequestRatio, 'limits.container.maxLimitRequestRatio'),
+    ...amounts(limits.pod.max, 'limits.pod.max'),
+    checkQuantity(limits.persistentVolumeClaim.min, 'limits.persistentVolumeClaim.min'),
+    checkQuantity(limits.persistentVolumeClaim.max, 'limits.persistentVolumeClaim.max'),
+  );
+}
+
+/** Cluster-scoped objects (Namespace, ClusterRole...) must not carry the chart's namespace. */
+export function clusterScoped(obj: ApiObject): void {
+  obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+}

@@ -1,0 +1,204 @@
+/**
+ * NetworkPolicy with typed allow rules (000 §7.1, 001:L3575-3680). Policies add up and
+ * order does not matter; a connection needs the source's egress and the destination's
+ * ingress to allow it. An empty pod selector means every pod of the namespace, which is
+ * how the default-deny policies are built.
+ */
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as k8s from '../../../imports/k8s';
+import { checkCidr, checkDnsSubdomain, checkPort, cidrContains, errors } from '../core/validation';
+import { Labels } from '../core/labels';
+
+/** Something whose pods a policy can select: a workload construct, or plain labels. */
+export interface PodSelectable {
+  /** Labels that select exactly this workload's pods. */
+  readonly podSelector: Labels;
+  /** Namespace the pods run in. */
+  readonly namespaceName: string;
+}
+
+/** A source (ingress) or destination (egress) of traffic. */
+export type Peer =
+  /** Pods of the policy's own namespace with these labels. */
+  | { readonly pods: Labels }
+  /** Pods of a workload construct, in whatever namespace it lives. */
+  | { readonly workload: PodSelectable }
+  /** Pods (all, or those with `pods` labels) of one namespace, by name. */
+  | { readonly namespace: string; readonly pods?: Labels }
+  /** Pods (all, or those with `pods` labels) of the namespaces with these labels. */
+  | { readonly namespaces: Labels; readonly pods?: Labels }
+  /** Addresses outside the cluster's pod network, e.g. hostNetwork pods or a database VLAN. */
+  | { readonly cidr: string; readonly except?: readonly string[] };
+
+export interface PortRange {
+  /** Port number (or a named container port). */
+  readonly port: number | string;
+  /** Last port of a range starting at `port` (needs a numeric port). @default - a single port */
+  readonly endPort?: number;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+export interface NetworkPolicyRule {
+  /** Where traffic may come from (ingress) or go to (egress); empty means anywhere. */
+  readonly peers: readonly Peer[];
+  /** Ports the rule opens; empty means every port. @default [] */
+  readonly ports?: readonly PortRange[];
+}
+
+export interface NetworkPolicyProps {
+  /** Object name; a DNS-1123 subdomain. */
+  readonly name: string;
+  /** Pods the policy applies to; `{}` selects every pod in the namespace. */
+  readonly podSelector: Labels;
+  /** Allowed incoming traffic; set (even to []) to make the policy govern ingress. @default - ingress not governed */
+  readonly ingress?: readonly NetworkPolicyRule[];
+  /** Allowed outgoing traffic; set (even to []) to make the policy govern egress. @default - egress not governed */
+  readonly egress?: readonly NetworkPolicyRule[];
+}
+
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** A NetworkPolicy that starts from its props and grows with allowFrom/allowTo. */
+export class NetworkPolicy extends Construct {
+  readonly name: string;
+  readonly podSelector: Labels;
+  private readonly ingressRules: NetworkPolicyRule[] | undefined;
+  private readonly egressRules: NetworkPolicyRule[] | undefined;
+  readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: NetworkPolicyProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.podSelector = props.podSelector;
+    this.ingressRules = props.ingress ? [...props.ingress] : undefined;
+    this.egressRules = props.egress ? [...props.egress] : undefined;
+    this.apiObject = new k8s.KubeNetworkPolicy(this, 'Resource', {
+      metadata: { name: props.name },
+      spec: {
+        podSelector: renderSelector(props.podSelector),
+        // Rendered at synth, so rules added later with allowFrom/allowTo are included.
+        policyTypes: Lazy.any({ produce: () => this.policyTypes() }),
+        // An empty rule list is written as no field: policyTypes alone denies everything.
+        ingress: Lazy.any({ produce: () => nonEmpty(this.ingressRules?.map(renderRule('from'))) }),
+        egress: Lazy.any({ produce: () => nonEmpty(this.egressRules?.map(renderRule('to'))) }),
+      },
+    });
+    this.node.addValidation({ validate: () => this.validatePolicy() });
+  }
+
+  /** Admits traffic from `peer` on `ports` (all ports when none are given). */
+  allowFrom(peer: Peer, ...ports: PortRange[]): this {
+    if (!this.ingressRules) throw new Error(`${this.node.path}: allowFrom needs a policy that governs ingress (pass ingress: [])`);
+    this.ingressRules.push({ peers: [peer], ports });
+    return this;
+  }
+
+  /** Lets the selected pods reach `peer` on `ports` (all ports when none are given). */
+  allowTo(peer: Peer, ...ports: PortRange[]): this {
+    if (!this.egressRules) throw new Error(`${this.node.path}: allowTo needs a policy that governs egress (pass egress: [])`);
+    this.egressRules.push({ peers: [peer], ports });
+    return this;
+  }
+
+  private policyTypes(): string[] {
+    const types: string[] = [];
+    if (this.ingressRules) types.push('Ingress');
+    if (this.egressRules) types.push('Egress');
+    return types;
+  }
+
+  private validatePolicy(): string[] {
+    const problems = errors(checkDnsSubdomain(this.name, 'NetworkPolicy name'));
+    if (!this.ingressRules && !this.egressRules) {
+      problems.push(`NetworkPolicy "${this.name}" governs neither ingress nor egress: pass ingress and/or egress (an empty list denies all)`);
+    }
+    for (const rule of [...(this.ingressRules ?? []), ...(this.egressRules ?? [])]) {
+      problems.push(...rule.peers.flatMap(checkPeer), ...(rule.ports ?? []).flatMap(checkPortRange));
+    }
+    return problems;
+  }
+}
+
+function checkPeer(peer: Peer): string[] {
+  if (!('cidr' in peer)) return [];
+  const problems = errors(checkCidr(peer.cidr, 'ipBlock cidr'));
+  for (const except of peer.except ?? []) {
+    const bad = checkCidr(except, 'ipBlock except');
+    if (bad) problems.push(bad);
+    else if (problems.length === 0 && !cidrContains(peer.cidr, except)) {
+      problems.push(`ipBlock except "${except}" is not inside cidr "${peer.cidr}": list only sub-ranges of the cidr`);
+    }
+  }
+  return problems;
+}
+
+function checkPortRange(range: PortRange): string[] {
+  const problems: string[] = [];
+  if (typeof range.port === 'number') {
+    problems.push(...errors(checkPort(range.port, 'NetworkPolicy port')));
+  }
+  if (range.endPort !== undefined) {
+    if (typeof range.port !== 'number') {
+      problems.push(`endPort ${range.endPort} needs a numeric port, not "${range.port}": give the first port of the range as a number`);
+    } else if (range.endPort < range.port) {
+      problems.push(`endPort ${range.endPort} is below port ${range.port}: the range runs from port up to endPort`);
+    }
+    problems.push(...errors(checkPort(range.endPort, 'NetworkPolicy endPort')));
+  }
+  return problems;
+}
+
+function nonEmpty<T>(list: T[] | undefined): T[] | undefined {
+  return list && list.length > 0 ? list : undefined;
+}
+
+/** `{}` (every pod) stays `{}`, the way people write it. */
+function renderSelector(labels: Labels): k8s.LabelSelector {
+  return Object.keys(labels).length ? { matchLabels: { ...labels } } : {};
+}
+
+function renderPeer(peer: Peer): k8s.NetworkPolicyPeer {
+  if ('cidr' in peer) {
+    return { ipBlock: { cidr: peer.cidr, except: peer.except?.length ? [...peer.except] : undefined } };
+  }
+  if ('workload' in peer) {
+    return {
+      namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: peer.workload.namespaceName } },
+      podSelector: { matchLabels: { ...peer.workload.podSelector } },
+    };
+  }
+  if ('namespace' in peer) {
+    return {
+      namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: peer.namespace } },
+      podSelector: peer.pods ? { matchLabels: { ...peer.pods } } : undefined,
+    };
+  }
+  if ('namespaces' in peer) {
+    return {
+      namespaceSelector: { matchLabels: { ...peer.namespaces } },
+      podSelector: peer.pods ? { matchLabels: { ...peer.pods } } : undefined,
+    };
+  }
+  return { podSelector: { matchLabels: { ...peer.pods } } };
+}
+
+function renderPort(range: PortRange): k8s.NetworkPolicyPort {
+  const port = typeof range.port === 'number' ? k8s.IntOrString.fromNumber(range.port) : k8s.IntOrString.fromString(range.port);
+  return { protocol: range.protocol ?? 'TCP', port, endPort: range.endPort };
+}
+
+function renderRule(direction: 'from' | 'to') {
+  return (rule: NetworkPolicyRule): k8s.NetworkPolicyIngressRule & k8s.NetworkPolicyEgressRule => ({
+    [direction]: rule.peers.length ? rule.peers.map(renderPeer) : undefined,
+    ports: rule.ports?.length ? rule.ports.map(renderPort) : undefined,
+  });
+}
+
+/** The kube-dns pods every namespace must still reach once egress is denied. */
+export const KUBE_DNS: Peer = { namespace: 'kube-system', pods: { 'k8s-app': 'kube-dns' } };
+export const DNS_PORTS: readonly PortRange[] = [
+  { port: 53, protocol: 'UDP' },
+  { port: 53, protocol: 'TCP' },
+];

@@ -1,0 +1,330 @@
+/**
+ * The pod every workload construct runs, with the hygiene the notes teach applied by
+ * default (000 §5.8.1, §6; 001:L4395-4500; 003:L249-275, L805-814):
+ * - requests and limits always, Guaranteed QoS on request;
+ * - readiness (and optional liveness/startup) probes;
+ * - graceful stop: a preStop pause so endpoints are removed before SIGTERM, and a
+ *   termination grace period that covers it;
+ * - security context `restricted`: non-root, no privilege escalation, drop ALL,
+ *   read-only root filesystem with a size-limited emptyDir at /tmp, seccomp RuntimeDefault;
+ * - no service account token unless asked;
+ * - replicas spread across nodes (and zones where the environment says so).
+ * Each default is a prop; turning a safety default off is visible in the props.
+ */
+import * as k8s from '../../../imports/k8s';
+import { formatBytes, parseQuantity } from '../core/quantity';
+import { checkDnsLabel, checkImage, checkNonNegativeInteger, checkPort, checkQuantity, errors } from '../core/validation';
+import type { Labels } from '../core/labels';
+import type { PlatformSettings } from '../core/platform-settings';
+import { ComputeResources, quantities } from '../core/resources';
+
+/** A probe: exactly one of httpGet, tcpSocket, exec. */
+export interface ProbeProps {
+  /** HTTP GET on a path of a container port (number or name). @default - not an HTTP probe */
+  readonly httpGet?: { readonly path: string; readonly port: number | string };
+  /** TCP connect to a container port. @default - not a TCP probe */
+  readonly tcpSocket?: { readonly port: number | string };
+  /** A command in the container. @default - not a command probe */
+  readonly exec?: { readonly command: readonly string[] };
+  /** @default 0 */
+  readonly initialDelaySeconds?: number;
+  /** @default 10 */
+  readonly periodSeconds?: number;
+  /** @default 1 */
+  readonly timeoutSeconds?: number;
+  /** @default 3 */
+  readonly failureThreshold?: number;
+}
+
+/** A value for a container environment variable. */
+export type EnvValue =
+  | string
+  /** A key of a Secret (secretKeyRef). */
+  | { readonly secret: { readonly name: string; readonly key: string } }
+  /** A field of the pod (Downward API), e.g. status.podIP. */
+  | { readonly fieldPath: string };
+
+export interface ContainerPortProps {
+  /** Port name (IANA_SVC_NAME: at most 15 characters). */
+  readonly name: string;
+  readonly port: number;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP';
+}
+
+/** A volume mounted into the container. */
+export interface MountProps {
+  /** Volume name, a DNS-1123 label. */
+  readonly name: string;
+  readonly mountPath: string;
+  /** ConfigMap whose keys become files. @default - not a ConfigMap volume */
+  readonly configMap?: string;
+  /** Secret whose keys become files. @default - not a Secret volume */
+  readonly secret?: string;
+  /** A volumeClaimTemplate of a StatefulSet. @default - not a claim */
+  readonly claim?: boolean;
+  /** Size limit of a scratch emptyDir. @default - not an emptyDir */
+  readonly emptyDirSizeLimit?: string;
+}
+
+export interface ContainerProps {
+  /** Image pinned by tag (and digest where the environment requires one); never `latest`. */
+  readonly image: string;
+  /** @default - the image's entrypoint */
+  readonly command?: readonly string[];
+  /** @default - the image's arguments */
+  readonly args?: readonly string[];
+  /** @default [] */
+  readonly ports?: readonly ContainerPortProps[];
+  /** Environment variables, in the order given. @default {} */
+  readonly env?: Readonly<Record<string, EnvValue>>;
+  /** Requests and limits, both required. */
+  readonly resources: ComputeResources;
+  /** Required when a Service selects the pods. @default - none */
+  readonly readinessProbe?: ProbeProps;
+  /** Keep it cheap and without auth: a failing liveness probe restarts the container. @default - none */
+  readonly livenessProbe?: ProbeProps;
+  /** For slow starters: holds liveness off until the app is up. @default - none */
+  readonly startupProbe?: ProbeProps;
+  /** Volumes to mount. @default [] */
+  readonly mounts?: readonly MountProps[];
+}
+
+/** A visible, reasoned loosening of the restricted security context. */
+export interface SecurityOptOut {
+  /** Let the container write its root filesystem. @default false */
+  readonly writableRootFilesystem?: boolean;
+  /** Why the defaults do not fit this app; reviewers read it in the props. */
+  readonly reason: string;
+}
+
+export interface PodTemplateProps {
+  readonly container: ContainerProps;
+  /**
+   * Labels on the pods outside the (immutable) selector: what NetworkPolicies pick pods
+   * by, e.g. `access-db: mysql`. Changing them rolls the pods, never recreates the workload.
+   * @default {}
+   */
+  readonly podLabels?: Labels;
+  /** `guaranteed` requires requests == limits, so the pod is evicted last. @default 'burstable' */
+  readonly qos?: 'burstable' | 'guaranteed';
+  /** Seconds between SIGTERM and SIGKILL. @default 30 */
+  readonly terminationGracePeriodSeconds?: number;
+  /**
+   * Seconds the preStop hook waits before SIGTERM, so kube-proxy and the ingress drop the
+   * pod from their endpoints first (001:L4447-4500). Runs `sleep` in the image; `false`
+   * removes it (for images without `sleep`). @default 5
+   */
+  readonly preStopSleepSeconds?: number | false;
+  /** User and group the container runs as; above 10000 so they match no host user. @default 10001 */
+  readonly runAsUser?: number;
+  /** Size limit of the emptyDir mounted at /tmp (the root filesystem is read-only). @default '64Mi' */
+  readonly tmpSizeLimit?: string;
+  /**
+   * Local disk the container may use (logs, emptyDirs): without a limit, one pod can fill
+   * the node's disk and get every pod on it evicted. @default - request 64Mi, limit 256Mi
+   */
+  readonly ephemeralStorage?: { readonly request: string; readonly limit: string };
+  /** Mount the service account token (only apps that call the API need it). @default false */
+  readonly automountServiceAccountToken?: boolean;
+  /** Loosen the restricted security context, with a reason. @default - restricted */
+  readonly securityOptOut?: SecurityOptOut;
+  /** Spread replicas over nodes (and zones, where the environment says so). @default true */
+  readonly spread?: boolean;
+}
+
+/** What the pod template needs from its workload. */
+export interface PodIdentity {
+  readonly name: string;
+  readonly podLabels: Labels;
+  readonly selectorLabels: Labels;
+  readonly serviceAccountName: string;
+  readonly annotations: Record<string, string>;
+  readonly settings: PlatformSettings;
+}
+
+const DEFAULT_UID = 10001;
+const DEFAULT_EPHEMERAL_STORAGE = { request: '64Mi', limit: '256Mi' };
+const DEFAULT_GRACE_SECONDS = 30;
+const DEFAULT_PRESTOP_SECONDS = 5;
+
+function renderProbe(probe: ProbeProps | undefined): k8s.Probe | undefined {
+  if (!probe) return undefined;
+  const port = (p: number | string) => (typeof p === 'number' ? k8s.IntOrString.fromNumber(p) : k8s.IntOrString.fromString(p));
+  return {
+    httpGet: probe.httpGet ? { path: probe.httpGet.path, port: port(probe.httpGet.port) } : undefined,
+    tcpSocket: probe.tcpSocket ? { port: port(probe.tcpSocket.port) } : undefined,
+    exec: probe.exec ? { command: [...probe.exec.command] } : undefined,
+    initialDelaySeconds: probe.initialDelaySeconds,
+    periodSeconds: probe.periodSeconds ?? 10,
+    timeoutSeconds: probe.timeoutSeconds ?? 1,
+    failureThreshold: probe.failureThreshold ?? 3,
+  };
+}
+
+function renderEnv(env: Readonly<Record<string, EnvValue>>): k8s.EnvVar[] {
+  return Object.entries(env).map(([name, value]) => {
+    if (typeof value === 'string') return { name, value };
+    if ('secret' in value) return { name, valueFrom: { secretKeyRef: { name: value.secret.name, key: value.secret.key } } };
+    return { name, valueFrom: { fieldRef: { fieldPath: value.fieldPath } } };
+  });
+}
+
+function renderVolume(mount: MountProps): k8s.Volume | undefined {
+  if (mount.claim) return undefined; // provided by the StatefulSet's volumeClaimTemplates
+  if (mount.configMap) return { name: mount.name, configMap: { name: mount.configMap } };
+  if (mount.secret) return { name: mount.name, secret: { secretName: mount.secret } };
+  return { name: mount.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(mount.emptyDirSizeLimit ?? '64Mi') } };
+}
+
+function spreadConstraints(identity: PodIdentity): k8s.TopologySpreadConstraint[] {
+  const selector = { matchLabels: { ...identity.selectorLabels } };
+  const keys = ['kubernetes.io/hostname', ...(identity.settings.spreadAcrossZones ? ['topology.kubernetes.io/zone'] : [])];
+  // ScheduleAnyway: a cluster with fewer nodes than replicas still runs them all.
+  return keys.map((topologyKey) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector }));
+}
+
+function antiAffinity(identity: PodIdentity): k8s.Affinity {
+  return {
+    podAntiAffinity: {
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        {
+          weight: 100,
+          podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { ...identity.selectorLabels } } },
+        },
+      ],
+    },
+  };
+}
+
+/** The container's mounts, with the /tmp scratch volume the read-only root filesystem needs. */
+export function containerMounts(props: PodTemplateProps): MountProps[] {
+  return [...(props.container.mounts ?? []), { name: 'tmp', mountPath: '/tmp', emptyDirSizeLimit: props.tmpSizeLimit ?? '64Mi' }];
+}
+
+export function renderPodTemplate(identity: PodIdentity, props: PodTemplateProps): k8s.PodTemplateSpec {
+  const c = props.container;
+  const uid = props.runAsUser ?? DEFAULT_UID;
+  const mounts = containerMounts(props);
+  const preStop = props.preStopSleepSeconds ?? DEFAULT_PRESTOP_SECONDS;
+  const ephemeral = props.ephemeralStorage ?? DEFAULT_EPHEMERAL_STORAGE;
+  const container: k8s.Container = {
+    name: identity.name,
+    image: c.image,
+    // With a digest the image cannot change under a tag; Always re-checks it at every start.
+    imagePullPolicy: 'Always',
+    command: c.command ? [...c.command] : undefined,
+    args: c.args ? [...c.args] : undefined,
+    ports: c.ports?.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol ?? 'TCP' })),
+    env: c.env && Object.keys(c.env).length ? renderEnv(c.env) : undefined,
+    resources: {
+      requests: { ...quantities(c.resources.requests), 'ephemeral-storage': k8s.Quantity.fromString(ephemeral.request) },
+      limits: { ...quantities(c.resources.limits), 'ephemeral-storage': k8s.Quantity.fromString(ephemeral.limit) },
+    },
+    readinessProbe: renderProbe(c.readinessProbe),
+    livenessProbe: renderProbe(c.livenessProbe),
+    startupProbe: renderProbe(c.startupProbe),
+    lifecycle: preStop === false ? undefined : { preStop: { exec: { command: ['sleep', String(preStop)] } } },
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: uid,
+      runAsGroup: uid,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem: !props.securityOptOut?.writableRootFilesystem,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    volumeMounts: mounts.map((m) => ({ name: m.name, mountPath: m.mountPath, readOnly: m.configMap || m.secret ? true : undefined })),
+  };
+  const spread = props.spread ?? true;
+  return {
+    metadata: { labels: { ...identity.podLabels }, annotations: { ...identity.annotations } },
+    spec: {
+      serviceAccountName: identity.serviceAccountName,
+      automountServiceAccountToken: props.automountServiceAccountToken ?? false,
+      terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS,
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: uid,
+        runAsGroup: uid,
+        fsGroup: uid,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      containers: [container],
+      volumes: mounts.map(renderVolume).filter((v): v is k8s.Volume => v !== undefined),
+      topologySpreadConstraints: spread ? spreadConstraints(identity) : undefined,
+      affinity: spread ? antiAffinity(identity) : undefined,
+      nodeSelector: Object.keys(identity.settings.nodeSelector).length ? { ...identity.settings.nodeSelector } : undefined,
+      tolerations: identity.settings.tolerations.length ? [...identity.settings.tolerations] : undefined,
+    },
+  };
+}
+
+function checkProbe(probe: ProbeProps | undefined, what: string, portNames: readonly string[]): string[] {
+  if (!probe) return [];
+  const handlers = [probe.httpGet, probe.tcpSocket, probe.exec].filter((h) => h !== undefined).length;
+  const problems: string[] = [];
+  if (handlers !== 1) problems.push(`${what} needs exactly one of httpGet, tcpSocket or exec (has ${handlers})`);
+  const port = probe.httpGet?.port ?? probe.tcpSocket?.port;
+  if (typeof port === 'number') problems.push(...errors(checkPort(port, `${what} port`)));
+  if (typeof port === 'string' && !portNames.includes(port)) {
+    problems.push(`${what} uses port "${port}", which the container does not declare: use one of ${portNames.join(', ') || '(no named ports)'}`);
+  }
+  return problems;
+}
+
+function checkEphemeralStorage(props: PodTemplateProps): string[] {
+  const e = props.ephemeralStorage ?? DEFAULT_EPHEMERAL_STORAGE;
+  const problems = errors(checkQuantity(e.request, 'ephemeralStorage.request'), checkQuantity(e.limit, 'ephemeralStorage.limit'));
+  if (problems.length) return problems;
+  const request = parseQuantity(e.request) ?? 0;
+  const limit = parseQuantity(e.limit) ?? 0;
+  const scratch = containerMounts(props).reduce((sum, m) => sum + (m.emptyDirSizeLimit ? parseQuantity(m.emptyDirSizeLimit) ?? 0 : 0), 0);
+  if (request > limit) problems.push(`ephemeralStorage.request ${e.request} is above its limit ${e.limit}: a request cannot exceed the limit`);
+  if (scratch > limit) {
+    problems.push(`the emptyDir volumes may hold ${formatBytes(scratch)}, more than ephemeralStorage.limit ${e.limit}, so a full /tmp gets the pod evicted: raise the limit or lower the size limits`);
+  }
+  return problems;
+}
+
+/** Everything wrong with the pod template's props, each with its fix. */
+export function checkPodTemplate(props: PodTemplateProps, settings: PlatformSettings): string[] {
+  const c = props.container;
+  const portNames = (c.ports ?? []).map((p) => p.name);
+  const problems = errors(
+    checkImage(c.image, 'image', settings.requireImageDigest),
+    checkQuantity(c.resources.requests.cpu, 'cpu request'),
+    checkQuantity(c.resources.requests.memory, 'memory request'),
+    checkQuantity(c.resources.limits.cpu, 'cpu limit'),
+    checkQuantity(c.resources.limits.memory, 'memory limit'),
+    ...(c.ports ?? []).flatMap((p) => [checkPort(p.port, `container port ${p.name}`), p.name.length > 15 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(p.name) ? `port name "${p.name}" must be at most 15 lower-case letters, digits and '-'` : undefined]),
+    ...containerMounts(props).map((m) => checkDnsLabel(m.name, 'volume name')),
+  );
+  problems.push(
+    ...checkProbe(c.readinessProbe, 'readinessProbe', portNames),
+    ...checkProbe(c.livenessProbe, 'livenessProbe', portNames),
+    ...checkProbe(c.startupProbe, 'startupProbe', portNames),
+  );
+  if (props.qos === 'guaranteed' && (c.resources.requests.cpu !== c.resources.limits.cpu || c.resources.requests.memory !== c.resources.limits.memory)) {
+    problems.push(`qos 'guaranteed' needs requests equal to limits (requests ${c.resources.requests.cpu}/${c.resources.requests.memory}, limits ${c.resources.limits.cpu}/${c.resources.limits.memory}): set them equal, or use qos 'burstable'`);
+  }
+  const grace = props.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
+  const preStop = props.preStopSleepSeconds ?? DEFAULT_PRESTOP_SECONDS;
+  problems.push(...errors(checkNonNegativeInteger(grace, 'terminationGracePeriodSeconds')));
+  if (preStop !== false && preStop >= grace) {
+    problems.push(`preStopSleepSeconds ${preStop} leaves no time to shut down within terminationGracePeriodSeconds ${grace}: make the grace period longer than the preStop pause`);
+  }
+  problems.push(...checkEphemeralStorage(props));
+  const uid = props.runAsUser ?? DEFAULT_UID;
+  if (!Number.isInteger(uid) || uid < 1) {
+    problems.push(`runAsUser ${uid} is root or invalid: Pod Security restricted needs a non-zero user id (default ${DEFAULT_UID})`);
+  }
+  if (props.securityOptOut && props.securityOptOut.reason.trim() === '') {
+    problems.push('securityOptOut has no reason: say why the restricted security context does not fit this app');
+  }
+  for (const name of Object.keys(c.env ?? {})) {
+    if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) problems.push(`environment variable name "${name}" is invalid: use letters, digits, '_', '-' or '.', not starting with a digit`);
+  }
+  return problems;
+}

@@ -1,0 +1,205 @@
+/**
+ * An HTTP service released the way its environment says, and reached the way its
+ * environment routes traffic: the wiring a platform writes once per service.
+ * - `rolling`: one Deployment, rolled in place;
+ * - `canary`: the stable Deployment and, while the release has a `canary`, a canary
+ *   Deployment beside it (`<name>-canary`), each selected by its release track, with the
+ *   canary's share of requests set by weight, header or cookie;
+ * - `blue-green`: `<name>-blue` and `<name>-green`, the active Service on the colour the
+ *   release names, a preview Service on the other (`k8s-iac promote` switches them).
+ * Requests arrive through ingress-nginx (Ingress + canary Ingress) or a Gateway
+ * (HTTPRoute), as `routing.traffic` says; without `routing` the Service stays internal.
+ */
+import { Construct } from 'constructs';
+import { LABELS, Labels } from '../core/labels';
+import type { AppRelease, CanaryRelease, CanaryRouting, VersionRelease } from '../core/release';
+import type { TrafficApi } from '../core/traffic';
+import { AppDeployment, AutoscalingProps } from './app-deployment';
+import { AppIngress, HttpPath } from './app-ingress';
+import { AppService, ServicePortProps } from './app-service';
+import { BlueGreen } from './blue-green';
+import { CanaryIngress } from './canary-ingress';
+import { AppHttpRoute } from './http-route';
+import type { PodTemplateProps } from './pod-template';
+
+/** How releases reach users. */
+export type ReleaseStrategy = 'rolling' | 'canary' | 'blue-green';
+
+/** Pods of a canary Deployment when the release does not say: one pod would be a single point of failure for its share. */
+export const DEFAULT_CANARY_REPLICAS = 2;
+
+/** Replicas of a Deployment without autoscaling when the props do not say. */
+export const DEFAULT_SERVICE_REPLICAS = 2;
+
+/** Where requests come from: the environment's traffic API, the host and the paths served. */
+export interface ServiceRouting {
+  /** ingress-nginx or a Gateway. */
+  readonly traffic: TrafficApi;
+  /** Host the Ingress or HTTPRoute matches. */
+  readonly host: string;
+  /** Paths routed to the service. */
+  readonly paths: readonly HttpPath[];
+}
+
+/** A released HTTP service: its pods per version, its release, its ports and its routing. */
+export interface ReleasedServiceProps {
+  /** App name: of the Deployments, Services, Ingress or HTTPRoute, and the pods' `app.kubernetes.io/name`. */
+  readonly name: string;
+  /** How releases reach users. */
+  readonly strategy: ReleaseStrategy;
+  /** What runs: the stable version, and a canary or a blue-green pair as the strategy uses them. */
+  readonly release: AppRelease;
+  /** The pod template of one version (image, config, probes, resources). */
+  readonly pod: (version: VersionRelease) => PodTemplateProps;
+  /** Service ports; each names a container port. */
+  readonly ports: readonly ServicePortProps[];
+  /** Fixed replicas of the stable (or each colour's) Deployment. @default 2 */
+  readonly replicas?: number;
+  /** Let an HPA own the replicas instead. @default - fixed replicas */
+  readonly autoscaling?: AutoscalingProps;
+  /** How requests reach the service. @default - no Ingress or HTTPRoute: reachable inside the cluster only */
+  readonly routing?: ServiceRouting;
+  /** Where the release came from, for messages, e.g. `release/prod.json`. @default 'the release state' */
+  readonly releaseSource?: string;
+}
+
+/** The Services requests reach: the stable (or active) one, and a canary's. */
+interface Backends {
+  readonly service: AppService;
+  readonly canary?: { readonly service: AppService; readonly routing: CanaryRouting };
+  /** Pods the ingress controller or Gateway is admitted to. @default - each Service's selector */
+  readonly policySelector?: Labels;
+}
+
+/**
+ * The release and routing wiring of one HTTP service inside a NamespacedApp: Deployments,
+ * Services, and an Ingress (with canary Ingress) or HTTPRoute, per the release strategy.
+ */
+export class ReleasedService extends Construct {
+  /** The Service users reach: the stable version's, or the active colour's. */
+  readonly service: AppService;
+  private readonly props: ReleasedServiceProps;
+
+  constructor(scope: Construct, id: string, props: ReleasedServiceProps) {
+    super(scope, id);
+    this.props = props;
+    const backends = this.backends();
+    this.service = backends.service;
+    if (props.routing) this.route(props.routing, backends);
+    this.node.addValidation({ validate: () => checkReleaseFitsStrategy(props.name, props.strategy, props.release, props.releaseSource ?? 'the release state') });
+  }
+
+  private backends(): Backends {
+    const { strategy, release } = this.props;
+    switch (strategy) {
+      case 'rolling':
+        return this.rolling(release.stable);
+      case 'canary':
+        return this.canary(release.stable, release.canary);
+      case 'blue-green':
+        return this.blueGreen(release);
+    }
+  }
+
+  /** Fixed replicas, or none where an HPA owns them. */
+  private sizing(): { replicas?: number; autoscaling?: AutoscalingProps } {
+    return { replicas: this.props.autoscaling ? undefined : (this.props.replicas ?? DEFAULT_SERVICE_REPLICAS), autoscaling: this.props.autoscaling };
+  }
+
+  private rolling(stable: VersionRelease): Backends {
+    const name = this.props.name;
+    new AppDeployment(this, 'App', { name, version: stable.version, ...this.sizing(), ...this.props.pod(stable) });
+    return { service: new AppService(this, 'Service', { name, selector: { [LABELS.name]: name }, ports: this.props.ports }) };
+  }
+
+  /**
+   * Stable and canary tracks, each with the track in its (immutable) selector, so the
+   * stable Service never picks up canary pods. The stable track keeps its label whether a
+   * canary runs or not: adding or removing a canary never touches the stable selector.
+   */
+  private canary(stable: VersionRelease, canary: CanaryRelease | undefined): Backends {
+    const { name, ports } = this.props;
+    const stableApp = new AppDeployment(this, 'App', { name, version: stable.version, selectorLabels: { [LABELS.track]: 'stable' }, ...this.sizing(), ...this.props.pod(stable) });
+    const service = new AppService(this, 'Service', { name, selector: stableApp.podSelector, ports });
+    if (!canary) return { service };
+    const canaryApp = new AppDeployment(this, 'Canary', {
+      name: `${name}-canary`,
+      appName: name,
+      version: canary.version,
+      replicas: canary.replicas ?? DEFAULT_CANARY_REPLICAS,
+      selectorLabels: { [LABELS.track]: 'canary' },
+      serviceAccountName: name,
+      ...this.props.pod(canary),
+    });
+    const canaryService = new AppService(this, 'CanaryService', { name: `${name}-canary`, selector: canaryApp.podSelector, ports });
+    const { weight, weightTotal, header, headerValue, headerPattern, cookie } = canary;
+    return { service, canary: { service: canaryService, routing: { weight, weightTotal, header, headerValue, headerPattern, cookie } } };
+  }
+
+  /** In a blue-green environment `stable` is the release users get: it runs as the active colour. */
+  private blueGreen(release: AppRelease): Backends {
+    const { name, ports } = this.props;
+    const bg = release.blueGreen;
+    if (!bg) {
+      throw new Error(
+        `${this.node.path}: ${name} is released blue-green but ${this.props.releaseSource ?? 'the release state'} has no apps.${name}.blueGreen: add blueGreen { active, blue, green } with the version and image of each colour`,
+      );
+    }
+    const colour = (c: 'blue' | 'green') => {
+      const runs = c === bg.active ? release.stable : bg[c];
+      return { version: runs.version, ...this.props.pod(runs) };
+    };
+    const pair = new BlueGreen(this, 'BlueGreen', { name, active: bg.active, blue: colour('blue'), green: colour('green'), ports, ...this.sizing(), idleReplicas: bg.idleReplicas });
+    return { service: pair.activeService, policySelector: pair.appSelector };
+  }
+
+  private route(routing: ServiceRouting, backends: Backends): void {
+    const { name } = this.props;
+    const traffic = routing.traffic;
+    if (traffic.kind === 'gateway-api') {
+      new AppHttpRoute(this, 'Route', {
+        name,
+        gateway: { name: traffic.gatewayName, namespace: traffic.gatewayNamespace },
+        host: routing.host,
+        paths: routing.paths,
+        service: backends.service,
+        canary: backends.canary && { service: backends.canary.service, ...backends.canary.routing },
+        policySelector: backends.policySelector,
+      });
+      return;
+    }
+    const primary = new AppIngress(this, 'Ingress', {
+      name,
+      className: traffic.className,
+      host: routing.host,
+      paths: routing.paths,
+      service: backends.service,
+      policySelector: backends.policySelector,
+    });
+    if (backends.canary) new CanaryIngress(this, 'CanaryIngress', { primary, service: backends.canary.service, ...backends.canary.routing });
+  }
+}
+
+/**
+ * Release data the strategy would not use is an error, not a silent no-op: a canary
+ * weight set for a rolling service would otherwise change nothing.
+ */
+export function checkReleaseFitsStrategy(name: string, strategy: ReleaseStrategy, release: AppRelease, source: string): string[] {
+  const problems: string[] = [];
+  if (release.canary && strategy !== 'canary') {
+    problems.push(`${source} has apps.${name}.canary, but ${name} is released by ${strategy}: remove the canary entry, or release it by 'canary'`);
+  }
+  if (release.blueGreen && strategy !== 'blue-green') {
+    problems.push(`${source} has apps.${name}.blueGreen, but ${name} is released by ${strategy}: remove the blueGreen entry, or release it by 'blue-green'`);
+  }
+  const bg = release.blueGreen;
+  if (bg && strategy === 'blue-green') {
+    const active = bg[bg.active];
+    if (active.version !== release.stable.version || active.image !== release.stable.image) {
+      problems.push(
+        `${source}: apps.${name}.stable (${release.stable.version} ${release.stable.image}) is not the active colour's release blueGreen.${bg.active} (${active.version} ${active.image}): in a blue-green environment stable is what users get, so set stable to the active colour's version and image (k8s-iac promote keeps them in step)`,
+      );
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,271 @@
+/**
+ * A StatefulSet with its governing headless Service (001:L2894-3077; 002:L380-397;
+ * 004:L1042-1044):
+ * - Pods are `<name>-0`, `<name>-1`, ...; each keeps its name, DNS name
+ *   `<name>-<n>.<headless service>.<namespace>.svc.<cluster domain>` and its own claims
+ *   `<claim>-<name>-<n>` across restarts and rescheduling.
+ * - `serviceName` names the headless Service (`clusterIP: None`) made here with the pods'
+ *   selector, so the two cannot drift apart. A ClusterIP client Service (named after the
+ *   StatefulSet) load-balances clients over the ready pods.
+ * - With OrderedReady, pods start one after another, each once the previous is Ready, and
+ *   stop highest first: a readiness probe is required.
+ * - Claims are kept when a pod or the set is deleted, and on scale-down (Retain/Retain)
+ *   unless asked otherwise; kept claims still count against the namespace quota.
+ * - PodDisruptionBudget (003:L268-275): a single instance gets maxUnavailable 0, which
+ *   blocks node drains until someone moves the pod by hand, so it is an error unless
+ *   `disruptionBudget.allowZeroDisruptions` accepts it (or `disruptionBudget: false` lets
+ *   drains evict the only pod); 2 or more replicas (quorum apps) get maxUnavailable 1.
+ * - With 2 or more replicas, a NetworkPolicy lets the pods reach each other (replication,
+ *   quorum), which the namespace's default-deny would block.
+ */
+import { Construct } from 'constructs';
+import * as k8s from '../../../imports/k8s';
+import { parseQuantity } from '../core/quantity';
+import { checkDnsLabel, checkNonNegativeInteger, checkQuantity, errors } from '../core/validation';
+import { createServiceAccount, workloadPodLabels } from './app-deployment';
+import { AppService } from './app-service';
+import { Budget, DisruptionBudgetProps, blocksDrainsUnasked, createDisruptionBudget, explicitBudget } from './disruption-budget';
+import { LABELS, Labels, checkLabelValue } from '../core/labels';
+import { namespaceContextOf } from '../core/namespace-context';
+import { NetworkPolicy, PodSelectable } from './network-policy';
+import { PodTemplateProps, checkPodTemplate, renderPodTemplate } from './pod-template';
+import { VerticalAutoscaler, VerticalAutoscalingProps } from './vertical-autoscaler';
+
+export type AccessMode = 'ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod';
+
+/** A volumeClaimTemplate: every pod gets its own claim `<name>-<statefulset>-<n>`. */
+export interface VolumeClaimProps {
+  /** Claim and volume name (a DNS-1123 label); the container mounts it with a mount `{ name, claim: true }`. */
+  readonly name: string;
+  /** Storage each pod's claim requests, e.g. `10Gi`. */
+  readonly size: string;
+  /** @default ['ReadWriteOnce'] */
+  readonly accessModes?: readonly AccessMode[];
+}
+
+/** What happens to the claims when the StatefulSet is deleted or scaled down (a field since 1.27). */
+export interface ClaimRetentionProps {
+  /** @default 'Retain' */
+  readonly whenDeleted?: 'Retain' | 'Delete';
+  /** @default 'Retain' */
+  readonly whenScaled?: 'Retain' | 'Delete';
+}
+
+export interface StatefulAppProps extends PodTemplateProps {
+  /** StatefulSet name: a DNS-1123 label of at most 52 characters (pod names and the revision label add to it). */
+  readonly name: string;
+  /** Value of `app.kubernetes.io/name` on the pods. @default - name */
+  readonly appName?: string;
+  /** Value of `app.kubernetes.io/version` on the pods (not in the selector). */
+  readonly version: string;
+  /** Pod count; there is no default, as the disruption budget depends on it (1, or 2+). */
+  readonly replicas: number;
+  /** Per-pod volume claims. @default [] */
+  readonly volumeClaims?: readonly VolumeClaimProps[];
+  /** @default - Retain when deleted, Retain when scaled down */
+  readonly claimRetention?: ClaimRetentionProps;
+  /** OrderedReady starts pods one by one, each once the previous is Ready; Parallel starts them all at once. @default 'OrderedReady' */
+  readonly podManagementPolicy?: 'OrderedReady' | 'Parallel';
+  /**
+   * Rolling update partition: only pods with an ordinal at or above it get a new template,
+   * the others keep the old one (a staged rollout; lower it step by step). @default 0
+   */
+  readonly partition?: number;
+  /** Name of the governing headless Service. @default `<name>-headless` */
+  readonly headlessServiceName?: string;
+  /** Publish pods in DNS before they are Ready, for peers that must find each other to become Ready. @default false */
+  readonly publishNotReadyAddresses?: boolean;
+  /** A ClusterIP Service named after the StatefulSet, over the ready pods, for clients. @default true */
+  readonly clientService?: boolean;
+  /** A NetworkPolicy letting the pods reach each other on their container ports. @default - only with 2 or more replicas */
+  readonly allowPeerTraffic?: boolean;
+  /** PodDisruptionBudget; `false` for none (only allowed below 2 replicas). @default - maxUnavailable 0 at 1 replica (must be accepted), 1 above */
+  readonly disruptionBudget?: DisruptionBudgetProps | false;
+  /** ServiceAccount the pods run as. @default - one named after the StatefulSet, created here */
+  readonly serviceAccountName?: string;
+  /** A VerticalPodAutoscaler for the container. @default - none */
+  readonly verticalAutoscaling?: VerticalAutoscalingProps;
+}
+
+/** Longest StatefulSet name whose `controller-revision-hash` label (`<name>-<10 characters>`) stays a valid label value. */
+const MAX_NAME_LENGTH = 52;
+
+export class StatefulApp extends Construct implements PodSelectable {
+  readonly name: string;
+  readonly namespaceName: string;
+  readonly replicas: number;
+  readonly podSelector: Labels;
+  readonly podLabels: Labels;
+  readonly statefulSet: k8s.KubeStatefulSet;
+  /** The governing headless Service: one DNS record per pod. */
+  readonly headlessService: AppService;
+  /** The ClusterIP Service clients use, unless `clientService` is false. */
+  readonly clientService?: AppService;
+  readonly verticalAutoscaler?: VerticalAutoscaler;
+  private readonly props: StatefulAppProps;
+
+  constructor(scope: Construct, id: string, props: StatefulAppProps) {
+    super(scope, id);
+    const app = namespaceContextOf(this);
+    this.props = props;
+    this.name = props.name;
+    this.namespaceName = app.namespaceName;
+    this.replicas = props.replicas;
+    const appName = props.appName ?? props.name;
+    this.podSelector = { [LABELS.name]: appName };
+    this.podLabels = workloadPodLabels(app, appName, this.podSelector, props.version, props.podLabels);
+    const serviceAccountName = props.serviceAccountName ?? props.name;
+    if (!props.serviceAccountName) createServiceAccount(this, serviceAccountName);
+    const ports = props.container.ports ?? [];
+    this.headlessService = new AppService(this, 'HeadlessService', {
+      name: props.headlessServiceName ?? `${props.name}-headless`,
+      selector: this.podSelector,
+      ports,
+      headless: true,
+      publishNotReadyAddresses: props.publishNotReadyAddresses,
+    });
+    if (props.clientService ?? true) {
+      this.clientService = new AppService(this, 'ClientService', { name: props.name, selector: this.podSelector, ports });
+    }
+    this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
+      metadata: { name: props.name, labels: { ...this.podLabels }, annotations: app.ownerAnnotations() },
+      spec: {
+        serviceName: this.headlessService.name,
+        replicas: props.replicas,
+        revisionHistoryLimit: 10,
+        selector: { matchLabels: { ...this.podSelector } },
+        podManagementPolicy: props.podManagementPolicy ?? 'OrderedReady',
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: props.partition ?? 0 } },
+        persistentVolumeClaimRetentionPolicy: {
+          whenDeleted: props.claimRetention?.whenDeleted ?? 'Retain',
+          whenScaled: props.claimRetention?.whenScaled ?? 'Retain',
+        },
+        template: renderPodTemplate(
+          { name: appName, podLabels: this.podLabels, selectorLabels: this.podSelector, serviceAccountName, annotations: app.ownerAnnotations(), settings: app.settings },
+          props,
+        ),
+        volumeClaimTemplates: this.claimTemplates(app.settings.storageClass),
+      },
+    });
+    if (props.allowPeerTraffic ?? props.replicas >= 2) this.createPeerPolicy();
+    if (props.verticalAutoscaling) {
+      this.verticalAutoscaler = new VerticalAutoscaler(this, 'VerticalAutoscaler', {
+        ...props.verticalAutoscaling,
+        target: { kind: 'StatefulSet', name: props.name, containerName: appName, resources: props.container.resources },
+      });
+    }
+    const budget = this.budget();
+    if (budget) createDisruptionBudget(this, props.name, this.podSelector, budget);
+    this.node.addValidation({ validate: () => this.validateStatefulApp() });
+  }
+
+  /** Stable DNS name of pod `ordinal`: `<name>-<n>.<headless service>.<namespace>.svc.<cluster domain>`. */
+  podDnsName(ordinal: number): string {
+    return `${this.name}-${ordinal}.${this.headlessService.dnsName}`;
+  }
+
+  /** Stable DNS names of every pod, ordinal 0 first. */
+  get podDnsNames(): string[] {
+    return Array.from({ length: Math.max(0, this.replicas) }, (_, ordinal) => this.podDnsName(ordinal));
+  }
+
+  /** DNS name of the client Service (any ready pod), or undefined without one. */
+  get clientDnsName(): string | undefined {
+    return this.clientService?.dnsName;
+  }
+
+  /** Name of pod `ordinal`'s claim from the template `claim`: `<claim>-<name>-<n>`. */
+  claimName(claim: string, ordinal: number): string {
+    return `${claim}-${this.name}-${ordinal}`;
+  }
+
+  private claimTemplates(storageClass: string | undefined): k8s.KubePersistentVolumeClaimProps[] {
+    return (this.props.volumeClaims ?? []).map((claim) => ({
+      metadata: { name: claim.name },
+      spec: {
+        accessModes: [...(claim.accessModes ?? ['ReadWriteOnce'])],
+        storageClassName: storageClass,
+        resources: { requests: { storage: k8s.Quantity.fromString(claim.size) } },
+      },
+    }));
+  }
+
+  private createPeerPolicy(): void {
+    const ports = (this.props.container.ports ?? []).map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' }));
+    const peers = [{ pods: this.podSelector }];
+    new NetworkPolicy(this, 'PeerPolicy', {
+      name: `${this.name}-peers`,
+      podSelector: this.podSelector,
+      ingress: [{ peers, ports }],
+      egress: [{ peers, ports }],
+    });
+  }
+
+  /** The user's budget, or maxUnavailable 0 for a single instance and 1 for more (003:L268-275). */
+  private budget(): Budget | undefined {
+    const props = this.props.disruptionBudget;
+    if (props === false) return undefined;
+    const explicit = explicitBudget(props);
+    if (explicit) return explicit;
+    if (this.replicas < 1) return undefined;
+    return { maxUnavailable: this.replicas === 1 ? 0 : 1 };
+  }
+
+  private validateStatefulApp(): string[] {
+    const p = this.props;
+    const app = namespaceContextOf(this);
+    const problems = errors(checkDnsLabel(p.name, 'StatefulSet name'), checkLabelValue(p.version, 'version'), checkNonNegativeInteger(p.replicas, 'replicas'));
+    if (p.name.length > MAX_NAME_LENGTH) {
+      problems.push(`StatefulSet name "${p.name}" has ${p.name.length} characters: the pods' controller-revision-hash label adds 11 to it and must stay within 63, so use at most ${MAX_NAME_LENGTH}`);
+    }
+    problems.push(...checkPodTemplate(p, app.settings));
+    if (!p.container.readinessProbe) {
+      problems.push('container.readinessProbe is missing: StatefulSet pods start one after another, each once the previous is Ready, and the Services route to Ready pods only; add a probe that the app answers when it can serve (for a database, a ping of the server)');
+    }
+    const partition = p.partition ?? 0;
+    if (!Number.isInteger(partition) || partition < 0) {
+      problems.push(`partition is ${partition}: use a whole number from 0 (update every pod) to replicas (update none)`);
+    } else if (Number.isInteger(p.replicas) && p.replicas >= 0 && partition > p.replicas) {
+      problems.push(`partition ${partition} is above replicas ${p.replicas}: no pod has an ordinal that high, so the update would never roll out; use 0 to ${p.replicas}`);
+    }
+    problems.push(...this.claimProblems());
+    if ((p.clientService ?? true) && (p.container.ports ?? []).length === 0) {
+      problems.push('the client Service has no ports to expose: declare the container ports clients use, or set clientService false');
+    }
+    if (p.disruptionBudget === false && this.replicas >= 2) {
+      problems.push(`disruptionBudget is false but the StatefulSet runs ${this.replicas} replicas: keep a budget (default maxUnavailable 1) so a drain cannot take a quorum down at once`);
+    }
+    const budget = this.budget();
+    if (budget && blocksDrainsUnasked(budget, this.replicas, p.disruptionBudget)) {
+      const defaultBudget = explicitBudget(p.disruptionBudget === false ? undefined : p.disruptionBudget) === undefined;
+      problems.push(
+        this.replicas === 1 && defaultBudget
+          ? 'a single instance gets the PodDisruptionBudget maxUnavailable 0 (003:L268-275), which blocks every node drain until someone moves the pod by hand: accept that with disruptionBudget.allowZeroDisruptions, or set disruptionBudget false to let drains evict the only pod, or run 2+ replicas'
+          : `the PodDisruptionBudget ${JSON.stringify(budget)} allows no voluntary disruption at ${this.replicas} replicas, which blocks node drains: loosen it, add replicas, or set disruptionBudget.allowZeroDisruptions`,
+      );
+    }
+    return problems;
+  }
+
+  private claimProblems(): string[] {
+    const claims = this.props.volumeClaims ?? [];
+    const claimMounts = (this.props.container.mounts ?? []).filter((m) => m.claim);
+    const problems: string[] = [];
+    claims.forEach((claim, index) => {
+      problems.push(...errors(checkDnsLabel(claim.name, 'volume claim name'), checkQuantity(claim.size, `volume claim ${claim.name} size`)));
+      const size = parseQuantity(claim.size);
+      if (size !== undefined && size <= 0) problems.push(`volume claim ${claim.name} size ${claim.size} is not positive: request the storage each pod needs, e.g. 10Gi`);
+      if (claim.accessModes && claim.accessModes.length === 0) problems.push(`volume claim ${claim.name} has no accessModes: use ['ReadWriteOnce'] (or leave it unset)`);
+      if (claims.findIndex((c) => c.name === claim.name) !== index) problems.push(`volume claim ${claim.name} is listed twice: give each claim its own name`);
+      if (!claimMounts.some((m) => m.name === claim.name)) {
+        problems.push(`volume claim ${claim.name} is not mounted: every pod would hold storage it never uses; add a mount { name: '${claim.name}', mountPath, claim: true } or drop the claim`);
+      }
+    });
+    for (const mount of claimMounts) {
+      if (!claims.some((c) => c.name === mount.name)) {
+        problems.push(`mount ${mount.name} at ${mount.mountPath} is a claim, but no volumeClaims entry is named ${mount.name}: add { name: '${mount.name}', size } to volumeClaims`);
+      }
+    }
+    return problems;
+  }
+}

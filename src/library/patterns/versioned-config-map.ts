@@ -1,0 +1,47 @@
+/**
+ * Config as a versioned ConfigMap (000:L233-244): the name carries a hash of the
+ * content, so a config change makes a new ConfigMap, the Deployment that references it
+ * rolls its pods, and a rollback is one step back to the old name. Each version is
+ * immutable: nothing edits a ConfigMap that running pods read.
+ */
+import { createHash } from 'node:crypto';
+import { Construct } from 'constructs';
+import * as k8s from '../../../imports/k8s';
+import { checkDnsSubdomain, errors } from '../core/validation';
+import { namespaceContextOf } from '../core/namespace-context';
+
+export interface VersionedConfigMapProps {
+  /** Base name; the object is `<baseName>-<hash of data>`. */
+  readonly baseName: string;
+  /** File name to content, e.g. `{ 'config.yml': '...' }`. */
+  readonly data: Readonly<Record<string, string>>;
+}
+
+/** First 10 hex digits of the SHA-256 of the data, keys sorted: same content, same name. */
+export function contentHash(data: Readonly<Record<string, string>>): string {
+  const canonical = JSON.stringify(Object.keys(data).sort().map((k) => [k, data[k]]));
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 10);
+}
+
+export class VersionedConfigMap extends Construct {
+  /** The hashed name to reference from pods. */
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: VersionedConfigMapProps) {
+    super(scope, id);
+    this.name = `${props.baseName}-${contentHash(props.data)}`;
+    new k8s.KubeConfigMap(this, 'Resource', {
+      metadata: { name: this.name, annotations: namespaceContextOf(this).ownerAnnotations() },
+      immutable: true,
+      data: { ...props.data },
+    });
+    this.node.addValidation({
+      validate: () => {
+        const keyProblems = Object.keys(props.data)
+          .filter((k) => !/^[-._a-zA-Z0-9]+$/.test(k))
+          .map((k) => `ConfigMap key "${k}" is invalid: use letters, digits, '-', '_' or '.'`);
+        return [...errors(checkDnsSubdomain(this.name, 'ConfigMap name')), ...keyProblems];
+      },
+    });
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The `k8s-iac` command every project uses:
+ *
+ *   k8s-iac synth   [--env NAME]... [--outdir DIR] [--release-dir DIR]
+ *   k8s-iac promote --env NAME --app NAME [--outdir DIR] [--release-dir DIR]
+ *
+ * with `--project FILE`, the compiled module whose default export is `defineProject(...)`
+ * (the shipped bin fills it in from package.json's `"k8s-iac": { "project": ... }`).
+ * synth renders and checks every environment (or the named ones) in memory and writes
+ * nothing unless all are clean; then each `<outdir>/<env>/` is replaced whole. The output
+ * folder defaults to `dist`, or CDK8S_OUTDIR under `cdk8s synth`.
+ */
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Project } from './project';
+import { runPromote } from './promote';
+import { synthProjectFiles } from './synth-project';
+import { writeTreeAtomically } from './write-atomic';
+
+/** Where output goes when neither --outdir nor CDK8S_OUTDIR says. */
+export const DEFAULT_OUTDIR = 'dist';
+
+const COMMANDS = ['synth', 'promote'] as const;
+type CommandName = (typeof COMMANDS)[number];
+
+/** What a command line asks for. */
+export interface CommandLine {
+  readonly command: CommandName;
+  readonly envs: readonly string[];
+  readonly app?: string;
+  readonly outdir?: string;
+  readonly releaseDir?: string;
+  readonly project?: string;
+}
+
+/** Parses `argv` (after the bin's name); an error names the unknown command or option. */
+export function parseCommandLine(argv: readonly string[]): CommandLine {
+  const [command, ...rest] = argv;
+  if (!COMMANDS.includes(command as CommandName)) {
+    throw new Error(`${command === undefined ? 'no command given' : `unknown command "${command}"`}: use one of ${COMMANDS.join(', ')}, e.g. k8s-iac synth --env prod`);
+  }
+  let values: ReturnType<typeof parse>['values'];
+  try {
+    values = parse(rest).values;
+  } catch (err) {
+    throw new Error(`${(err as Error).message.replace(/\. To specify.*$/s, '')}: use --env NAME, --app NAME, --outdir DIR, --release-dir DIR, --project FILE`);
+  }
+  return { command: command as CommandName, envs: values.env ?? [], app: values.app, outdir: values.outdir, releaseDir: values['release-dir'], project: values.project };
+}
+
+function parse(args: readonly string[]) {
+  return parseArgs({
+    args: [...args],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      env: { type: 'string', multiple: true },
+      app: { type: 'string' },
+      outdir: { type: 'string' },
+      'release-dir': { type: 'string' },
+      project: { type: 'string' },
+    },
+  });
+}
+
+/** The project a module exports (default export, or `project`); an error saying how to export one. */
+export function loadProject(file: string): Project {
+  const resolved = path.resolve(file);
+  const mod = require(resolved) as { default?: unknown; project?: unknown };
+  const project = mod.default ?? mod.project;
+  if (!Project.isProject(project)) {
+    throw new Error(`${file} exports no project: end it with \`export default defineProject({ environments, build })\``);
+  }
+  return project;
+}
+
+/** A path as people read it: relative to the working folder when inside it. */
+function shown(p: string): string {
+  const relative = path.relative(process.cwd(), p);
+  return relative === '' ? '.' : relative.startsWith('..') ? p : relative;
+}
+
+function synth(project: Project, line: CommandLine, outdir: string, log: (line: string) => void): void {
+  for (const env of line.envs) project.environments.get(env);
+  const envs = line.envs.length > 0 ? line.envs : project.environments.names;
+  const releaseDir = line.releaseDir === undefined ? undefined : path.resolve(line.releaseDir);
+  const rendered = synthProjectFiles(project, envs, { releaseDir });
+  for (const [env, files] of rendered) {
+    writeTreeAtomically(outdir, env, files);
+    log(`${shown(path.join(outdir, env))}: ${files.size - 1} objects`);
+  }
+}
+
+function promote(project: Project, line: CommandLine, outdir: string, log: (line: string) => void): void {
+  const env = line.envs.at(-1);
+  if (!env || !line.app) throw new Error('promote needs --env NAME and --app NAME, e.g. k8s-iac promote --env prod --app web');
+  project.environments.get(env);
+  const releaseDir = line.releaseDir === undefined ? project.releaseDir() : path.resolve(line.releaseDir);
+  runPromote(project, { env, app: line.app, releaseDir, dist: outdir, outdir: line.outdir === undefined ? undefined : path.resolve(line.outdir) }, log);
+}
+
+/** How a run is wired: the project (else --project), where logs go, the environment's variables. */
+export interface RunContext {
+  readonly project?: Project;
+  readonly log?: (line: string) => void;
+  readonly error?: (line: string) => void;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Runs one command line: 0 on success, 1 with every problem on stderr. */
+export function main(argv: readonly string[], context: RunContext = {}): number {
+  const log = context.log ?? console.log;
+  const error = context.error ?? console.error;
+  try {
+    const line = parseCommandLine(argv);
+    const project = context.project ?? (line.project ? loadProject(line.project) : undefined);
+    if (!project) throw new Error('no project: pass --project FILE, or set "k8s-iac": { "project": FILE } in package.json');
+    const outdir = path.resolve(line.outdir ?? ((context.env ?? process.env).CDK8S_OUTDIR || DEFAULT_OUTDIR));
+    if (line.command === 'synth') synth(project, line, outdir, log);
+    else promote(project, line, path.resolve((context.env ?? process.env).CDK8S_OUTDIR || DEFAULT_OUTDIR), log);
+    return 0;
+  } catch (err) {
+    error(`error: ${(err as Error).message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * A project: the user's environments, the apps its release files may name, and the
+ * `build` function that composes one environment's constructs. The runner (synth,
+ * promote) and the testing helpers take a project and do the rest, so a project's
+ * entry file is its configuration and its blueprint, and nothing else.
+ */
+import * as path from 'node:path';
+import type { Construct } from 'constructs';
+import type { Environment, EnvironmentSet } from '../core/environment';
+import type { AppRelease } from '../core/release';
+
+const PROJECT_SYMBOL = Symbol.for('k8s-iac.Project');
+
+/** Where the release files live when the project does not say. */
+export const DEFAULT_RELEASE_DIR = 'release';
+
+/** One environment's release state, as `build` reads it. */
+export interface Release<App extends string> {
+  /** The release file it was read from (for messages). */
+  readonly file: string;
+  /** What runs of `app`; an error naming the file when it has no entry. */
+  app(app: App): AppRelease;
+}
+
+/** What a project is made of. */
+export interface ProjectProps<Name extends string, Values, App extends string> {
+  /** The environments, from `defineEnvironments`. */
+  readonly environments: EnvironmentSet<Name, Values>;
+  /**
+   * Apps whose release state (image, canary, active colour) lives in `<releaseDir>/<env>.json`;
+   * any other app in a release file is an error. @default [] - no release files are read
+   */
+  readonly releaseApps?: readonly App[];
+  /** Folder of the release files, relative to the folder synth runs in. @default 'release' */
+  readonly releaseDir?: string;
+  /** Adds one environment's constructs under `scope` (a fresh cdk8s App per environment). */
+  build(scope: Construct, env: Environment<Values, Name>, release: Release<App>): void;
+}
+
+/** A project the runner and the testing helpers synthesize. */
+export class Project<Name extends string = string, Values = unknown, App extends string = string> {
+  /** Whether `x` is a Project, by a symbol, so it holds across copies of the library. */
+  static isProject(x: unknown): x is Project {
+    return typeof x === 'object' && x !== null && PROJECT_SYMBOL in x;
+  }
+
+  readonly environments: EnvironmentSet<Name, Values>;
+  readonly releaseApps: readonly App[];
+  private readonly releaseDirSetting: string;
+  private readonly buildFn: ProjectProps<Name, Values, App>['build'];
+
+  constructor(props: ProjectProps<Name, Values, App>) {
+    Object.defineProperty(this, PROJECT_SYMBOL, { value: true });
+    this.environments = props.environments;
+    this.releaseApps = props.releaseApps ?? [];
+    this.releaseDirSetting = props.releaseDir ?? DEFAULT_RELEASE_DIR;
+    this.buildFn = props.build;
+  }
+
+  /** The release folder, resolved against `base` (the folder synth runs in). */
+  releaseDir(base: string = process.cwd()): string {
+    return path.resolve(base, this.releaseDirSetting);
+  }
+
+  /** Adds environment `env`'s constructs under `scope`. */
+  build(scope: Construct, env: Environment<Values, Name>, release: Release<App>): void {
+    this.buildFn(scope, env, release);
+  }
+}
+
+/** Declares a project: `export default defineProject({ environments, releaseApps, build })`. */
+export function defineProject<Name extends string, Values, App extends string = never>(props: ProjectProps<Name, Values, App>): Project<Name, Values, App> {
+  return new Project(props);
+}

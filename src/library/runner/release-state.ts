@@ -1,0 +1,157 @@
+/**
+ * Release state: the values CD changes between releases (image, canary split, active
+ * colour), kept per environment in `<releaseDir>/<env>.json` so a command can change them
+ * without touching code. Validated at load; every error names the file and the field.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { AppRelease, BlueGreenRelease, CanaryRelease, VersionRelease } from '../core/release';
+import type { Release } from './project';
+
+/** A release file's content, parsed. */
+export interface ReleaseState {
+  readonly apps: Readonly<Record<string, AppRelease>>;
+}
+
+/** The file of environment `env` in `dir`. */
+export function releaseFile(env: string, dir: string): string {
+  return path.join(dir, `${env}.json`);
+}
+
+/** The release state of a file, as raw JSON; an error naming the file when it cannot be read. */
+export function readReleaseJson(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : (err as Error).message;
+    throw new Error(`${file}: ${why}: create it with an "apps" object holding each app's stable { version, image }`);
+  }
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    throw new Error(`${file}: is not JSON (${(err as Error).message}): fix the syntax`);
+  }
+}
+
+/** Reads and validates environment `env`'s release file; only `knownApps` may appear in it. */
+export function loadReleaseState(env: string, dir: string, knownApps: readonly string[]): ReleaseState {
+  const file = releaseFile(env, dir);
+  return parseReleaseState(readReleaseJson(file), file, knownApps);
+}
+
+/** The typed view `build` gets of a release state. */
+export function releaseOf<App extends string>(state: ReleaseState, file: string): Release<App> {
+  return {
+    file,
+    app(app: App): AppRelease {
+      if (!Object.prototype.hasOwnProperty.call(state.apps, app)) throw new Error(`${file}: no release for app "${app}": add apps.${app}.stable { version, image }`);
+      return state.apps[app];
+    },
+  };
+}
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly file: string) {}
+
+  fail(where: string, message: string): undefined {
+    this.problems.push(`${this.file}: ${where} ${message}`);
+    return undefined;
+  }
+
+  object(value: unknown, where: string): Record<string, unknown> | undefined {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return this.fail(where, 'must be an object');
+    return value as Record<string, unknown>;
+  }
+
+  string(value: unknown, where: string): string | undefined {
+    if (typeof value !== 'string' || value === '') return this.fail(where, 'must be a non-empty string');
+    return value;
+  }
+
+  optionalString(value: unknown, where: string): string | undefined {
+    return value === undefined ? undefined : this.string(value, where);
+  }
+
+  optionalInteger(value: unknown, where: string): number | undefined {
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value)) return this.fail(where, 'must be a whole number');
+    return value;
+  }
+
+  onlyKeys(value: Record<string, unknown>, allowed: readonly string[], where: string): void {
+    for (const key of Object.keys(value)) {
+      if (!allowed.includes(key)) this.fail(`${where}.${key}`, `is not a known field: use one of ${allowed.join(', ')}`);
+    }
+  }
+}
+
+function readVersion(r: Reader, value: unknown, where: string, extra: readonly string[] = []): VersionRelease | undefined {
+  const obj = r.object(value, where);
+  if (!obj) return undefined;
+  r.onlyKeys(obj, ['version', 'image', ...extra], where);
+  const version = r.string(obj.version, `${where}.version`);
+  const image = r.string(obj.image, `${where}.image`);
+  return version && image ? { version, image } : undefined;
+}
+
+const CANARY_KEYS = ['weight', 'weightTotal', 'header', 'headerValue', 'headerPattern', 'cookie', 'replicas'] as const;
+
+function readCanary(r: Reader, value: unknown, where: string): CanaryRelease | undefined {
+  const base = readVersion(r, value, where, CANARY_KEYS);
+  if (!base) return undefined;
+  const obj = value as Record<string, unknown>;
+  return {
+    ...base,
+    weight: r.optionalInteger(obj.weight, `${where}.weight`),
+    weightTotal: r.optionalInteger(obj.weightTotal, `${where}.weightTotal`),
+    header: r.optionalString(obj.header, `${where}.header`),
+    headerValue: r.optionalString(obj.headerValue, `${where}.headerValue`),
+    headerPattern: r.optionalString(obj.headerPattern, `${where}.headerPattern`),
+    cookie: r.optionalString(obj.cookie, `${where}.cookie`),
+    replicas: r.optionalInteger(obj.replicas, `${where}.replicas`),
+  };
+}
+
+function readBlueGreen(r: Reader, value: unknown, where: string): BlueGreenRelease | undefined {
+  const obj = r.object(value, where);
+  if (!obj) return undefined;
+  r.onlyKeys(obj, ['active', 'blue', 'green', 'idleReplicas'], where);
+  const active = obj.active;
+  if (active !== 'blue' && active !== 'green') r.fail(`${where}.active`, `is ${JSON.stringify(active)}: use "blue" or "green"`);
+  const blue = readVersion(r, obj.blue, `${where}.blue`);
+  const green = readVersion(r, obj.green, `${where}.green`);
+  const idleReplicas = r.optionalInteger(obj.idleReplicas, `${where}.idleReplicas`);
+  if (!blue || !green || (active !== 'blue' && active !== 'green')) return undefined;
+  return { active, blue, green, idleReplicas };
+}
+
+/**
+ * Validates a release file's content. With `knownApps`, an app the project does not
+ * release is an error (a misspelled name would otherwise be ignored).
+ */
+export function parseReleaseState(raw: unknown, file: string, knownApps?: readonly string[]): ReleaseState {
+  const r = new Reader(file);
+  const root = r.object(raw, '(top level)');
+  if (root) r.onlyKeys(root, ['apps'], '(top level)');
+  const apps: Record<string, AppRelease> = {};
+  const appsObj = root ? r.object(root.apps, 'apps') : undefined;
+  for (const [name, value] of Object.entries(appsObj ?? {})) {
+    const where = `apps.${name}`;
+    if (knownApps && !knownApps.includes(name)) {
+      r.fail(where, `is not an app of this project: use one of ${knownApps.join(', ') || '(none)'}`);
+      continue;
+    }
+    const obj = r.object(value, where);
+    if (!obj) continue;
+    r.onlyKeys(obj, ['stable', 'canary', 'blueGreen'], where);
+    const stable = readVersion(r, obj.stable, `${where}.stable`);
+    const canary = obj.canary === undefined ? undefined : readCanary(r, obj.canary, `${where}.canary`);
+    const blueGreen = obj.blueGreen === undefined ? undefined : readBlueGreen(r, obj.blueGreen, `${where}.blueGreen`);
+    if (stable) Object.defineProperty(apps, name, { value: { stable, canary, blueGreen }, enumerable: true });
+  }
+  if (r.problems.length > 0) throw new Error(r.problems.join('\n'));
+  return { apps };
+}

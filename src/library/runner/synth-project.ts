@@ -1,0 +1,63 @@
+/**
+ * A project from configuration to files: for each environment, read its release state,
+ * build it in a fresh cdk8s App, validate, render and check. Every environment's problems
+ * are collected before anything is written, so one run reports them all.
+ */
+import { App } from 'cdk8s';
+import { loadReleaseState, releaseFile, releaseOf, ReleaseState } from './release-state';
+import type { Project } from './project';
+import { Manifest, SynthError, renderFiles, renderManifests } from './synthesize';
+
+/** Where an environment's inputs come from. */
+export interface SynthOptions {
+  /** Folder of the release files. @default - the project's releaseDir, resolved against the working folder */
+  readonly releaseDir?: string;
+  /** Use this release state instead of reading the file (promote renders a changed one). @default - read from the release file */
+  readonly releaseState?: ReleaseState;
+}
+
+/** The problems of a failed step, as lines: a SynthError's own list, or one message labelled with the environment. */
+function problemsOf(err: unknown, label: string): string[] {
+  if (err instanceof SynthError) return [...err.problems];
+  return (err as Error).message.split('\n').map((line) => `[${label}] ${line}`);
+}
+
+/** One environment's manifests, in memory. Throws a SynthError listing every problem. */
+export function synthManifests(project: Project, envName: string, options: SynthOptions = {}): Manifest[] {
+  const env = project.environments.get(envName);
+  const dir = options.releaseDir ?? project.releaseDir();
+  const file = releaseFile(env.name, dir);
+  let manifests: Manifest[] = [];
+  try {
+    const state = options.releaseState ?? (project.releaseApps.length > 0 ? loadReleaseState(env.name, dir, project.releaseApps) : { apps: {} });
+    const app = new App({ outdir: 'unused' });
+    project.build(app, env, releaseOf(state, file));
+    manifests = renderManifests(app, env.name);
+  } catch (err) {
+    throw new SynthError(problemsOf(err, env.name));
+  }
+  return manifests;
+}
+
+/** The files of `<outdir>/<env>/` (kustomization.yaml included), rendered in memory. */
+export function synthEnvironmentFiles(project: Project, envName: string, options: SynthOptions = {}): Map<string, string> {
+  return renderFiles(synthManifests(project, envName, options));
+}
+
+/**
+ * The files of every environment in `envs`, or one SynthError with the problems of all
+ * of them: nothing is returned (so nothing is written) unless every environment is clean.
+ */
+export function synthProjectFiles(project: Project, envs: readonly string[], options: SynthOptions = {}): Map<string, Map<string, string>> {
+  const problems: string[] = [];
+  const files = new Map<string, Map<string, string>>();
+  for (const env of envs) {
+    try {
+      files.set(env, synthEnvironmentFiles(project, env, options));
+    } catch (err) {
+      problems.push(...problemsOf(err, env));
+    }
+  }
+  if (problems.length > 0) throw new SynthError(problems);
+  return files;
+}

@@ -1,0 +1,76 @@
+/**
+ * Testing helpers, the `k8s-iac/testing` entry: synthesize in memory, exactly as the
+ * runner does (validation, rendering and the cross-resource checks), and look at the
+ * result. cdk8s's `Testing`, per environment.
+ *
+ *   const manifests = synthEnvironment(project, 'qa');
+ *   expect(findObject(manifests, { kind: 'Deployment', name: 'web' }).spec).toMatchObject({ replicas: 3 });
+ *   expect(environmentSnapshot(project, 'qa')).toMatchSnapshot();
+ *   expect(synthProblems(() => synthEnvironment(project, 'live'))).toContainEqual(expect.stringMatching(/quota/));
+ */
+import { App } from 'cdk8s';
+import type { Construct } from 'constructs';
+import { PlatformSettings, PlatformSettingsInput, platformSettings } from '../core/platform-settings';
+import type { KubeObject } from '../core/workloads';
+import type { Project } from '../runner/project';
+import { SynthOptions, synthEnvironmentFiles, synthManifests } from '../runner/synth-project';
+import { Manifest, SynthError, renderManifests } from '../runner/synthesize';
+
+export type { Manifest, KubeObject };
+
+/** One environment's manifests, in memory, as `k8s-iac synth` makes them. */
+export function synthEnvironment(project: Project, env: string, options: SynthOptions = {}): Manifest[] {
+  return synthManifests(project, env, options);
+}
+
+/** Builds whatever `build` adds to a fresh cdk8s App and synthesizes it as the runner would. */
+export function synthScope(build: (scope: Construct) => void, label = 'test'): Manifest[] {
+  const app = new App({ outdir: 'unused' });
+  build(app);
+  return renderManifests(app, label);
+}
+
+/** Settings for tests: the owner and any setting to change, over the defaults. */
+export function testSettings(input: Partial<PlatformSettingsInput> = {}, name = 'test'): PlatformSettings {
+  return platformSettings(name, { owner: { team: 'test', email: 'test@example.com' }, ...input });
+}
+
+/** Which objects to find: any of kind, name and namespace. */
+export interface ObjectQuery {
+  readonly kind?: string;
+  readonly name?: string;
+  readonly namespace?: string;
+}
+
+const matches = (m: Manifest, q: ObjectQuery) =>
+  (q.kind === undefined || m.kind === q.kind) && (q.name === undefined || m.name === q.name) && (q.namespace === undefined || m.namespace === q.namespace);
+
+/** The rendered objects that match `query`. */
+export function findObjects(manifests: readonly Manifest[], query: ObjectQuery): KubeObject[] {
+  return manifests.filter((m) => matches(m, query)).map((m) => m.object);
+}
+
+/** The one rendered object that matches `query`; an error listing what there is otherwise. */
+export function findObject(manifests: readonly Manifest[], query: ObjectQuery): KubeObject {
+  const found = manifests.filter((m) => matches(m, query));
+  if (found.length !== 1) {
+    throw new Error(`expected one object matching ${JSON.stringify(query)}, found ${found.length}: ${manifests.map((m) => `${m.kind}/${m.namespace ?? ''}/${m.name}`).join(', ')}`);
+  }
+  return found[0].object;
+}
+
+/** The problems of the SynthError `run` throws; an error when it does not fail, or fails otherwise. */
+export function synthProblems(run: () => unknown): readonly string[] {
+  try {
+    run();
+  } catch (err) {
+    if (err instanceof SynthError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected synth to fail, but it succeeded');
+}
+
+/** The files of one environment (path -> YAML text), for `toMatchSnapshot()`. */
+export function environmentSnapshot(project: Project, env: string, options: SynthOptions = {}): Record<string, string> {
+  return Object.fromEntries(synthEnvironmentFiles(project, env, options));
+}

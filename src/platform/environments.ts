@@ -1,0 +1,200 @@
+/**
+ * Every value that differs between the reference platform's environments, one entry per
+ * environment, in promotion order. A new environment is one new entry here and a
+ * release/<env>.json; a missing or misspelled value is a compile error.
+ */
+import { ComputeResources, SecretSource, TenancyConfig, defineEnvironments } from 'k8s-iac';
+import type { MysqlConfig, PlatformValues } from './environment';
+
+/** The seed app's container size (000 §1.6): 100m/10Mi requests, 100m/15Mi limits. */
+const GO_MULTIROUTE_RESOURCES: ComputeResources = {
+  requests: { cpu: '100m', memory: '10Mi' },
+  limits: { cpu: '100m', memory: '15Mi' },
+};
+
+const MYSQL_RESOURCES: ComputeResources = {
+  requests: { cpu: '250m', memory: '512Mi' },
+  limits: { cpu: '500m', memory: '1Gi' },
+};
+
+/**
+ * Container bounds shared by every namespace (values of 001:L3852-3898, widened at the
+ * top for MySQL): defaults only apply to containers that omit resources, which ours never do.
+ */
+function limitRange(maxCpu: string, maxMemory: string): TenancyConfig['limits'] {
+  return {
+    container: {
+      defaultRequest: { cpu: '100m', memory: '10Mi' },
+      default: { cpu: '200m', memory: '100Mi' },
+      min: { cpu: '10m', memory: '5Mi' },
+      max: { cpu: maxCpu, memory: maxMemory },
+      maxLimitRequestRatio: { cpu: '4', memory: '10' },
+    },
+    pod: { max: { cpu: maxCpu, memory: maxMemory } },
+    persistentVolumeClaim: { min: '1Gi', max: '10Gi' },
+  };
+}
+
+/** Quota for a namespace that runs `pods` pods of at most `cpu`/`memory` limits in total. */
+function quota(pods: number, requests: { cpu: string; memory: string }, limits: { cpu: string; memory: string }, storage = '0'): TenancyConfig['quota'] {
+  return {
+    requests,
+    limits,
+    storage,
+    persistentVolumeClaims: storage === '0' ? 0 : 5,
+    pods,
+    services: 10,
+    configMaps: 20,
+    secrets: 20,
+  };
+}
+
+const OWNER = { team: 'platform', email: 'platform-team@example.com' };
+
+/** Every namespace's LimitRange, except the database's, which allows larger containers. */
+const APP_LIMITS = limitRange('1', '1Gi');
+
+/** Sizing of each developer's namespace in dev. */
+const DEVELOPER_TENANCY: TenancyConfig = {
+  quota: quota(10, { cpu: '1', memory: '1Gi' }, { cpu: '2', memory: '2Gi' }, '10Gi'),
+  limits: APP_LIMITS,
+};
+
+/** The single-instance MySQL of the backend namespace; only its disk and secret differ. */
+function mysql(storageSize: string, secret: SecretSource): MysqlConfig {
+  return {
+    namespace: 'backend',
+    replicas: 1,
+    resources: MYSQL_RESOURCES,
+    storageSize,
+    secret,
+    tenancy: {
+      quota: quota(4, { cpu: '1', memory: '2Gi' }, { cpu: '2', memory: '4Gi' }, '10Gi'),
+      limits: limitRange('1', '2Gi'),
+    },
+  };
+}
+
+/** The reference platform's environments: dev, test, staging, prod. */
+export const ENVIRONMENTS = defineEnvironments<PlatformValues>()({
+  dev: {
+    settings: {
+      owner: OWNER,
+      requireImageDigest: false,
+      spreadAcrossZones: false,
+      storageClass: 'standard',
+    },
+    values: {
+      traffic: { kind: 'ingress-nginx', className: 'nginx' },
+      developers: [
+        { name: 'alice', user: 'alice@example.com', access: 'edit' },
+        { name: 'bob', user: 'bob@example.com', access: 'view' },
+      ],
+      developerTenancy: DEVELOPER_TENANCY,
+      apps: {
+        goMultiroute: {
+          namespace: 'go-multiroute',
+          host: 'go-multiroute.dev.example.com',
+          replicas: 2,
+          resources: GO_MULTIROUTE_RESOURCES,
+          secret: { kind: 'placeholder', value: 'dev-placeholder-not-a-secret' },
+          autoscaling: false,
+          releaseStrategy: 'rolling',
+          tenancy: {
+            quota: quota(6, { cpu: '600m', memory: '120Mi' }, { cpu: '600m', memory: '180Mi' }),
+            limits: APP_LIMITS,
+          },
+        },
+        mysql: mysql('2Gi', { kind: 'placeholder', value: 'dev-placeholder-not-a-secret' }),
+      },
+    },
+  },
+  test: {
+    settings: {
+      owner: OWNER,
+      requireImageDigest: false,
+      spreadAcrossZones: false,
+      storageClass: 'standard',
+    },
+    values: {
+      // test runs the Gateway API path (HTTPRoute, weighted backendRefs); the others ingress-nginx
+      traffic: { kind: 'gateway-api', gatewayName: 'public', gatewayNamespace: 'gateway-system' },
+      developers: [],
+      developerTenancy: DEVELOPER_TENANCY,
+      apps: {
+        goMultiroute: {
+          namespace: 'go-multiroute',
+          host: 'go-multiroute.test.example.com',
+          replicas: 2,
+          resources: GO_MULTIROUTE_RESOURCES,
+          secret: { kind: 'placeholder', value: 'test-placeholder-not-a-secret' },
+          autoscaling: false,
+          releaseStrategy: 'canary',
+          tenancy: {
+            quota: quota(12, { cpu: '1200m', memory: '240Mi' }, { cpu: '1200m', memory: '360Mi' }),
+            limits: APP_LIMITS,
+          },
+        },
+        mysql: mysql('2Gi', { kind: 'placeholder', value: 'test-placeholder-not-a-secret' }),
+      },
+    },
+  },
+  staging: {
+    settings: {
+      owner: OWNER,
+      requireImageDigest: true,
+      spreadAcrossZones: true,
+      storageClass: 'standard',
+    },
+    values: {
+      traffic: { kind: 'ingress-nginx', className: 'nginx' },
+      developers: [],
+      developerTenancy: DEVELOPER_TENANCY,
+      apps: {
+        goMultiroute: {
+          namespace: 'go-multiroute',
+          host: 'go-multiroute.staging.example.com',
+          replicas: 2,
+          resources: GO_MULTIROUTE_RESOURCES,
+          secret: { kind: 'existing', secretName: 'go-multiroute-db' },
+          autoscaling: { minReplicas: 2, maxReplicas: 4, cpuUtilization: 70, memoryUtilization: 80 },
+          releaseStrategy: 'canary',
+          tenancy: {
+            quota: quota(16, { cpu: '1600m', memory: '320Mi' }, { cpu: '1600m', memory: '480Mi' }),
+            limits: APP_LIMITS,
+          },
+        },
+        mysql: mysql('5Gi', { kind: 'existing', secretName: 'mysql-root' }),
+      },
+    },
+  },
+  prod: {
+    settings: {
+      owner: OWNER,
+      requireImageDigest: true,
+      spreadAcrossZones: true,
+      storageClass: 'standard',
+    },
+    values: {
+      traffic: { kind: 'ingress-nginx', className: 'nginx' },
+      developers: [],
+      developerTenancy: DEVELOPER_TENANCY,
+      apps: {
+        goMultiroute: {
+          namespace: 'go-multiroute',
+          host: 'go-multiroute.example.com',
+          replicas: 2,
+          resources: GO_MULTIROUTE_RESOURCES,
+          secret: { kind: 'existing', secretName: 'go-multiroute-db' },
+          autoscaling: { minReplicas: 2, maxReplicas: 6, cpuUtilization: 70, memoryUtilization: 80 },
+          releaseStrategy: 'blue-green',
+          tenancy: {
+            quota: quota(20, { cpu: '2', memory: '400Mi' }, { cpu: '2', memory: '600Mi' }),
+            limits: APP_LIMITS,
+          },
+        },
+        mysql: mysql('10Gi', { kind: 'existing', secretName: 'mysql-root' }),
+      },
+    },
+  },
+});

@@ -1,0 +1,20 @@
+/**
+ * The reference platform as a k8s-iac project: its environments, the apps whose release
+ * state lives in release/<env>.json, and the blueprint of one environment. `k8s-iac synth`
+ * (package.json `"k8s-iac": { "project": ... }`) and the tests load this module.
+ */
+import { defineProject } from 'k8s-iac';
+import { developerNamespaces } from './developer-namespaces';
+import { ENVIRONMENTS } from './environments';
+import { APP, GoMultiroute } from './go-multiroute';
+import { MYSQL_APP, Mysql } from './mysql';
+
+export default defineProject({
+  environments: ENVIRONMENTS,
+  releaseApps: [APP, MYSQL_APP],
+  build(scope, env, release) {
+    const mysql = new Mysql(scope, MYSQL_APP, { env, release: release.app(MYSQL_APP), releaseSource: release.file, clientNamespaces: [env.values.apps.goMultiroute.namespace] });
+    new GoMultiroute(scope, APP, { env, release: release.app(APP), releaseSource: release.file, mysql });
+    developerNamespaces(scope, env);
+  },
+});
