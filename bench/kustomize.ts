@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
-import { toYaml } from '../src/synth/synthesize';
+import { toYaml } from 'k8s-iac';
 
 /** One object of one environment, as the synth rendered it. */
 export interface RenderedObject {

@@ -14,9 +14,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Measurement, Stopped, TOOLS, Tool, kustomizeBinFile } from './measure';
+import { kustomizeBinFile, Measurement, Stopped, Tool, TOOLS } from './measure';
 import { BENCH_ENVIRONMENTS } from './platform';
-import { Run, Summary, markdown, median, met, summarize, svgPlot, targets } from './report';
+import { markdown, median, met, Run, summarize, Summary, svgPlot, targets } from './report';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const LIB_BENCH = __dirname;

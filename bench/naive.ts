@@ -9,9 +9,9 @@
 import { ApiObject, App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { EnvironmentConfig } from '../src/config/environment';
-import { LABELS } from '../src/patterns/labels';
-import { CANARY_WEIGHT, PORT, STATEFUL_EVERY, serviceName, stableAutoscaling } from './platform';
+import type { PlatformEnvironment, PlatformValues } from '../src/platform/environment';
+import { LABELS } from 'k8s-iac';
+import { canaryWeight, PORT, serviceName, stableAutoscaling, STATEFUL_EVERY } from './platform';
 import { DB_PORT } from './stateful-part';
 
 const RESTRICTED: kplus.ContainerSecurityContextProps = {
@@ -34,7 +34,7 @@ function size(memory: string): Size {
   return memory.endsWith('Gi') ? Size.gibibytes(amount) : Size.mebibytes(amount);
 }
 
-function container(name: string, image: string, portNumber: number, resources: EnvironmentConfig['apps']['mysql']['resources']): kplus.ContainerProps {
+function container(name: string, image: string, portNumber: number, resources: PlatformValues['apps']['mysql']['resources']): kplus.ContainerProps {
   return {
     name,
     image,
@@ -56,9 +56,9 @@ function container(name: string, image: string, portNumber: number, resources: E
 }
 
 /** Namespace, quota, limits and the default-deny and DNS policies of one service's chart. */
-function tenancy(chart: Chart, env: EnvironmentConfig, name: string): void {
+function tenancy(chart: Chart, env: PlatformEnvironment, name: string): void {
   new kplus.Namespace(chart, 'Namespace', { metadata: { name, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
-  const limits = env.apps.mysql.tenancy.limits;
+  const limits = env.values.apps.mysql.tenancy.limits;
   new kplus.k8s.KubeResourceQuota(chart, 'Quota', {
     metadata: { name: 'quota' },
     spec: { hard: { 'requests.cpu': kplus.k8s.Quantity.fromString('4'), 'requests.memory': kplus.k8s.Quantity.fromString('4Gi'), pods: kplus.k8s.Quantity.fromNumber(40) } },
@@ -91,7 +91,7 @@ function tenancy(chart: Chart, env: EnvironmentConfig, name: string): void {
 }
 
 /** Deployment (with ServiceAccount, HPA or fixed replicas, PDB), Service, Ingress and its policy. */
-function track(chart: Chart, env: EnvironmentConfig, name: string, kind: 'stable' | 'canary'): void {
+function track(chart: Chart, env: PlatformEnvironment, name: string, kind: 'stable' | 'canary'): void {
   const id = kind === 'stable' ? 'Stable' : 'Canary';
   const objectName = kind === 'stable' ? name : `${name}-canary`;
   const autoscaling = kind === 'stable' ? stableAutoscaling(env) : undefined;
@@ -105,12 +105,12 @@ function track(chart: Chart, env: EnvironmentConfig, name: string, kind: 'stable
     securityContext: { ensureNonRoot: true, user: 10001, group: 10001, fsGroup: 10001 },
     terminationGracePeriod: Duration.seconds(30),
     strategy: kplus.DeploymentStrategy.rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.percent(25), maxUnavailable: kplus.PercentOrAbsolute.absolute(0) }),
-    containers: [container(name, `registry.example.com/bench/${name}:v1`, PORT, env.apps.goMultiroute.resources)],
+    containers: [container(name, `registry.example.com/bench/${name}:v1`, PORT, env.values.apps.goMultiroute.resources)],
     volumes: [],
   });
   deployment.addVolume(kplus.Volume.fromEmptyDir(chart, `${id}Tmp`, 'tmp', { sizeLimit: Size.mebibytes(64) }));
   deployment.scheduling.spread({ topology: kplus.Topology.HOSTNAME });
-  if (env.spreadAcrossZones) deployment.scheduling.spread({ topology: kplus.Topology.ZONE });
+  if (env.settings.spreadAcrossZones) deployment.scheduling.spread({ topology: kplus.Topology.ZONE });
   if (autoscaling) {
     new kplus.HorizontalPodAutoscaler(chart, `${id}Hpa`, {
       metadata: { name: objectName },
@@ -135,33 +135,33 @@ function track(chart: Chart, env: EnvironmentConfig, name: string, kind: 'stable
     ports: [{ name: 'http', port: PORT, targetPort: PORT }],
   });
   const annotations: Record<string, string> =
-    kind === 'canary' ? { 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': String(CANARY_WEIGHT[env.name]) } : {};
+    kind === 'canary' ? { 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': String(canaryWeight(env.name)) } : {};
   const ingress = new kplus.Ingress(chart, `${id}Ingress`, { metadata: { name: objectName, annotations }, className: 'nginx' });
   ingress.addHostRule(`${name}.${env.name}.example.com`, '/', kplus.IngressBackend.fromService(service));
   const admit = new kplus.NetworkPolicy(chart, `${id}AllowController`, { metadata: { name: `allow-ingress-to-${objectName}` }, selector: deployment });
-  admit.addIngressRule(kplus.Namespaces.select(chart, `${id}Controller`, { names: [env.ingressControllerNamespace] }), [kplus.NetworkPolicyPort.tcp(PORT)]);
+  admit.addIngressRule(kplus.Namespaces.select(chart, `${id}Controller`, { names: [env.settings.ingressControllerNamespace] }), [kplus.NetworkPolicyPort.tcp(PORT)]);
 }
 
 /** The StatefulSet of every fifth service, behind a headless Service, with a claim per pod. */
-function statefulPart(chart: Chart, env: EnvironmentConfig, name: string): void {
+function statefulPart(chart: Chart, env: PlatformEnvironment, name: string): void {
   const service = new kplus.Service(chart, 'DbService', { metadata: { name }, clusterIP: 'None', ports: [{ name: 'db', port: DB_PORT }] });
   const set = new kplus.StatefulSet(chart, 'Db', {
     metadata: { name },
     service,
     replicas: 1,
     securityContext: { ensureNonRoot: true, user: 10001, group: 10001, fsGroup: 10001 },
-    containers: [{ ...container(name, `registry.example.com/bench/db:v1@sha256:${'d'.repeat(64)}`, DB_PORT, env.apps.mysql.resources), readiness: kplus.Probe.fromTcpSocket({ port: DB_PORT }) }],
+    containers: [{ ...container(name, `registry.example.com/bench/db:v1@sha256:${'d'.repeat(64)}`, DB_PORT, env.values.apps.mysql.resources), readiness: kplus.Probe.fromTcpSocket({ port: DB_PORT }) }],
   });
   // cdk8s-plus has no volumeClaimTemplates: the L1 escape hatch adds them.
   ApiObject.of(set).addJsonPatch(
     JsonPatch.add('/spec/volumeClaimTemplates', [
-      { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: env.storageClass, resources: { requests: { storage: '1Gi' } } } },
+      { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: env.settings.storageClass, resources: { requests: { storage: '1Gi' } } } },
     ]),
   );
 }
 
 /** One service's chart: what the platform's NamespacedApp and its contents make. */
-export function naiveService(app: Construct, env: EnvironmentConfig, index: number): Chart {
+export function naiveService(app: Construct, env: PlatformEnvironment, index: number): Chart {
   const name = serviceName(index);
   const chart = new Chart(app, name, { namespace: name, disableResourceNameHashes: true, labels: { [LABELS.partOf]: name, [LABELS.environment]: env.name } });
   tenancy(chart, env, name);
@@ -172,7 +172,7 @@ export function naiveService(app: Construct, env: EnvironmentConfig, index: numb
 }
 
 /** Builds the whole platform of one environment and synthesizes it with `app.synth()` into `outdir`. */
-export function synthNaiveEnvironment(env: EnvironmentConfig, count: number, outdir: string): void {
+export function synthNaiveEnvironment(env: PlatformEnvironment, count: number, outdir: string): void {
   const app = new App({ outdir, outputFileExtension: '.yaml' });
   for (let i = 1; i <= count; i++) naiveService(app, env, i);
   app.synth();

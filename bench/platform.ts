@@ -7,19 +7,12 @@
  * ones do (digests, spreading, replica bounds, hostnames, canary weight).
  */
 import { App } from 'cdk8s';
-import { ENVIRONMENT_NAMES, EnvironmentConfig, EnvironmentName } from '../src/config/environment';
-import { ENVIRONMENTS } from '../src/config/environments';
-import { AppDeployment, AutoscalingProps } from '../src/patterns/app-deployment';
-import { AppIngress } from '../src/patterns/app-ingress';
-import { AppService } from '../src/patterns/app-service';
-import { LABELS } from '../src/patterns/labels';
-import { NamespacedApp } from '../src/patterns/namespaced-app';
-import type { PodTemplateProps } from '../src/patterns/pod-template';
-import type { QuotaConfig } from '../src/patterns/resources';
-import { Manifest, renderManifests } from '../src/synth/synthesize';
+import type { PlatformEnvironment } from '../src/platform/environment';
+import { ENVIRONMENTS } from '../src/platform/environments';
+import { AppDeployment, AppIngress, AppService, AutoscalingProps, LABELS, Manifest, NamespacedApp, type PodTemplateProps, type QuotaConfig, renderManifests } from 'k8s-iac';
 import { addStatefulPart } from './stateful-part';
 
-export const BENCH_ENVIRONMENTS: readonly EnvironmentName[] = ENVIRONMENT_NAMES;
+export const BENCH_ENVIRONMENTS: readonly string[] = ENVIRONMENTS.names;
 
 /** Every how-many-th service also runs a StatefulSet. */
 export const STATEFUL_EVERY = 5;
@@ -27,7 +20,14 @@ export const STATEFUL_EVERY = 5;
 export const PORT = 8080;
 
 /** Percent of requests the canary gets, per environment. */
-export const CANARY_WEIGHT: Record<EnvironmentName, number> = { dev: 50, test: 20, staging: 10, prod: 5 };
+/** The canary's share by the environment's place in the promotion order: smaller closer to production. */
+const CANARY_WEIGHTS = [50, 20, 10, 5];
+
+/** The canary weight of environment `env`, from its place among the configured environments. */
+export function canaryWeight(env: string): number {
+  const index = Math.max(0, ENVIRONMENTS.names.indexOf(env as never));
+  return CANARY_WEIGHTS[Math.min(index, CANARY_WEIGHTS.length - 1)];
+}
 
 /** Room for a stable HPA at its maximum, a canary and a small StatefulSet, each with surge. */
 const QUOTA: QuotaConfig = {
@@ -53,19 +53,19 @@ function image(name: string, version: string): string {
 }
 
 /** HPA bounds: the environment's where it autoscales, otherwise its replicas up to twice as many. */
-export function stableAutoscaling(env: EnvironmentConfig): AutoscalingProps {
-  const cfg = env.apps.goMultiroute;
+export function stableAutoscaling(env: PlatformEnvironment): AutoscalingProps {
+  const cfg = env.values.apps.goMultiroute;
   if (cfg.autoscaling) return { ...cfg.autoscaling };
   return { minReplicas: cfg.replicas, maxReplicas: cfg.replicas * 2, cpuUtilization: 70, memoryUtilization: 80 };
 }
 
-function pod(env: EnvironmentConfig, name: string, version: string): PodTemplateProps {
+function pod(env: PlatformEnvironment, name: string, version: string): PodTemplateProps {
   return {
     container: {
       image: image(name, version),
       ports: [{ name: 'http', port: PORT }],
       env: { VERSION: version, POD_IP: { fieldPath: 'status.podIP' } },
-      resources: env.apps.goMultiroute.resources,
+      resources: env.values.apps.goMultiroute.resources,
       readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 5 },
       livenessProbe: { tcpSocket: { port: 'http' } },
     },
@@ -73,7 +73,7 @@ function pod(env: EnvironmentConfig, name: string, version: string): PodTemplate
 }
 
 /** One release track (stable or canary) of a service: Deployment, Service and Ingress. */
-function track(ns: NamespacedApp, env: EnvironmentConfig, name: string, kind: 'stable' | 'canary'): void {
+function track(ns: NamespacedApp, env: PlatformEnvironment, name: string, kind: 'stable' | 'canary'): void {
   const id = kind === 'stable' ? 'Stable' : 'Canary';
   const objectName = kind === 'stable' ? name : `${name}-canary`;
   const version = kind === 'stable' ? 'v1' : 'v2';
@@ -89,11 +89,11 @@ function track(ns: NamespacedApp, env: EnvironmentConfig, name: string, kind: 's
   const service = new AppService(ns, `${id}Service`, { name: objectName, selector, ports: [{ name: 'http', port: PORT }] });
   const canaryAnnotations = {
     'nginx.ingress.kubernetes.io/canary': 'true',
-    'nginx.ingress.kubernetes.io/canary-weight': String(CANARY_WEIGHT[env.name]),
+    'nginx.ingress.kubernetes.io/canary-weight': String(canaryWeight(env.name)),
   };
   new AppIngress(ns, `${id}Ingress`, {
     name: objectName,
-    className: env.traffic.kind === 'ingress-nginx' ? env.traffic.className : 'nginx',
+    className: env.values.traffic.kind === 'ingress-nginx' ? env.values.traffic.className : 'nginx',
     host: `${name}.${env.name}.example.com`,
     paths: [{ path: '/' }],
     service,
@@ -102,9 +102,9 @@ function track(ns: NamespacedApp, env: EnvironmentConfig, name: string, kind: 's
 }
 
 /** Service number `index` (from 1) in one environment. */
-export function benchService(app: App, env: EnvironmentConfig, index: number): NamespacedApp {
+export function benchService(app: App, env: PlatformEnvironment, index: number): NamespacedApp {
   const name = serviceName(index);
-  const ns = new NamespacedApp(app, name, { namespace: name, settings: env, quota: QUOTA, limits: env.apps.mysql.tenancy.limits, partOf: name });
+  const ns = new NamespacedApp(app, name, { namespace: name, settings: env.settings, quota: QUOTA, limits: env.values.apps.mysql.tenancy.limits, partOf: name });
   track(ns, env, name, 'stable');
   track(ns, env, name, 'canary');
   if (index % STATEFUL_EVERY === 0) addStatefulPart(ns, env, `${name}-db`);
@@ -112,13 +112,13 @@ export function benchService(app: App, env: EnvironmentConfig, index: number): N
 }
 
 /** The whole synthetic platform of `count` services in one environment. */
-export function buildBenchPlatform(app: App, env: EnvironmentConfig, count: number): void {
+export function buildBenchPlatform(app: App, env: PlatformEnvironment, count: number): void {
   for (let i = 1; i <= count; i++) benchService(app, env, i);
 }
 
 /** Builds, validates and renders one environment of the synthetic platform. */
-export function synthBenchEnvironment(envName: EnvironmentName, count: number): Manifest[] {
+export function synthBenchEnvironment(envName: string, count: number): Manifest[] {
   const app = new App({ outdir: 'unused' });
-  buildBenchPlatform(app, ENVIRONMENTS[envName], count);
+  buildBenchPlatform(app, ENVIRONMENTS.get(envName), count);
   return renderManifests(app, envName);
 }

@@ -9,7 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { RenderedObject, differingObjects, parseBuildOutput, writeKustomizeTree } from './kustomize';
+import { differingObjects, parseBuildOutput, RenderedObject, writeKustomizeTree } from './kustomize';
 import { kustomizeBinFile, kustomizeDir, objectsFile } from './measure';
 import { BENCH_ENVIRONMENTS, synthBenchEnvironment } from './platform';
 

@@ -3,15 +3,14 @@
  * replica, a headless Service named after it and one volume claim per pod, so the quota,
  * LimitRange and selector checks count it as they count a real one.
  */
-import type { EnvironmentConfig } from '../src/config/environment';
-import type { NamespacedApp } from '../src/patterns/namespaced-app';
-import { StatefulApp } from '../src/patterns/stateful-app';
+import type { PlatformEnvironment } from '../src/platform/environment';
+import { type NamespacedApp, StatefulApp } from 'k8s-iac';
 
 export const DB_PORT = 5432;
 const CLAIM = 'data';
 
 /** Adds a one-replica database-like StatefulSet named `name` and its headless Service. */
-export function addStatefulPart(ns: NamespacedApp, env: EnvironmentConfig, name: string): StatefulApp {
+export function addStatefulPart(ns: NamespacedApp, env: PlatformEnvironment, name: string): StatefulApp {
   return new StatefulApp(ns, 'Db', {
     name,
     version: 'v1',
@@ -25,7 +24,7 @@ export function addStatefulPart(ns: NamespacedApp, env: EnvironmentConfig, name:
     container: {
       image: `registry.example.com/bench/db:v1@sha256:${'d'.repeat(64)}`,
       ports: [{ name: 'db', port: DB_PORT }],
-      resources: env.apps.mysql.resources,
+      resources: env.values.apps.mysql.resources,
       readinessProbe: { tcpSocket: { port: 'db' } },
       mounts: [{ name: CLAIM, mountPath: '/var/lib/data', claim: true }],
     },

@@ -2,24 +2,34 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdk8s';
-import { RELEASE_DIR } from '../src/config/release-state';
-import type { AppDeploymentProps } from '../src/patterns/app-deployment';
-import { NamespacedApp, NamespacedAppProps } from '../src/patterns/namespaced-app';
-import type { PlatformSettings } from '../src/patterns/platform-settings';
-import type { LimitRangeConfig, QuotaConfig } from '../src/patterns/resources';
-import { Manifest, renderManifests } from '../src/synth/synthesize';
+import { AppDeploymentProps, LimitRangeConfig, Manifest, NamespacedApp, NamespacedAppProps, PlatformSettings, QuotaConfig, renderManifests, synthEnvironmentFiles as projectFiles, synthManifests as projectManifests, SynthOptions } from 'k8s-iac';
+import { testSettings } from 'k8s-iac/testing';
+import PROJECT from '../src/platform/project';
 
-export const SETTINGS: PlatformSettings = {
-  name: 'test',
+export { PROJECT };
+
+/** The reference platform's release files. */
+export const RELEASE_DIR = path.resolve(__dirname, '..', 'release');
+
+/** The reference platform's environment names, from its configuration. */
+export const ENVIRONMENT_NAMES = PROJECT.environments.names;
+
+/** One environment of the reference platform, in memory, with the repository's release files unless told otherwise. */
+export function synthManifests(env: string, options: SynthOptions = {}): Manifest[] {
+  return projectManifests(PROJECT, env, { releaseDir: RELEASE_DIR, ...options });
+}
+
+/** The files of dist/<env>/ of the reference platform, in memory. */
+export function synthEnvironmentFiles(env: string, options: SynthOptions = {}): Map<string, string> {
+  return projectFiles(PROJECT, env, { releaseDir: RELEASE_DIR, ...options });
+}
+
+export const SETTINGS: PlatformSettings = testSettings({
   owner: { team: 'payments', email: 'payments@example.com' },
-  clusterDomain: 'cluster.local',
   requireImageDigest: false,
-  ingressControllerNamespace: 'ingress-nginx',
   spreadAcrossZones: false,
-  nodeSelector: {},
-  tolerations: [],
   storageClass: 'standard',
-};
+});
 
 export const QUOTA: QuotaConfig = {
   requests: { cpu: '4', memory: '4Gi' },

@@ -35,7 +35,7 @@ export function checkNamespace(app: NamespaceContext, rendered: readonly Rendere
 
 /**
  * Runs the checks of every NamespacedApp under `root` on `rendered` (all of root's
- * rendered objects); each problem starts with the NamespacedApp's construct path.
+ * rendered objects); each problem starts with a construct path: the workload's, or the NamespacedApp's.
  */
 export function checkNamespacedApps(root: IConstruct, rendered: readonly RenderedObject[]): string[] {
   const byNamespace = new Map<string, RenderedObject[]>();
@@ -46,5 +46,5 @@ export function checkNamespacedApps(root: IConstruct, rendered: readonly Rendere
   return root.node
     .findAll()
     .filter(isNamespaceContext)
-    .flatMap((app) => checkNamespace(app, byNamespace.get(app.namespaceName) ?? []).map((p) => `${app.node.path}: ${p}`));
+    .flatMap((app) => checkNamespace(app, byNamespace.get(app.namespaceName) ?? []).map((p) => (p.startsWith(`${app.node.path}/`) ? p : `${app.node.path}: ${p}`)));
 }

@@ -178,13 +178,12 @@ export class AppDeployment extends Construct implements PodSelectable {
 
   private validateDeployment(): string[] {
     const p = this.props;
-    const app = namespaceContextOf(this);
     const problems = errors(
       checkDnsSubdomain(p.name, 'Deployment name'),
       checkLabelValue(p.version, 'version'),
       p.replicas === undefined ? undefined : checkNonNegativeInteger(p.replicas, 'replicas'),
     );
-    problems.push(...checkPodTemplate(p, app.settings));
+    problems.push(...checkPodTemplate(p));
     const a = p.autoscaling;
     if (a) {
       if (p.replicas !== undefined) problems.push(`replicas ${p.replicas} and autoscaling are both set: the HPA owns the replica count, so drop replicas and set autoscaling.minReplicas`);

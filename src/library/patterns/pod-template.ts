@@ -13,7 +13,7 @@
  */
 import * as k8s from '../../../imports/k8s';
 import { formatBytes, parseQuantity } from '../core/quantity';
-import { checkDnsLabel, checkImage, checkNonNegativeInteger, checkPort, checkQuantity, errors } from '../core/validation';
+import { checkDnsLabel, checkNonNegativeInteger, checkPort, checkQuantity, errors } from '../core/validation';
 import type { Labels } from '../core/labels';
 import type { PlatformSettings } from '../core/platform-settings';
 import { ComputeResources, quantities } from '../core/resources';
@@ -289,11 +289,10 @@ function checkEphemeralStorage(props: PodTemplateProps): string[] {
 }
 
 /** Everything wrong with the pod template's props, each with its fix. */
-export function checkPodTemplate(props: PodTemplateProps, settings: PlatformSettings): string[] {
+export function checkPodTemplate(props: PodTemplateProps): string[] {
   const c = props.container;
   const portNames = (c.ports ?? []).map((p) => p.name);
   const problems = errors(
-    checkImage(c.image, 'image', settings.requireImageDigest),
     checkQuantity(c.resources.requests.cpu, 'cpu request'),
     checkQuantity(c.resources.requests.memory, 'memory request'),
     checkQuantity(c.resources.limits.cpu, 'cpu limit'),

@@ -213,12 +213,11 @@ export class StatefulApp extends Construct implements PodSelectable {
 
   private validateStatefulApp(): string[] {
     const p = this.props;
-    const app = namespaceContextOf(this);
     const problems = errors(checkDnsLabel(p.name, 'StatefulSet name'), checkLabelValue(p.version, 'version'), checkNonNegativeInteger(p.replicas, 'replicas'));
     if (p.name.length > MAX_NAME_LENGTH) {
       problems.push(`StatefulSet name "${p.name}" has ${p.name.length} characters: the pods' controller-revision-hash label adds 11 to it and must stay within 63, so use at most ${MAX_NAME_LENGTH}`);
     }
-    problems.push(...checkPodTemplate(p, app.settings));
+    problems.push(...checkPodTemplate(p));
     if (!p.container.readinessProbe) {
       problems.push('container.readinessProbe is missing: StatefulSet pods start one after another, each once the previous is Ready, and the Services route to Ready pods only; add a probe that the app answers when it can serve (for a database, a ping of the server)');
     }

@@ -3,6 +3,7 @@
  * build it in a fresh cdk8s App, validate, render and check. Every environment's problems
  * are collected before anything is written, so one run reports them all.
  */
+import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { loadReleaseState, releaseFile, releaseOf, ReleaseState } from './release-state';
 import type { Project } from './project';
@@ -27,11 +28,13 @@ export function synthManifests(project: Project, envName: string, options: Synth
   const env = project.environments.get(envName);
   const dir = options.releaseDir ?? project.releaseDir();
   const file = releaseFile(env.name, dir);
+  // messages name the file as people type it: relative to the working folder when inside it
+  const shownFile = path.relative(process.cwd(), file).startsWith('..') ? file : path.relative(process.cwd(), file);
   let manifests: Manifest[] = [];
   try {
     const state = options.releaseState ?? (project.releaseApps.length > 0 ? loadReleaseState(env.name, dir, project.releaseApps) : { apps: {} });
     const app = new App({ outdir: 'unused' });
-    project.build(app, env, releaseOf(state, file));
+    project.build(app, env, releaseOf(state, shownFile));
     manifests = renderManifests(app, env.name);
   } catch (err) {
     throw new SynthError(problemsOf(err, env.name));

@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
-import { changedFiles, diffLines, main, parsePromoteArgs, planPromote, runPromote, unifiedDiff } from '../src/cli/promote';
-import { synthEnvironmentFiles } from '../src/synth/environment-app';
-import { releaseCopy, tmpdir } from './helpers';
+import { changedFiles, diffLines, main as cli, planPromote, runPromote, unifiedDiff } from 'k8s-iac';
+import { ENVIRONMENT_NAMES, PROJECT, releaseCopy, synthEnvironmentFiles, tmpdir } from '../helpers';
+
+const main = (argv: readonly string[]) => cli(['promote', ...argv], { project: PROJECT });
 
 type Obj = Record<string, any>;
 
@@ -24,7 +25,7 @@ const withoutSelector = (service: Obj) => ({ ...service, spec: { ...service.spec
 
 describe('promote prod go-multiroute', () => {
   const releaseDir = releaseCopy();
-  const plan = planPromote({ env: 'prod', app: 'go-multiroute', releaseDir });
+  const plan = planPromote(PROJECT, { env: 'prod', app: 'go-multiroute', releaseDir });
 
   test('the idle colour becomes active', () => {
     expect([plan.from, plan.to]).toEqual(['blue', 'green']);
@@ -70,7 +71,7 @@ describe('promote command', () => {
     const dist = tmpdir('promote-test');
     const outdir = tmpdir('promote-test');
     const { lines, log } = quiet();
-    const plan = runPromote({ env: 'prod', app: 'go-multiroute', releaseDir, dist, outdir }, log);
+    const plan = runPromote(PROJECT, { env: 'prod', app: 'go-multiroute', releaseDir, dist, outdir }, log);
     expect([...readTree(path.join(outdir, 'prod')).entries()].sort()).toEqual([...plan.after.entries()].sort());
     expect(fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8')).toBe(releaseBefore);
     expect(fs.readdirSync(dist)).toEqual([]);
@@ -84,10 +85,10 @@ describe('promote command', () => {
     const releaseDir = releaseCopy();
     const original = fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8');
     const dist = tmpdir('promote-test');
-    const first = runPromote({ env: 'prod', app: 'go-multiroute', releaseDir, dist }, quiet().log);
+    const first = runPromote(PROJECT, { env: 'prod', app: 'go-multiroute', releaseDir, dist }, quiet().log);
     expect(JSON.parse(fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8')).apps['go-multiroute'].blueGreen.active).toBe('green');
     expect([...readTree(path.join(dist, 'prod')).entries()].sort()).toEqual([...first.after.entries()].sort());
-    const back = runPromote({ env: 'prod', app: 'go-multiroute', releaseDir, dist }, quiet().log);
+    const back = runPromote(PROJECT, { env: 'prod', app: 'go-multiroute', releaseDir, dist }, quiet().log);
     expect(back.to).toBe('blue');
     expect(fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8')).toBe(original);
     expect([...back.after.entries()]).toEqual([...first.before.entries()]);
@@ -104,14 +105,16 @@ describe('promote command', () => {
     } finally {
       spy.mockRestore();
     }
-    expect(errors[0]).toMatch(/unknown environment "production": use one of dev, test, staging, prod/);
+    expect(errors[0]).toMatch(`unknown environment "production": use one of ${ENVIRONMENT_NAMES.join(', ')}`);
     expect(errors[1]).toMatch(/unknown app "shop" in .*prod.json: use one of go-multiroute/);
     expect(errors[2]).toMatch(/app "go-multiroute" has no blueGreen release in .*test.json, so there is no colour to switch to/);
     expect(errors[3]).toMatch(/promote needs --env NAME and --app NAME/);
   });
 
   test('unknown arguments are named', () => {
-    expect(() => parsePromoteArgs(['--env', 'prod', '--app', 'go-multiroute', '--colour', 'green'], { dist: 'dist' })).toThrow(/unknown argument "--colour"/);
+    const errors: string[] = [];
+    expect(cli(['promote', '--env', 'prod', '--app', 'go-multiroute', '--colour', 'green'], { project: PROJECT, error: (l) => void errors.push(l) })).toBe(1);
+    expect(errors.join('\n')).toMatch(/Unknown option '--colour'/);
   });
 });
 

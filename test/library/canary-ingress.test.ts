@@ -1,14 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RELEASE_DIR } from '../src/config/release-state';
-import { AppDeployment } from '../src/patterns/app-deployment';
-import { AppIngress } from '../src/patterns/app-ingress';
-import { AppService } from '../src/patterns/app-service';
-import { CanaryIngress, CanaryIngressProps } from '../src/patterns/canary-ingress';
-import { LABELS } from '../src/patterns/labels';
-import type { NamespacedApp } from '../src/patterns/namespaced-app';
-import { synthManifests } from '../src/synth/environment-app';
-import { WEB_POD as POD, find, synth, synthErrors, tmpdir } from './helpers';
+import { AppDeployment, AppIngress, AppService, CanaryIngress, CanaryIngressProps, LABELS, type NamespacedApp } from 'k8s-iac';
+import { find, RELEASE_DIR, synth, synthErrors, synthManifests, tmpdir, WEB_POD as POD } from '../helpers';
 
 
 interface Tracks {
@@ -197,6 +190,6 @@ describe('go-multiroute canary environments', () => {
     const dev = JSON.parse(fs.readFileSync(path.join(RELEASE_DIR, 'dev.json'), 'utf8'));
     dev.apps['go-multiroute'].canary = { version: 'v2', image: 'docker.io/leigg/go_multiroute:v2', weight: 10 };
     fs.writeFileSync(path.join(releaseDir, 'dev.json'), JSON.stringify(dev));
-    expect(() => synthManifests('dev', { releaseDir })).toThrow(/\[dev\] go-multiroute: release\/dev.json has apps.go-multiroute.canary, but dev releases go-multiroute by rolling: remove the canary entry, or set releaseStrategy 'canary'/);
+    expect(() => synthManifests('dev', { releaseDir })).toThrow(/\[dev\] go-multiroute\/Release: .*dev.json has apps.go-multiroute.canary, but go-multiroute is released by rolling: remove the canary entry, or release it by 'canary'/);
   });
 });

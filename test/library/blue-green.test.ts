@@ -1,14 +1,9 @@
 import { App } from 'cdk8s';
-import { GoMultiroute, checkReleaseFitsStrategy } from '../src/blueprints/go-multiroute';
-import { Mysql } from '../src/blueprints/mysql';
-import { ENVIRONMENTS } from '../src/config/environments';
-import { loadReleaseState } from '../src/config/release-state';
-import { BlueGreen, BlueGreenColourProps, BlueGreenProps } from '../src/patterns/blue-green';
-import { LABELS } from '../src/patterns/labels';
-import type { NamespacedApp } from '../src/patterns/namespaced-app';
-import { synthManifests } from '../src/synth/environment-app';
-import type { Manifest } from '../src/synth/synthesize';
-import { DIGEST_IMAGE, QUOTA, find, synth, synthErrors } from './helpers';
+import { GoMultiroute } from '../../src/platform/go-multiroute';
+import { Mysql } from '../../src/platform/mysql';
+import { ENVIRONMENTS } from '../../src/platform/environments';
+import { BlueGreen, BlueGreenColourProps, BlueGreenProps, checkReleaseFitsStrategy, LABELS, loadReleaseState, type Manifest, type NamespacedApp } from 'k8s-iac';
+import { DIGEST_IMAGE, find, QUOTA, RELEASE_DIR, synth, synthErrors, synthManifests } from '../helpers';
 
 const colour = (version: string, image: string): BlueGreenColourProps => ({
   version,
@@ -156,23 +151,23 @@ describe('go-multiroute release state and strategy', () => {
   const v2 = { version: 'v2', image: 'docker.io/leigg/go_multiroute:v2' };
 
   test('in a blue-green environment stable must be the active colour', () => {
-    expect(checkReleaseFitsStrategy(ENVIRONMENTS.prod, { stable: v1, blueGreen: { active: 'blue', blue: v1, green: v2 } })).toEqual([]);
-    expect(checkReleaseFitsStrategy(ENVIRONMENTS.prod, { stable: v1, blueGreen: { active: 'green', blue: v1, green: v2 } })).toEqual([
+    expect(checkReleaseFitsStrategy('go-multiroute', 'blue-green', { stable: v1, blueGreen: { active: 'blue', blue: v1, green: v2 } }, 'release/prod.json')).toEqual([]);
+    expect(checkReleaseFitsStrategy('go-multiroute', 'blue-green', { stable: v1, blueGreen: { active: 'green', blue: v1, green: v2 } }, 'release/prod.json')).toEqual([
       expect.stringMatching(/release\/prod.json: apps.go-multiroute.stable \(v1 .*\) is not the active colour's release blueGreen.green \(v2 .*\): .*set stable to the active colour's version and image/),
     ]);
   });
 
   test('blueGreen in an environment that does not release blue-green is an error', () => {
-    expect(checkReleaseFitsStrategy(ENVIRONMENTS.staging, { stable: v1, blueGreen: { active: 'blue', blue: v1, green: v2 } })).toEqual([
-      expect.stringMatching(/release\/staging.json has apps.go-multiroute.blueGreen, but staging releases go-multiroute by canary: remove the blueGreen entry/),
+    expect(checkReleaseFitsStrategy('go-multiroute', 'canary', { stable: v1, blueGreen: { active: 'blue', blue: v1, green: v2 } }, 'release/staging.json')).toEqual([
+      expect.stringMatching(/release\/staging.json has apps.go-multiroute.blueGreen, but go-multiroute is released by canary: remove the blueGreen entry/),
     ]);
   });
 
   test('a blue-green environment without blueGreen release data fails and says what to add', () => {
     const app = new App({ outdir: 'unused' });
-    const mysql = new Mysql(app, 'mysql', { env: ENVIRONMENTS.prod, release: loadReleaseState('prod').apps.mysql, clientNamespaces: ['go-multiroute'] });
-    expect(() => new GoMultiroute(app, 'go-multiroute', { env: ENVIRONMENTS.prod, release: { stable: v1 }, mysql })).toThrow(
-      /\[prod\] go-multiroute is released blue-green .* but release\/prod.json has no apps.go-multiroute.blueGreen: add blueGreen \{ active, blue, green \}/,
+    const mysql = new Mysql(app, 'mysql', { env: ENVIRONMENTS.get('prod'), release: loadReleaseState('prod', RELEASE_DIR, ['mysql', 'go-multiroute']).apps.mysql, clientNamespaces: ['go-multiroute'] });
+    expect(() => new GoMultiroute(app, 'go-multiroute', { env: ENVIRONMENTS.get('prod'), release: { stable: v1 }, releaseSource: 'release/prod.json', mysql })).toThrow(
+      /go-multiroute\/Release: go-multiroute is released blue-green but release\/prod.json has no apps.go-multiroute.blueGreen: add blueGreen \{ active, blue, green \}/,
     );
   });
 });

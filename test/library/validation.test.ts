@@ -1,5 +1,4 @@
-import { formatBytes, formatCpu, parseQuantity } from '../src/core/quantity';
-import { checkCidr, checkDnsLabel, checkDnsSubdomain, checkImage, checkPort, cidrContains } from '../src/core/validation';
+import { checkCidr, checkDnsLabel, checkDnsSubdomain, checkImage, checkPort, cidrContains, formatBytes, formatCpu, parseQuantity } from 'k8s-iac';
 
 describe('quantities', () => {
   test.each([

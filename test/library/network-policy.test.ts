@@ -1,8 +1,6 @@
 import YAML from 'yaml';
-import { AppDeployment } from '../src/patterns/app-deployment';
-import type { NamespacedApp } from '../src/patterns/namespaced-app';
-import { NetworkPolicy } from '../src/patterns/network-policy';
-import { IMAGE, find, synth, synthErrors } from './helpers';
+import { AppDeployment, type NamespacedApp, NetworkPolicy } from 'k8s-iac';
+import { find, IMAGE, synth, synthErrors } from '../helpers';
 
 /** A small workload whose pods carry `labels`, so policies have pods to select. */
 function workload(ns: NamespacedApp, name: string, labels: Record<string, string>): AppDeployment {

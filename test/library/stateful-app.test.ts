@@ -1,14 +1,9 @@
 import { App } from 'cdk8s';
-import { MYSQL_CLIENT_LABELS, Mysql } from '../src/blueprints/mysql';
-import type { EnvironmentConfig } from '../src/config/environment';
-import { ENVIRONMENTS } from '../src/config/environments';
-import type { AppRelease } from '../src/config/release-state';
-import { AppDeployment } from '../src/patterns/app-deployment';
-import { NamespacedApp } from '../src/patterns/namespaced-app';
-import { StatefulApp, StatefulAppProps } from '../src/patterns/stateful-app';
-import { synthManifests } from '../src/synth/environment-app';
-import { Manifest, renderManifests } from '../src/synth/synthesize';
-import { IMAGE, LIMITS, QUOTA, SETTINGS, find, synth, synthErrors } from './helpers';
+import { Mysql, MYSQL_CLIENT_LABELS } from '../../src/platform/mysql';
+import type { PlatformEnvironment } from '../../src/platform/environment';
+import { ENVIRONMENTS } from '../../src/platform/environments';
+import { AppDeployment, type AppRelease, Manifest, NamespacedApp, renderManifests, StatefulApp, StatefulAppProps } from 'k8s-iac';
+import { find, IMAGE, LIMITS, QUOTA, SETTINGS, synth, synthErrors, synthManifests } from '../helpers';
 
 const BASE: StatefulAppProps = {
   name: 'db',
@@ -183,8 +178,8 @@ describe('the MySQL blueprint', () => {
   test('a single-instance StatefulSet in backend, sized by the environment, its drain block accepted', () => {
     const sts = find(backend(prod), 'StatefulSet');
     expect(sts.spec).toMatchObject({ serviceName: 'mysql-headless', replicas: 1 });
-    expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(ENVIRONMENTS.prod.apps.mysql.storageSize);
-    expect(find(backend(dev), 'StatefulSet').spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(ENVIRONMENTS.dev.apps.mysql.storageSize);
+    expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(ENVIRONMENTS.get('prod').values.apps.mysql.storageSize);
+    expect(find(backend(dev), 'StatefulSet').spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(ENVIRONMENTS.get('dev').values.apps.mysql.storageSize);
     expect(find(backend(prod), 'PodDisruptionBudget').spec.maxUnavailable).toBe(0);
     expect(find(backend(prod), 'Service', 'mysql-headless').spec.clusterIP).toBe('None');
   });
@@ -216,17 +211,17 @@ describe('the MySQL blueprint', () => {
     });
   });
 
-  const build = (env: EnvironmentConfig, release: AppRelease, client?: (mysql: Mysql, app: App) => void) => () => {
+  const build = (env: PlatformEnvironment, release: AppRelease, client?: (mysql: Mysql, app: App) => void) => () => {
     const app = new App({ outdir: 'unused' });
-    const mysql = new Mysql(app, 'mysql', { env, release, clientNamespaces: ['shop'] });
+    const mysql = new Mysql(app, 'mysql', { env, release, releaseSource: `release/${env.name}.json`, clientNamespaces: ['shop'] });
     client?.(mysql, app);
     return renderManifests(app, env.name);
   };
   const STABLE: AppRelease = { stable: { version: '8.0.35', image: `docker.io/library/mysql:8.0.35@sha256:${'b'.repeat(64)}` } };
 
   test('a client: egress to the MySQL pods on 3306 from its access-db pods, and DB_HOST', () => {
-    const ms = build(ENVIRONMENTS.dev, STABLE, (mysql, app) => {
-      const shop = new NamespacedApp(app, 'shop', { namespace: 'shop', settings: ENVIRONMENTS.dev, quota: QUOTA, limits: LIMITS });
+    const ms = build(ENVIRONMENTS.get('dev'), STABLE, (mysql, app) => {
+      const shop = new NamespacedApp(app, 'shop', { namespace: 'shop', settings: ENVIRONMENTS.get('dev').settings, quota: QUOTA, limits: LIMITS });
       new AppDeployment(shop, 'Api', {
         name: 'api',
         version: 'v1',
@@ -250,11 +245,12 @@ describe('the MySQL blueprint', () => {
   });
 
   test('errors: a client policy with no access-db pods, release entries MySQL would ignore, a second replica', () => {
-    const noClientPods = build(ENVIRONMENTS.dev, STABLE, (mysql, app) => mysql.allowClient(new NamespacedApp(app, 'shop', { namespace: 'shop', settings: ENVIRONMENTS.dev, quota: QUOTA, limits: LIMITS })));
+    const noClientPods = build(ENVIRONMENTS.get('dev'), STABLE, (mysql, app) => mysql.allowClient(new NamespacedApp(app, 'shop', { namespace: 'shop', settings: ENVIRONMENTS.get('dev').settings, quota: QUOTA, limits: LIMITS })));
     expect(noClientPods).toThrow(/NetworkPolicy "allow-egress-mysql" selects no pods/);
-    expect(build(ENVIRONMENTS.dev, { ...STABLE, canary: { ...STABLE.stable, weight: 10 } })).toThrow(/release\/dev.json has apps.mysql.canary, but mysql is a StatefulSet released by rolling update/);
-    expect(build(ENVIRONMENTS.dev, { ...STABLE, blueGreen: { active: 'blue', blue: STABLE.stable, green: STABLE.stable } })).toThrow(/apps.mysql.blueGreen/);
-    const twoReplicas = { ...ENVIRONMENTS.dev, apps: { ...ENVIRONMENTS.dev.apps, mysql: { ...ENVIRONMENTS.dev.apps.mysql, replicas: 2 } } };
+    expect(build(ENVIRONMENTS.get('dev'), { ...STABLE, canary: { ...STABLE.stable, weight: 10 } })).toThrow(/release\/dev.json has apps.mysql.canary, but mysql is a StatefulSet released by rolling update/);
+    expect(build(ENVIRONMENTS.get('dev'), { ...STABLE, blueGreen: { active: 'blue', blue: STABLE.stable, green: STABLE.stable } })).toThrow(/apps.mysql.blueGreen/);
+    const dev = ENVIRONMENTS.get('dev');
+    const twoReplicas = { ...dev, values: { ...dev.values, apps: { ...dev.values.apps, mysql: { ...dev.values.apps.mysql, replicas: 2 } } } };
     expect(build(twoReplicas, STABLE)).toThrow(/apps.mysql.replicas is 2 in environments.ts \(dev\), but each mysql pod would be an independent, empty server/);
   });
 });

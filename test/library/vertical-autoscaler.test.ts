@@ -1,9 +1,5 @@
-import { App } from 'cdk8s';
-import { AppDeployment, AppDeploymentProps } from '../src/patterns/app-deployment';
-import { NamespacedApp } from '../src/patterns/namespaced-app';
-import { StatefulApp } from '../src/patterns/stateful-app';
-import { VerticalAutoscaler, VerticalAutoscalingProps } from '../src/patterns/vertical-autoscaler';
-import { IMAGE, LIMITS, QUOTA, SETTINGS, find, synth, synthErrors } from './helpers';
+import { AppDeployment, AppDeploymentProps, formatBytes, formatCpu, NamespacedApp, ResourceAmounts, StatefulApp, VerticalAutoscaler, VerticalAutoscalingProps, workloadFootprints } from 'k8s-iac';
+import { find, IMAGE, LIMITS, QUOTA, synth, synthErrors } from '../helpers';
 
 const CONTAINER: AppDeploymentProps['container'] = {
   image: IMAGE,
@@ -61,9 +57,12 @@ describe('VerticalPodAutoscaler on a Deployment', () => {
 });
 
 describe('the ceiling', () => {
-  const build = (vertical: VerticalAutoscalingProps): VerticalAutoscaler => {
-    const ns = new NamespacedApp(new App({ outdir: 'unused' }), 'shop', { namespace: 'shop', settings: SETTINGS, quota: QUOTA, limits: LIMITS });
-    return deploy({ verticalAutoscaling: vertical })(ns).verticalAutoscaler as VerticalAutoscaler;
+  /** The container's resources at the most the VPA may give, as the quota check reads them from the rendered objects. */
+  const build = (vertical: VerticalAutoscalingProps) => {
+    const manifests = synth((ns) => void deploy({ verticalAutoscaling: vertical })(ns));
+    const [api] = workloadFootprints(manifests, LIMITS).flatMap((w) => w.containers);
+    const amount = (a: ResourceAmounts) => ({ cpu: formatCpu(a.cpu ?? NaN), memory: formatBytes(a.memory ?? NaN) });
+    return { largestResources: () => ({ requests: amount(api.requests), limits: amount(api.limits) }) };
   };
 
   test('mode Off changes nothing', () => {

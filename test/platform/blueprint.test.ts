@@ -3,9 +3,8 @@
  * the prod app compared field by field with the notes' go-multiroute (000 §1), and the
  * invariants every environment must keep (tenancy, hygiene, pinned images).
  */
-import { ENVIRONMENT_NAMES } from '../src/config/environment';
-import { synthEnvironmentFiles, synthManifests } from '../src/synth/environment-app';
-import type { Manifest } from '../src/synth/synthesize';
+import { ENVIRONMENT_NAMES, synthEnvironmentFiles, synthManifests } from '../helpers';
+import type { Manifest } from 'k8s-iac';
 
 type Obj = Record<string, any>;
 const byEnv = Object.fromEntries(ENVIRONMENT_NAMES.map((env) => [env, synthManifests(env)])) as Record<string, Manifest[]>;

@@ -1,6 +1,5 @@
-import { AppDeployment, AppDeploymentProps } from '../src/patterns/app-deployment';
-import type { NamespacedApp } from '../src/patterns/namespaced-app';
-import { DIGEST_IMAGE, IMAGE, SETTINGS, find, synth, synthErrors } from './helpers';
+import { AppDeployment, AppDeploymentProps, type NamespacedApp } from 'k8s-iac';
+import { DIGEST_IMAGE, find, IMAGE, SETTINGS, synth, synthErrors } from '../helpers';
 
 const BASE: AppDeploymentProps = {
   name: 'api',
@@ -130,7 +129,7 @@ describe('options', () => {
   });
 
   test('digest pinning when the environment requires it', () => {
-    expect(synthErrors(deploy(), { settings: { ...SETTINGS, requireImageDigest: true } })).toMatch(/shop\/Api: image ".*:v1.2.3" has no digest, and this environment requires one/);
+    expect(synthErrors(deploy(), { settings: { ...SETTINGS, requireImageDigest: true } })).toMatch(/shop\/Api: container api image ".*:v1.2.3" has no digest, and this environment requires one/);
     expect(() => synth(deploy({ container: { ...BASE.container, image: DIGEST_IMAGE } }), { settings: { ...SETTINGS, requireImageDigest: true } })).not.toThrow();
   });
 });

@@ -1,10 +1,6 @@
 import { App } from 'cdk8s';
-import { AppDeployment } from '../src/patterns/app-deployment';
-import { AppService } from '../src/patterns/app-service';
-import { NamespacedApp } from '../src/patterns/namespaced-app';
-import type { ComputeResources } from '../src/patterns/resources';
-import { renderManifests } from '../src/synth/synthesize';
-import { IMAGE, LIMITS, QUOTA, SETTINGS, find, synth, synthErrors } from './helpers';
+import { AppDeployment, AppService, type ComputeResources, NamespacedApp, renderManifests } from 'k8s-iac';
+import { find, IMAGE, LIMITS, QUOTA, SETTINGS, synth, synthErrors } from '../helpers';
 
 const SMALL: ComputeResources = { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } };
 

@@ -1,6 +1,5 @@
-import { DeveloperAccess, accessRules } from '../src/patterns/developer-access';
-import { synthManifests } from '../src/synth/environment-app';
-import { find, synth, synthErrors } from './helpers';
+import { accessRules, DeveloperAccess } from 'k8s-iac';
+import { find, synth, synthErrors, synthManifests } from '../helpers';
 
 describe('DeveloperAccess', () => {
   test('edit preset: a Role that writes workloads but not Secrets, bound to the user', () => {

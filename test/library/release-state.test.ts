@@ -1,4 +1,4 @@
-import { parseReleaseState } from '../src/config/release-state';
+import { parseReleaseState } from 'k8s-iac';
 
 const parse = (raw: unknown) => () => parseReleaseState(raw, 'release/prod.json');
 

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
-import { ENVIRONMENTS } from '../src/config/environments';
-import { RenderedObject, differingObjects, jsonDiff, parseBuildOutput, writeKustomizeTree } from '../bench/kustomize';
-import { synthNaiveEnvironment } from '../bench/naive';
-import { BENCH_ENVIRONMENTS, stableAutoscaling, synthBenchEnvironment } from '../bench/platform';
-import { find, tmpdir } from './helpers';
+import { ENVIRONMENTS } from '../../src/platform/environments';
+import { differingObjects, jsonDiff, parseBuildOutput, RenderedObject, writeKustomizeTree } from '../../bench/kustomize';
+import { synthNaiveEnvironment } from '../../bench/naive';
+import { BENCH_ENVIRONMENTS, stableAutoscaling, synthBenchEnvironment } from '../../bench/platform';
+import { find, tmpdir } from '../helpers';
 
 function kindsIn(manifests: readonly { kind: string }[]): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -17,7 +17,7 @@ describe('benchmark platform', () => {
   test.each(BENCH_ENVIRONMENTS)('%s: five services synthesize with the tenancy, both release tracks and one StatefulSet', (env) => {
     const manifests = synthBenchEnvironment(env, 5);
     // a budget only where the stable track's minimum is 2 or more (below, 60% would allow no disruption)
-    const budgets = stableAutoscaling(ENVIRONMENTS[env]).minReplicas >= 2 ? { PodDisruptionBudget: 5 } : {};
+    const budgets = stableAutoscaling(ENVIRONMENTS.get(env)).minReplicas >= 2 ? { PodDisruptionBudget: 5 } : {};
     expect(kindsIn(manifests)).toEqual({
       Namespace: 5,
       ResourceQuota: 5,
@@ -46,7 +46,7 @@ describe('benchmark platform', () => {
 
   test('the naive cdk8s-plus version makes the same kinds and counts of objects', () => {
     const out = tmpdir('bench-test');
-    synthNaiveEnvironment(ENVIRONMENTS.prod, 5, out);
+    synthNaiveEnvironment(ENVIRONMENTS.get('prod'), 5, out);
     const naive = fs
       .readdirSync(out)
       .flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(path.join(out, f), 'utf8')).map((d) => d.toJS() as { kind: string }));

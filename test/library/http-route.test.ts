@@ -1,10 +1,5 @@
-import { AppDeployment } from '../src/patterns/app-deployment';
-import { AppService } from '../src/patterns/app-service';
-import { AppHttpRoute, AppHttpRouteProps, HttpRouteCanary } from '../src/patterns/http-route';
-import { LABELS } from '../src/patterns/labels';
-import type { NamespacedApp } from '../src/patterns/namespaced-app';
-import { synthManifests } from '../src/synth/environment-app';
-import { WEB_POD as POD, find, synth, synthErrors } from './helpers';
+import { AppDeployment, AppHttpRoute, AppHttpRouteProps, AppService, HttpRouteCanary, LABELS, type NamespacedApp } from 'k8s-iac';
+import { find, synth, synthErrors, synthManifests, WEB_POD as POD } from '../helpers';
 
 
 const GATEWAY = { name: 'public', namespace: 'gateway-system' };

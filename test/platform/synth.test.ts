@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main, parseSynthArgs } from '../src/cli/synth';
-import { synthEnvironmentFiles } from '../src/synth/environment-app';
-import { recoverInterrupted, writeTreeAtomically } from '../src/synth/write-atomic';
-import { releaseCopy, tmpdir } from './helpers';
+import { main as cli, recoverInterrupted, writeTreeAtomically } from 'k8s-iac';
+import { ENVIRONMENT_NAMES, PROJECT, releaseCopy, synthEnvironmentFiles, tmpdir } from '../helpers';
+
+const main = (argv: readonly string[]) => cli(['synth', ...argv], { project: PROJECT });
 
 function quiet<T>(fn: () => T): { result: T; stderr: string } {
   const errors: string[] = [];
@@ -34,7 +34,7 @@ describe('synth command', () => {
   test('writes every environment, each with a kustomization listing its files', () => {
     const out = tmpdir('synth-test');
     expect(quiet(() => main(['--outdir', out])).result).toBe(0);
-    expect(fs.readdirSync(out).sort()).toEqual(['dev', 'prod', 'staging', 'test']);
+    expect(fs.readdirSync(out).sort()).toEqual([...ENVIRONMENT_NAMES].sort());
     const prod = readTree(path.join(out, 'prod'));
     const listed = (prod['kustomization.yaml'].match(/^ {2}- (.*)$/gm) ?? []).map((l) => l.slice(4));
     expect(listed.sort()).toEqual(Object.keys(prod).filter((f) => f !== 'kustomization.yaml').sort());
@@ -56,12 +56,15 @@ describe('synth command', () => {
     const out = tmpdir('synth-test');
     const { result, stderr } = quiet(() => main(['--env', 'production', '--outdir', out]));
     expect(result).toBe(1);
-    expect(stderr).toMatch(/unknown environment "production": use one of dev, test, staging, prod/);
+    expect(stderr).toMatch(`unknown environment "production": use one of ${ENVIRONMENT_NAMES.join(', ')}`);
     expect(fs.readdirSync(out)).toEqual([]);
   });
 
-  test('unknown argument is named', () => {
-    expect(() => parseSynthArgs(['--environment', 'prod'], { outdir: 'dist' })).toThrow(/unknown argument "--environment"/);
+  test('unknown argument and unknown command are named', () => {
+    const { result, stderr } = quiet(() => main(['--environment', 'prod']));
+    expect(result).toBe(1);
+    expect(stderr).toMatch(/Unknown option '--environment'/);
+    expect(quiet(() => cli(['sinth'], { project: PROJECT })).stderr).toMatch(/unknown command "sinth": use one of synth, promote/);
   });
 
   test('an error in one environment leaves every previous folder intact', () => {

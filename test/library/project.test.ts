@@ -1,0 +1,123 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { defineEnvironments, defineProject, main, NamespacedApp, PLATFORM_DEFAULTS, Project, ReleasedService } from 'k8s-iac';
+import { environmentSnapshot, findObject, findObjects, synthEnvironment, synthProblems } from 'k8s-iac/testing';
+import { DIGEST_IMAGE, LIMITS, QUOTA, tmpdir } from '../helpers';
+
+/** A consumer's own values type and environments: not the reference platform's. */
+interface ShopValues {
+  readonly replicas: number;
+  readonly cpuQuota: string;
+}
+
+const OWNER = { team: 'shop', email: 'shop@example.com' };
+
+const environments = defineEnvironments<ShopValues>()({
+  qa: { settings: { owner: OWNER, requireImageDigest: false }, values: { replicas: 2, cpuQuota: '4' } },
+  live: { settings: { owner: OWNER }, values: { replicas: 3, cpuQuota: '4' } },
+});
+
+function shopProject(values: Partial<Record<'qa' | 'live', Partial<ShopValues>>> = {}, releaseDir?: string) {
+  return defineProject({
+    environments,
+    releaseApps: ['web'],
+    releaseDir,
+    build(scope, env, release) {
+      const ns = new NamespacedApp(scope, 'shop', { namespace: 'shop', settings: env.settings, quota: { ...QUOTA, requests: { ...QUOTA.requests, cpu: values[env.name]?.cpuQuota ?? env.values.cpuQuota } }, limits: LIMITS });
+      new ReleasedService(ns, 'Web', {
+        name: 'web',
+        strategy: 'canary',
+        release: release.app('web'),
+        releaseSource: release.file,
+        replicas: values[env.name]?.replicas ?? env.values.replicas,
+        ports: [{ name: 'http', port: 8080 }],
+        pod: (v) => ({
+          container: {
+            image: v.image,
+            ports: [{ name: 'http', port: 8080 }],
+            resources: { requests: { cpu: '500m', memory: '64Mi' }, limits: { cpu: '1', memory: '128Mi' } },
+            readinessProbe: { httpGet: { path: '/ready', port: 'http' } },
+          },
+        }),
+        routing: { traffic: { kind: 'ingress-nginx', className: 'nginx' }, host: `shop.${env.name}.example.com`, paths: [{ path: '/' }] },
+      });
+    },
+  });
+}
+
+/** Release files for both environments: a stable version, and a canary at 10% in qa. */
+function releases(): string {
+  const dir = tmpdir('shop-release');
+  const stable = { version: 'v1', image: DIGEST_IMAGE };
+  fs.writeFileSync(path.join(dir, 'qa.json'), JSON.stringify({ apps: { web: { stable, canary: { version: 'v2', image: DIGEST_IMAGE, weight: 10 } } } }));
+  fs.writeFileSync(path.join(dir, 'live.json'), JSON.stringify({ apps: { web: { stable } } }));
+  return dir;
+}
+
+describe('environments are the user\'s', () => {
+  test('names in the order written, settings over the safe defaults, values as given', () => {
+    expect(environments.names).toEqual(['qa', 'live']);
+    const live = environments.get('live');
+    expect(live.settings).toEqual({ name: 'live', ...PLATFORM_DEFAULTS, owner: OWNER });
+    expect(live.settings.requireImageDigest).toBe(true);
+    expect(environments.get('qa').settings.requireImageDigest).toBe(false);
+    expect(live.values).toEqual({ replicas: 3, cpuQuota: '4' });
+  });
+
+  test('an unknown name lists the known ones; a name that cannot be a folder is refused', () => {
+    expect(() => environments.get('prod')).toThrow('unknown environment "prod": use one of qa, live');
+    expect(() => defineEnvironments<ShopValues>()({ 'Live Env': { settings: { owner: OWNER }, values: { replicas: 1, cpuQuota: '1' } } })).toThrow(/"Live Env" cannot name an environment/);
+  });
+
+  test('a missing value does not compile', () => {
+    // @ts-expect-error cpuQuota is missing from qa's values
+    defineEnvironments<ShopValues>()({ qa: { settings: { owner: OWNER }, values: { replicas: 2 } } });
+    // @ts-expect-error the owner is the one setting without a default
+    defineEnvironments<ShopValues>()({ qa: { settings: {}, values: { replicas: 2, cpuQuota: '1' } } });
+  });
+});
+
+describe('a project of its own', () => {
+  const project = shopProject({}, releases());
+
+  test('is a Project by its symbol', () => {
+    expect(Project.isProject(project)).toBe(true);
+    expect(Project.isProject({ environments })).toBe(false);
+  });
+
+  test('synthesizes each environment with the canary only where its release has one', () => {
+    const qa = synthEnvironment(project, 'qa');
+    expect(findObjects(qa, { kind: 'Deployment' }).map((d) => d.metadata?.name)).toEqual(['web', 'web-canary']);
+    expect(findObject(qa, { kind: 'Ingress', name: 'web-canary' }).metadata).toMatchObject({ annotations: { 'nginx.ingress.kubernetes.io/canary-weight': '10' } });
+    const live = synthEnvironment(project, 'live');
+    expect(findObjects(live, { kind: 'Deployment' }).map((d) => d.metadata?.name)).toEqual(['web']);
+    expect(Object.keys(environmentSnapshot(project, 'live'))).toContain('kustomization.yaml');
+  });
+
+  test('findObject names what there is when the query does not match one object', () => {
+    expect(() => findObject(synthEnvironment(project, 'live'), { kind: 'Deployment', name: 'nope' })).toThrow(/expected one object matching \{"kind":"Deployment","name":"nope"\}, found 0: .*Deployment\/shop\/web/);
+  });
+
+  test('a release file naming an app the project does not release is an error naming the file and the field', () => {
+    const dir = releases();
+    fs.writeFileSync(path.join(dir, 'live.json'), JSON.stringify({ apps: { web: { stable: { version: 'v1', image: DIGEST_IMAGE } }, wbe: { stable: { version: 'v1', image: DIGEST_IMAGE } } } }));
+    expect(synthProblems(() => synthEnvironment(project, 'live', { releaseDir: dir }))).toEqual([expect.stringMatching(/^\[live\] .*live.json: apps.wbe is not an app of this project: use one of web$/)]);
+  });
+
+  test('the runner reports every problem of every environment in one run, and writes nothing', () => {
+    const broken = shopProject({ qa: { cpuQuota: '1' }, live: { replicas: 40 } }, releases());
+    const out = tmpdir('shop-dist');
+    const errors: string[] = [];
+    expect(main(['synth', '--outdir', out], { project: broken, log: () => undefined, error: (l) => void errors.push(l) })).toBe(1);
+    const message = errors.join('\n');
+    expect(message).toMatch(/\[qa\] shop: ResourceQuota requests.cpu is 1 but the workloads need 3 at their largest/);
+    expect(message).toMatch(/\[live\] shop: ResourceQuota pods is 40 but the workloads need 50 at their largest/);
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
+  test('the runner writes one folder per environment of the project', () => {
+    const out = tmpdir('shop-dist');
+    expect(main(['synth', '--outdir', out], { project, log: () => undefined })).toBe(0);
+    expect(fs.readdirSync(out).sort()).toEqual(['live', 'qa']);
+  });
+});
