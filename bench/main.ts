@@ -217,13 +217,13 @@ export function measureSynthStartup(runs: number): SynthStartup {
   try {
     const bin: number[] = [];
     const npm: number[] = [];
-    // an untimed run first: bin/synth.js compiles when a source is newer than lib/, and that is not start-up
-    timeCommand(process.execPath, [path.join(ROOT, 'bin', 'synth.js'), '--outdir', outdir]);
+    // an untimed run first: bin/k8s-iac.js compiles when a source is newer than lib/, and that is not start-up
+    timeCommand(process.execPath, [path.join(ROOT, 'bin', 'k8s-iac.js'), 'synth', '--outdir', outdir]);
     for (let i = 0; i < runs; i++) {
-      bin.push(timeCommand(process.execPath, [path.join(ROOT, 'bin', 'synth.js'), '--outdir', outdir]));
+      bin.push(timeCommand(process.execPath, [path.join(ROOT, 'bin', 'k8s-iac.js'), 'synth', '--outdir', outdir]));
       npm.push(timeCommand('npm', ['run', '-s', 'synth', '--', '--outdir', outdir]));
     }
-    const modules = ['yaml', 'constructs', 'cdk8s', path.join(ROOT, 'lib', 'imports', 'k8s.js'), path.join(ROOT, 'lib', 'src', 'cli', 'synth.js')];
+    const modules = ['yaml', 'constructs', 'cdk8s', path.join(ROOT, 'lib', 'imports', 'k8s.js'), path.join(ROOT, 'lib', 'src', 'library', 'runner', 'cli.js')];
     const probe = spawnSync(process.execPath, ['-e', REQUIRE_PROBE, JSON.stringify(modules)], { cwd: ROOT, encoding: 'utf8' });
     return { bin_synth_s: median(bin), npm_synth_s: median(npm), samples: { bin_synth_s: bin, npm_synth_s: npm }, require_ms: JSON.parse(probe.stdout) as Record<string, number> };
   } finally {
@@ -248,7 +248,7 @@ function writeOutputs(args: BenchArgs, summary: Summary, startup: SynthStartup, 
   if (args.json) fs.writeFileSync(args.json, json);
   const startupLines = [
     '',
-    `Blueprint synth from a cold process (median of ${startup.samples.bin_synth_s.length}): \`node bin/synth.js\` ${startup.bin_synth_s.toFixed(2)} s, \`npm run -s synth\` ${startup.npm_synth_s.toFixed(2)} s (target <= 1.5 s).`,
+    `Blueprint synth from a cold process (median of ${startup.samples.bin_synth_s.length}): \`node bin/k8s-iac.js synth\` ${startup.bin_synth_s.toFixed(2)} s, \`npm run -s synth\` ${startup.npm_synth_s.toFixed(2)} s (target <= 1.5 s).`,
     `Require times in a fresh process, in order: ${Object.entries(startup.require_ms).map(([m, ms]) => `${m} ${ms} ms`).join(', ')}.`,
     `Machine: ${machine.cpus} cores, Node ${machine.node}, scratch in ${machine.scratch_dir}, load average ${machine.load_avg_start.map((l) => l.toFixed(1)).join('/')} at the start, ${machine.load_avg_end.map((l) => l.toFixed(1)).join('/')} at the end.`,
   ];

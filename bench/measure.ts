@@ -18,8 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ENVIRONMENTS } from '../src/platform/environments';
-import { renderFiles, toYaml } from 'k8s-iac';
-import { writeTreeAtomically } from '../src/synth/write-atomic';
+import { renderFiles, toYaml, writeTreeAtomically } from 'k8s-iac';
 import type { RenderedObject } from './kustomize';
 import { synthNaiveEnvironment } from './naive';
 import { BENCH_ENVIRONMENTS, synthBenchEnvironment } from './platform';
@@ -105,7 +104,7 @@ function measureFloor(count: number, workdir: string, outdir: string): Measureme
 
 function measureNaive(count: number, outdir: string): Measurement {
   return timed(() => {
-    for (const env of BENCH_ENVIRONMENTS) synthNaiveEnvironment(ENVIRONMENTS[env], count, path.join(outdir, env));
+    for (const env of BENCH_ENVIRONMENTS) synthNaiveEnvironment(ENVIRONMENTS.get(env), count, path.join(outdir, env));
     return 'self';
   });
 }
