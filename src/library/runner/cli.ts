@@ -66,6 +66,8 @@ function parse(args: readonly string[]) {
 /** The project a module exports (default export, or `project`); an error saying how to export one. */
 export function loadProject(file: string): Project {
   const resolved = path.resolve(file);
+  // a project is a compiled CommonJS module chosen at run time: require is the loader here
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(resolved) as { default?: unknown; project?: unknown };
   const project = mod.default ?? mod.project;
   if (!Project.isProject(project)) {
