@@ -10,18 +10,13 @@
  * - A VPA (`verticalAutoscaling`) and the HPA must not act on the same resource: the
  *   VerticalAutoscaler reports it.
  */
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
+import type { VerticalAutoscaler } from './vertical-autoscaler';
 import * as k8s from '../../../imports/k8s';
 import { checkDnsSubdomain, checkNonNegativeInteger, errors } from '../core/validation';
 import { Budget, DisruptionBudgetProps, allowedDisruptions, blocksDrainsUnasked, createDisruptionBudget, explicitBudget, intOrPercent } from './disruption-budget';
-import { LABELS, Labels, checkLabelValue } from '../core/labels';
-import { NamespaceContext, namespaceContextOf } from '../core/namespace-context';
-import type { PodSelectable } from './network-policy';
-import { PodTemplateProps, checkPodTemplate, renderPodTemplate } from './pod-template';
-import { VerticalAutoscaler, VerticalAutoscalingProps } from './vertical-autoscaler';
-
-// Moved to disruption-budget.ts (shared with StatefulApp); still exported from here.
-export type { DisruptionBudgetProps };
+import type { Labels } from '../core/labels';
+import { REVISION_HISTORY_LIMIT, Workload, WorkloadProps } from './workload';
 
 export interface AutoscalingProps {
   /** At least 1. */
@@ -40,13 +35,10 @@ export type DeploymentStrategy =
   /** Stop all old pods before starting new ones, for apps that cannot run two versions at once (000:L586-601). */
   | { readonly type: 'Recreate' };
 
-export interface AppDeploymentProps extends PodTemplateProps {
+/** A Deployment's pods, size, rollout, autoscaling and budget. */
+export interface AppDeploymentProps extends WorkloadProps {
   /** Deployment name; a DNS-1123 subdomain. */
   readonly name: string;
-  /** Value of `app.kubernetes.io/name` on the pods. @default - name */
-  readonly appName?: string;
-  /** Value of `app.kubernetes.io/version` on the pods (not in the selector). */
-  readonly version: string;
   /** Replica count, or the HPA's minimum when autoscaling is set. @default 2 */
   readonly replicas?: number;
   /** Labels added to the immutable selector (release track or colour). @default {} */
@@ -57,73 +49,47 @@ export interface AppDeploymentProps extends PodTemplateProps {
   readonly autoscaling?: AutoscalingProps;
   /** PodDisruptionBudget; `false` for none (only allowed below 2 replicas). @default - minAvailable 60% */
   readonly disruptionBudget?: DisruptionBudgetProps | false;
-  /** ServiceAccount the pods run as. @default - one named after the Deployment, created here */
-  readonly serviceAccountName?: string;
-  /** A VerticalPodAutoscaler for the container; not on a resource the HPA scales on. @default - none */
-  readonly verticalAutoscaling?: VerticalAutoscalingProps;
 }
 
-/** Labels on a workload's pods: the selector, plus version, app and environment (not in the immutable selector). */
-export function workloadPodLabels(app: NamespaceContext, appName: string, selector: Labels, version: string, extra: Labels = {}): Labels {
-  return { ...extra, ...selector, [LABELS.version]: version, [LABELS.partOf]: app.labels[LABELS.partOf] ?? appName, [LABELS.environment]: app.settings.name };
-}
+/** Replicas of a Deployment without autoscaling when the props do not say: one pod is a single point of failure. */
+export const DEFAULT_DEPLOYMENT_REPLICAS = 2;
 
-/** The ServiceAccount a workload's pods run as, without a mounted API token (pods that call the API opt in). */
-export function createServiceAccount(scope: Construct, name: string): k8s.KubeServiceAccount {
-  return new k8s.KubeServiceAccount(scope, 'ServiceAccount', { metadata: { name }, automountServiceAccountToken: false });
-}
+/** Pods a rolling update may add above the replica count when the props do not say (the Kubernetes default). */
+export const DEFAULT_MAX_SURGE = '25%';
 
-export class AppDeployment extends Construct implements PodSelectable {
-  readonly name: string;
-  readonly namespaceName: string;
-  readonly podSelector: Labels;
-  readonly podLabels: Labels;
+/** A Deployment with its PodDisruptionBudget and, optionally, its HPA and VPA. */
+export class AppDeployment extends Workload {
+  /** The Deployment object. */
   readonly deployment: k8s.KubeDeployment;
-  readonly verticalAutoscaler?: VerticalAutoscaler;
+  override readonly verticalAutoscaler?: VerticalAutoscaler;
   private readonly props: AppDeploymentProps;
 
   constructor(scope: Construct, id: string, props: AppDeploymentProps) {
-    super(scope, id);
-    const app = namespaceContextOf(this);
+    super(scope, id, props, props.selectorLabels);
     this.props = props;
-    this.name = props.name;
-    this.namespaceName = app.namespaceName;
-    const appName = props.appName ?? props.name;
-    this.podSelector = { [LABELS.name]: appName, ...props.selectorLabels };
-    this.podLabels = workloadPodLabels(app, appName, this.podSelector, props.version, props.podLabels);
-    const serviceAccountName = props.serviceAccountName ?? props.name;
-    if (!props.serviceAccountName) createServiceAccount(this, serviceAccountName);
     const strategy = props.strategy ?? { type: 'RollingUpdate' };
     this.deployment = new k8s.KubeDeployment(this, 'Resource', {
-      metadata: { name: props.name, labels: { ...this.podLabels }, annotations: app.ownerAnnotations() },
+      metadata: this.objectMetadata(),
       spec: {
         replicas: props.autoscaling ? undefined : this.replicas,
-        revisionHistoryLimit: 10,
+        revisionHistoryLimit: REVISION_HISTORY_LIMIT,
         selector: { matchLabels: { ...this.podSelector } },
         strategy:
           strategy.type === 'Recreate'
             ? { type: 'Recreate' }
-            : { type: 'RollingUpdate', rollingUpdate: { maxSurge: intOrPercent(strategy.maxSurge ?? '25%'), maxUnavailable: intOrPercent(strategy.maxUnavailable ?? 0) } },
-        template: renderPodTemplate(
-          { name: appName, podLabels: this.podLabels, selectorLabels: this.podSelector, serviceAccountName, annotations: app.ownerAnnotations(), settings: app.settings },
-          props,
-        ),
+            : { type: 'RollingUpdate', rollingUpdate: { maxSurge: intOrPercent(strategy.maxSurge ?? DEFAULT_MAX_SURGE), maxUnavailable: intOrPercent(strategy.maxUnavailable ?? 0) } },
+        template: this.podTemplate(props),
       },
     });
     if (props.autoscaling) this.createAutoscaler(props.autoscaling);
-    if (props.verticalAutoscaling) {
-      this.verticalAutoscaler = new VerticalAutoscaler(this, 'VerticalAutoscaler', {
-        ...props.verticalAutoscaling,
-        target: { kind: 'Deployment', name: props.name, containerName: appName, resources: props.container.resources },
-      });
-    }
+    this.verticalAutoscaler = this.addVerticalAutoscaler('Deployment', props);
     this.createDisruptionBudget();
     this.node.addValidation({ validate: () => this.validateDeployment() });
   }
 
   /** Fixed replica count, or the autoscaler's minimum. */
   get replicas(): number {
-    return this.props.autoscaling?.minReplicas ?? this.props.replicas ?? 2;
+    return this.props.autoscaling?.minReplicas ?? this.props.replicas ?? DEFAULT_DEPLOYMENT_REPLICAS;
   }
 
   /** Most replicas the Deployment can have outside a rollout. */
@@ -178,12 +144,8 @@ export class AppDeployment extends Construct implements PodSelectable {
 
   private validateDeployment(): string[] {
     const p = this.props;
-    const problems = errors(
-      checkDnsSubdomain(p.name, 'Deployment name'),
-      checkLabelValue(p.version, 'version'),
-      p.replicas === undefined ? undefined : checkNonNegativeInteger(p.replicas, 'replicas'),
-    );
-    problems.push(...checkPodTemplate(p));
+    const problems = errors(checkDnsSubdomain(p.name, 'Deployment name'), p.replicas === undefined ? undefined : checkNonNegativeInteger(p.replicas, 'replicas'));
+    problems.push(...this.workloadProblems(p));
     const a = p.autoscaling;
     if (a) {
       if (p.replicas !== undefined) problems.push(`replicas ${p.replicas} and autoscaling are both set: the HPA owns the replica count, so drop replicas and set autoscaling.minReplicas`);

@@ -16,7 +16,8 @@
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { AppDeployment, AutoscalingProps, DeploymentStrategy, DisruptionBudgetProps } from './app-deployment';
+import { AppDeployment, AutoscalingProps, DeploymentStrategy } from './app-deployment';
+import type { DisruptionBudgetProps } from './disruption-budget';
 import { AppService, ServicePortProps } from './app-service';
 import { LABELS, Labels } from '../core/labels';
 import type { PodTemplateProps } from './pod-template';

@@ -18,18 +18,15 @@
  * - With 2 or more replicas, a NetworkPolicy lets the pods reach each other (replication,
  *   quorum), which the namespace's default-deny would block.
  */
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { parseQuantity } from '../core/quantity';
 import { checkDnsLabel, checkNonNegativeInteger, checkQuantity, errors } from '../core/validation';
-import { createServiceAccount, workloadPodLabels } from './app-deployment';
 import { AppService } from './app-service';
 import { Budget, DisruptionBudgetProps, blocksDrainsUnasked, createDisruptionBudget, explicitBudget } from './disruption-budget';
-import { LABELS, Labels, checkLabelValue } from '../core/labels';
-import { namespaceContextOf } from '../core/namespace-context';
-import { NetworkPolicy, PodSelectable } from './network-policy';
-import { PodTemplateProps, checkPodTemplate, renderPodTemplate } from './pod-template';
-import { VerticalAutoscaler, VerticalAutoscalingProps } from './vertical-autoscaler';
+import { NetworkPolicy } from './network-policy';
+import type { VerticalAutoscaler } from './vertical-autoscaler';
+import { REVISION_HISTORY_LIMIT, Workload, WorkloadProps } from './workload';
 
 export type AccessMode = 'ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod';
 
@@ -51,13 +48,10 @@ export interface ClaimRetentionProps {
   readonly whenScaled?: 'Retain' | 'Delete';
 }
 
-export interface StatefulAppProps extends PodTemplateProps {
+/** A StatefulSet's pods, size, claims, Services and budget. */
+export interface StatefulAppProps extends WorkloadProps {
   /** StatefulSet name: a DNS-1123 label of at most 52 characters (pod names and the revision label add to it). */
   readonly name: string;
-  /** Value of `app.kubernetes.io/name` on the pods. @default - name */
-  readonly appName?: string;
-  /** Value of `app.kubernetes.io/version` on the pods (not in the selector). */
-  readonly version: string;
   /** Pod count; there is no default, as the disruption budget depends on it (1, or 2+). */
   readonly replicas: number;
   /** Per-pod volume claims. @default [] */
@@ -81,41 +75,26 @@ export interface StatefulAppProps extends PodTemplateProps {
   readonly allowPeerTraffic?: boolean;
   /** PodDisruptionBudget; `false` for none (only allowed below 2 replicas). @default - maxUnavailable 0 at 1 replica (must be accepted), 1 above */
   readonly disruptionBudget?: DisruptionBudgetProps | false;
-  /** ServiceAccount the pods run as. @default - one named after the StatefulSet, created here */
-  readonly serviceAccountName?: string;
-  /** A VerticalPodAutoscaler for the container. @default - none */
-  readonly verticalAutoscaling?: VerticalAutoscalingProps;
 }
 
 /** Longest StatefulSet name whose `controller-revision-hash` label (`<name>-<10 characters>`) stays a valid label value. */
 const MAX_NAME_LENGTH = 52;
 
-export class StatefulApp extends Construct implements PodSelectable {
-  readonly name: string;
-  readonly namespaceName: string;
+/** A StatefulSet with its governing headless Service, a client Service, its budget and peer policy. */
+export class StatefulApp extends Workload {
   readonly replicas: number;
-  readonly podSelector: Labels;
-  readonly podLabels: Labels;
   readonly statefulSet: k8s.KubeStatefulSet;
   /** The governing headless Service: one DNS record per pod. */
   readonly headlessService: AppService;
   /** The ClusterIP Service clients use, unless `clientService` is false. */
   readonly clientService?: AppService;
-  readonly verticalAutoscaler?: VerticalAutoscaler;
+  override readonly verticalAutoscaler?: VerticalAutoscaler;
   private readonly props: StatefulAppProps;
 
   constructor(scope: Construct, id: string, props: StatefulAppProps) {
-    super(scope, id);
-    const app = namespaceContextOf(this);
+    super(scope, id, props);
     this.props = props;
-    this.name = props.name;
-    this.namespaceName = app.namespaceName;
     this.replicas = props.replicas;
-    const appName = props.appName ?? props.name;
-    this.podSelector = { [LABELS.name]: appName };
-    this.podLabels = workloadPodLabels(app, appName, this.podSelector, props.version, props.podLabels);
-    const serviceAccountName = props.serviceAccountName ?? props.name;
-    if (!props.serviceAccountName) createServiceAccount(this, serviceAccountName);
     const ports = props.container.ports ?? [];
     this.headlessService = new AppService(this, 'HeadlessService', {
       name: props.headlessServiceName ?? `${props.name}-headless`,
@@ -128,11 +107,11 @@ export class StatefulApp extends Construct implements PodSelectable {
       this.clientService = new AppService(this, 'ClientService', { name: props.name, selector: this.podSelector, ports });
     }
     this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
-      metadata: { name: props.name, labels: { ...this.podLabels }, annotations: app.ownerAnnotations() },
+      metadata: this.objectMetadata(),
       spec: {
         serviceName: this.headlessService.name,
         replicas: props.replicas,
-        revisionHistoryLimit: 10,
+        revisionHistoryLimit: REVISION_HISTORY_LIMIT,
         selector: { matchLabels: { ...this.podSelector } },
         podManagementPolicy: props.podManagementPolicy ?? 'OrderedReady',
         updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: props.partition ?? 0 } },
@@ -140,20 +119,12 @@ export class StatefulApp extends Construct implements PodSelectable {
           whenDeleted: props.claimRetention?.whenDeleted ?? 'Retain',
           whenScaled: props.claimRetention?.whenScaled ?? 'Retain',
         },
-        template: renderPodTemplate(
-          { name: appName, podLabels: this.podLabels, selectorLabels: this.podSelector, serviceAccountName, annotations: app.ownerAnnotations(), settings: app.settings },
-          props,
-        ),
-        volumeClaimTemplates: this.claimTemplates(app.settings.storageClass),
+        template: this.podTemplate(props),
+        volumeClaimTemplates: this.claimTemplates(this.app.settings.storageClass),
       },
     });
     if (props.allowPeerTraffic ?? props.replicas >= 2) this.createPeerPolicy();
-    if (props.verticalAutoscaling) {
-      this.verticalAutoscaler = new VerticalAutoscaler(this, 'VerticalAutoscaler', {
-        ...props.verticalAutoscaling,
-        target: { kind: 'StatefulSet', name: props.name, containerName: appName, resources: props.container.resources },
-      });
-    }
+    this.verticalAutoscaler = this.addVerticalAutoscaler('StatefulSet', props);
     const budget = this.budget();
     if (budget) createDisruptionBudget(this, props.name, this.podSelector, budget);
     this.node.addValidation({ validate: () => this.validateStatefulApp() });
@@ -213,11 +184,11 @@ export class StatefulApp extends Construct implements PodSelectable {
 
   private validateStatefulApp(): string[] {
     const p = this.props;
-    const problems = errors(checkDnsLabel(p.name, 'StatefulSet name'), checkLabelValue(p.version, 'version'), checkNonNegativeInteger(p.replicas, 'replicas'));
+    const problems = errors(checkDnsLabel(p.name, 'StatefulSet name'), checkNonNegativeInteger(p.replicas, 'replicas'));
     if (p.name.length > MAX_NAME_LENGTH) {
       problems.push(`StatefulSet name "${p.name}" has ${p.name.length} characters: the pods' controller-revision-hash label adds 11 to it and must stay within 63, so use at most ${MAX_NAME_LENGTH}`);
     }
-    problems.push(...checkPodTemplate(p));
+    problems.push(...this.workloadProblems(p));
     if (!p.container.readinessProbe) {
       problems.push('container.readinessProbe is missing: StatefulSet pods start one after another, each once the previous is Ready, and the Services route to Ready pods only; add a probe that the app answers when it can serve (for a database, a ping of the server)');
     }

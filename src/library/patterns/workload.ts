@@ -1,0 +1,99 @@
+/**
+ * What every workload construct (AppDeployment, StatefulApp) shares: the identity of its
+ * pods (an immutable selector, and labels for version, app and environment outside it),
+ * a ServiceAccount without a mounted API token, the pod template with the hygiene of
+ * pod-template.ts, an optional VerticalPodAutoscaler, and the checks of those props.
+ */
+import { Construct } from 'constructs';
+import * as k8s from '../../../imports/k8s';
+import { LABELS, Labels, checkLabelValue } from '../core/labels';
+import { NamespaceContext, namespaceContextOf } from '../core/namespace-context';
+import type { PodSelectable } from './network-policy';
+import { PodTemplateProps, checkPodTemplate, renderPodTemplate } from './pod-template';
+import { VerticalAutoscaler, VerticalAutoscalingProps } from './vertical-autoscaler';
+
+/** The props every workload construct takes. */
+export interface WorkloadProps extends PodTemplateProps {
+  /** Object name of the workload. */
+  readonly name: string;
+  /** Value of `app.kubernetes.io/name` on the pods. @default - name */
+  readonly appName?: string;
+  /** Value of `app.kubernetes.io/version` on the pods (not in the selector). */
+  readonly version: string;
+  /** ServiceAccount the pods run as. @default - one named after the workload, created here */
+  readonly serviceAccountName?: string;
+  /** A VerticalPodAutoscaler for the container. @default - none */
+  readonly verticalAutoscaling?: VerticalAutoscalingProps;
+}
+
+/** Old ReplicaSets or revisions kept for `kubectl rollout undo`: the Kubernetes default, stated. */
+export const REVISION_HISTORY_LIMIT = 10;
+
+/** Labels on a workload's pods: the selector, plus version, app and environment (not in the immutable selector). */
+export function workloadPodLabels(app: NamespaceContext, appName: string, selector: Labels, version: string, extra: Labels = {}): Labels {
+  return { ...extra, ...selector, [LABELS.version]: version, [LABELS.partOf]: app.labels[LABELS.partOf] ?? appName, [LABELS.environment]: app.settings.name };
+}
+
+/** The ServiceAccount a workload's pods run as, without a mounted API token (pods that call the API opt in). */
+export function createServiceAccount(scope: Construct, name: string): k8s.KubeServiceAccount {
+  return new k8s.KubeServiceAccount(scope, 'ServiceAccount', { metadata: { name }, automountServiceAccountToken: false });
+}
+
+/** The base of the workload constructs: pod identity, ServiceAccount, pod template and VPA. */
+export abstract class Workload extends Construct implements PodSelectable {
+  /** Object name of the workload. */
+  readonly name: string;
+  /** Namespace the pods run in. */
+  readonly namespaceName: string;
+  /** The immutable selector: the app name and any selector labels. */
+  readonly podSelector: Labels;
+  /** Every label on the pods. */
+  readonly podLabels: Labels;
+  /** The VerticalPodAutoscaler, when `verticalAutoscaling` is set. */
+  readonly verticalAutoscaler?: VerticalAutoscaler;
+  /** The NamespacedApp the workload lives in. */
+  protected readonly app: NamespaceContext;
+  /** Value of the pods' `app.kubernetes.io/name`. */
+  protected readonly appName: string;
+  private readonly serviceAccountName: string;
+
+  protected constructor(scope: Construct, id: string, props: WorkloadProps, selectorLabels: Labels = {}) {
+    super(scope, id);
+    this.app = namespaceContextOf(this);
+    this.name = props.name;
+    this.namespaceName = this.app.namespaceName;
+    this.appName = props.appName ?? props.name;
+    this.podSelector = { [LABELS.name]: this.appName, ...selectorLabels };
+    this.podLabels = workloadPodLabels(this.app, this.appName, this.podSelector, props.version, props.podLabels);
+    this.serviceAccountName = props.serviceAccountName ?? props.name;
+    if (!props.serviceAccountName) createServiceAccount(this, this.serviceAccountName);
+  }
+
+  /** Metadata of the workload object: its name, the pod labels and the owner's annotations. */
+  protected objectMetadata(): k8s.ObjectMeta {
+    return { name: this.name, labels: { ...this.podLabels }, annotations: this.app.ownerAnnotations() };
+  }
+
+  /** The pod template, with the settings of the environment. */
+  protected podTemplate(props: PodTemplateProps): k8s.PodTemplateSpec {
+    return renderPodTemplate(
+      { name: this.appName, podLabels: this.podLabels, selectorLabels: this.podSelector, serviceAccountName: this.serviceAccountName, annotations: this.app.ownerAnnotations(), settings: this.app.settings },
+      props,
+    );
+  }
+
+  /** Adds the VerticalPodAutoscaler `props.verticalAutoscaling` asks for, targeting this workload of `kind`. */
+  protected addVerticalAutoscaler(kind: 'Deployment' | 'StatefulSet', props: WorkloadProps): VerticalAutoscaler | undefined {
+    if (!props.verticalAutoscaling) return undefined;
+    return new VerticalAutoscaler(this, 'VerticalAutoscaler', {
+      ...props.verticalAutoscaling,
+      target: { kind, name: props.name, containerName: this.appName, resources: props.container.resources },
+    });
+  }
+
+  /** Problems of the props every workload shares: the version label and the pod template. */
+  protected workloadProblems(props: WorkloadProps): string[] {
+    const version = checkLabelValue(props.version, 'version');
+    return [...(version ? [version] : []), ...checkPodTemplate(props)];
+  }
+}
