@@ -10,6 +10,7 @@ import { AppRelease, AppSecret, HttpPath, NamespacedApp, PodTemplateProps, Relea
 import type { GoMultirouteConfig, PlatformEnvironment } from './environment';
 import { MYSQL_CLIENT_LABELS, Mysql } from './mysql';
 
+/** The app's name: namespace part-of, objects and release entry. */
 export const APP = 'go-multiroute';
 const PORT = 3000;
 const PORTS: readonly ServicePortProps[] = [{ name: 'http', port: PORT }];

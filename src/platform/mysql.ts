@@ -15,7 +15,9 @@ import type { Construct } from 'constructs';
 import { AppRelease, AppSecret, Labels, NamespacedApp, NetworkPolicy, StatefulApp } from 'k8s-iac';
 import type { MysqlConfig, PlatformEnvironment } from './environment';
 
+/** The database's name: namespace part-of, objects and release entry. */
 export const MYSQL_APP = 'mysql';
+/** MySQL's protocol port. */
 export const MYSQL_PORT = 3306;
 /** The label a pod needs to reach MySQL (000:L981). */
 export const MYSQL_CLIENT_LABELS: Labels = { 'access-db': 'mysql' };

@@ -20,11 +20,13 @@ export const LABELS = {
   role: 'release.k8s-iac.dev/role',
 } as const;
 
+/** The `app.kubernetes.io/managed-by` value of every object this library makes. */
 export const MANAGED_BY = 'k8s-iac';
 
 /** The annotation kube-linter and people read to reach an object's owners. */
 export const OWNER_EMAIL_ANNOTATION = 'email';
 
+/** Kubernetes labels (or a label selector of equalities): key to value. */
 export type Labels = Readonly<Record<string, string>>;
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;

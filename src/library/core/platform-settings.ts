@@ -32,7 +32,7 @@ export interface PlatformSettings {
   readonly nodeSelector: Readonly<Record<string, string>>;
   /** Taints every pod tolerates. */
   readonly tolerations: readonly k8s.Toleration[];
-  /** StorageClass of volume claims; unset uses the cluster's default StorageClass. */
+  /** StorageClass of volume claims. @default - the cluster's default StorageClass */
   readonly storageClass?: string;
 }
 

@@ -25,6 +25,7 @@ export function checkDnsSubdomain(value: string, what: string): string | undefin
   return undefined;
 }
 
+/** A TCP/UDP port number, 1-65535. */
 export function checkPort(port: number, what: string): string | undefined {
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     return `${what} ${port} is outside 1-65535: use a TCP/UDP port number`;
@@ -32,6 +33,7 @@ export function checkPort(port: number, what: string): string | undefined {
   return undefined;
 }
 
+/** A count: a whole number of 0 or more. */
 export function checkNonNegativeInteger(value: number, what: string): string | undefined {
   if (!Number.isInteger(value) || value < 0) {
     return `${what} is ${value}: use a whole number of 0 or more`;
@@ -39,6 +41,7 @@ export function checkNonNegativeInteger(value: number, what: string): string | u
   return undefined;
 }
 
+/** A Kubernetes resource quantity (`100m`, `64Mi`, `1.5Gi`). */
 export function checkQuantity(value: string, what: string): string | undefined {
   if (parseQuantity(value) === undefined) {
     return `${what} "${value}" is not a Kubernetes quantity: use forms like 100m, 0.5, 64Mi, 1Gi`;
@@ -55,6 +58,7 @@ export interface ImageReference {
 
 const IMAGE = /^([a-z0-9]+(?:[._\-/:][a-z0-9]+)*?)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
 
+/** The parts of an image reference, or undefined when it is not one. */
 export function parseImage(image: string): ImageReference | undefined {
   const match = IMAGE.exec(image);
   if (!match) return undefined;

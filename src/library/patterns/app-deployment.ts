@@ -18,6 +18,7 @@ import { Budget, DisruptionBudgetProps, allowedDisruptions, blocksDrainsUnasked,
 import type { Labels } from '../core/labels';
 import { REVISION_HISTORY_LIMIT, Workload, WorkloadProps } from './workload';
 
+/** A HorizontalPodAutoscaler that owns a Deployment's replicas. */
 export interface AutoscalingProps {
   /** At least 1. */
   readonly minReplicas: number;
@@ -30,6 +31,7 @@ export interface AutoscalingProps {
   readonly scaleDownStabilizationSeconds?: number;
 }
 
+/** How a Deployment replaces its pods on a change of the template. */
 export type DeploymentStrategy =
   | { readonly type: 'RollingUpdate'; readonly maxSurge?: number | string; readonly maxUnavailable?: number | string }
   /** Stop all old pods before starting new ones, for apps that cannot run two versions at once (000:L586-601). */

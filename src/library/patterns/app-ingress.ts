@@ -11,12 +11,14 @@ import type { Labels } from '../core/labels';
 import { namespaceContextOf } from '../core/namespace-context';
 import { NetworkPolicy } from './network-policy';
 
+/** One routed path of an Ingress or HTTPRoute. */
 export interface HttpPath {
   readonly path: string;
   /** @default 'Prefix' */
   readonly pathType?: 'Prefix' | 'Exact';
 }
 
+/** An Ingress of one Service for one host, and who may reach it. */
 export interface AppIngressProps {
   /** Ingress name. */
   readonly name: string;
@@ -41,6 +43,7 @@ export interface AppIngressProps {
 /** A DNS name as Ingress and HTTPRoute hosts take it, optionally with a leading `*.`. */
 export const HOSTNAME_PATTERN = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+/** An ingress-nginx Ingress to a Service, with the NetworkPolicy that admits the controller to its pods. */
 export class AppIngress extends Construct {
   readonly name: string;
   readonly className: string;

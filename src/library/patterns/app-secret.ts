@@ -9,6 +9,7 @@ import { checkDnsSubdomain, errors } from '../core/validation';
 import { namespaceContextOf } from '../core/namespace-context';
 import type { SecretSource } from '../core/secret-source';
 
+/** A Secret an app reads, by name and key, and where its value comes from. */
 export interface AppSecretProps {
   /** Name of the Secret to create (placeholder source only). */
   readonly name: string;
@@ -17,6 +18,7 @@ export interface AppSecretProps {
   readonly source: SecretSource;
 }
 
+/** A Secret created from a placeholder or referenced by name; `envValue` reads it into an env var. */
 export class AppSecret extends Construct {
   /** Name of the Secret pods read. */
   readonly secretName: string;

@@ -9,6 +9,7 @@ import { checkDnsLabel, checkPort, errors } from '../core/validation';
 import type { Labels } from '../core/labels';
 import { namespaceContextOf } from '../core/namespace-context';
 
+/** One port of a Service; it targets the container port of the same name. */
 export interface ServicePortProps {
   /** Port name; also the container port name traffic goes to. */
   readonly name: string;
@@ -17,6 +18,7 @@ export interface ServicePortProps {
   readonly protocol?: 'TCP' | 'UDP';
 }
 
+/** A Service over the pods a selector picks. */
 export interface AppServiceProps {
   /** Service name; a DNS-1123 label (it becomes a DNS name). */
   readonly name: string;
@@ -31,6 +33,7 @@ export interface AppServiceProps {
   readonly labels?: Labels;
 }
 
+/** A ClusterIP (or headless) Service whose ports target named container ports. */
 export class AppService extends Construct {
   readonly name: string;
   readonly ports: readonly ServicePortProps[];

@@ -29,6 +29,7 @@ export interface BlueGreenColourProps extends PodTemplateProps {
   readonly version: string;
 }
 
+/** The two colours of one app, which one is active, and their size. */
 export interface BlueGreenProps {
   /**
    * App name: the pods' `app.kubernetes.io/name`, the active Service and the shared
@@ -57,6 +58,7 @@ export interface BlueGreenProps {
   readonly disruptionBudget?: DisruptionBudgetProps | false;
 }
 
+/** Two Deployments, blue and green, an active Service on one and a preview Service on the other. */
 export class BlueGreen extends Construct {
   readonly name: string;
   readonly active: Colour;

@@ -79,6 +79,7 @@ export function canaryAnnotations(r: CanaryRouting): Record<string, string> {
   return annotations;
 }
 
+/** A canary beside a primary Ingress: its Service and which requests reach it. */
 export interface CanaryIngressProps extends CanaryRouting {
   /** The stable version's Ingress; the canary takes its host and class. */
   readonly primary: AppIngress;
@@ -93,6 +94,7 @@ export interface CanaryIngressProps extends CanaryRouting {
 const samePath = (a: HttpPath, b: HttpPath) => a.path === b.path && (a.pathType ?? 'Prefix') === (b.pathType ?? 'Prefix');
 const describePath = (p: HttpPath) => `"${p.path}" (${p.pathType ?? 'Prefix'})`;
 
+/** An ingress-nginx canary Ingress for the host and paths of a primary Ingress. */
 export class CanaryIngress extends Construct {
   /** The canary Ingress (an AppIngress, with its own NetworkPolicy admitting the controller). */
   readonly ingress: AppIngress;

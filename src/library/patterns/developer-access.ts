@@ -9,6 +9,7 @@ import * as k8s from '../../../imports/k8s';
 import { checkDnsSubdomain, errors } from '../core/validation';
 import { namespaceContextOf } from '../core/namespace-context';
 
+/** What a developer may do in the namespace: read (`view`), or read and change workloads (`edit`). */
 export type AccessPreset = 'view' | 'edit';
 
 /** Who gets the access. */
@@ -17,6 +18,7 @@ export type Subject =
   | { readonly group: string }
   | { readonly serviceAccount: string; readonly namespace: string };
 
+/** Who gets which access to the namespace. */
 export interface DeveloperAccessProps {
   /** Role and RoleBinding name. */
   readonly name: string;
@@ -43,6 +45,7 @@ const RESOURCES: ReadonlyArray<{ readonly apiGroup: string; readonly resources: 
 /** Read-only in every preset: the namespace's budget is the platform team's to set. */
 const BUDGET = { apiGroup: '', resources: ['events', 'limitranges', 'resourcequotas'] };
 
+/** The Role rules of a preset; Secrets only when asked for. */
 export function accessRules(preset: AccessPreset, includeSecrets: boolean): k8s.PolicyRule[] {
   const verbs = preset === 'edit' ? [...READ, ...WRITE] : READ;
   const rules: k8s.PolicyRule[] = RESOURCES.map((r) => ({ apiGroups: [r.apiGroup], resources: [...r.resources], verbs }));
@@ -58,6 +61,7 @@ function renderSubject(subject: Subject): k8s.Subject {
   return { kind: 'ServiceAccount', name: subject.serviceAccount, namespace: subject.namespace };
 }
 
+/** A Role in the namespace and a RoleBinding of it to a user, group or ServiceAccount. */
 export class DeveloperAccess extends Construct {
   constructor(scope: Construct, id: string, props: DeveloperAccessProps) {
     super(scope, id);

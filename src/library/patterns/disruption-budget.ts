@@ -9,6 +9,7 @@ import * as k8s from '../../../imports/k8s';
 import type { Labels } from '../core/labels';
 import { scaled } from '../core/workloads';
 
+/** A PodDisruptionBudget as the workload constructs take it. */
 export interface DisruptionBudgetProps {
   /** Pods that must stay up, count or percent. @default - the workload's default (AppDeployment: '60%', 003:L268; StatefulApp: maxUnavailable) */
   readonly minAvailable?: number | string;
@@ -25,6 +26,7 @@ export interface Budget {
 }
 
 
+/** A count or a percentage, as the L1 IntOrString. */
 export function intOrPercent(value: number | string): k8s.IntOrString {
   return typeof value === 'number' ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value);
 }

@@ -37,6 +37,7 @@ export interface HttpRouteCanary extends CanaryRouting {
   readonly service: AppService;
 }
 
+/** An HTTPRoute of one Service (and a canary) for one host on the environment's Gateway. */
 export interface AppHttpRouteProps {
   /** HTTPRoute name. */
   readonly name: string;
@@ -68,6 +69,7 @@ const PATH_TYPE: Record<NonNullable<HttpPath['pathType']>, gw.HttpRouteSpecRules
 
 type HeaderMatch = gw.HttpRouteSpecRulesMatchesHeaders;
 
+/** A Gateway API HTTPRoute, with weighted or header-matched canary backends and the policy admitting the Gateway. */
 export class AppHttpRoute extends Construct {
   readonly name: string;
   readonly host: string;

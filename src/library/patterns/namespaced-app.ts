@@ -18,6 +18,7 @@ import { LimitRangeConfig, QuotaConfig, quantities } from '../core/resources';
 import { checkDnsLabel, checkQuantity, errors } from '../core/validation';
 import { DNS_PORTS, KUBE_DNS, NetworkPolicy } from './network-policy';
 
+/** The Pod Security Standards levels a namespace can enforce. */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
 /** A visible, reasoned step down from Pod Security `restricted`. */
@@ -27,6 +28,7 @@ export interface PodSecurityOptOut {
   readonly reason: string;
 }
 
+/** A namespace, the environment's settings, and the namespace's quota and limits. */
 export interface NamespacedAppProps {
   /** Namespace name; a DNS-1123 label, not `default`. */
   readonly namespace: string;

@@ -31,6 +31,7 @@ export type Peer =
   /** Addresses outside the cluster's pod network, e.g. hostNetwork pods or a database VLAN. */
   | { readonly cidr: string; readonly except?: readonly string[] };
 
+/** A port (or range) a rule opens. */
 export interface PortRange {
   /** Port number (or a named container port). */
   readonly port: number | string;
@@ -40,6 +41,7 @@ export interface PortRange {
   readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
 }
 
+/** One allow rule: from or to these peers, on these ports. */
 export interface NetworkPolicyRule {
   /** Where traffic may come from (ingress) or go to (egress); empty means anywhere. */
   readonly peers: readonly Peer[];
@@ -47,6 +49,7 @@ export interface NetworkPolicyRule {
   readonly ports?: readonly PortRange[];
 }
 
+/** The pods a policy applies to and the traffic it allows. */
 export interface NetworkPolicyProps {
   /** Object name; a DNS-1123 subdomain. */
   readonly name: string;
@@ -198,6 +201,7 @@ function renderRule(direction: 'from' | 'to') {
 
 /** The kube-dns pods every namespace must still reach once egress is denied. */
 export const KUBE_DNS: Peer = { namespace: 'kube-system', pods: { 'k8s-app': 'kube-dns' } };
+/** DNS over UDP and TCP: the ports default-deny keeps open to kube-dns. */
 export const DNS_PORTS: readonly PortRange[] = [
   { port: 53, protocol: 'UDP' },
   { port: 53, protocol: 'TCP' },

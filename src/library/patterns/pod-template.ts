@@ -44,6 +44,7 @@ export type EnvValue =
   /** A field of the pod (Downward API), e.g. status.podIP. */
   | { readonly fieldPath: string };
 
+/** A named container port. */
 export interface ContainerPortProps {
   /** Port name (IANA_SVC_NAME: at most 15 characters). */
   readonly name: string;
@@ -67,6 +68,7 @@ export interface MountProps {
   readonly emptyDirSizeLimit?: string;
 }
 
+/** The app container: image, command, ports, env, resources, probes and mounts. */
 export interface ContainerProps {
   /** Image pinned by tag (and digest where the environment requires one); never `latest`. */
   readonly image: string;
@@ -98,6 +100,7 @@ export interface SecurityOptOut {
   readonly reason: string;
 }
 
+/** The pod of a workload: its container and the hygiene settings around it. */
 export interface PodTemplateProps {
   readonly container: ContainerProps;
   /**
@@ -202,6 +205,7 @@ export function containerMounts(props: PodTemplateProps): MountProps[] {
   return [...(props.container.mounts ?? []), { name: 'tmp', mountPath: '/tmp', emptyDirSizeLimit: props.tmpSizeLimit ?? '64Mi' }];
 }
 
+/** The L1 pod template: the container with its security context and probes, spreading, graceful stop. */
 export function renderPodTemplate(identity: PodIdentity, props: PodTemplateProps): k8s.PodTemplateSpec {
   const c = props.container;
   const uid = props.runAsUser ?? DEFAULT_UID;

@@ -28,6 +28,7 @@ import { NetworkPolicy } from './network-policy';
 import type { VerticalAutoscaler } from './vertical-autoscaler';
 import { REVISION_HISTORY_LIMIT, Workload, WorkloadProps } from './workload';
 
+/** How a volume claim may be mounted. */
 export type AccessMode = 'ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod';
 
 /** A volumeClaimTemplate: every pod gets its own claim `<name>-<statefulset>-<n>`. */

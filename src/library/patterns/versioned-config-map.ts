@@ -10,6 +10,7 @@ import * as k8s from '../../../imports/k8s';
 import { checkDnsSubdomain, errors } from '../core/validation';
 import { namespaceContextOf } from '../core/namespace-context';
 
+/** The base name and the data of a ConfigMap named by its content. */
 export interface VersionedConfigMapProps {
   /** Base name; the object is `<baseName>-<hash of data>`. */
   readonly baseName: string;
@@ -23,6 +24,7 @@ export function contentHash(data: Readonly<Record<string, string>>): string {
   return createHash('sha256').update(canonical).digest('hex').slice(0, 10);
 }
 
+/** A ConfigMap named `<baseName>-<content hash>`: a change of data is a new name, which rolls the pods. */
 export class VersionedConfigMap extends Construct {
   /** The hashed name to reference from pods. */
   readonly name: string;

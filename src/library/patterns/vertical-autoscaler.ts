@@ -27,7 +27,9 @@ import { checkQuantity, errors } from '../core/validation';
 import { namespaceContextOf } from '../core/namespace-context';
 import type { ComputeAmount, ComputeResources } from '../core/resources';
 
+/** When the VPA applies its recommendations: never, at pod creation, or by evicting pods. */
 export type VerticalAutoscalingMode = 'Off' | 'Initial' | 'Recreate' | 'Auto';
+/** The resources a VPA can resize. */
 export type VerticalResource = 'cpu' | 'memory';
 
 /** What a workload's `verticalAutoscaling` prop takes. */
@@ -54,6 +56,7 @@ export interface VerticalAutoscalerTarget {
   readonly resources: ComputeResources;
 }
 
+/** A VPA for one container of one workload. */
 export interface VerticalAutoscalerProps extends VerticalAutoscalingProps {
   /** VPA name. @default - the target's name */
   readonly name?: string;
@@ -72,6 +75,7 @@ const CONTROLLED_VALUES = {
   RequestsOnly: vpa.VerticalPodAutoscalerSpecResourcePolicyContainerPoliciesControlledValues.REQUESTS_ONLY,
 } as const;
 
+/** A VerticalPodAutoscaler with bounds, checked against the HPA and the namespace's limits. */
 export class VerticalAutoscaler extends Construct {
   readonly name: string;
   readonly target: VerticalAutoscalerTarget;

@@ -26,10 +26,15 @@ type CommandName = (typeof COMMANDS)[number];
 /** What a command line asks for. */
 export interface CommandLine {
   readonly command: CommandName;
+  /** `--env`, in the order given. */
   readonly envs: readonly string[];
+  /** `--app`. @default - none */
   readonly app?: string;
+  /** `--outdir`. @default - CDK8S_OUTDIR, else dist */
   readonly outdir?: string;
+  /** `--release-dir`. @default - the project's releaseDir */
   readonly releaseDir?: string;
+  /** `--project`. @default - none: the caller gives the project */
   readonly project?: string;
 }
 
@@ -103,9 +108,13 @@ function promote(project: Project, line: CommandLine, outdir: string, log: (line
 
 /** How a run is wired: the project (else --project), where logs go, the environment's variables. */
 export interface RunContext {
+  /** The project to run. @default - the module `--project` names */
   readonly project?: Project;
+  /** Where progress lines go. @default console.log */
   readonly log?: (line: string) => void;
+  /** Where the problems go. @default console.error */
   readonly error?: (line: string) => void;
+  /** The variables CDK8S_OUTDIR is read from. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
 }
 

@@ -156,6 +156,7 @@ function shown(p: string): string {
   return relative === '' ? '.' : relative.startsWith('..') ? p : relative;
 }
 
+/** Promotes: prints the diff, then writes the release file (unless to `outdir`) and the environment's folder. */
 export function runPromote(project: Project, args: PromoteArgs, log: (line: string) => void = console.log): PromotePlan {
   const plan = planPromote(project, args);
   const outdir = args.outdir ?? args.dist;

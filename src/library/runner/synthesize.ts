@@ -18,6 +18,7 @@ export interface Manifest {
   /** Path inside dist/<env>/, e.g. `go-multiroute/deployment-go-multiroute.yaml`. */
   readonly file: string;
   readonly kind: string;
+  /** @default - none: a cluster-scoped object */
   readonly namespace?: string;
   readonly name: string;
   /** Construct path of the ApiObject that made it. */

@@ -37,8 +37,11 @@ export function testSettings(input: Partial<PlatformSettingsInput> = {}, name = 
 
 /** Which objects to find: any of kind, name and namespace. */
 export interface ObjectQuery {
+  /** @default - any kind */
   readonly kind?: string;
+  /** @default - any name */
   readonly name?: string;
+  /** @default - any namespace, and cluster-scoped objects */
   readonly namespace?: string;
 }
 
