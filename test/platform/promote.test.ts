@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
-import { changedFiles, diffLines, main as cli, planPromote, runPromote, unifiedDiff } from 'k8s-iac';
+import { changedFiles, main as cli, planPromote, runPromote, unifiedDiff } from 'k8s-iac';
 import { ENVIRONMENT_NAMES, PROJECT, releaseCopy, synthEnvironmentFiles, tmpdir } from '../helpers';
 
 const main = (argv: readonly string[]) => cli(['promote', ...argv], { project: PROJECT });
@@ -120,12 +120,7 @@ describe('promote command', () => {
 
 describe('line diff', () => {
   test('a changed line reads as removal then addition, common lines kept', () => {
-    expect(diffLines(['a', 'b', 'c'], ['a', 'x', 'c'])).toEqual([
-      { op: ' ', line: 'a' },
-      { op: '-', line: 'b' },
-      { op: '+', line: 'x' },
-      { op: ' ', line: 'c' },
-    ]);
+    expect(unifiedDiff('f', 'a\nb\nc\n', 'a\nx\nc\n')).toBe(['--- f', '+++ f', '@@ -1,3 +1,3 @@', ' a', '-b', '+x', ' c'].join('\n'));
   });
 
   test('hunks carry 3 lines of context and their line ranges; far changes get their own hunk', () => {

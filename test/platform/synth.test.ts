@@ -90,23 +90,28 @@ describe('synth command', () => {
   });
 });
 
+/** A folder's files as synth writes them: the given ones and the kustomization listing them. */
+function tree(files: Record<string, string>): Map<string, string> {
+  return new Map([...Object.entries(files), ['kustomization.yaml', `resources:\n${Object.keys(files).map((f) => `  - ${f}\n`).join('')}`]]);
+}
+
 describe('atomic replacement', () => {
   test('replaces the folder whole: files no longer made are gone', () => {
     const out = tmpdir('synth-test');
-    writeTreeAtomically(out, 'prod', new Map([['a/one.yaml', '1'], ['two.yaml', '2']]));
-    writeTreeAtomically(out, 'prod', new Map([['two.yaml', '22']]));
-    expect(readTree(path.join(out, 'prod'))).toEqual({ 'two.yaml': '22' });
+    writeTreeAtomically(out, 'prod', tree({ 'a/one.yaml': '1', 'two.yaml': '2' }));
+    writeTreeAtomically(out, 'prod', tree({ 'two.yaml': '22' }));
+    expect(readTree(path.join(out, 'prod'))).toEqual(Object.fromEntries(tree({ 'two.yaml': '22' })));
     expect(fs.readdirSync(out)).toEqual(['prod']);
   });
 
   test('a run killed between the two renames is recovered by the next', () => {
     const out = tmpdir('synth-test');
-    writeTreeAtomically(out, 'prod', new Map([['x.yaml', 'old']]));
+    writeTreeAtomically(out, 'prod', tree({ 'x.yaml': 'old' }));
     // the state a kill leaves: the old tree moved aside, the new one not yet in place
     fs.renameSync(path.join(out, 'prod'), path.join(out, '.prod.old'));
     fs.mkdirSync(path.join(out, '.prod.tmp-999'));
     recoverInterrupted(out, 'prod');
-    expect(readTree(path.join(out, 'prod'))).toEqual({ 'x.yaml': 'old' });
+    expect(readTree(path.join(out, 'prod'))).toEqual(Object.fromEntries(tree({ 'x.yaml': 'old' })));
     expect(fs.readdirSync(out)).toEqual(['prod']);
   });
 });

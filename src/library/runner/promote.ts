@@ -15,11 +15,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { structuredPatch } from 'diff';
 import { Colour, otherColour } from '../core/release';
 import type { Project } from './project';
-import { parseReleaseState, readReleaseJson, releaseFile } from './release-state';
+import { Journal, checkNoInterruptedPromote, parseReleaseState, promoteJournal, readReleaseJson, releaseFile } from './release-state';
 import { synthEnvironmentFiles } from './synth-project';
-import { writeTreeAtomically } from './write-atomic';
+import { describeFsError, writeTreeAtomically } from './write-atomic';
 
 /** What promote is asked to do. */
 export interface PromoteArgs {
@@ -79,59 +80,17 @@ export function changedFiles(before: ReadonlyMap<string, string>, after: Readonl
   return [...names].filter((f) => before.get(f) !== after.get(f)).sort();
 }
 
-type Edit = { readonly op: ' ' | '-' | '+'; readonly line: string };
-
-/** The shortest edit from `a` to `b`, line by line (longest common subsequence). */
-export function diffLines(a: readonly string[], b: readonly string[]): Edit[] {
-  // lcs[i][j]: length of the longest common subsequence of a[i..] and b[j..]
-  const lcs = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
-  for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) {
-      lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-    }
-  }
-  const edits: Edit[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    if (i < a.length && j < b.length && a[i] === b[j]) {
-      edits.push({ op: ' ', line: a[i] });
-      i++;
-      j++;
-    } else if (i < a.length && (j === b.length || lcs[i + 1][j] >= lcs[i][j + 1])) {
-      // removals first, so a changed line reads as - old, + new
-      edits.push({ op: '-', line: a[i++] });
-    } else {
-      edits.push({ op: '+', line: b[j++] });
-    }
-  }
-  return edits;
-}
-
-function splitLines(text: string | undefined): string[] {
-  if (text === undefined || text === '') return [];
-  return text.replace(/\n$/, '').split('\n');
-}
-
-/** A unified diff of one file, `context` unchanged lines around each change. */
+/**
+ * A unified diff of one file (jsdiff's Myers diff), `context` unchanged lines around each
+ * change; an added or removed file diffs against /dev/null.
+ */
 export function unifiedDiff(file: string, before: string | undefined, after: string | undefined, context = 3): string {
-  const edits = diffLines(splitLines(before), splitLines(after));
+  const patch = structuredPatch(file, file, before ?? '', after ?? '', undefined, undefined, { context });
   const out = [`--- ${before === undefined ? '/dev/null' : file}`, `+++ ${after === undefined ? '/dev/null' : file}`];
-  const changed = edits.map((e, k) => (e.op === ' ' ? -1 : k)).filter((k) => k >= 0);
-  let k = 0;
-  while (k < changed.length) {
-    // A hunk grows while at most 2 x context unchanged lines separate the next change from the last.
-    let last = k;
-    while (last + 1 < changed.length && changed[last + 1] - changed[last] - 1 <= 2 * context) last++;
-    const start = Math.max(0, changed[k] - context);
-    const end = Math.min(edits.length, changed[last] + context + 1);
-    const lineOf = (op: ' ' | '-' | '+') => 1 + edits.slice(0, start).filter((e) => e.op === ' ' || e.op === op).length;
-    const hunk = edits.slice(start, end);
-    const oldCount = hunk.filter((e) => e.op !== '+').length;
-    const newCount = hunk.filter((e) => e.op !== '-').length;
-    out.push(`@@ -${oldCount ? lineOf('-') : lineOf('-') - 1},${oldCount} +${newCount ? lineOf('+') : lineOf('+') - 1},${newCount} @@`);
-    out.push(...hunk.map((e) => `${e.op}${e.line}`));
-    k = last + 1;
+  for (const h of patch.hunks) {
+    // an empty side starts at the line before, as GNU diff writes it (@@ -0,0 +1,2 @@)
+    const start = (line: number, count: number) => (count === 0 ? line - 1 : line);
+    out.push(`@@ -${start(h.oldStart, h.oldLines)},${h.oldLines} +${start(h.newStart, h.newLines)},${h.newLines} @@`, ...h.lines.filter((l) => !l.startsWith('\\')));
   }
   return out.join('\n');
 }
@@ -143,11 +102,22 @@ export function diffTrees(folder: string, before: ReadonlyMap<string, string>, a
     .join('\n');
 }
 
-/** Writes a file whole or not at all: a temporary sibling renamed into place. */
+/** Writes a file whole or not at all: a temporary sibling, flushed to disk, renamed into place. */
 function writeFileAtomically(file: string, content: string): void {
   const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, content);
-  fs.renameSync(tmp, file);
+  try {
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      fs.writeFileSync(fd, content);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw describeFsError(err, file);
+  }
 }
 
 /** A path as people read it: relative to the working folder when inside it. */
@@ -156,18 +126,44 @@ function shown(p: string): string {
   return relative === '' ? '.' : relative.startsWith('..') ? p : relative;
 }
 
-/** Promotes: prints the diff, then writes the release file (unless to `outdir`) and the environment's folder. */
+/** Writes the promoted folder, then the release file, with the journal around both. */
+function commit(args: PromoteArgs, journal: Journal, after: ReadonlyMap<string, string>, log: (line: string) => void): void {
+  const file = releaseFile(args.env, args.releaseDir);
+  const journalFile = promoteJournal(args.releaseDir, args.env);
+  writeFileAtomically(journalFile, `${JSON.stringify(journal, null, 2)}\n`);
+  writeTreeAtomically(args.dist, args.env, after);
+  writeFileAtomically(file, journal.releaseJson);
+  fs.rmSync(journalFile);
+  log(`${shown(file)}: blueGreen.active is now ${journal.to}`);
+}
+
+/** Finishes a promote that was interrupted: the folder and the release file as the journal says. */
+export function resumePromote(project: Project, args: Pick<PromoteArgs, 'env' | 'releaseDir' | 'dist'>, log: (line: string) => void = console.log): void {
+  const journalFile = promoteJournal(args.releaseDir, args.env);
+  if (!fs.existsSync(journalFile)) throw new Error(`${shown(journalFile)} does not exist: there is no interrupted promote of ${args.env} to resume`);
+  const journal = JSON.parse(fs.readFileSync(journalFile, 'utf8')) as Journal;
+  const file = releaseFile(args.env, args.releaseDir);
+  const state = parseReleaseState(JSON.parse(journal.releaseJson), file, project.releaseApps);
+  const after = synthEnvironmentFiles(project, args.env, { releaseDir: args.releaseDir, releaseState: state });
+  log(`${journal.app} in ${args.env}: finishing the interrupted promote to ${journal.to}`);
+  commit({ ...args, app: journal.app }, journal, after, log);
+  log(`${shown(path.join(args.dist, args.env))}: ${after.size - 1} objects`);
+}
+
+/**
+ * Promotes: prints the diff, then writes the environment's folder and the release file,
+ * or, with `outdir`, only the promoted folder there. A kill or a write fault in between
+ * leaves a journal that synth and promote report until `--resume` finishes the promote.
+ */
 export function runPromote(project: Project, args: PromoteArgs, log: (line: string) => void = console.log): PromotePlan {
+  checkNoInterruptedPromote(args.releaseDir, args.env);
   const plan = planPromote(project, args);
   const outdir = args.outdir ?? args.dist;
   const folder = shown(path.join(outdir, args.env));
   log(`${args.app} in ${args.env}: active colour ${plan.from} -> ${plan.to}`);
   log(diffTrees(folder, plan.before, plan.after));
-  if (!args.outdir) {
-    writeFileAtomically(plan.file, plan.releaseJson);
-    log(`${shown(plan.file)}: blueGreen.active is now ${plan.to}`);
-  }
-  writeTreeAtomically(outdir, args.env, plan.after);
+  if (args.outdir) writeTreeAtomically(args.outdir, args.env, plan.after);
+  else commit(args, { app: args.app, to: plan.to, releaseJson: plan.releaseJson }, plan.after, log);
   log(`${folder}: ${plan.after.size - 1} objects`);
   return plan;
 }

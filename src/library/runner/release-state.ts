@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AppRelease, BlueGreenRelease, CanaryRelease, VersionRelease } from '../core/release';
+import type { AppRelease, BlueGreenRelease, CanaryRelease, Colour, VersionRelease } from '../core/release';
 import type { Release } from './project';
 
 /** A release file's content, parsed. */
@@ -16,6 +16,34 @@ export interface ReleaseState {
 /** The file of environment `env` in `dir`. */
 export function releaseFile(env: string, dir: string): string {
   return path.join(dir, `${env}.json`);
+}
+
+/**
+ * The journal of a promote in progress, beside the release file: written before the first
+ * change, removed after the last. While it exists the release file and the environment's
+ * folder may disagree, so synth and promote refuse to run until it is resumed or dropped.
+ */
+export function promoteJournal(releaseDir: string, env: string): string {
+  return path.join(releaseDir, `.${env}.promote.json`);
+}
+
+export interface Journal {
+  /** The app being promoted. */
+  readonly app: string;
+  /** The colour it becomes. */
+  readonly to: Colour;
+  /** The release file's text after the promote. */
+  readonly releaseJson: string;
+}
+
+/** An error when an interrupted promote left a journal for `env`. */
+export function checkNoInterruptedPromote(releaseDir: string, env: string): void {
+  const journal = promoteJournal(releaseDir, env);
+  if (fs.existsSync(journal)) {
+    throw new Error(
+      `${journal}: a promote of ${env} was interrupted, so ${releaseFile(env, releaseDir)} and the ${env} folder may disagree: run \`k8s-iac promote --env ${env} --resume\` to finish it, or delete the journal to keep the release file as it is`,
+    );
+  }
 }
 
 /** The release state of a file, as raw JSON; an error naming the file when it cannot be read. */

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { App } from 'cdk8s';
-import { loadReleaseState, releaseFile, releaseOf, ReleaseState } from './release-state';
+import { checkNoInterruptedPromote, loadReleaseState, releaseFile, releaseOf, ReleaseState } from './release-state';
 import type { Project } from './project';
 import { Manifest, SynthError, renderFiles, renderManifests } from './synthesize';
 
@@ -32,6 +32,7 @@ export function synthManifests(project: Project, envName: string, options: Synth
   const shownFile = path.relative(process.cwd(), file).startsWith('..') ? file : path.relative(process.cwd(), file);
   let manifests: Manifest[] = [];
   try {
+    if (!options.releaseState) checkNoInterruptedPromote(dir, env.name);
     const state = options.releaseState ?? (project.releaseApps.length > 0 ? loadReleaseState(env.name, dir, project.releaseApps) : { apps: {} });
     const app = new App({ outdir: 'unused' });
     project.build(app, env, releaseOf(state, shownFile));

@@ -1,16 +1,148 @@
 /**
- * Replaces dist/<env>/ whole or not at all. The new tree is written to a sibling
- * temporary folder, then swapped in with two renames; a run killed between the renames
- * leaves `.<env>.old`, which the next run puts back (or removes) before doing anything.
+ * Writing synthesized folders safely:
+ * - **Whole or not at all.** Each `<outdir>/<env>/` is written to a temporary sibling, then
+ *   swapped in with two renames; a run killed between the renames leaves `.<env>.old`,
+ *   which the next run puts back (or removes) before doing anything.
+ * - **One writer per output folder.** A lock (proper-lockfile, stale after 30 s without a
+ *   refresh) is held while writing; a second run waits for it, then says who holds it.
+ *   Leftover temporary folders are removed only when the process that made them is gone.
+ * - **Only what synth made is replaced.** An existing `<outdir>/<env>/` must hold nothing
+ *   but its `kustomization.yaml` and the files that lists; anything else is named and kept,
+ *   unless the run is told to delete it. The output folder may not be `/`, the home folder,
+ *   or a folder holding the project.
+ * - **File-system faults** (no space, read-only, permission, a file where a folder goes)
+ *   are one line naming the path, the cause and what to do; the old tree stays.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import * as lockfile from 'proper-lockfile';
+import YAML from 'yaml';
+
+/** The file synth writes into each environment folder; it lists every other file there. */
+export const KUSTOMIZATION = 'kustomization.yaml';
+
+/** Name of the lock inside the output folder. */
+const LOCK_NAME = '.k8s-iac.lock';
+
+/** A lock not refreshed for this long belongs to a dead run and is taken over. */
+const LOCK_STALE_MS = 30_000;
+
+/** How long a run waits for another run's lock before it gives up. @default 120 s */
+const LOCK_WAIT_MS = 120_000;
+
+/** How to write. */
+export interface WriteOptions {
+  /** Delete files in an environment folder that synth did not write (they are named either way). @default false */
+  readonly deleteUnknown?: boolean;
+  /** Milliseconds to wait for another run's lock on the output folder. @default 120000 */
+  readonly lockWaitMs?: number;
+}
+
+const FS_FIXES: Readonly<Record<string, string>> = {
+  ENOSPC: 'the disk is full: free space and run again',
+  EDQUOT: 'the disk quota is used up: free space and run again',
+  EFBIG: 'a file is larger than this file system allows: write to another file system',
+  EROFS: 'the file system is read-only: write to a writable folder (--outdir)',
+  EACCES: 'permission denied: make the folder writable for this user, or write elsewhere (--outdir)',
+  EPERM: 'the operation is not permitted: make the folder writable for this user, or write elsewhere (--outdir)',
+  ENOTDIR: 'a file stands where a folder goes: move the file away, or write elsewhere (--outdir)',
+  EISDIR: 'a folder stands where a file goes: move the folder away, or write elsewhere (--outdir)',
+  EEXIST: 'something already exists there: move it away, or write elsewhere (--outdir)',
+  EMFILE: 'too many open files: raise the limit (ulimit -n) and run again',
+};
+
+/** An error about a file-system fault: one line naming the path, the cause and what to do. */
+export class OutputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutputError';
+  }
+}
+
+/**
+ * Rewrites a file-system error as an OutputError naming `where` (or the error's own path,
+ * with a temporary folder `staging` shown as the folder it stands in for); anything else
+ * passes through.
+ */
+export function describeFsError(err: unknown, where: string, staging?: { readonly tmp: string; readonly target: string }): Error {
+  const e = err as NodeJS.ErrnoException;
+  if (err instanceof OutputError || typeof e?.code !== 'string') return err as Error;
+  const fix = FS_FIXES[e.code] ?? `${e.message}: fix the cause and run again`;
+  const at = e.path === undefined ? where : staging && e.path.startsWith(staging.tmp) ? staging.target + e.path.slice(staging.tmp.length) : e.path;
+  return new OutputError(`cannot write ${at} (${e.code}): ${fix}; nothing there was changed`);
+}
+
+/** Whether `ancestor` is `dir` or a folder above it. */
+function contains(ancestor: string, dir: string): boolean {
+  const relative = path.relative(ancestor, dir);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/**
+ * Refuses output folders whose replacement would destroy what synth did not make: the
+ * file-system root, the home folder, and any folder that holds one of `protectedDirs`
+ * (the project's root and sources).
+ */
+export function checkOutputFolder(outdir: string, protectedDirs: readonly string[] = []): void {
+  if (outdir.trim() === '') throw new OutputError('the output folder is empty: pass --outdir DIR (default dist)');
+  const resolved = path.resolve(outdir);
+  if (resolved === path.parse(resolved).root) throw new OutputError(`refusing to write to ${resolved}, the file-system root: pass --outdir DIR, e.g. dist`);
+  if (resolved === path.resolve(os.homedir())) throw new OutputError(`refusing to write to ${resolved}, the home folder: pass --outdir DIR, e.g. dist`);
+  for (const dir of protectedDirs) {
+    if (contains(resolved, path.resolve(dir))) {
+      throw new OutputError(`refusing to write to ${resolved}: it holds ${path.resolve(dir)}, which synth did not make; pass --outdir DIR to a folder of its own, e.g. dist`);
+    }
+  }
+}
+
+/** Every file under `dir`, relative to it, with '/' separators. */
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else out.push(path.relative(dir, full).split(path.sep).join('/'));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** The files of `target` that synth did not write: not the kustomization and not listed in it. */
+export function filesNotWrittenBySynth(target: string): string[] {
+  if (!fs.existsSync(target)) return [];
+  if (!fs.statSync(target).isDirectory()) return [''];
+  const kustomization = path.join(target, KUSTOMIZATION);
+  let listed: readonly unknown[] = [];
+  if (fs.existsSync(kustomization)) {
+    try {
+      const parsed = YAML.parse(fs.readFileSync(kustomization, 'utf8')) as { resources?: unknown };
+      if (Array.isArray(parsed?.resources)) listed = parsed.resources;
+    } catch {
+      listed = [];
+    }
+  }
+  const known = new Set([KUSTOMIZATION, ...listed.filter((r): r is string => typeof r === 'string')]);
+  return filesUnder(target).filter((f) => !known.has(f));
+}
 
 function oldDir(outdir: string, env: string): string {
   return path.join(outdir, `.${env}.old`);
 }
 
-/** Puts back an environment folder a killed run had moved aside, and drops stale temp folders. */
+/** Whether process `pid` runs (on this machine). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Puts back an environment folder a killed run had moved aside, and drops temporary folders of runs that are gone. */
 export function recoverInterrupted(outdir: string, env: string): void {
   const target = path.join(outdir, env);
   const old = oldDir(outdir, env);
@@ -19,29 +151,112 @@ export function recoverInterrupted(outdir: string, env: string): void {
     else fs.renameSync(old, target);
   }
   if (!fs.existsSync(outdir)) return;
+  const prefix = `.${env}.tmp-`;
   for (const entry of fs.readdirSync(outdir)) {
-    if (entry.startsWith(`.${env}.tmp-`)) fs.rmSync(path.join(outdir, entry), { recursive: true, force: true });
+    if (!entry.startsWith(prefix)) continue;
+    const pid = Number(entry.slice(prefix.length));
+    if (!Number.isInteger(pid) || !alive(pid) || pid === process.pid) fs.rmSync(path.join(outdir, entry), { recursive: true, force: true });
   }
 }
 
-/** Writes `files` (relative path -> content) as outdir/env, replacing what was there. */
-export function writeTreeAtomically(outdir: string, env: string, files: ReadonlyMap<string, string>): void {
-  fs.mkdirSync(outdir, { recursive: true });
-  recoverInterrupted(outdir, env);
-  const target = path.join(outdir, env);
-  const tmp = path.join(outdir, `.${env}.tmp-${process.pid}`);
-  fs.mkdirSync(tmp);
+/** Sleeps `ms` without an event loop (the runner is synchronous). */
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Runs `write` holding the lock of `outdir`; waits up to `waitMs` for another run's lock. */
+export function withOutputLock<T>(outdir: string, waitMs: number, write: () => T): T {
+  const lockfilePath = path.join(outdir, LOCK_NAME);
+  const deadline = Date.now() + waitMs;
+  let release: (() => void) | undefined;
+  for (;;) {
+    try {
+      release = lockfile.lockSync(outdir, { lockfilePath, realpath: false, stale: LOCK_STALE_MS, onCompromised: () => undefined });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw describeFsError(err, lockfilePath);
+      if (Date.now() >= deadline) {
+        const since = fs.existsSync(lockfilePath) ? Math.round((Date.now() - fs.statSync(lockfilePath).mtimeMs) / 1000) : 0;
+        throw new OutputError(
+          `another run is writing ${outdir} (its lock ${lockfilePath} was taken ${since}s ago): wait for it to finish; a lock left by a killed run is taken over after ${LOCK_STALE_MS / 1000}s`,
+        );
+      }
+      sleep(100);
+    }
+  }
   try {
+    return write();
+  } finally {
+    release();
+  }
+}
+
+/** Writes one tree into a fresh temporary sibling of its target; removes it on failure. */
+function writeTemporary(outdir: string, env: string, files: ReadonlyMap<string, string>): string {
+  const tmp = path.join(outdir, `.${env}.tmp-${process.pid}`);
+  fs.rmSync(tmp, { recursive: true, force: true });
+  try {
+    fs.mkdirSync(tmp);
     const dirs = new Set([...files.keys()].map((f) => path.dirname(f)));
     for (const dir of dirs) fs.mkdirSync(path.join(tmp, dir), { recursive: true });
     for (const [file, content] of files) fs.writeFileSync(path.join(tmp, file), content);
   } catch (err) {
     fs.rmSync(tmp, { recursive: true, force: true });
-    throw err;
+    throw describeFsError(err, tmp, { tmp, target: path.join(outdir, env) });
   }
+  return tmp;
+}
+
+/** Swaps a written temporary tree in for `<outdir>/<env>`. */
+function swapIn(outdir: string, env: string, tmp: string): void {
+  const target = path.join(outdir, env);
   const old = oldDir(outdir, env);
   const hadTarget = fs.existsSync(target);
-  if (hadTarget) fs.renameSync(target, old);
-  fs.renameSync(tmp, target);
+  try {
+    if (hadTarget) fs.renameSync(target, old);
+    fs.renameSync(tmp, target);
+  } catch (err) {
+    if (hadTarget && !fs.existsSync(target) && fs.existsSync(old)) fs.renameSync(old, target);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw describeFsError(err, target);
+  }
   if (hadTarget) fs.rmSync(old, { recursive: true, force: true });
+}
+
+/**
+ * Replaces `<outdir>/<env>/` for every environment of `trees`, under the output folder's
+ * lock. Every folder is checked first (only synth's own files may be replaced) and every
+ * tree written to its temporary sibling before the first swap, so a refusal or a write
+ * fault changes nothing.
+ */
+export function writeEnvironments(outdir: string, trees: ReadonlyMap<string, ReadonlyMap<string, string>>, options: WriteOptions = {}): void {
+  try {
+    fs.mkdirSync(outdir, { recursive: true });
+  } catch (err) {
+    throw describeFsError(err, outdir);
+  }
+  withOutputLock(outdir, options.lockWaitMs ?? LOCK_WAIT_MS, () => {
+    for (const env of trees.keys()) recoverInterrupted(outdir, env);
+    if (!options.deleteUnknown) {
+      const foreign = [...trees.keys()].flatMap((env) => filesNotWrittenBySynth(path.join(outdir, env)).map((f) => (f === '' ? path.join(outdir, env) : path.join(outdir, env, f))));
+      if (foreign.length > 0) {
+        throw new OutputError(
+          `synth replaces each environment folder whole, and these files in it were not written by synth: ${foreign.join(', ')}: move them out, or run with --delete-unknown to delete them`,
+        );
+      }
+    }
+    const written = new Map<string, string>();
+    try {
+      for (const [env, files] of trees) written.set(env, writeTemporary(outdir, env, files));
+    } catch (err) {
+      for (const tmp of written.values()) fs.rmSync(tmp, { recursive: true, force: true });
+      throw err;
+    }
+    for (const [env, tmp] of written) swapIn(outdir, env, tmp);
+  });
+}
+
+/** Writes `files` (relative path -> content) as `<outdir>/<env>`, replacing what synth wrote there before. */
+export function writeTreeAtomically(outdir: string, env: string, files: ReadonlyMap<string, string>, options: WriteOptions = {}): void {
+  writeEnvironments(outdir, new Map([[env, files]]), options);
 }

@@ -1,0 +1,157 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { checkOutputFolder, describeFsError, main as cli, promoteJournal, writeTreeAtomically } from 'k8s-iac';
+import { PROJECT, releaseCopy, tmpdir } from '../helpers';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+function run(argv: readonly string[]): { code: number; stderr: string } {
+  const errors: string[] = [];
+  const code = cli(argv, { project: PROJECT, log: () => undefined, error: (l) => void errors.push(l) });
+  return { code, stderr: errors.join('\n') };
+}
+
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, e.name);
+      if (e.isDirectory()) walk(full);
+      else out[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe('output folders', () => {
+  test.each([
+    ['the file-system root', '/', /refusing to write to \/, the file-system root/],
+    ['the home folder', os.homedir(), /the home folder/],
+    ['the repository root', ROOT, /it holds .*, which synth did not make/],
+    ['a folder above the repository', path.dirname(ROOT), /it holds /],
+    ['an empty name', '', /the output folder is empty/],
+  ])('refuses %s', (_what, outdir, message) => {
+    expect(() => checkOutputFolder(outdir, [ROOT])).toThrow(message);
+  });
+
+  test('--outdir . from the repository root is refused before anything is written, and the test folder survives', () => {
+    const before = fs.readdirSync(path.join(ROOT, 'test')).sort();
+    const { code, stderr } = run(['synth', '--outdir', '.']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/refusing to write to .*: it holds/);
+    expect(fs.readdirSync(path.join(ROOT, 'test')).sort()).toEqual(before);
+    expect(fs.existsSync(path.join(ROOT, 'dev'))).toBe(false);
+  });
+
+  test('an empty CDK8S_OUTDIR means the default, not the working folder', () => {
+    const errors: string[] = [];
+    const cwd = process.cwd();
+    const out = tmpdir('outdir-env');
+    process.chdir(out);
+    try {
+      fs.writeFileSync(path.join(out, 'package.json'), '{}');
+      expect(cli(['synth', '--env', 'dev', '--release-dir', path.join(ROOT, 'release')], { project: PROJECT, env: { CDK8S_OUTDIR: '' }, log: () => undefined, error: (l) => void errors.push(l) })).toBe(0);
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(fs.readdirSync(path.join(out, 'dist'))).toEqual(['dev']);
+  });
+
+  test('a file a user put into dist/<env> is named and kept, and nothing is replaced; --delete-unknown removes it', () => {
+    const out = tmpdir('synth-foreign');
+    expect(run(['synth', '--outdir', out]).code).toBe(0);
+    const notes = path.join(out, 'prod', 'notes.md');
+    fs.writeFileSync(notes, 'my notes');
+    const before = snapshot(out);
+    const { code, stderr } = run(['synth', '--outdir', out]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`these files in it were not written by synth: ${notes}: move them out, or run with --delete-unknown to delete them`);
+    expect(snapshot(out)).toEqual(before);
+    expect(run(['synth', '--outdir', out, '--delete-unknown']).code).toBe(0);
+    expect(fs.existsSync(notes)).toBe(false);
+  });
+
+  test('a file where an environment folder goes is named', () => {
+    const out = tmpdir('synth-file');
+    fs.writeFileSync(path.join(out, 'prod'), 'not a folder');
+    const { code, stderr } = run(['synth', '--outdir', out, '--env', 'prod']);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`not written by synth: ${path.join(out, 'prod')}`);
+    expect(fs.readFileSync(path.join(out, 'prod'), 'utf8')).toBe('not a folder');
+  });
+
+  test('file-system faults are one line with the path, the cause and the fix', () => {
+    const fault = (code: string) => Object.assign(new Error(`${code}: failed`), { code, path: '/srv/dist/prod/x.yaml' });
+    expect(describeFsError(fault('ENOSPC'), '/srv/dist').message).toBe('cannot write /srv/dist/prod/x.yaml (ENOSPC): the disk is full: free space and run again; nothing there was changed');
+    expect(describeFsError(fault('EROFS'), '/srv/dist').message).toMatch(/\(EROFS\): the file system is read-only: write to a writable folder \(--outdir\)/);
+    expect(describeFsError(fault('EACCES'), '/srv/dist').message).toMatch(/\(EACCES\): permission denied/);
+    expect(describeFsError(fault('EFBIG'), '/srv/dist').message).toMatch(/\(EFBIG\)/);
+    expect(describeFsError(new TypeError('x'), '/srv').message).toBe('x');
+  });
+
+  test('a write that fails part-way keeps the old tree and leaves no temporary folder', () => {
+    const out = tmpdir('synth-fault');
+    const files = (n: string) => new Map([['a.yaml', n], ['kustomization.yaml', 'resources:\n  - a.yaml\n']]);
+    writeTreeAtomically(out, 'prod', files('1'));
+    // a file name that cannot be created: a path component is an existing file
+    const broken = new Map([...files('2'), ['a.yaml/b.yaml', 'x']]);
+    expect(() => writeTreeAtomically(out, 'prod', broken)).toThrow(`cannot write ${path.join(out, 'prod', 'a.yaml')} (EISDIR): a folder stands where a file goes`);
+    expect(snapshot(path.join(out, 'prod'))['a.yaml']).toBe('1');
+    expect(fs.readdirSync(out)).toEqual(['prod']);
+  });
+});
+
+describe('concurrent runs', () => {
+  jest.setTimeout(120_000);
+
+  /** Runs the shipped bin; resolves with its exit code and stderr. */
+  function bin(args: readonly string[]): Promise<{ code: number | null; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'k8s-iac.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+  }
+
+  test('four synths into one folder all succeed, one at a time, and leave every environment complete', async () => {
+    // compile once first, so the four runs do not race to build lib/
+    expect((await bin(['synth', '--outdir', tmpdir('warm')])).code).toBe(0);
+    const out = tmpdir('synth-concurrent');
+    const results = await Promise.all([1, 2, 3, 4].map(() => bin(['synth', '--outdir', out])));
+    expect(results.map((r) => [r.code, r.stderr])).toEqual([1, 2, 3, 4].map(() => [0, '']));
+    for (const env of PROJECT.environments.names) {
+      const files = snapshot(path.join(out, env));
+      const listed = (files['kustomization.yaml'].match(/^ {2}- (.*)$/gm) ?? []).map((l) => l.slice(4));
+      expect(listed.sort()).toEqual(Object.keys(files).filter((f) => f !== 'kustomization.yaml').sort());
+    }
+    expect(fs.readdirSync(out).sort()).toEqual([...PROJECT.environments.names].sort());
+  });
+});
+
+describe('promote is one step or none', () => {
+  test('an interrupted promote is reported by synth and promote, and --resume finishes it', () => {
+    const releaseDir = releaseCopy();
+    const dist = tmpdir('promote-dist');
+    expect(run(['synth', '--outdir', dist, '--release-dir', releaseDir]).code).toBe(0);
+    const original = fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8');
+    // the state a kill between the two writes leaves: the journal, the release file still blue
+    const promoted = JSON.parse(original);
+    promoted.apps['go-multiroute'].blueGreen.active = 'green';
+    promoted.apps['go-multiroute'].stable = promoted.apps['go-multiroute'].blueGreen.green;
+    const releaseJson = `${JSON.stringify(promoted, null, 2)}\n`;
+    fs.writeFileSync(promoteJournal(releaseDir, 'prod'), JSON.stringify({ app: 'go-multiroute', to: 'green', releaseJson }));
+    const synth = run(['synth', '--outdir', dist, '--release-dir', releaseDir]);
+    expect(synth.code).toBe(1);
+    expect(synth.stderr).toMatch(/\[prod\] .*\.prod\.promote\.json: a promote of prod was interrupted, .* run `k8s-iac promote --env prod --resume` to finish it, or delete the journal/);
+    expect(run(['promote', '--env', 'prod', '--app', 'go-multiroute', '--release-dir', releaseDir]).stderr).toMatch(/a promote of prod was interrupted/);
+    const resumed = cli(['promote', '--env', 'prod', '--resume', '--release-dir', releaseDir], { project: PROJECT, env: { CDK8S_OUTDIR: dist }, log: () => undefined });
+    expect(resumed).toBe(0);
+    expect(fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8')).toBe(releaseJson);
+    expect(fs.existsSync(promoteJournal(releaseDir, 'prod'))).toBe(false);
+    expect(fs.readFileSync(path.join(dist, 'prod', 'go-multiroute', 'service-go-multiroute.yaml'), 'utf8')).toMatch(/release.k8s-iac.dev\/colour: green/);
+  });
+});
