@@ -28,13 +28,3 @@ export const OWNER_EMAIL_ANNOTATION = 'email';
 
 /** Kubernetes labels (or a label selector of equalities): key to value. */
 export type Labels = Readonly<Record<string, string>>;
-
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-
-/** Label values are at most 63 characters of [A-Za-z0-9-_.], alphanumeric at both ends. */
-export function checkLabelValue(value: string, what: string): string | undefined {
-  if (value.length > 63 || !LABEL_VALUE.test(value)) {
-    return `${what} "${value}" is not a valid label value: use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`;
-  }
-  return undefined;
-}

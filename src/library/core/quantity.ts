@@ -31,7 +31,9 @@ const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE]
 
 /** Parses a quantity into its value in base units (cores, bytes, counts); undefined if malformed. */
 export function parseQuantity(quantity: string): number | undefined {
-  const match = QUANTITY.exec(quantity.trim());
+  // Kubernetes reads no spaces in a quantity: ' 100m' is an error, not 100m
+  if (typeof quantity !== 'string') return undefined;
+  const match = QUANTITY.exec(quantity);
   if (!match) return undefined;
   const value = Number(match[1]);
   const suffix = match[2] ?? '';

@@ -13,7 +13,7 @@
  */
 import * as k8s from '../../../imports/k8s';
 import { formatBytes, parseQuantity } from '../core/quantity';
-import { checkDnsLabel, checkNonNegativeInteger, checkPort, checkQuantity, errors } from '../core/validation';
+import { checkDnsLabel, checkFinite, checkLabels, checkNonNegativeInteger, checkPort, checkPortName, checkQuantity, checkUnique, errors } from '../core/validation';
 import type { Labels } from '../core/labels';
 import type { PlatformSettings } from '../core/platform-settings';
 import { ComputeResources, quantities } from '../core/resources';
@@ -265,10 +265,22 @@ export function renderPodTemplate(identity: PodIdentity, props: PodTemplateProps
   };
 }
 
+/** Probe timings the API takes: whole seconds, at least 1 (0 for the initial delay). */
+function checkProbeTimings(probe: ProbeProps, what: string): string[] {
+  const positive = (value: number | undefined, field: string) =>
+    value === undefined || (Number.isInteger(value) && value >= 1) ? undefined : `${what}.${field} is ${value}: use a whole number of 1 or more`;
+  return errors(
+    probe.initialDelaySeconds === undefined ? undefined : checkNonNegativeInteger(probe.initialDelaySeconds, `${what}.initialDelaySeconds`),
+    positive(probe.periodSeconds, 'periodSeconds'),
+    positive(probe.timeoutSeconds, 'timeoutSeconds'),
+    positive(probe.failureThreshold, 'failureThreshold'),
+  );
+}
+
 function checkProbe(probe: ProbeProps | undefined, what: string, portNames: readonly string[]): string[] {
   if (!probe) return [];
   const handlers = [probe.httpGet, probe.tcpSocket, probe.exec].filter((h) => h !== undefined).length;
-  const problems: string[] = [];
+  const problems: string[] = checkProbeTimings(probe, what);
   if (handlers !== 1) problems.push(`${what} needs exactly one of httpGet, tcpSocket or exec (has ${handlers})`);
   const port = probe.httpGet?.port ?? probe.tcpSocket?.port;
   if (typeof port === 'number') problems.push(...errors(checkPort(port, `${what} port`)));
@@ -301,8 +313,16 @@ export function checkPodTemplate(props: PodTemplateProps): string[] {
     checkQuantity(c.resources.requests.memory, 'memory request'),
     checkQuantity(c.resources.limits.cpu, 'cpu limit'),
     checkQuantity(c.resources.limits.memory, 'memory limit'),
-    ...(c.ports ?? []).flatMap((p) => [checkPort(p.port, `container port ${p.name}`), p.name.length > 15 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(p.name) ? `port name "${p.name}" must be at most 15 lower-case letters, digits and '-'` : undefined]),
-    ...containerMounts(props).map((m) => checkDnsLabel(m.name, 'volume name')),
+    ...(c.ports ?? []).flatMap((p) => [checkPort(p.port, `container port ${p.name}`), checkPortName(p.name, 'container port name')]),
+    ...containerMounts(props).flatMap((m) => [checkDnsLabel(m.name, 'volume name'), m.emptyDirSizeLimit === undefined ? undefined : checkQuantity(m.emptyDirSizeLimit, `volume ${m.name} emptyDirSizeLimit`)]),
+  );
+  problems.push(
+    ...checkUnique(portNames, 'container port name'),
+    ...checkUnique((c.ports ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`), 'container port'),
+    ...checkUnique(containerMounts(props).map((m) => m.name), 'volume name'),
+    ...checkUnique(containerMounts(props).map((m) => m.mountPath.replace(/\/+$/, '') || '/'), 'mount path'),
+    ...checkLabels(props.podLabels ?? {}, 'podLabels'),
+    ...Object.entries(c.env ?? {}).flatMap(([name, value]) => (typeof value === 'number' ? errors(checkFinite(value, `environment variable ${name}`)) : [])),
   );
   problems.push(
     ...checkProbe(c.readinessProbe, 'readinessProbe', portNames),
@@ -314,7 +334,7 @@ export function checkPodTemplate(props: PodTemplateProps): string[] {
   }
   const grace = props.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
   const preStop = props.preStopSleepSeconds ?? DEFAULT_PRESTOP_SECONDS;
-  problems.push(...errors(checkNonNegativeInteger(grace, 'terminationGracePeriodSeconds')));
+  problems.push(...errors(checkNonNegativeInteger(grace, 'terminationGracePeriodSeconds'), preStop === false ? undefined : checkNonNegativeInteger(preStop, 'preStopSleepSeconds')));
   if (preStop !== false && preStop >= grace) {
     problems.push(`preStopSleepSeconds ${preStop} leaves no time to shut down within terminationGracePeriodSeconds ${grace}: make the grace period longer than the preStop pause`);
   }

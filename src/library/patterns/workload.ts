@@ -6,7 +6,8 @@
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { LABELS, Labels, checkLabelValue } from '../core/labels';
+import { LABELS, Labels } from '../core/labels';
+import { checkLabelValue } from '../core/validation';
 import { NamespaceContext, namespaceContextOf } from '../core/namespace-context';
 import type { PodSelectable } from './network-policy';
 import { PodTemplateProps, checkPodTemplate, renderPodTemplate } from './pod-template';
