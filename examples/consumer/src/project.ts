@@ -57,7 +57,8 @@ export function build(scope: Construct, env: Environment<ShopValues>, release: R
       ],
     },
   });
-  const routes = new VersionedConfigMap(app, 'Routes', { baseName: 'web-routes', data: { 'config.yml': 'routes:\n  - path: /route1\n    content: hello from the shop\n' } });
+  // the go-multiroute image's config: a map of routes, each with the response it answers
+  const routes = new VersionedConfigMap(app, 'Routes', { baseName: 'web-routes', data: { 'config.yml': 'routes:\n  /route1:\n    response: hello from the shop\n' } });
   new ReleasedService(app, 'Web', {
     name: 'web', strategy: 'canary', release: release.app('web'), releaseSource: release.file, replicas: webReplicas, ports: [{ name: 'http', port: 3000 }],
     routing: { traffic: { kind: 'ingress-nginx', className: 'nginx' }, host, paths: [{ path: '/route1', pathType: 'Prefix' }] },

@@ -30,7 +30,7 @@ export interface RenderedObject {
 export interface KubeObject {
   readonly apiVersion?: string;
   readonly kind?: string;
-  readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly labels?: Labels };
+  readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly labels?: Labels; readonly annotations?: Readonly<Record<string, string>> };
   readonly [field: string]: unknown;
 }
 
