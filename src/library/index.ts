@@ -35,6 +35,7 @@ export * from './patterns/vertical-autoscaler';
 // checks: what the runner checks on rendered objects
 export * from './checks/images-pinned';
 export * from './checks/limit-range-admits-workloads';
+export * from './checks/named-ports';
 export * from './checks/namespace-checks';
 export * from './checks/quota-fits-workloads';
 export * from './checks/selectors-match-pods';

@@ -102,7 +102,7 @@ describe('errors', () => {
     expect(synthErrors(policy([{ cidr: '10.0.0.300/24' }]))).toMatch(/shop\/P: ipBlock cidr "10.0.0.300\/24" is not a valid CIDR: write an address with a prefix length/);
   });
   test('except outside the cidr', () => {
-    expect(synthErrors(policy([{ cidr: '10.0.0.0/24', except: ['10.1.0.0/24'] }]))).toMatch(/except "10.1.0.0\/24" is not inside cidr "10.0.0.0\/24"/);
+    expect(synthErrors(policy([{ cidr: '10.0.0.0/24', except: ['10.1.0.0/24'] }]))).toMatch(/except "10.1.0.0\/24" is not strictly inside cidr "10.0.0.0\/24"/);
   });
   test('endPort below port', () => {
     expect(synthErrors(policy([{ cidr: '10.0.0.0/8' }, { port: 5000, endPort: 4000 }]))).toMatch(/endPort 4000 is below port 5000/);

@@ -8,6 +8,7 @@ import { NamespaceContext, isNamespaceContext } from '../core/namespace-context'
 import { RenderedObject, workloadFootprints } from '../core/workloads';
 import { imagesPinned } from './images-pinned';
 import { limitRangeAdmitsWorkloads } from './limit-range-admits-workloads';
+import { namedPortsDeclared } from './named-ports';
 import { quotaFitsWorkloads } from './quota-fits-workloads';
 import { renderedSelectors, selectorsMatchPods, servicedPodsHaveReadiness } from './selectors-match-pods';
 
@@ -30,6 +31,7 @@ export function checkNamespace(app: NamespaceContext, rendered: readonly Rendere
     ...selectorsMatchPods(selectors, footprints),
     ...servicedPodsHaveReadiness(selectors, footprints),
     ...imagesPinned(footprints, app.settings.requireImageDigest),
+    ...namedPortsDeclared(rendered, footprints),
   ];
 }
 

@@ -42,15 +42,6 @@ export function parseQuantity(quantity: string): number | undefined {
   return value * 10 ** Number(suffix.slice(1));
 }
 
-/** Parses a quantity or throws an error that names where it came from. */
-export function requireQuantity(quantity: string, what: string): number {
-  const value = parseQuantity(quantity);
-  if (value === undefined) {
-    throw new Error(`${what} "${quantity}" is not a Kubernetes quantity: use forms like 100m, 0.5, 64Mi, 1Gi`);
-  }
-  return value;
-}
-
 /** Formats CPU cores as millicores (`250m`) or whole cores (`2`), for messages and sums. */
 export function formatCpu(cores: number): string {
   const milli = Math.round(cores * 1000);

@@ -136,13 +136,21 @@ export function podTemplate(object: KubeObject): Json | undefined {
   return typeof template === 'object' && template !== null ? (template as Json) : undefined;
 }
 
-/** Labels of the pods of every workload among `rendered`. */
-export function podLabelSets(rendered: readonly RenderedObject[]): Array<{ readonly kind: string; readonly name: string; readonly labels: Labels }> {
+/** The labels of the pods of every workload among `rendered`, and how many replicas it asks for (1 where the kind has no replica count). */
+export function podLabelSets(rendered: readonly RenderedObject[]): Array<{ readonly kind: string; readonly name: string; readonly labels: Labels; readonly replicas: number }> {
   return rendered.flatMap(({ object }) => {
     const template = podTemplate(object);
     if (!template) return [];
-    return [{ kind: object.kind ?? '', name: object.metadata?.name ?? '', labels: labels(field(template, 'metadata', 'labels')) }];
+    return [{ kind: object.kind ?? '', name: object.metadata?.name ?? '', labels: labels(field(template, 'metadata', 'labels')), replicas: count(field(object, 'spec', 'replicas'), 1) }];
   });
+}
+
+/** The fields of `object` that hold a number JSON cannot (NaN, Infinity), as dotted paths. */
+export function nonFiniteFields(object: unknown, at = ''): string[] {
+  if (typeof object === 'number') return Number.isFinite(object) ? [] : [`${at || '(value)'} = ${object}`];
+  if (Array.isArray(object)) return object.flatMap((v, i) => nonFiniteFields(v, `${at}[${i}]`));
+  if (typeof object === 'object' && object !== null) return Object.entries(object).flatMap(([k, v]) => nonFiniteFields(v, at ? `${at}.${k}` : k));
+  return [];
 }
 
 /** Whether every label of `selector` is on `podLabels` (an empty selector selects every pod). */

@@ -5,7 +5,7 @@
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { checkDnsSubdomain, errors } from '../core/validation';
+import { checkDnsSubdomain, checkHostname, errors } from '../core/validation';
 import type { AppService } from './app-service';
 import type { Labels } from '../core/labels';
 import { namespaceContextOf } from '../core/namespace-context';
@@ -40,8 +40,6 @@ export interface AppIngressProps {
   readonly policySelector?: Labels;
 }
 
-/** A DNS name as Ingress and HTTPRoute hosts take it, optionally with a leading `*.`. */
-export const HOSTNAME_PATTERN = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** An ingress-nginx Ingress to a Service, with the NetworkPolicy that admits the controller to its pods. */
 export class AppIngress extends Construct {
@@ -87,8 +85,7 @@ export class AppIngress extends Construct {
     }
     this.node.addValidation({
       validate: () => {
-        const problems = errors(checkDnsSubdomain(props.name, 'Ingress name'));
-        if (!HOSTNAME_PATTERN.test(props.host)) problems.push(`Ingress host "${props.host}" is not a DNS name: use lower-case labels separated by dots`);
+        const problems = errors(checkDnsSubdomain(props.name, 'Ingress name'), checkHostname(props.host, 'Ingress host'), checkDnsSubdomain(props.className, 'IngressClass name'));
         if (!port) problems.push(`Service ${props.service.name} has no port to route to: give it a port`);
         if (props.paths.length === 0) problems.push('Ingress has no paths: list at least one path');
         for (const p of props.paths) {

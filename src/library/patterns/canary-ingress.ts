@@ -170,6 +170,11 @@ export class CanaryIngress extends Construct {
       problems.push(`canary Service "${canary.name}" port ${canaryPort} differs from the primary's Service "${stable.name}" port ${stablePort}: serve the canary on the same port, so both versions answer the same requests`);
     }
     const canaryPods = podLabelSets(renderedObjects(namespaceContextOf(this))).filter((w) => selects(canary.selector, w.labels));
+    if ((this.props.weight ?? 0) > 0 && canaryPods.every((w) => w.replicas === 0)) {
+      problems.push(
+        `the canary gets weight ${this.props.weight} but its Service "${canary.name}" has no pods to send it to (${canaryPods.length ? 'its workloads run 0 replicas' : 'it selects no workload'}): run the canary's pods, or set the weight to 0`,
+      );
+    }
     for (const w of canaryPods.filter((w) => selects(stable.selector, w.labels))) {
       problems.push(
         `the stable Service "${stable.name}" also selects the canary's pods (${w.kind} ${w.name}), so the canary gets stable traffic too: add a release track label (release.k8s-iac.dev/track) to both Deployments' selectors and Services`,

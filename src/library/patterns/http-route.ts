@@ -14,8 +14,8 @@
  */
 import { Construct } from 'constructs';
 import * as gw from '../../../imports/gateway.networking.k8s.io';
-import { checkDnsLabel, checkDnsSubdomain, errors } from '../core/validation';
-import { HOSTNAME_PATTERN, HttpPath } from './app-ingress';
+import { checkDnsLabel, checkDnsSubdomain, checkHostname, errors } from '../core/validation';
+import type { HttpPath } from './app-ingress';
 import type { AppService } from './app-service';
 import type { CanaryRouting } from '../core/release';
 import { checkCanaryRouting } from './canary-ingress';
@@ -136,7 +136,7 @@ export class AppHttpRoute extends Construct {
   private validateRoute(): string[] {
     const { gateway, service, canary } = this.props;
     const problems = errors(checkDnsSubdomain(this.name, 'HTTPRoute name'), checkDnsSubdomain(gateway.name, 'Gateway name'), checkDnsLabel(gateway.namespace, 'Gateway namespace'));
-    if (!HOSTNAME_PATTERN.test(this.host)) problems.push(`HTTPRoute host "${this.host}" is not a DNS name: use lower-case labels separated by dots`);
+    problems.push(...errors(checkHostname(this.host, 'HTTPRoute host')));
     if (this.paths.length === 0) problems.push('HTTPRoute has no paths: list at least one path');
     if (this.paths.length > MAX_MATCHES) problems.push(`HTTPRoute has ${this.paths.length} paths, but a rule takes at most ${MAX_MATCHES} matches: split the paths over several routes`);
     for (const p of this.paths) {

@@ -15,7 +15,7 @@ import { LABELS, MANAGED_BY, OWNER_EMAIL_ANNOTATION } from '../core/labels';
 import { NAMESPACED_APP_SYMBOL, NamespaceContext, isNamespaceContext, namespaceContextOf } from '../core/namespace-context';
 import type { PlatformSettings } from '../core/platform-settings';
 import { LimitRangeConfig, QuotaConfig, quantities } from '../core/resources';
-import { checkDnsLabel, checkQuantity, errors } from '../core/validation';
+import { checkDnsLabel, checkNonNegativeInteger, checkQuantity, errors } from '../core/validation';
 import { DNS_PORTS, KUBE_DNS, NetworkPolicy } from './network-policy';
 
 /** The Pod Security Standards levels a namespace can enforce. */
@@ -202,6 +202,7 @@ function quotaAndLimitQuantities(quota: QuotaConfig, limits: LimitRangeConfig): 
     ...amounts(limits.pod.max, 'limits.pod.max'),
     checkQuantity(limits.persistentVolumeClaim.min, 'limits.persistentVolumeClaim.min'),
     checkQuantity(limits.persistentVolumeClaim.max, 'limits.persistentVolumeClaim.max'),
+    ...(['persistentVolumeClaims', 'pods', 'services', 'configMaps', 'secrets'] as const).map((k) => checkNonNegativeInteger(quota[k], `quota.${k}`)),
   );
 }
 

@@ -7,7 +7,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { checkCidr, checkDnsSubdomain, checkPort, cidrContains, errors } from '../core/validation';
+import { checkCidr, checkDnsLabel, checkDnsSubdomain, checkLabels, checkPort, checkPortName, cidrContains, errors } from '../core/validation';
 import { Labels } from '../core/labels';
 
 /** Something whose pods a policy can select: a workload construct, or plain labels. */
@@ -113,7 +113,7 @@ export class NetworkPolicy extends Construct {
   }
 
   private validatePolicy(): string[] {
-    const problems = errors(checkDnsSubdomain(this.name, 'NetworkPolicy name'));
+    const problems = [...errors(checkDnsSubdomain(this.name, 'NetworkPolicy name')), ...checkLabels(this.podSelector, 'NetworkPolicy podSelector')];
     if (!this.ingressRules && !this.egressRules) {
       problems.push(`NetworkPolicy "${this.name}" governs neither ingress nor egress: pass ingress and/or egress (an empty list denies all)`);
     }
@@ -125,13 +125,17 @@ export class NetworkPolicy extends Construct {
 }
 
 function checkPeer(peer: Peer): string[] {
-  if (!('cidr' in peer)) return [];
-  const problems = errors(checkCidr(peer.cidr, 'ipBlock cidr'));
+  const problems: string[] = [];
+  if ('pods' in peer && peer.pods) problems.push(...checkLabels(peer.pods, 'peer pods'));
+  if ('namespaces' in peer) problems.push(...checkLabels(peer.namespaces, 'peer namespaces'));
+  if ('namespace' in peer) problems.push(...errors(checkDnsLabel(peer.namespace, 'peer namespace')));
+  if (!('cidr' in peer)) return problems;
+  problems.push(...errors(checkCidr(peer.cidr, 'ipBlock cidr')));
   for (const except of peer.except ?? []) {
     const bad = checkCidr(except, 'ipBlock except');
     if (bad) problems.push(bad);
-    else if (problems.length === 0 && !cidrContains(peer.cidr, except)) {
-      problems.push(`ipBlock except "${except}" is not inside cidr "${peer.cidr}": list only sub-ranges of the cidr`);
+    else if (problems.length === 0 && (except === peer.cidr || !cidrContains(peer.cidr, except))) {
+      problems.push(`ipBlock except "${except}" is not strictly inside cidr "${peer.cidr}": list only smaller sub-ranges of the cidr (an except equal to it would block the whole block)`);
     }
   }
   return problems;
@@ -139,9 +143,7 @@ function checkPeer(peer: Peer): string[] {
 
 function checkPortRange(range: PortRange): string[] {
   const problems: string[] = [];
-  if (typeof range.port === 'number') {
-    problems.push(...errors(checkPort(range.port, 'NetworkPolicy port')));
-  }
+  problems.push(...errors(typeof range.port === 'number' ? checkPort(range.port, 'NetworkPolicy port') : checkPortName(range.port, 'NetworkPolicy port name')));
   if (range.endPort !== undefined) {
     if (typeof range.port !== 'number') {
       problems.push(`endPort ${range.endPort} needs a numeric port, not "${range.port}": give the first port of the range as a number`);

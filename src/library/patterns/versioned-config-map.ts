@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { checkDnsSubdomain, errors } from '../core/validation';
+import { checkDataSize, checkDnsSubdomain, errors } from '../core/validation';
 import { namespaceContextOf } from '../core/namespace-context';
 
 /** The base name and the data of a ConfigMap named by its content. */
@@ -42,7 +42,7 @@ export class VersionedConfigMap extends Construct {
         const keyProblems = Object.keys(props.data)
           .filter((k) => !/^[-._a-zA-Z0-9]+$/.test(k))
           .map((k) => `ConfigMap key "${k}" is invalid: use letters, digits, '-', '_' or '.'`);
-        return [...errors(checkDnsSubdomain(this.name, 'ConfigMap name')), ...keyProblems];
+        return [...errors(checkDnsSubdomain(this.name, 'ConfigMap name'), checkDataSize(props.data, `ConfigMap "${this.name}"`)), ...keyProblems];
       },
     });
   }

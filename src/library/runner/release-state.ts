@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import YAML from 'yaml';
 import type { AppRelease, BlueGreenRelease, CanaryRelease, Colour, VersionRelease } from '../core/release';
 import type { Release } from './project';
 
@@ -56,11 +57,20 @@ export function readReleaseJson(file: string): unknown {
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : (err as Error).message;
     throw new Error(`${file}: ${why}: create it with an "apps" object holding each app's stable { version, image }`);
   }
+  const json = text.replace(/^\uFEFF/, ''); // a byte-order mark some editors write
+  let value: unknown;
   try {
-    return JSON.parse(text.replace(/^\uFEFF/, ''));
+    value = JSON.parse(json);
   } catch (err) {
     throw new Error(`${file}: is not JSON (${(err as Error).message}): fix the syntax`);
   }
+  // JSON.parse keeps the last of two equal keys without a word: a YAML 1.2 reader (JSON is a subset) names them.
+  const duplicates = YAML.parseDocument(json, { uniqueKeys: true }).errors.filter((e) => e.code === 'DUPLICATE_KEY');
+  if (duplicates.length > 0) {
+    const lines = duplicates.map((e) => `line ${e.linePos?.[0].line ?? '?'}`).join(', ');
+    throw new Error(`${file}: a key appears twice in one object (${lines}), and only the last would count: keep one of them`);
+  }
+  return value;
 }
 
 /** Reads and validates environment `env`'s release file; only `knownApps` may appear in it. */

@@ -10,7 +10,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import YAML from 'yaml';
-import type { KubeObject, RenderedObject } from '../core/workloads';
+import { KubeObject, RenderedObject, nonFiniteFields } from '../core/workloads';
 import { checkNamespacedApps } from '../checks/namespace-checks';
 
 /** One rendered object and the file it goes to. */
@@ -105,6 +105,7 @@ export function renderManifests(root: IConstruct, label: string): Manifest[] {
       problems.push(`[${label}] ${c.node.path}: cannot render: ${(err as Error).message}`);
       continue;
     }
+    for (const bad of nonFiniteFields(object)) problems.push(`[${label}] ${c.node.path}: ${c.kind} field ${bad} is not a finite number: give a whole or decimal number`);
     const metadata = object.metadata ?? {};
     const name = metadata.name ?? c.name;
     const file = fileFor(c.kind, name, metadata.namespace);

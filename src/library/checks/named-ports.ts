@@ -1,0 +1,57 @@
+/**
+ * A Service's named targetPort and a NetworkPolicy's named port mean "the container port
+ * of that name on the selected pods". If no selected pod declares it, the Service has no
+ * endpoints on that port and the policy opens nothing: both are nearly always a typo.
+ */
+import type { Labels } from '../core/labels';
+import { RenderedObject, WorkloadFootprint, podTemplate, selects } from '../core/workloads';
+
+type Json = Readonly<Record<string, unknown>>;
+const list = (value: unknown): Json[] => (Array.isArray(value) ? value.filter((v): v is Json => typeof v === 'object' && v !== null) : []);
+
+/** The container port names of every workload, by workload. */
+function declaredPortNames(rendered: readonly RenderedObject[]): Map<string, Set<string>> {
+  const names = new Map<string, Set<string>>();
+  for (const { object } of rendered) {
+    const template = podTemplate(object);
+    if (!template) continue;
+    const spec = (object.kind === 'Pod' ? object.spec : template.spec) as Json | undefined;
+    const ports = [...list(spec?.containers), ...list(spec?.initContainers)].flatMap((c) => list(c.ports)).map((p) => p.name);
+    names.set(`${object.kind}/${object.metadata?.name}`, new Set(ports.filter((n): n is string => typeof n === 'string')));
+  }
+  return names;
+}
+
+/** Named ports no selected pod declares, for Services (targetPort) and NetworkPolicies (ports). */
+export function namedPortsDeclared(rendered: readonly RenderedObject[], workloads: readonly WorkloadFootprint[]): string[] {
+  const declared = declaredPortNames(rendered);
+  const podsOf = (selector: Labels) => workloads.filter((w) => selects(selector, w.podLabels));
+  const missing = (selector: Labels, port: string) => {
+    const pods = podsOf(selector);
+    return pods.length > 0 && !pods.some((w) => declared.get(`${w.kind}/${w.name}`)?.has(port));
+  };
+  const problems: string[] = [];
+  for (const { object } of rendered) {
+    const spec = (object.spec ?? {}) as Json;
+    const name = object.metadata?.name ?? '';
+    if (object.kind === 'Service' && typeof spec.selector === 'object' && spec.selector !== null) {
+      for (const port of list(spec.ports)) {
+        if (typeof port.targetPort === 'string' && missing(spec.selector as Labels, port.targetPort)) {
+          problems.push(`Service "${name}" targets port "${port.targetPort}", which no pod it selects declares: name the container port "${port.targetPort}", or target a port the pods declare`);
+        }
+      }
+    }
+    if (object.kind === 'NetworkPolicy') {
+      const selector = ((spec.podSelector as Json | undefined)?.matchLabels ?? {}) as Labels;
+      if (Object.keys(selector).length === 0) continue;
+      for (const rule of list(spec.ingress)) {
+        for (const port of list(rule.ports)) {
+          if (typeof port.port === 'string' && missing(selector, port.port)) {
+            problems.push(`NetworkPolicy "${name}" opens port "${port.port}", which no pod it selects declares: name the container port "${port.port}", or use a port number`);
+          }
+        }
+      }
+    }
+  }
+  return problems;
+}
