@@ -16,6 +16,7 @@ import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import type { Labels } from '../core/labels';
 import { parseQuantity } from './quantity';
+import { checkFinite, checkQuantity } from './validation';
 import type { ComputeAmount, LimitRangeConfig } from '../core/resources';
 
 /** One rendered object and the construct path that made it. */
@@ -209,10 +210,12 @@ const RESOURCES: readonly Resource[] = ['cpu', 'memory'];
 
 function quantity(value: unknown, what: string, malformed: string[]): number | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : (malformed.push(`${what} ${value} is not a finite number`), undefined);
-  const parsed = typeof value === 'string' ? parseQuantity(value) : undefined;
-  if (parsed === undefined) malformed.push(`${what} ${JSON.stringify(value)} is not a Kubernetes quantity: use forms like 100m, 0.5, 64Mi, 1Gi`);
-  return parsed;
+  const problem = typeof value === 'number' ? checkFinite(value, what) : checkQuantity(value as string, what);
+  if (problem) {
+    malformed.push(problem);
+    return undefined;
+  }
+  return typeof value === 'number' ? value : parseQuantity(value as string);
 }
 
 function amount(value: ComputeAmount | undefined, resource: Resource): number | undefined {
@@ -273,7 +276,7 @@ interface ContainerContext {
 
 function container(spec: Json, context: ContainerContext): ContainerFootprint {
   const name = typeof spec.name === 'string' ? spec.name : '(unnamed)';
-  const where = `${context.where} container ${name}`;
+  const where = `${context.where}: container ${name}`;
   const requests: Partial<Record<Resource, number>> = {};
   const limits: Partial<Record<Resource, number>> = {};
   for (const r of RESOURCES) {
@@ -299,7 +302,7 @@ function claims(object: KubeObject, where: string, malformed: string[]): ClaimFo
   if (object.kind !== 'StatefulSet') return [];
   return objects(field(object, 'spec', 'volumeClaimTemplates')).map((t) => {
     const name = String(field(t, 'metadata', 'name') ?? '(unnamed)');
-    return { name, size: quantity(field(t, 'spec', 'resources', 'requests', 'storage'), `${where} volume claim ${name} storage`, malformed) };
+    return { name, size: quantity(field(t, 'spec', 'resources', 'requests', 'storage'), `${where}: volume claim ${name} storage`, malformed) };
   });
 }
 

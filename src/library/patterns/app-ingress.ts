@@ -89,7 +89,7 @@ export class AppIngress extends Construct {
         if (!port) problems.push(`Service ${props.service.name} has no port to route to: give it a port`);
         if (props.paths.length === 0) problems.push('Ingress has no paths: list at least one path');
         for (const p of props.paths) {
-          if (!p.path.startsWith('/')) problems.push(`Ingress path "${p.path}" must start with '/'`);
+          if (!p.path.startsWith('/')) problems.push(`Ingress path "${p.path}" must start with '/': write "/${p.path}"`);
         }
         return problems;
       },

@@ -140,7 +140,7 @@ export class AppHttpRoute extends Construct {
     if (this.paths.length === 0) problems.push('HTTPRoute has no paths: list at least one path');
     if (this.paths.length > MAX_MATCHES) problems.push(`HTTPRoute has ${this.paths.length} paths, but a rule takes at most ${MAX_MATCHES} matches: split the paths over several routes`);
     for (const p of this.paths) {
-      if (!p.path.startsWith('/')) problems.push(`HTTPRoute path "${p.path}" must start with '/'`);
+      if (!p.path.startsWith('/')) problems.push(`HTTPRoute path "${p.path}" must start with '/': write "/${p.path}"`);
     }
     if (!service.ports[0]) problems.push(`Service ${service.name} has no port to route to: give it a port`);
     if (canary) problems.push(...checkCanaryRouting(canary), ...checkRouteCanary(service, canary));

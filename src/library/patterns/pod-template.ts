@@ -13,7 +13,7 @@
  */
 import * as k8s from '../../../imports/k8s';
 import { formatBytes, parseQuantity } from '../core/quantity';
-import { checkDnsLabel, checkFinite, checkLabels, checkNonNegativeInteger, checkPort, checkPortName, checkQuantity, checkUnique, errors } from '../core/validation';
+import { checkDnsLabel, checkLabels, checkNonNegativeInteger, checkPort, checkPortName, checkQuantity, checkUnique, errors } from '../core/validation';
 import type { Labels } from '../core/labels';
 import type { PlatformSettings } from '../core/platform-settings';
 import { ComputeResources, quantities } from '../core/resources';
@@ -167,7 +167,8 @@ function renderProbe(probe: ProbeProps | undefined): k8s.Probe | undefined {
 
 function renderEnv(env: Readonly<Record<string, EnvValue>>): k8s.EnvVar[] {
   return Object.entries(env).map(([name, value]) => {
-    if (typeof value === 'string') return { name, value };
+    // anything but a Secret or field reference renders as its text; checkPodTemplate names a value that is not a string
+    if (typeof value !== 'object' || value === null) return { name, value: String(value) };
     if ('secret' in value) return { name, valueFrom: { secretKeyRef: { name: value.secret.name, key: value.secret.key } } };
     return { name, valueFrom: { fieldRef: { fieldPath: value.fieldPath } } };
   });
@@ -281,7 +282,7 @@ function checkProbe(probe: ProbeProps | undefined, what: string, portNames: read
   if (!probe) return [];
   const handlers = [probe.httpGet, probe.tcpSocket, probe.exec].filter((h) => h !== undefined).length;
   const problems: string[] = checkProbeTimings(probe, what);
-  if (handlers !== 1) problems.push(`${what} needs exactly one of httpGet, tcpSocket or exec (has ${handlers})`);
+  if (handlers !== 1) problems.push(`${what} needs exactly one of httpGet, tcpSocket or exec (has ${handlers}): keep one of them`);
   const port = probe.httpGet?.port ?? probe.tcpSocket?.port;
   if (typeof port === 'number') problems.push(...errors(checkPort(port, `${what} port`)));
   if (typeof port === 'string' && !portNames.includes(port)) {
@@ -309,10 +310,7 @@ export function checkPodTemplate(props: PodTemplateProps): string[] {
   const c = props.container;
   const portNames = (c.ports ?? []).map((p) => p.name);
   const problems = errors(
-    checkQuantity(c.resources.requests.cpu, 'cpu request'),
-    checkQuantity(c.resources.requests.memory, 'memory request'),
-    checkQuantity(c.resources.limits.cpu, 'cpu limit'),
-    checkQuantity(c.resources.limits.memory, 'memory limit'),
+    // cpu and memory requests and limits are checked on the rendered pods (checks/), as every workload's are
     ...(c.ports ?? []).flatMap((p) => [checkPort(p.port, `container port ${p.name}`), checkPortName(p.name, 'container port name')]),
     ...containerMounts(props).flatMap((m) => [checkDnsLabel(m.name, 'volume name'), m.emptyDirSizeLimit === undefined ? undefined : checkQuantity(m.emptyDirSizeLimit, `volume ${m.name} emptyDirSizeLimit`)]),
   );
@@ -322,7 +320,11 @@ export function checkPodTemplate(props: PodTemplateProps): string[] {
     ...checkUnique(containerMounts(props).map((m) => m.name), 'volume name'),
     ...checkUnique(containerMounts(props).map((m) => m.mountPath.replace(/\/+$/, '') || '/'), 'mount path'),
     ...checkLabels(props.podLabels ?? {}, 'podLabels'),
-    ...Object.entries(c.env ?? {}).flatMap(([name, value]) => (typeof value === 'number' ? errors(checkFinite(value, `environment variable ${name}`)) : [])),
+    ...Object.entries(c.env ?? {}).flatMap(([name, value]) =>
+      typeof value === 'string' || (typeof value === 'object' && value !== null)
+        ? []
+        : [`environment variable ${name} is ${String(value)}, not text: give its value as a string (environment variables are text), e.g. '${String(value)}'`],
+    ),
   );
   problems.push(
     ...checkProbe(c.readinessProbe, 'readinessProbe', portNames),

@@ -21,7 +21,7 @@
 import type { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { parseQuantity } from '../core/quantity';
-import { checkDnsLabel, checkNonNegativeInteger, checkQuantity, errors } from '../core/validation';
+import { checkDnsLabel, checkNonNegativeInteger, errors } from '../core/validation';
 import { AppService } from './app-service';
 import { Budget, DisruptionBudgetProps, blocksDrainsUnasked, createDisruptionBudget, explicitBudget } from './disruption-budget';
 import { NetworkPolicy } from './network-policy';
@@ -223,7 +223,8 @@ export class StatefulApp extends Workload {
     const claimMounts = (this.props.container.mounts ?? []).filter((m) => m.claim);
     const problems: string[] = [];
     claims.forEach((claim, index) => {
-      problems.push(...errors(checkDnsLabel(claim.name, 'volume claim name'), checkQuantity(claim.size, `volume claim ${claim.name} size`)));
+      // the size is checked on the rendered StatefulSet (checks/), as every workload's claims are
+      problems.push(...errors(checkDnsLabel(claim.name, 'volume claim name')));
       const size = parseQuantity(claim.size);
       if (size !== undefined && size <= 0) problems.push(`volume claim ${claim.name} size ${claim.size} is not positive: request the storage each pod needs, e.g. 10Gi`);
       if (claim.accessModes && claim.accessModes.length === 0) problems.push(`volume claim ${claim.name} has no accessModes: use ['ReadWriteOnce'] (or leave it unset)`);
