@@ -129,7 +129,7 @@ describe('options', () => {
   });
 
   test('digest pinning when the environment requires it', () => {
-    expect(synthErrors(deploy(), { settings: { ...SETTINGS, requireImageDigest: true } })).toMatch(/shop\/Api: container api image ".*:v1.2.3" has no digest, and this environment requires one/);
+    expect(synthErrors(deploy(), { settings: { ...SETTINGS, requireImageDigest: true } })).toMatch(/shop\/Api: container api: image ".*:v1.2.3" has no digest, and this environment requires one/);
     expect(() => synth(deploy({ container: { ...BASE.container, image: DIGEST_IMAGE } }), { settings: { ...SETTINGS, requireImageDigest: true } })).not.toThrow();
   });
 });

@@ -29,7 +29,7 @@ describe('the checks see every workload in a NamespacedApp, whatever made it', (
       (ns) => new kplus.Deployment(ns, 'Web', { replicas: 1, containers: [{ image: 'registry.example.com/web:v1', portNumber: 8080 }] }),
       { ...SETTINGS, requireImageDigest: true },
     );
-    expect(problems).toMatch(/\[test\] shop\/Web: container main image "registry.example.com\/web:v1" has no digest, and this environment requires one/);
+    expect(problems).toMatch(/\[test\] shop\/Web: container main: image "registry.example.com\/web:v1" has no digest, and this environment requires one/);
   });
 
   test('a raw KubeDeployment without resources gets the LimitRange defaults, and they are counted', () => {

@@ -142,7 +142,7 @@ describe('limitRangeAdmitsWorkloads', () => {
     const message = synthErrors((ns) =>
       api(ns, { container: { image: IMAGE, resources: { requests: { cpu: '5m', memory: '10Mi' }, limits: { cpu: '3', memory: '200Mi' } } } }),
     );
-    expect(message).toMatch(/shop\/Api container api: cpu request 5m is below the LimitRange minimum 10m/);
+    expect(message).toMatch(/shop\/Api: container api: cpu request 5m is below the LimitRange minimum 10m/);
     expect(message).toMatch(/cpu limit 3 is above the LimitRange maximum 2: lower the limit or raise limits.container.max.cpu/);
     expect(message).toMatch(/memory limit\/request ratio 20.00 is above the LimitRange maxLimitRequestRatio 10: raise the request to at least 20Mi or lower the limit/);
     expect(message).toMatch(/the pod's cpu limits add up to 3, above the LimitRange pod maximum 2/);

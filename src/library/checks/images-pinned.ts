@@ -10,7 +10,7 @@ import type { WorkloadFootprint } from '../core/workloads';
 export function imagesPinned(workloads: readonly WorkloadFootprint[], requireDigest: boolean): string[] {
   return workloads.flatMap((w) =>
     [...w.initContainers, ...w.containers].flatMap((c) => {
-      const problem = checkImage(c.image, `container ${c.name} image`, requireDigest);
+      const problem = checkImage(c.image, `container ${c.name}: image`, requireDigest);
       return problem ? [`${w.path}: ${problem}`] : [];
     }),
   );

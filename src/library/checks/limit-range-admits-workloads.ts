@@ -39,7 +39,7 @@ export function limitRangeAdmitsWorkloads(limits: LimitRangeConfig, workloads: r
   const problems: string[] = [];
   for (const w of workloads) {
     for (const c of [...w.initContainers, ...w.containers]) {
-      for (const resource of ['cpu', 'memory'] as const) problems.push(...containerProblems(limits, `${w.path} container ${c.name}`, c, resource));
+      for (const resource of ['cpu', 'memory'] as const) problems.push(...containerProblems(limits, `${w.path}: container ${c.name}`, c, resource));
     }
     for (const resource of ['cpu', 'memory'] as const) {
       const podMax = parseQuantity(limits.pod.max[resource]);

@@ -275,8 +275,8 @@ interface ContainerContext {
 }
 
 function container(spec: Json, context: ContainerContext): ContainerFootprint {
-  const name = typeof spec.name === 'string' ? spec.name : '(unnamed)';
-  const where = `${context.where}: container ${name}`;
+  const name = typeof spec.name === 'string' && spec.name !== '' ? spec.name : '(unnamed)';
+  const where = `${context.where}: container ${name}:`;
   const requests: Partial<Record<Resource, number>> = {};
   const limits: Partial<Record<Resource, number>> = {};
   for (const r of RESOURCES) {

@@ -122,7 +122,8 @@ export class AppHttpRoute extends Construct {
   }
 
   private admitGateway(): void {
-    const backends = [this.props.service, ...(this.props.canary ? [this.props.canary.service] : [])];
+    // one policy per distinct Service (a canary on the stable Service is reported by the validation)
+    const backends = [...new Set([this.props.service, ...(this.props.canary ? [this.props.canary.service] : [])])];
     const ingress = (service: AppService) => [{ peers: [{ namespace: this.props.gateway.namespace }], ports: service.ports.slice(0, 1).map((p) => ({ port: p.name })) }];
     if (this.props.policySelector) {
       new NetworkPolicy(this, 'AllowGateway', { name: `allow-gateway-to-${this.props.service.name}`, podSelector: this.props.policySelector, ingress: ingress(this.props.service) });

@@ -136,15 +136,15 @@ export class ReleasedService extends Construct {
     return { service, canary: { service: canaryService, routing: { weight, weightTotal, header, headerValue, headerPattern, cookie } } };
   }
 
-  /** In a blue-green environment `stable` is the release users get: it runs as the active colour. */
+  /**
+   * In a blue-green environment `stable` is the release users get: it runs as the active
+   * colour. Without blueGreen release data the service runs rolling, and the validation
+   * says what to add (so every other problem of the run is still reported).
+   */
   private blueGreen(release: AppRelease): Backends {
     const { name, ports } = this.props;
     const bg = release.blueGreen;
-    if (!bg) {
-      throw new Error(
-        `${this.node.path}: ${name} is released blue-green but ${this.props.releaseSource ?? 'the release state'} has no apps.${name}.blueGreen: add blueGreen { active, blue, green } with the version and image of each colour`,
-      );
-    }
+    if (!bg) return this.rolling(release.stable);
     const colour = (c: 'blue' | 'green') => {
       const runs = c === bg.active ? release.stable : bg[c];
       return { version: runs.version, ...this.props.pod(runs) };
@@ -193,6 +193,9 @@ export function checkReleaseFitsStrategy(name: string, strategy: ReleaseStrategy
     problems.push(`${source} has apps.${name}.blueGreen, but ${name} is released by ${strategy}: remove the blueGreen entry, or release it by 'blue-green'`);
   }
   const bg = release.blueGreen;
+  if (!bg && strategy === 'blue-green') {
+    problems.push(`${name} is released blue-green but ${source} has no apps.${name}.blueGreen: add blueGreen { active, blue, green } with the version and image of each colour`);
+  }
   if (bg && strategy === 'blue-green') {
     const active = bg[bg.active];
     if (active.version !== release.stable.version || active.image !== release.stable.image) {

@@ -90,6 +90,9 @@ export function releaseOf<App extends string>(state: ReleaseState, file: string)
   };
 }
 
+/** How problems of the file's top level name their place. */
+const TOP_LEVEL = '(top level)';
+
 class Reader {
   readonly problems: string[] = [];
   constructor(private readonly file: string) {}
@@ -121,7 +124,10 @@ class Reader {
 
   onlyKeys(value: Record<string, unknown>, allowed: readonly string[], where: string): void {
     for (const key of Object.keys(value)) {
-      if (!allowed.includes(key)) this.fail(`${where}.${key}`, `is not a known field: use one of ${allowed.join(', ')}`);
+      if (allowed.includes(key)) continue;
+      // a key that would not read as a field path is quoted: "" or "a b" or "x.y"
+      const field = /^[A-Za-z_][\w-]*$/.test(key) && where !== TOP_LEVEL ? `${where}.${key}` : `${where} key ${JSON.stringify(key)}`;
+      this.fail(field, `is not a known field: use one of ${allowed.join(', ')}`);
     }
   }
 }
@@ -172,8 +178,8 @@ function readBlueGreen(r: Reader, value: unknown, where: string): BlueGreenRelea
  */
 export function parseReleaseState(raw: unknown, file: string, knownApps?: readonly string[]): ReleaseState {
   const r = new Reader(file);
-  const root = r.object(raw, '(top level)');
-  if (root) r.onlyKeys(root, ['apps'], '(top level)');
+  const root = r.object(raw, TOP_LEVEL);
+  if (root) r.onlyKeys(root, ['apps'], TOP_LEVEL);
   const apps: Record<string, AppRelease> = {};
   const appsObj = root ? r.object(root.apps, 'apps') : undefined;
   for (const [name, value] of Object.entries(appsObj ?? {})) {

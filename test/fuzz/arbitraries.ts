@@ -1,0 +1,237 @@
+/**
+ * fast-check arbitraries for every public construct's props and for release files: mostly
+ * valid values, with a share of the invalid ones users write (malformed quantities, bad
+ * names, out-of-range numbers, NaN, empty lists), so a run explores both sides.
+ */
+import fc from 'fast-check';
+import type { Construct } from 'constructs';
+import {
+  AppDeployment,
+  AppDeploymentProps,
+  AppHttpRoute,
+  AppIngress,
+  AppSecret,
+  AppService,
+  BlueGreen,
+  CanaryIngress,
+  CanaryRouting,
+  ComputeResources,
+  MountProps,
+  NamespacedApp,
+  NetworkPolicy,
+  NetworkPolicyRule,
+  PlatformSettings,
+  ReleasedService,
+  StatefulApp,
+  VersionedConfigMap,
+} from 'k8s-iac';
+import { LIMITS, QUOTA } from '../helpers';
+
+/**
+ * Mostly `valid`, now and then `invalid`: one field in 30, so that with the 20-odd fields of
+ * a workload about half the cases are valid throughout and render, and half are refused.
+ */
+const mostly = <T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<T>): fc.Arbitrary<T> => fc.oneof({ weight: 29, arbitrary: valid }, { weight: 1, arbitrary: invalid });
+
+const label = fc.stringMatching(/^[a-z]([-a-z0-9]{0,10}[a-z0-9])?$/);
+const name = mostly(label, fc.oneof(fc.constantFrom('', 'Web', 'my_app', '-x', 'a.b', 'x'.repeat(64)), fc.string({ maxLength: 8 })));
+const version = mostly(fc.stringMatching(/^v[0-9]{1,2}\.[0-9]{1,2}$/), fc.constantFrom('v 1', '', 'v'.repeat(64), 'v1.'));
+const cpu = mostly(fc.constantFrom('10m', '50m', '100m', '250m', '500m', '1'), fc.constantFrom('10Mii', ' 100m', '-1', 'one', '', '1e400', '1 core'));
+const memory = mostly(fc.constantFrom('16Mi', '64Mi', '128Mi', '256Mi', '1Gi'), fc.constantFrom('64MB', '64mi', '-1Mi', '1 GB', ''));
+const storage = mostly(fc.constantFrom('1Gi', '2Gi', '5Gi', '10Gi'), fc.constantFrom('5 GB', '-1Gi', 'big', '0.5Ti'));
+const count = (min: number, max: number) => mostly(fc.integer({ min, max }), fc.oneof(fc.constantFrom(-1, 1.5, NaN, Infinity), fc.integer({ min: -5, max: 100 })));
+const portNumber = mostly(fc.integer({ min: 1, max: 65535 }), fc.constantFrom(0, -1, 70000, NaN, 80.5));
+const portName = mostly(fc.constantFrom('http', 'grpc', 'metrics', 'admin'), fc.constantFrom('HTTP', 'a'.repeat(16), 'web--x', '8080', 'http-', ''));
+const image = mostly(
+  fc.constantFrom('registry.example.com/shop/web:v1.2.3', `registry.example.com/shop/web:v1@sha256:${'a'.repeat(64)}`, 'nginx:1.25.3'),
+  fc.constantFrom('nginx', 'nginx:latest', 'Web:1', '', 'x@sha256:abc'),
+);
+const host = mostly(fc.constantFrom('shop.example.com', 'api.shop.example.com', '*.example.com'), fc.constantFrom('', 'Shop.example.com', 'a b', `${'a.'.repeat(127)}com`, 'x:443'));
+const path = mostly(fc.constantFrom('/', '/api', '/route1', '/v1/items'), fc.constantFrom('api', '', 'x/y'));
+const labels = mostly(fc.dictionary(fc.constantFrom('team', 'tier', 'example.com/owner'), label, { maxKeys: 2 }), fc.constantFrom<Record<string, string>>({ 'a b': 'x' }, { team: 'a/b' }, { '-x': 'y' }));
+const cidr = mostly(fc.constantFrom('10.0.0.0/8', '10.1.0.0/16', '192.168.0.0/24', '2001:db8::/32'), fc.constantFrom('10.0.0.1/16', '10.0.0.0', '10.0.0.0/33', 'intranet/8', ''));
+
+/** Requests and limits: valid ones keep the limit within 1-4 times the request (the LimitRange's ratio). */
+const resources = mostly<ComputeResources>(
+  fc.tuple(fc.constantFrom(['50m', '100m', '200m'], ['100m', '200m', '400m'], ['250m', '500m', '1']), fc.constantFrom(['32Mi', '64Mi', '128Mi'], ['64Mi', '128Mi', '256Mi'])).chain(([cpus, mems]) =>
+    fc.record({ requests: fc.record({ cpu: fc.constant(cpus[0]), memory: fc.constant(mems[0]) }), limits: fc.record({ cpu: fc.constantFrom(cpus[1], cpus[2]), memory: fc.constantFrom(mems[1], mems[2]) }) }),
+  ),
+  fc.record({ requests: fc.record({ cpu, memory }), limits: fc.record({ cpu, memory }) }),
+);
+const probe = mostly(
+  fc.oneof(
+    fc.record({ httpGet: fc.record({ path, port: mostly(fc.constant<string | number>('http'), fc.constantFrom<string | number>('admin', 0)) }), periodSeconds: fc.option(count(1, 30), { nil: undefined }) }),
+    fc.record({ tcpSocket: fc.record({ port: fc.constantFrom<string | number>('http', 8080) }) }),
+  ),
+  fc.constantFrom({}, undefined),
+);
+const mounts = mostly<MountProps[]>(
+  fc.constantFrom<MountProps[]>([], [{ name: 'cache', mountPath: '/cache', emptyDirSizeLimit: '32Mi' }], [{ name: 'data', mountPath: '/data', emptyDirSizeLimit: '16Mi' }]),
+  fc.array(fc.record({ name: mostly(label, fc.constantFrom('Data', 'tmp')), mountPath: fc.constantFrom('/data', '/cache', '/tmp', '/data/'), emptyDirSizeLimit: fc.option(storage, { nil: undefined }) }), { maxLength: 2 }),
+);
+
+/** An AppDeployment's props (with the http port its probes name). */
+export const deploymentProps: fc.Arbitrary<AppDeploymentProps> = fc.record({
+  name: name,
+  version,
+  replicas: fc.option(count(2, 6), { nil: undefined }),
+  podLabels: fc.option(labels, { nil: undefined }),
+  container: fc.record({
+    image,
+    ports: fc.array(fc.record({ name: portName, port: portNumber }), { minLength: 1, maxLength: 2 }).map((ps) => [{ name: 'http', port: 8080 }, ...ps.slice(1)]),
+    resources,
+    readinessProbe: probe,
+    env: fc.option(fc.dictionary(mostly(fc.constantFrom('A', 'DB_HOST', 'LOG_LEVEL'), fc.constantFrom('1BAD', 'with space')), fc.string({ maxLength: 5 }), { maxKeys: 2 }), { nil: undefined }),
+    mounts: fc.option(mounts, { nil: undefined }),
+  }),
+  autoscaling: fc.option(
+    mostly(
+      fc.record({ minReplicas: fc.integer({ min: 2, max: 3 }), maxReplicas: fc.integer({ min: 3, max: 8 }), cpuUtilization: fc.integer({ min: 1, max: 100 }) }),
+      fc.record({ minReplicas: count(1, 3), maxReplicas: count(1, 8), cpuUtilization: fc.option(count(1, 100), { nil: undefined }) }),
+    ),
+    { nil: undefined, freq: 3 },
+  ),
+  terminationGracePeriodSeconds: fc.option(count(15, 60), { nil: undefined }),
+  preStopSleepSeconds: fc.option(count(0, 10), { nil: undefined }),
+}).map((p) => (p.autoscaling ? { ...p, replicas: undefined } : p));
+
+const anyCanaryRouting: fc.Arbitrary<CanaryRouting> = fc.record({
+  weight: fc.option(count(0, 100), { nil: undefined }),
+  weightTotal: fc.option(count(1, 1000), { nil: undefined }),
+  header: fc.option(mostly(fc.constantFrom('X-Canary', 'X-Client-Build'), fc.constantFrom('X Canary', '')), { nil: undefined }),
+  headerValue: fc.option(fc.constantFrom('always', 'gray'), { nil: undefined }),
+  cookie: fc.option(mostly(fc.constant('canary'), fc.constant('my cookie')), { nil: undefined }),
+});
+
+/** A canary's routing: mostly one well-formed rule (weight, header or cookie), now and then anything. */
+const canaryRouting: fc.Arbitrary<CanaryRouting> = mostly<CanaryRouting>(
+  fc.oneof(fc.record({ weight: fc.integer({ min: 0, max: 100 }) }), fc.record({ header: fc.constantFrom('X-Canary', 'X-Client-Build'), headerValue: fc.option(fc.constant('gray'), { nil: undefined }) }), fc.record({ cookie: fc.constant('canary') })),
+  anyCanaryRouting,
+);
+
+const rule: fc.Arbitrary<NetworkPolicyRule> = fc.record({
+  peers: fc.array(
+    fc.oneof(
+      fc.record({ pods: labels }),
+      fc.record({ namespace: mostly(label, fc.constant('Monitoring')) }),
+      fc.record({ namespaces: labels }),
+      fc.record({ cidr, except: fc.option(fc.array(cidr, { maxLength: 1 }), { nil: undefined }) }),
+    ),
+    { maxLength: 2 },
+  ),
+  ports: fc.option(fc.array(fc.record({ port: fc.oneof(portNumber, portName) }), { maxLength: 2 }), { nil: undefined }),
+});
+
+/** A construct under test: the generated props (for the report of a failing case) and what it adds to a namespace. */
+export interface Scenario {
+  readonly props: unknown;
+  build(ns: NamespacedApp): void;
+}
+
+/** Maps generated props to a scenario that keeps them for the report. */
+const scenario = <T>(arb: fc.Arbitrary<T>, build: (props: T, ns: NamespacedApp) => void): fc.Arbitrary<Scenario> =>
+  arb.map((props) => ({ props, build: (ns: NamespacedApp) => build(props, ns), toString: () => fc.stringify(props) }));
+
+/** The namespace every scenario runs in, from generated tenancy. */
+export const namespace = fc.record({ namespace: mostly(label, fc.constantFrom('default', 'Shop', '')), pods: count(40, 80), cpu: mostly(fc.constantFrom('16', '32'), fc.constantFrom('1', '4 ', '-1', 'x')) });
+
+/** Builds the NamespacedApp of a generated namespace. */
+export function buildNamespace(scope: Construct, settings: PlatformSettings, ns: { namespace: string; pods: number; cpu: string }): NamespacedApp {
+  const quota = { ...QUOTA, pods: ns.pods, services: 20, requests: { cpu: ns.cpu, memory: '64Gi' }, limits: { cpu: '64', memory: '128Gi' } };
+  return new NamespacedApp(scope, 'shop', { namespace: ns.namespace, settings, quota, limits: LIMITS });
+}
+
+/** Every public construct, each with the arbitrary of its props. */
+export const SCENARIOS: Readonly<Record<string, fc.Arbitrary<Scenario>>> = {
+  AppDeployment: scenario(deploymentProps, (p, ns) => void new AppDeployment(ns, 'Web', p)),
+  AppService: scenario(
+    fc.tuple(deploymentProps, mostly<Array<{ name: string; port: number }>>(fc.constant([{ name: 'http', port: 80 }]), fc.array(fc.record({ name: portName, port: portNumber }), { maxLength: 2 })), mostly(fc.constant({}), labels)),
+    ([p, ports, selector], ns) => {
+      const d = new AppDeployment(ns, 'Web', p);
+      new AppService(ns, 'Svc', { name: 'web', selector: { ...d.podSelector, ...selector }, ports: ports.map((port, i) => (i === 0 ? { ...port, name: 'http' } : port)) });
+    },
+  ),
+  AppIngress: scenario(fc.tuple(deploymentProps, host, fc.array(fc.record({ path }), { maxLength: 3 }), mostly(fc.constant('nginx'), fc.constantFrom('', 'NGINX'))), ([p, h, paths, className], ns) => {
+    const d = new AppDeployment(ns, 'Web', p);
+    const svc = new AppService(ns, 'Svc', { name: 'web', selector: d.podSelector, ports: [{ name: 'http', port: 8080 }] });
+    new AppIngress(ns, 'Ing', { name: 'web', className, host: h, paths, service: svc });
+  }),
+  CanaryIngress: scenario(fc.tuple(deploymentProps, canaryRouting, count(0, 3)), ([p, routing, canaryReplicas], ns) => {
+    const stable = new AppDeployment(ns, 'Web', { ...p, selectorLabels: { 'release.k8s-iac.dev/track': 'stable' } });
+    const svc = new AppService(ns, 'Svc', { name: 'web', selector: stable.podSelector, ports: [{ name: 'http', port: 8080 }] });
+    const primary = new AppIngress(ns, 'Ing', { name: 'web', className: 'nginx', host: 'shop.example.com', paths: [{ path: '/' }], service: svc });
+    const c = new AppDeployment(ns, 'Canary', { ...p, name: 'web-canary', appName: 'web', replicas: canaryReplicas, disruptionBudget: false, autoscaling: undefined, selectorLabels: { 'release.k8s-iac.dev/track': 'canary' } });
+    const csvc = new AppService(ns, 'CanarySvc', { name: 'web-canary', selector: c.podSelector, ports: [{ name: 'http', port: 8080 }] });
+    new CanaryIngress(ns, 'CanaryIng', { primary, service: csvc, ...routing });
+  }),
+  AppHttpRoute: scenario(fc.tuple(deploymentProps, host, mostly(fc.array(fc.record({ path }), { minLength: 1, maxLength: 3 }), fc.array(fc.record({ path }), { maxLength: 9 })), mostly(fc.constant(undefined), canaryRouting)), ([p, h, paths, routing], ns) => {
+    const d = new AppDeployment(ns, 'Web', p);
+    const svc = new AppService(ns, 'Svc', { name: 'web', selector: d.podSelector, ports: [{ name: 'http', port: 8080 }] });
+    const canary = routing && { service: svc, ...routing };
+    new AppHttpRoute(ns, 'Route', { name: 'web', gateway: { name: 'public', namespace: 'gateway-system' }, host: h, paths, service: svc, canary });
+  }),
+  NetworkPolicy: scenario(fc.tuple(deploymentProps, fc.option(fc.array(rule, { maxLength: 2 }), { nil: undefined }), fc.option(fc.array(rule, { maxLength: 2 }), { nil: undefined })), ([p, ingress, egress], ns) => {
+    const d = new AppDeployment(ns, 'Web', p);
+    new NetworkPolicy(ns, 'Policy', { name: 'allow', podSelector: d.podSelector, ingress, egress });
+  }),
+  StatefulApp: scenario(fc
+    .record({ name, version, replicas: count(0, 4), size: storage, partition: fc.option(count(0, 4), { nil: undefined }), resources, image }), (p, ns) =>
+      void new StatefulApp(ns, 'Db', {
+        name: p.name,
+        version: p.version,
+        replicas: p.replicas,
+        partition: p.partition,
+        volumeClaims: [{ name: 'data', size: p.size }],
+        disruptionBudget: { allowZeroDisruptions: true },
+        container: { image: p.image, ports: [{ name: 'db', port: 5432 }], resources: p.resources, readinessProbe: { tcpSocket: { port: 'db' } }, mounts: [{ name: 'data', mountPath: '/data', claim: true }] },
+      }),
+    ),
+  VersionedConfigMap: scenario(fc
+    .record({ baseName: name, data: fc.dictionary(mostly(fc.constantFrom('config.yml', 'a.json'), fc.constantFrom('a/b', 'a b')), fc.string({ maxLength: 20 }), { maxKeys: 3 }) }), (p, ns) => void new VersionedConfigMap(ns, 'Cfg', p)),
+  AppSecret: scenario(fc
+    .record({ name, key: mostly(fc.constantFrom('password', 'db_pass'), fc.constantFrom('a b', 'a/b')), existing: fc.boolean(), value: fc.string({ maxLength: 10 }) }), (p, ns) =>
+      void new AppSecret(ns, 'Secret', { name: p.name, key: p.key, source: p.existing ? { kind: 'existing', secretName: p.name } : { kind: 'placeholder', value: p.value } }),
+    ),
+  BlueGreen: scenario(fc.tuple(deploymentProps, fc.constantFrom<'blue' | 'green'>('blue', 'green'), fc.option(count(0, 3), { nil: undefined })), ([p, active, idleReplicas], ns) => {
+    const { name: _name, version: v, replicas, autoscaling, ...pod } = p;
+    new BlueGreen(ns, 'Pair', { name: 'api', active, idleReplicas, replicas, autoscaling, ports: [{ name: 'http', port: 8080 }], blue: { version: v, ...pod }, green: { version: 'v2', ...pod } });
+  }),
+  ReleasedService: scenario(
+    fc
+      .tuple(deploymentProps, fc.constantFrom<'rolling' | 'canary' | 'blue-green'>('rolling', 'canary', 'blue-green'), canaryRouting, host, fc.integer({ min: 0, max: 29 }))
+      .map(([p, strategy, routing, h, mismatch]) => ({ p, strategy, routing, h, canary: strategy === 'canary' || mismatch === 0, blueGreen: strategy === 'blue-green' ? mismatch !== 1 : mismatch === 2 })),
+    ({ p, strategy, routing, h, canary, blueGreen }, ns) => {
+      const stable = { version: p.version, image: p.container.image };
+      new ReleasedService(ns, 'Release', {
+        name: 'web',
+        strategy,
+        release: { stable, canary: canary ? { ...stable, ...routing } : undefined, blueGreen: blueGreen ? { active: 'blue', blue: stable, green: stable } : undefined },
+        ports: [{ name: 'http', port: 8080 }],
+        replicas: p.replicas,
+        autoscaling: p.autoscaling,
+        pod: (v) => ({ ...p, container: { ...p.container, image: v.image } }),
+        routing: { traffic: { kind: 'ingress-nginx', className: 'nginx' }, host: h, paths: [{ path: '/' }] },
+      });
+    },
+  ),
+};
+
+/** Release files: well-formed ones, ones with wrong types and unknown keys, and values that are no release at all. */
+export const releaseFile: fc.Arbitrary<unknown> = fc.oneof(
+  fc.record({
+    apps: fc.dictionary(
+      fc.constantFrom('web', 'db', '__proto__', '../..', 'Web'),
+      fc.record(
+        {
+          stable: fc.oneof(fc.record({ version: version, image }), fc.constant({ version: 1 }), fc.constant(null)),
+          canary: fc.record({ version, image, weight: fc.oneof(fc.integer({ min: -10, max: 200 }), fc.constant('ten' as unknown as number)) }, { requiredKeys: ['version', 'image'] }),
+          blueGreen: fc.record({ active: fc.constantFrom('blue', 'green', 'red'), blue: fc.record({ version, image }), green: fc.record({ version, image }) }, { requiredKeys: ['active'] }),
+          colour: fc.constant('blue'),
+        },
+        { requiredKeys: [] },
+      ),
+      { maxKeys: 3 },
+    ),
+  }),
+  fc.jsonValue(),
+);
