@@ -193,7 +193,9 @@ export const SCENARIOS: Readonly<Record<string, fc.Arbitrary<Scenario>>> = {
       void new AppSecret(ns, 'Secret', { name: p.name, key: p.key, source: p.existing ? { kind: 'existing', secretName: p.name } : { kind: 'placeholder', value: p.value } }),
     ),
   BlueGreen: scenario(fc.tuple(deploymentProps, fc.constantFrom<'blue' | 'green'>('blue', 'green'), fc.option(count(0, 3), { nil: undefined })), ([p, active, idleReplicas], ns) => {
-    const { name: _name, version: v, replicas, autoscaling, ...pod } = p;
+    // the colours take the pod template; the Deployment's own fields are the pair's
+    const { name, version: v, replicas, autoscaling, ...pod } = p;
+    void name;
     new BlueGreen(ns, 'Pair', { name: 'api', active, idleReplicas, replicas, autoscaling, ports: [{ name: 'http', port: 8080 }], blue: { version: v, ...pod }, green: { version: 'v2', ...pod } });
   }),
   ReleasedService: scenario(
