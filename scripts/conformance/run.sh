@@ -10,6 +10,8 @@
 #   CONFORMANCE_OUT          report folder (default: <repo>/conformance/out)
 #   CONFORMANCE_EXCEPTIONS   reviewed lint exceptions (default: <repo>/conformance/exceptions.yaml)
 #   CONFORMANCE_TIMEOUT      seconds to wait for workloads to be Ready (default 180)
+#   CONFORMANCE_CONFIG_APP   app whose config.yml contract is checked (default
+#                            go-multiroute; empty: skip the check)
 #   CONFORMANCE_ALLOW_UNAVAILABLE=kube-linter
 #                            report kube-linter as UNAVAILABLE instead of failing
 #                            when it cannot be built on this machine
@@ -32,6 +34,7 @@ OUT_DIR="${CONFORMANCE_OUT:-$REPO_ROOT/conformance/out}"
 EXCEPTIONS="${CONFORMANCE_EXCEPTIONS:-$REPO_ROOT/conformance/exceptions.yaml}"
 KUBE_LINTER_CONFIG="$REPO_ROOT/conformance/kube-linter.yaml"
 READY_TIMEOUT="${CONFORMANCE_TIMEOUT:-180}"
+CONFIG_APP="${CONFORMANCE_CONFIG_APP-go-multiroute}"
 while (($#)); do
   case "$1" in
     --env) ONLY_ENVS+=("${2:?--env needs a name}"); shift 2 ;;
@@ -106,7 +109,7 @@ info "kubernetes $KUBERNETES_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION, ku
 FAILURES=()
 fail() { FAILURES+=("$1: $2"); printf '    FAIL %s\n' "$2"; }
 
-declare -A R_OBJECTS R_KUBECONFORM R_LINTER R_SCORE R_ADMITTED R_READY R_ENDPOINTS R_BLUEGREEN R_HEADLESS R_RESULT
+declare -A R_OBJECTS R_KUBECONFORM R_CONTRACT R_LINTER R_SCORE R_ADMITTED R_READY R_ENDPOINTS R_BLUEGREEN R_HEADLESS R_RESULT
 EXCEPTIONS_TOTAL=0
 WAIVED_TOTAL=0
 
@@ -247,7 +250,24 @@ check_env() {
     ok=0
   fi
 
-  # ---- 2. kube-linter + kube-score
+  # ---- 2. the app's config contract
+  if [[ -n "$CONFIG_APP" ]]; then
+    echo "--- config contract of $CONFIG_APP (config.yml strictly unmarshalled with yaml.v2; probe and route paths served)"
+    local CONTRACT_OK=0 CONTRACT_TOTAL=0 contract_rc=0
+    "$KIT" contract -app "$CONFIG_APP" -summary "$w/contract.env" "$dir" || contract_rc=$?
+    # shellcheck disable=SC1091
+    [[ -f "$w/contract.env" ]] && source "$w/contract.env"
+    R_CONTRACT[$env]="$CONTRACT_OK/$CONTRACT_TOTAL"
+    if ((contract_rc != 0)); then
+      R_CONTRACT[$env]="FAIL $CONTRACT_OK/$CONTRACT_TOTAL"
+      fail "$env" "config contract of $CONFIG_APP: $((CONTRACT_TOTAL - CONTRACT_OK)) of $CONTRACT_TOTAL checks failed (FAIL lines above)"
+      ok=0
+    fi
+  else
+    R_CONTRACT[$env]="skipped"
+  fi
+
+  # ---- 3. kube-linter + kube-score
   echo "--- kube-linter (all built-in checks) and kube-score"
   local lint_args=(-exceptions "$EXCEPTIONS" -env "$env" -summary "$w/lint.env")
   if [[ -n "$KUBE_LINTER" ]]; then
@@ -287,7 +307,7 @@ check_env() {
   if ((KUBE_SCORE_FINDINGS)); then fail "$env" "kube-score: $KUBE_SCORE_FINDINGS findings (see above)"; ok=0; fi
   if [[ -f "$w/lint.env" ]] && ((KUBE_LINTER_FINDINGS + KUBE_SCORE_FINDINGS == 0)); then info "no findings"; fi
 
-  # ---- 3. cluster
+  # ---- 4. cluster
   echo "--- control plane (kube-apiserver $KUBERNETES_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION, $KWOK_NODES nodes)"
   R_ADMITTED[$env]="-" R_READY[$env]="-" R_ENDPOINTS[$env]="-" R_BLUEGREEN[$env]="-" R_HEADLESS[$env]="-"
   local t0=$SECONDS
@@ -484,11 +504,11 @@ report() {
   echo
   echo "Manifests: \`${DIST_DIR#"$REPO_ROOT"/}\` · Kubernetes $KUBERNETES_VERSION (kube-apiserver, etcd $ETCD_VERSION, kwok $KWOK_VERSION) · $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  echo "| env | objects | kubeconform | kube-linter | kube-score | admitted | Ready | endpoints | blue-green | headless | result |"
-  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  echo "| env | objects | kubeconform | config contract | kube-linter | kube-score | admitted | Ready | endpoints | blue-green | headless | result |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   local e
   for e in "${ENVS[@]}"; do
-    echo "| $e | ${R_OBJECTS[$e]:--} | ${R_KUBECONFORM[$e]:--} | ${R_LINTER[$e]:--} | ${R_SCORE[$e]:--} | ${R_ADMITTED[$e]:--} | ${R_READY[$e]:--} | ${R_ENDPOINTS[$e]:--} | ${R_BLUEGREEN[$e]:--} | ${R_HEADLESS[$e]:--} | ${R_RESULT[$e]:--} |"
+    echo "| $e | ${R_OBJECTS[$e]:--} | ${R_KUBECONFORM[$e]:--} | ${R_CONTRACT[$e]:--} | ${R_LINTER[$e]:--} | ${R_SCORE[$e]:--} | ${R_ADMITTED[$e]:--} | ${R_READY[$e]:--} | ${R_ENDPOINTS[$e]:--} | ${R_BLUEGREEN[$e]:--} | ${R_HEADLESS[$e]:--} | ${R_RESULT[$e]:--} |"
   done
   echo
   echo "Lint exceptions: ${EXCEPTIONS_TOTAL:-0} reviewed entries in \`${EXCEPTIONS#"$REPO_ROOT"/}\`, $WAIVED_TOTAL findings waived by them."
