@@ -95,7 +95,7 @@ export class AppDeployment extends Construct implements PodSelectable {
     if (!props.serviceAccountName) createServiceAccount(this, serviceAccountName);
     const strategy = props.strategy ?? { type: 'RollingUpdate' };
     this.deployment = new k8s.KubeDeployment(this, 'Resource', {
-      metadata: { name: props.name, labels: { ...this.podLabels }, annotations: app.ownerAnnotations() },
+      metadata: { name: props.name, labels: { ...this.podLabels, [LABELS.instance]: props.name }, annotations: app.ownerAnnotations() },
       spec: {
         replicas: props.autoscaling ? undefined : this.replicas,
         revisionHistoryLimit: 10,

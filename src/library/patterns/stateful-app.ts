@@ -128,7 +128,7 @@ export class StatefulApp extends Construct implements PodSelectable {
       this.clientService = new AppService(this, 'ClientService', { name: props.name, selector: this.podSelector, ports });
     }
     this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
-      metadata: { name: props.name, labels: { ...this.podLabels }, annotations: app.ownerAnnotations() },
+      metadata: { name: props.name, labels: { ...this.podLabels, [LABELS.instance]: props.name }, annotations: app.ownerAnnotations() },
       spec: {
         serviceName: this.headlessService.name,
         replicas: props.replicas,
