@@ -10,28 +10,34 @@
 #   CONFORMANCE_OUT          report folder (default: <repo>/conformance/out)
 #   CONFORMANCE_EXCEPTIONS   reviewed lint exceptions (default: <repo>/conformance/exceptions.yaml)
 #   CONFORMANCE_TIMEOUT      seconds to wait for workloads to be Ready (default 180)
-#   CONFORMANCE_ALLOW_UNAVAILABLE=kube-linter
-#                            report kube-linter as UNAVAILABLE instead of failing
-#                            when it cannot be built on this machine
+#   CONFORMANCE_CONFIG_APP   app whose config.yml contract is checked (default
+#                            go-multiroute; empty: skip the check)
 #   PROMOTE_CMD              blue-green promote command; {env}, {app} and {outdir}
 #                            are replaced (default: npm run -s promote -- --env {env}
 #                            --app {app} --outdir {outdir}, if package.json has "promote")
 #   K8S_IAC_CACHE            tool cache (default: ~/.cache/k8s-iac)
-#   KUBE_LINTER              path of a kube-linter binary to use instead of building one
+#   KUBE_LINTER, POLARIS, KUBESEC
+#                            paths of kube-linter / polaris / kubesec binaries to use
+#                            instead of building them
+#   K8S_IAC_TOOL_SOURCES     release source archives of kube-linter, Polaris and kubesec,
+#                            used when the module proxy refuses them (default:
+#                            <repo>/../shared/tool-sources)
 set -euo pipefail
 
 CONFORMANCE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$CONFORMANCE_DIR/../.." && pwd)"
 RUN_START=$SECONDS
 
-usage() { sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 ONLY_ENVS=()
 DIST_DIR="${DIST_DIR:-$REPO_ROOT/dist}"
 OUT_DIR="${CONFORMANCE_OUT:-$REPO_ROOT/conformance/out}"
 EXCEPTIONS="${CONFORMANCE_EXCEPTIONS:-$REPO_ROOT/conformance/exceptions.yaml}"
 KUBE_LINTER_CONFIG="$REPO_ROOT/conformance/kube-linter.yaml"
+POLARIS_CONFIG="$REPO_ROOT/conformance/polaris.yaml"
 READY_TIMEOUT="${CONFORMANCE_TIMEOUT:-180}"
+CONFIG_APP="${CONFORMANCE_CONFIG_APP-go-multiroute}"
 while (($#)); do
   case "$1" in
     --env) ONLY_ENVS+=("${2:?--env needs a name}"); shift 2 ;;
@@ -101,12 +107,20 @@ trap 'exit 143' TERM
 section "tools"
 prepare_tools
 info "ready in ${TOOLS_SECONDS}s (cache: $K8S_IAC_CACHE)"
-info "kubernetes $KUBERNETES_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION, kubeconform $KUBECONFORM_VERSION, kube-score $KUBE_SCORE_VERSION, kube-linter $([[ -n "$KUBE_LINTER" ]] && echo "$KUBE_LINTER_VERSION" || echo UNAVAILABLE)"
+info "kubernetes $KUBERNETES_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION, kubeconform $KUBECONFORM_VERSION, kube-score $KUBE_SCORE_VERSION, kube-linter $KUBE_LINTER_VERSION, polaris $POLARIS_VERSION, kubesec $KUBESEC_VERSION"
+
+# kube-linter's built-in schema-validation check fetches its schemas from the
+# internet: the config swaps it for the same check (template kubeconform) on
+# the local schemas kubeconform uses.
+KUBE_LINTER_RUN_CONFIG="$WORK/kube-linter-config.yaml"
+sed "s|@SCHEMA_DIR@|$SCHEMA_DIR|g" "$KUBE_LINTER_CONFIG" >"$KUBE_LINTER_RUN_CONFIG"
+EXCEPTIONS_USED="$WORK/exceptions-used.txt"
+: >"$EXCEPTIONS_USED"
 
 FAILURES=()
 fail() { FAILURES+=("$1: $2"); printf '    FAIL %s\n' "$2"; }
 
-declare -A R_OBJECTS R_KUBECONFORM R_LINTER R_SCORE R_ADMITTED R_READY R_ENDPOINTS R_BLUEGREEN R_HEADLESS R_RESULT
+declare -A R_OBJECTS R_KUBECONFORM R_CONTRACT R_LINTER R_SCORE R_POLARIS R_KUBESEC R_KUBESEC_SCORES R_ADMITTED R_READY R_ENDPOINTS R_BLUEGREEN R_HEADLESS R_RESULT
 EXCEPTIONS_TOTAL=0
 WAIVED_TOTAL=0
 
@@ -247,47 +261,75 @@ check_env() {
     ok=0
   fi
 
-  # ---- 2. kube-linter + kube-score
-  echo "--- kube-linter (all built-in checks) and kube-score"
-  local lint_args=(-exceptions "$EXCEPTIONS" -env "$env" -summary "$w/lint.env")
-  if [[ -n "$KUBE_LINTER" ]]; then
-    "$KUBE_LINTER" lint --config "$KUBE_LINTER_CONFIG" --format json "$dir" >"$w/kube-linter.json" 2>"$w/kube-linter.err" || true
-    if ! node -e 'JSON.parse(require("fs").readFileSync(process.argv[1]))' "$w/kube-linter.json" 2>/dev/null; then
-      cat "$w/kube-linter.err" >&2
-      fail "$env" "kube-linter did not produce a report"
+  # ---- 2. the app's config contract
+  if [[ -n "$CONFIG_APP" ]]; then
+    echo "--- config contract of $CONFIG_APP (config.yml strictly unmarshalled with yaml.v2; probe and route paths served)"
+    local CONTRACT_OK=0 CONTRACT_TOTAL=0 contract_rc=0
+    "$KIT" contract -app "$CONFIG_APP" -summary "$w/contract.env" "$dir" || contract_rc=$?
+    # shellcheck disable=SC1091
+    [[ -f "$w/contract.env" ]] && source "$w/contract.env"
+    R_CONTRACT[$env]="$CONTRACT_OK/$CONTRACT_TOTAL"
+    if ((contract_rc != 0)); then
+      R_CONTRACT[$env]="FAIL $CONTRACT_OK/$CONTRACT_TOTAL"
+      fail "$env" "config contract of $CONFIG_APP: $((CONTRACT_TOTAL - CONTRACT_OK)) of $CONTRACT_TOTAL checks failed (FAIL lines above)"
+      ok=0
     fi
-    lint_args+=(-kube-linter "$w/kube-linter.json")
+  else
+    R_CONTRACT[$env]="skipped"
   fi
+
+  # ---- 3. kube-linter, kube-score, Polaris, kubesec
+  echo "--- kube-linter (every built-in check, schemas local), kube-score, Polaris (every check), kubesec (schemas local)"
+  local lint_args=(-exceptions "$EXCEPTIONS" -env "$env" -summary "$w/lint.env" -used "$EXCEPTIONS_USED")
   local files=()
   mapfile -t files < <(find "$dir" -type f \( -name '*.yaml' -o -name '*.yml' \) ! -name 'kustomization.y*ml' | sort)
+  # json_report TOOL FILE: FILE is a JSON report, or TOOL failed (its stderr is printed).
+  json_report() {
+    if node -e 'JSON.parse(require("fs").readFileSync(process.argv[1]))' "$2" 2>/dev/null; then return 0; fi
+    sed 's/^/      /' "${2%.json}.err" >&2
+    fail "$env" "$1 did not produce a report"
+    return 1
+  }
+  "$KUBE_LINTER" lint --config "$KUBE_LINTER_RUN_CONFIG" --format json "$dir" >"$w/kube-linter.json" 2>"$w/kube-linter.err" || true
+  json_report kube-linter "$w/kube-linter.json" && lint_args+=(-kube-linter "$w/kube-linter.json")
   "$KUBE_SCORE" score -o json --kubernetes-version "$(cut -d. -f1,2 <<<"$KUBERNETES_VERSION")" "${files[@]}" >"$w/kube-score.json" 2>"$w/kube-score.err" || true
-  if [[ ! -s "$w/kube-score.json" ]]; then
-    cat "$w/kube-score.err" >&2
-    fail "$env" "kube-score did not produce a report"
-  else
-    lint_args+=(-kube-score "$w/kube-score.json")
-  fi
+  json_report kube-score "$w/kube-score.json" && lint_args+=(-kube-score "$w/kube-score.json")
+  # Exemptions come only from conformance/exceptions.yaml, never from object annotations.
+  "$POLARIS" audit --config "$POLARIS_CONFIG" --disallow-annotation-exemptions --audit-path "$dir" --format json >"$w/polaris.json" 2>"$w/polaris.err" || true
+  json_report polaris "$w/polaris.json" && lint_args+=(-polaris "$w/polaris.json")
+  # kubesec scans one stream; it exits non-zero whenever a kind it does not score is in it.
+  local f
+  for f in "${files[@]}"; do printf -- '---\n'; cat "$f"; printf '\n'; done >"$w/all.yaml"
+  "$KUBESEC" scan --schema-location "$SCHEMA_DIR/{{ .ResourceKind }}{{ .KindSuffix }}.json" "$w/all.yaml" >"$w/kubesec.json" 2>"$w/kubesec.err" || true
+  json_report kubesec "$w/kubesec.json" && lint_args+=(-kubesec "$w/kubesec.json")
   if ! "$KIT" lint "${lint_args[@]}"; then
     fail "$env" "the lint results could not be read"
   fi
   local KUBE_LINTER_FINDINGS=0 KUBE_LINTER_WAIVED=0 KUBE_SCORE_FINDINGS=0 KUBE_SCORE_WAIVED=0
+  local POLARIS_FINDINGS=0 POLARIS_WAIVED=0 POLARIS_SCORE=-1 KUBESEC_FINDINGS=0 KUBESEC_WAIVED=0 KUBESEC_SCORES=""
   # shellcheck disable=SC1091
   [[ -f "$w/lint.env" ]] && source "$w/lint.env"
-  WAIVED_TOTAL=$((WAIVED_TOTAL + KUBE_LINTER_WAIVED + KUBE_SCORE_WAIVED))
-  if [[ -n "$KUBE_LINTER" ]]; then
-    R_LINTER[$env]="$KUBE_LINTER_FINDINGS"
-    ((KUBE_LINTER_WAIVED)) && R_LINTER[$env]+=" (+$KUBE_LINTER_WAIVED waived)"
-    if ((KUBE_LINTER_FINDINGS)); then fail "$env" "kube-linter: $KUBE_LINTER_FINDINGS findings (see above)"; ok=0; fi
-  else
-    R_LINTER[$env]="UNAVAILABLE"
-    info "kube-linter UNAVAILABLE: not run"
-  fi
-  R_SCORE[$env]="$KUBE_SCORE_FINDINGS"
-  ((KUBE_SCORE_WAIVED)) && R_SCORE[$env]+=" (+$KUBE_SCORE_WAIVED waived)"
-  if ((KUBE_SCORE_FINDINGS)); then fail "$env" "kube-score: $KUBE_SCORE_FINDINGS findings (see above)"; ok=0; fi
-  if [[ -f "$w/lint.env" ]] && ((KUBE_LINTER_FINDINGS + KUBE_SCORE_FINDINGS == 0)); then info "no findings"; fi
+  WAIVED_TOTAL=$((WAIVED_TOTAL + KUBE_LINTER_WAIVED + KUBE_SCORE_WAIVED + POLARIS_WAIVED + KUBESEC_WAIVED))
+  # lint_result NAME FINDINGS WAIVED: the report cell.
+  lint_result() {
+    local cell="$2"
+    (($3)) && cell+=" (+$3 waived)"
+    printf '%s' "$cell"
+  }
+  R_LINTER[$env]=$(lint_result kube-linter "$KUBE_LINTER_FINDINGS" "$KUBE_LINTER_WAIVED")
+  R_SCORE[$env]=$(lint_result kube-score "$KUBE_SCORE_FINDINGS" "$KUBE_SCORE_WAIVED")
+  R_POLARIS[$env]="$(lint_result Polaris "$POLARIS_FINDINGS" "$POLARIS_WAIVED"), score $POLARIS_SCORE"
+  R_KUBESEC[$env]=$(lint_result kubesec "$KUBESEC_FINDINGS" "$KUBESEC_WAIVED")
+  R_KUBESEC_SCORES[$env]="$KUBESEC_SCORES"
+  local tool n
+  for tool in kube-linter:$KUBE_LINTER_FINDINGS kube-score:$KUBE_SCORE_FINDINGS Polaris:$POLARIS_FINDINGS kubesec:$KUBESEC_FINDINGS; do
+    n=${tool##*:}
+    if ((n)); then fail "$env" "${tool%%:*}: $n findings (see above)"; ok=0; fi
+  done
+  info "Polaris score $POLARIS_SCORE; kubesec scores: ${KUBESEC_SCORES:-none}"
+  if [[ -f "$w/lint.env" ]] && ((KUBE_LINTER_FINDINGS + KUBE_SCORE_FINDINGS + POLARIS_FINDINGS + KUBESEC_FINDINGS == 0)); then info "no findings"; fi
 
-  # ---- 3. cluster
+  # ---- 4. cluster
   echo "--- control plane (kube-apiserver $KUBERNETES_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION, $KWOK_NODES nodes)"
   R_ADMITTED[$env]="-" R_READY[$env]="-" R_ENDPOINTS[$env]="-" R_BLUEGREEN[$env]="-" R_HEADLESS[$env]="-"
   local t0=$SECONDS
@@ -464,18 +506,19 @@ finish_env() {
   R_RESULT[$env]=$( ((ok)) && echo pass || echo FAIL)
 }
 
-if [[ -z "$KUBE_LINTER" ]]; then
-  if [[ ",${CONFORMANCE_ALLOW_UNAVAILABLE:-}," == *,kube-linter,* ]]; then
-    printf '\nNOTE: kube-linter is UNAVAILABLE (%s); allowed by CONFORMANCE_ALLOW_UNAVAILABLE, the other checks still count.\n' "$KUBE_LINTER_UNAVAILABLE"
-  else
-    FAILURES+=("all: kube-linter could not be built ($KUBE_LINTER_UNAVAILABLE); set KUBE_LINTER to a kube-linter binary, or CONFORMANCE_ALLOW_UNAVAILABLE=kube-linter to run without it")
-  fi
-fi
-
 rm -rf "$OUT_DIR/logs"
 for env in "${ENVS[@]}"; do
   check_env "$env"
 done
+
+# An exception that waives nothing in any environment is stale: it goes, or it
+# would hide the next finding of its kind without anyone reviewing it.
+if ((${#ONLY_ENVS[@]} == 0)); then
+  while IFS=$'\t' read -r num tool check; do
+    grep -qx "#$num $tool $check" "$EXCEPTIONS_USED" ||
+      FAILURES+=("all: exception #$num ($tool $check) in ${EXCEPTIONS#"$REPO_ROOT"/} waives nothing: remove it")
+  done < <("$KIT" lint -exceptions "$EXCEPTIONS" -list)
+fi
 
 # ---------------------------------------------------------------- report
 EXCEPTIONS_TOTAL=$(grep -c '^[[:space:]]*- tool:' "$EXCEPTIONS" 2>/dev/null || true)
@@ -484,15 +527,23 @@ report() {
   echo
   echo "Manifests: \`${DIST_DIR#"$REPO_ROOT"/}\` · Kubernetes $KUBERNETES_VERSION (kube-apiserver, etcd $ETCD_VERSION, kwok $KWOK_VERSION) · $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  echo "| env | objects | kubeconform | kube-linter | kube-score | admitted | Ready | endpoints | blue-green | headless | result |"
-  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  echo "Lint columns: findings left (+ findings waived by \`${EXCEPTIONS#"$REPO_ROOT"/}\`)."
+  echo
+  echo "| env | objects | kubeconform | config contract | kube-linter | kube-score | Polaris | kubesec | admitted | Ready | endpoints | blue-green | headless | result |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   local e
   for e in "${ENVS[@]}"; do
-    echo "| $e | ${R_OBJECTS[$e]:--} | ${R_KUBECONFORM[$e]:--} | ${R_LINTER[$e]:--} | ${R_SCORE[$e]:--} | ${R_ADMITTED[$e]:--} | ${R_READY[$e]:--} | ${R_ENDPOINTS[$e]:--} | ${R_BLUEGREEN[$e]:--} | ${R_HEADLESS[$e]:--} | ${R_RESULT[$e]:--} |"
+    echo "| $e | ${R_OBJECTS[$e]:--} | ${R_KUBECONFORM[$e]:--} | ${R_CONTRACT[$e]:--} | ${R_LINTER[$e]:--} | ${R_SCORE[$e]:--} | ${R_POLARIS[$e]:--} | ${R_KUBESEC[$e]:--} | ${R_ADMITTED[$e]:--} | ${R_READY[$e]:--} | ${R_ENDPOINTS[$e]:--} | ${R_BLUEGREEN[$e]:--} | ${R_HEADLESS[$e]:--} | ${R_RESULT[$e]:--} |"
+  done
+  echo
+  echo "kubesec score per object (the kinds it scores):"
+  echo
+  for e in "${ENVS[@]}"; do
+    echo "- $e: ${R_KUBESEC_SCORES[$e]:--}"
   done
   echo
   echo "Lint exceptions: ${EXCEPTIONS_TOTAL:-0} reviewed entries in \`${EXCEPTIONS#"$REPO_ROOT"/}\`, $WAIVED_TOTAL findings waived by them."
-  [[ -z "$KUBE_LINTER" ]] && echo "kube-linter: UNAVAILABLE on this machine ($KUBE_LINTER_UNAVAILABLE)."
+  echo "Tools: kube-linter $KUBE_LINTER_VERSION, kube-score $KUBE_SCORE_VERSION, Polaris $POLARIS_VERSION, kubesec $KUBESEC_VERSION, kubeconform $KUBECONFORM_VERSION."
   echo "Tools ready in ${TOOLS_SECONDS}s; whole run $((SECONDS - RUN_START))s."
   echo
   if ((${#FAILURES[@]})); then

@@ -17,9 +17,22 @@ TOOLS_DIR="$K8S_IAC_CACHE/tools"
 KUBERNETES_VERSION="${KUBERNETES_VERSION:-v1.28.15}"
 ETCD_VERSION="${ETCD_VERSION:-v3.5.17}"
 KUBECONFORM_VERSION="${KUBECONFORM_VERSION:-v0.6.7}"
-KUBE_LINTER_VERSION="${KUBE_LINTER_VERSION:-v0.7.1}"
+KUBE_LINTER_VERSION="${KUBE_LINTER_VERSION:-v0.8.3}"
 KUBE_SCORE_VERSION="${KUBE_SCORE_VERSION:-v1.20.0}"
+POLARIS_VERSION="${POLARIS_VERSION:-v10.2.2}"
+KUBESEC_VERSION="${KUBESEC_VERSION:-v2.14.2}"
 KWOK_VERSION="${KWOK_VERSION:-v0.6.1}"
+
+# Release source archives of the checkers the module proxy may refuse
+# (kube-linter, Polaris, kubesec): <name>-<version>.tar.gz in this folder, the
+# unchanged tree of the upstream tag. Used only when `go install` fails; each
+# archive must match its pinned sha256 below.
+K8S_IAC_TOOL_SOURCES="${K8S_IAC_TOOL_SOURCES:-$REPO_ROOT/../shared/tool-sources}"
+declare -A TOOL_SOURCE_SHA256=(
+  [kube-linter-v0.8.3]=420e51904179358caaeb2c86b0a790938ba9de2f4b4b48c083a57cdfe19abc59
+  [polaris-v10.2.2]=a702af2412d7db221aeab6e01d8bf80c7932a2a07b51309474191a1f0eb0336e
+  [kubesec-v2.14.2]=29fd2d2821acdb5ae560c0d9803239a89c7b1cc57e2987a0df9cedfcb28303e3
+)
 
 export GOFLAGS="${GOFLAGS:-} -trimpath -buildvcs=false"
 export CGO_ENABLED=0
@@ -143,24 +156,70 @@ build_kwok() {
   KWOK="$TOOLS_DIR/kwok-$KWOK_VERSION/bin/kwok"
 }
 
-# kube-linter: KUBE_LINTER may name a binary; otherwise it is go-installed.
-# When neither works, KUBE_LINTER stays empty and KUBE_LINTER_UNAVAILABLE
-# says why (run.sh then fails the lint check unless told to allow it).
-build_kube_linter() {
-  KUBE_LINTER_UNAVAILABLE=""
-  if [[ -n "${KUBE_LINTER:-}" ]]; then
-    [[ -x "$KUBE_LINTER" ]] || die "KUBE_LINTER=$KUBE_LINTER is not an executable"
+# source_build NAME VERSION MODULE_PKG SOURCE_PKG: `go install MODULE_PKG@VERSION`
+# into the cache; when the module proxy refuses it, build SOURCE_PKG (a package
+# path inside the archive, e.g. ./cmd/kube-linter) from the release archive
+# $K8S_IAC_TOOL_SOURCES/NAME-VERSION.tar.gz after checking its sha256. The
+# binary lands in the same versioned cache folder either way; .source in that
+# folder says which way it was built.
+_source_build() {
+  local name=$1 version=$2 pkg=$3 srcpkg=$4 dir="$TOOLS_DIR/$1-$2"
+  [[ -x "$dir/bin/$name" ]] && return 0
+  rm -rf "$TOOLS_DIR/.build-$name."* # left over by an interrupted build
+  local start=$SECONDS tmp
+  tmp=$(mktemp -d "$TOOLS_DIR/.build-$name.XXXXXX")
+  log "building $name $version (go install $pkg@$version)"
+  if GOBIN="$tmp/bin" go install -ldflags="$GO_LDFLAGS" "$pkg@$version" >"$tmp/log" 2>&1; then
+    echo "go install $pkg@$version" >"$tmp/.source"
+  else
+    log "go install failed: $( (grep -m 1 '^go: ' "$tmp/log" || tail -n 1 "$tmp/log") | sed 's/^go: [^ ]*: //')"
+    local archive="$K8S_IAC_TOOL_SOURCES/$name-$version.tar.gz" want="${TOOL_SOURCE_SHA256[$name-$version]:-}" got
+    if [[ -z "$want" ]]; then
+      rm -rf "$tmp"
+      die "$name $version: go install failed and no sha256 is pinned for $name-$version.tar.gz in tools.sh"
+    fi
+    if [[ ! -f "$archive" ]]; then
+      rm -rf "$tmp"
+      die "$name $version: go install failed and the release archive $archive is missing (set K8S_IAC_TOOL_SOURCES to the folder that holds it)"
+    fi
+    got=$(sha256sum "$archive" | cut -d' ' -f1)
+    if [[ "$got" != "$want" ]]; then
+      rm -rf "$tmp"
+      die "$archive: sha256 $got, expected $want"
+    fi
+    log "building $name $version from $archive (sha256 verified)"
+    mkdir -p "$tmp/src"
+    tar xzf "$archive" -C "$tmp/src"
+    local srcdir
+    srcdir=$(find "$tmp/src" -mindepth 1 -maxdepth 1 -type d | head -n 1)
+    if ! (cd "$srcdir" && GOFLAGS="$GOFLAGS -mod=mod" go build -ldflags="$GO_LDFLAGS" -o "$tmp/bin/$name" "$srcpkg") >"$tmp/log" 2>&1; then
+      cat "$tmp/log" >&2
+      rm -rf "$tmp"
+      die "building $name $version from $archive failed"
+    fi
+    rm -rf "$tmp/src"
+    echo "source archive $name-$version.tar.gz sha256:$want" >"$tmp/.source"
+  fi
+  rm -f "$tmp/log"
+  rm -rf "$dir" && mv "$tmp" "$dir"
+  log "built $name in $((SECONDS - start))s"
+}
+source_build() { with_lock "$1" _source_build "$@"; }
+
+# kube-linter, Polaris, kubesec: KUBE_LINTER / POLARIS / KUBESEC may name a
+# binary built elsewhere; otherwise go install, else the release archive.
+use_or_build() {
+  local var=$1 name=$2 version=$3 pkg=$4 srcpkg=$5
+  if [[ -n "${!var:-}" ]]; then
+    [[ -x "${!var}" ]] || die "$var=${!var} is not an executable"
     return 0
   fi
-  local out
-  if out=$(go_install kube-linter "$KUBE_LINTER_VERSION" golang.stackrox.io/kube-linter/cmd/kube-linter 2>&1); then
-    KUBE_LINTER="$TOOLS_DIR/kube-linter-$KUBE_LINTER_VERSION/bin/kube-linter"
-  else
-    KUBE_LINTER=""
-    KUBE_LINTER_UNAVAILABLE=$(printf "%s\n" "$out" | grep -v "^\[tools\]" | tail -n 1 | sed "s/.*: \(reading \)/\1/")
-    log "kube-linter $KUBE_LINTER_VERSION could not be built: $KUBE_LINTER_UNAVAILABLE"
-  fi
+  source_build "$name" "$version" "$pkg" "$srcpkg"
+  printf -v "$var" '%s' "$TOOLS_DIR/$name-$version/bin/$name"
 }
+build_kube_linter() { use_or_build KUBE_LINTER kube-linter "$KUBE_LINTER_VERSION" golang.stackrox.io/kube-linter/cmd/kube-linter ./cmd/kube-linter; }
+build_polaris() { use_or_build POLARIS polaris "$POLARIS_VERSION" github.com/fairwindsops/polaris .; }
+build_kubesec() { use_or_build KUBESEC kubesec "$KUBESEC_VERSION" github.com/controlplaneio/kubesec/v2 .; }
 
 # module_dir MODULE VERSION prints the folder of a module in the module cache,
 # downloading it through the module proxy if needed.
@@ -231,6 +290,8 @@ prepare_tools() {
   build_kubeconform
   build_kube_score
   build_kube_linter
+  build_polaris
+  build_kubesec
   build_kwok
   build_etcd
   prepare_crds
@@ -254,7 +315,7 @@ prepare_tools() {
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
   prepare_tools
   printf '%-16s %s\n' kube-bin "$KUBE_BIN" etcd "$ETCD" kubeconform "$KUBECONFORM" \
-    kube-score "$KUBE_SCORE" kube-linter "${KUBE_LINTER:-UNAVAILABLE: $KUBE_LINTER_UNAVAILABLE}" \
+    kube-score "$KUBE_SCORE" kube-linter "$KUBE_LINTER" polaris "$POLARIS" kubesec "$KUBESEC" \
     kwok "$KWOK" kit "$KIT" schemas "$SCHEMA_DIR"
   echo "tools ready in ${TOOLS_SECONDS}s"
 fi

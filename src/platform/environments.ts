@@ -51,6 +51,15 @@ function quota(pods: number, requests: { cpu: string; memory: string }, limits: 
 
 const OWNER = { team: 'platform', email: 'platform-team@example.com' };
 
+/**
+ * The database password of the notes' test setup: the app's /connect_db succeeds only
+ * when DB_PASS is exactly `pass123` (main_multiroute.go; the notes' base_manifest/secret.yaml
+ * in github.com/chaseSpace/k8s-tutorial-cn, k8s_actions_guide/version1, holds the same word).
+ * A published test value, for dev and test only; staging and prod name a Secret made
+ * outside the repository (000:L109-111).
+ */
+const TEST_DB_PASSWORD: SecretSource = { kind: 'placeholder', value: 'pass123' };
+
 /** Every namespace's LimitRange, except the database's, which allows larger containers. */
 const APP_LIMITS = limitRange('1', '1Gi');
 
@@ -97,7 +106,7 @@ export const ENVIRONMENTS = defineEnvironments<PlatformValues>()({
           host: 'go-multiroute.dev.example.com',
           replicas: 2,
           resources: GO_MULTIROUTE_RESOURCES,
-          secret: { kind: 'placeholder', value: 'dev-placeholder-not-a-secret' },
+          secret: TEST_DB_PASSWORD,
           autoscaling: false,
           releaseStrategy: 'rolling',
           tenancy: {
@@ -127,7 +136,7 @@ export const ENVIRONMENTS = defineEnvironments<PlatformValues>()({
           host: 'go-multiroute.test.example.com',
           replicas: 2,
           resources: GO_MULTIROUTE_RESOURCES,
-          secret: { kind: 'placeholder', value: 'test-placeholder-not-a-secret' },
+          secret: TEST_DB_PASSWORD,
           autoscaling: false,
           releaseStrategy: 'canary',
           tenancy: {

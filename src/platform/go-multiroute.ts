@@ -8,24 +8,20 @@
 import type { Construct } from 'constructs';
 import { AppRelease, AppSecret, HttpPath, NamespacedApp, PodTemplateProps, ReleasedService, ServicePortProps, VersionedConfigMap, VersionRelease } from 'k8s-iac';
 import type { GoMultirouteConfig, PlatformEnvironment } from './environment';
+import { GO_MULTIROUTE_CONFIG, GoMultirouteAppConfig, goMultirouteConfigProblems, goMultirouteServedPaths, renderGoMultirouteConfig } from './go-multiroute-config';
 import { MYSQL_CLIENT_LABELS, Mysql } from './mysql';
 
 /** The app's name: namespace part-of, objects and release entry. */
 export const APP = 'go-multiroute';
 const PORT = 3000;
 const PORTS: readonly ServicePortProps[] = [{ name: 'http', port: PORT }];
-const ROUTES: readonly HttpPath[] = [
+/** What users reach through the Ingress or HTTPRoute (000 §1.8): each must be a path the app serves. */
+export const ROUTES: readonly HttpPath[] = [
   { path: '/route1', pathType: 'Prefix' },
   { path: '/connect_db', pathType: 'Exact' },
 ];
-
-/** The app's routes (the seed's config.yml): each path answers with its content. */
-export const CONFIG_YML = `routes:
-  - path: /route1
-    content: route1's content
-  - path: /route2
-    content: route2's content
-`;
+/** The readiness probe asks a configured route: it answers once the config has loaded. */
+export const READINESS_PATH = '/route1';
 
 /** Pod template for one version of the app, reading the versioned config and the DB secret. */
 export function goMultiroutePod(cfg: GoMultirouteConfig, release: VersionRelease, config: VersionedConfigMap, secret: AppSecret, db: Mysql): PodTemplateProps {
@@ -43,7 +39,7 @@ export function goMultiroutePod(cfg: GoMultirouteConfig, release: VersionRelease
         VERSION: release.version,
       },
       resources: cfg.resources,
-      readinessProbe: { httpGet: { path: '/route1', port: 'http' }, periodSeconds: 5 },
+      readinessProbe: { httpGet: { path: READINESS_PATH, port: 'http' }, periodSeconds: 5 },
       // Liveness only asks "is the process serving": cheap, no auth, no dependency on config.
       livenessProbe: { tcpSocket: { port: 'http' }, periodSeconds: 10, failureThreshold: 3 },
       mounts: [{ name: 'config', mountPath: '/config', configMap: config.name }],
@@ -59,6 +55,8 @@ export interface GoMultirouteProps {
   readonly releaseSource?: string;
   /** The database the app connects to (DB_HOST, and the egress policy to it). */
   readonly mysql: Mysql;
+  /** The app's own config.yml. @default GO_MULTIROUTE_CONFIG (the notes' four routes) */
+  readonly appConfig?: GoMultirouteAppConfig;
 }
 
 /** The reference app's namespace: its config, its database secret and its released service. */
@@ -69,7 +67,8 @@ export class GoMultiroute extends NamespacedApp {
   constructor(scope: Construct, id: string, props: GoMultirouteProps) {
     const cfg = props.env.values.apps.goMultiroute;
     super(scope, id, { namespace: cfg.namespace, settings: props.env.settings, quota: cfg.tenancy.quota, limits: cfg.tenancy.limits, partOf: APP });
-    const config = new VersionedConfigMap(this, 'Config', { baseName: `${APP}-config`, data: { 'config.yml': CONFIG_YML } });
+    const appConfig = props.appConfig ?? GO_MULTIROUTE_CONFIG;
+    const config = new VersionedConfigMap(this, 'Config', { baseName: `${APP}-config`, data: { 'config.yml': renderGoMultirouteConfig(appConfig) } });
     const secret = new AppSecret(this, 'DbSecret', { name: `${APP}-db`, key: 'db_pass', source: cfg.secret });
     const released = new ReleasedService(this, 'Release', {
       name: APP,
@@ -84,5 +83,15 @@ export class GoMultiroute extends NamespacedApp {
     });
     this.service = released.service;
     props.mysql.allowClient(this);
+    this.node.addValidation({
+      validate: () => {
+        const served = new Set(goMultirouteServedPaths(appConfig));
+        const unserved = [READINESS_PATH, ...ROUTES.map((r) => r.path)].filter((p) => !served.has(p));
+        return [
+          ...goMultirouteConfigProblems(appConfig),
+          ...[...new Set(unserved)].map((p) => `${APP} routes or probes "${p}", which the app does not serve (it serves ${[...served].join(', ')}): add the route to its config.yml`),
+        ];
+      },
+    });
   }
 }

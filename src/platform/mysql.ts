@@ -23,6 +23,8 @@ export const MYSQL_PORT = 3306;
 export const MYSQL_CLIENT_LABELS: Labels = { 'access-db': 'mysql' };
 
 const DATA_DIR = '/var/lib/mysql';
+/** Where the root password Secret is mounted, read-only. */
+const ROOT_PASSWORD_DIR = '/etc/mysql-root';
 
 /** The environment, release and clients of the database. */
 export interface MysqlProps {
@@ -92,7 +94,9 @@ export class Mysql extends NamespacedApp {
         // data directory that is not empty: keep the data one level down.
         args: [`--datadir=${DATA_DIR}/data`],
         ports: [{ name: 'mysql', port: MYSQL_PORT }],
-        env: { MYSQL_ROOT_PASSWORD: secret.envValue },
+        // The password as a file, not an environment variable (CIS 5.4.1): the image's
+        // entrypoint reads MYSQL_ROOT_PASSWORD_FILE.
+        env: { MYSQL_ROOT_PASSWORD_FILE: `${ROOT_PASSWORD_DIR}/${secret.key}` },
         resources: this.cfg.resources,
         // The server answers the protocol (mysqladmin exits 0 even when access is denied). Over
         // TCP, so the socket-only server of the first-start initialisation is not ready.
@@ -105,6 +109,7 @@ export class Mysql extends NamespacedApp {
           { name: 'data', mountPath: DATA_DIR, claim: true },
           { name: 'run', mountPath: '/var/run/mysqld', emptyDirSizeLimit: '16Mi' },
           { name: 'files', mountPath: '/var/lib/mysql-files', emptyDirSizeLimit: '16Mi' },
+          { name: 'root-password', mountPath: ROOT_PASSWORD_DIR, secret: secret.secretName },
         ],
       },
       // Sorts and temporary tables spill to /tmp.

@@ -76,7 +76,7 @@ describe('hygiene by default', () => {
   });
 
   test('PDB at 60% when that still allows a disruption', () => {
-    expect(find(manifests, 'PodDisruptionBudget').spec).toEqual({ minAvailable: '60%', selector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } });
+    expect(find(manifests, 'PodDisruptionBudget').spec).toEqual({ minAvailable: '60%', selector: { matchLabels: { 'app.kubernetes.io/name': 'api' } }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
   });
 });
 

@@ -65,7 +65,7 @@ describe('a StatefulSet with its headless Service', () => {
   });
 
   test('a quorum app may lose one pod to a drain', () => {
-    expect(find(manifests, 'PodDisruptionBudget').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: selectorOf } });
+    expect(find(manifests, 'PodDisruptionBudget').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: selectorOf }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
   });
 
   test('the pods may reach each other on their ports despite default-deny', () => {
@@ -186,8 +186,9 @@ describe('the MySQL blueprint', () => {
 
   test('image from the release state, root password from a Secret, data on the claim, scratch on size-limited emptyDirs', () => {
     const c = find(backend(prod), 'StatefulSet').spec.template.spec.containers[0];
-    expect(c.image).toMatch(/^docker\.io\/library\/mysql:8\.0\.35@sha256:[0-9a-f]{64}$/);
-    expect(c.env).toEqual([{ name: 'MYSQL_ROOT_PASSWORD', valueFrom: { secretKeyRef: { name: 'mysql-root', key: 'root_password' } } }]);
+    expect(c.image).toMatch(/^docker\.io\/library\/mysql:8\.0\.32@sha256:[0-9a-f]{64}$/);
+    // the entrypoint reads the password from the mounted Secret, not from an environment variable
+    expect(c.env).toEqual([{ name: 'MYSQL_ROOT_PASSWORD_FILE', value: expect.stringMatching(/\/root_password$/) }]);
     expect(c.volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/mysql' });
     expect(c.volumeMounts).toContainEqual({ name: 'run', mountPath: '/var/run/mysqld' });
     expect(c.securityContext.readOnlyRootFilesystem).toBe(true);

@@ -13,6 +13,9 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// lintTools are the tools whose findings the exceptions file may waive.
+var lintTools = map[string]bool{"kube-linter": true, "kube-score": true, "polaris": true, "kubesec": true}
+
 // exception is one reviewed entry of conformance/exceptions.yaml.
 type exception struct {
 	Tool      string `yaml:"tool"`
@@ -42,8 +45,8 @@ func loadExceptions(p string) ([]*exception, error) {
 	}
 	for i, e := range f.Exceptions {
 		where := fmt.Sprintf("%s: exception #%d", p, i+1)
-		if e.Tool != "kube-linter" && e.Tool != "kube-score" {
-			return nil, fmt.Errorf("%s: tool must be kube-linter or kube-score, not %q", where, e.Tool)
+		if !lintTools[e.Tool] {
+			return nil, fmt.Errorf("%s: tool must be kube-linter, kube-score, polaris or kubesec, not %q", where, e.Tool)
 		}
 		if e.Check == "" {
 			return nil, fmt.Errorf("%s: check is required", where)
@@ -191,13 +194,137 @@ func kubeScoreFindings(p string) ([]finding, error) {
 	return out, nil
 }
 
+// polarisFindings reads `polaris audit --format json`: every failed check of an
+// object, its pod spec or one of its containers (Polaris only reports checks
+// that are on). It also returns Polaris' score for the whole audit.
+func polarisFindings(p string) ([]finding, int, error) {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, 0, err
+	}
+	type result struct {
+		ID       string
+		Message  string
+		Success  bool
+		Severity string
+	}
+	var res struct {
+		Score   int
+		Results []struct {
+			Name, Namespace, Kind string
+			Results               map[string]result
+			PodResult             *struct {
+				Results          map[string]result
+				ContainerResults []struct {
+					Name    string
+					Results map[string]result
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(b, &res); err != nil {
+		return nil, 0, fmt.Errorf("%s: %w", p, err)
+	}
+	var out []finding
+	for _, o := range res.Results {
+		add := func(rs map[string]result, where string) {
+			for _, id := range sortedKeys(rs) {
+				r := rs[id]
+				if r.Success || r.Severity == "ignore" {
+					continue
+				}
+				out = append(out, finding{check: id, kind: o.Kind, namespace: o.Namespace, name: o.Name,
+					message: strings.ToUpper(r.Severity) + " " + where + r.Message})
+			}
+		}
+		add(o.Results, "")
+		if o.PodResult != nil {
+			add(o.PodResult.Results, "(pod) ")
+			for _, c := range o.PodResult.ContainerResults {
+				add(c.Results, "(container "+c.Name+") ")
+			}
+		}
+	}
+	return out, res.Score, nil
+}
+
+// kubesecScore is the score kubesec gives one object it supports.
+type kubesecScore struct {
+	object string
+	score  int
+}
+
+// kubesecFindings reads `kubesec scan` JSON: every critical rule an object
+// meets and every advised rule it misses counts, and so does an object kubesec
+// found invalid (schema). Objects of kinds kubesec does not score are skipped;
+// the others' scores are returned.
+func kubesecFindings(p string) ([]finding, []kubesecScore, error) {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	type rule struct {
+		ID       string `json:"id"`
+		Selector string `json:"selector"`
+		Reason   string `json:"reason"`
+		Points   int    `json:"points"`
+	}
+	var reports []struct {
+		Object  string `json:"object"`
+		Valid   bool   `json:"valid"`
+		Message string `json:"message"`
+		Score   int    `json:"score"`
+		Scoring struct {
+			Critical []rule `json:"critical"`
+			Advise   []rule `json:"advise"`
+			Passed   []rule `json:"passed"`
+		} `json:"scoring"`
+	}
+	if err := json.Unmarshal(b, &reports); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", p, err)
+	}
+	var out []finding
+	var scores []kubesecScore
+	for _, r := range reports {
+		// "Kind/name.namespace": a namespace has no dots, a name may.
+		kind, rest, _ := strings.Cut(r.Object, "/")
+		name, ns := rest, ""
+		if i := strings.LastIndex(rest, "."); i >= 0 {
+			name, ns = rest[:i], rest[i+1:]
+		}
+		if !r.Valid {
+			out = append(out, finding{check: "invalid", kind: kind, namespace: ns, name: name, message: "CRITICAL " + strings.TrimSpace(r.Message)})
+			continue
+		}
+		supported := len(r.Scoring.Critical)+len(r.Scoring.Advise)+len(r.Scoring.Passed) > 0
+		if !supported {
+			continue
+		}
+		scores = append(scores, kubesecScore{object: kind + " " + nsName(ns, name), score: r.Score})
+		for _, c := range r.Scoring.Critical {
+			out = append(out, finding{check: c.ID, kind: kind, namespace: ns, name: name,
+				message: fmt.Sprintf("CRITICAL (%d points) %s: %s", c.Points, c.Selector, c.Reason)})
+		}
+		for _, a := range r.Scoring.Advise {
+			out = append(out, finding{check: a.ID, kind: kind, namespace: ns, name: name,
+				message: fmt.Sprintf("ADVISE (+%d points) %s: %s", a.Points, a.Selector, a.Reason)})
+		}
+	}
+	sort.Slice(scores, func(i, j int) bool { return scores[i].object < scores[j].object })
+	return out, scores, nil
+}
+
 func lintCmd(args []string) error {
 	fl := flag.NewFlagSet("lint", flag.ExitOnError)
 	exPath := fl.String("exceptions", "", "reviewed exceptions file")
 	env := fl.String("env", "", "environment name")
 	kl := fl.String("kube-linter", "", "kube-linter --format json output")
 	ks := fl.String("kube-score", "", "kube-score score -o json output")
+	pol := fl.String("polaris", "", "polaris audit --format json output")
+	sec := fl.String("kubesec", "", "kubesec scan JSON output")
 	summary := fl.String("summary", "", "write counts as shell assignments to this file")
+	used := fl.String("used", "", "append one line per exception that waived a finding (#number tool check) to this file")
+	list := fl.Bool("list", false, "print the exceptions (number, tool, check; tab separated) and stop")
 	fl.Parse(args)
 	var exs []*exception
 	if *exPath != "" {
@@ -205,6 +332,12 @@ func lintCmd(args []string) error {
 		if exs, err = loadExceptions(*exPath); err != nil {
 			return err
 		}
+	}
+	if *list {
+		for i, e := range exs {
+			fmt.Printf("%d\t%s\t%s\n", i+1, e.Tool, e.Check)
+		}
+		return nil
 	}
 	counts := map[string]int{}
 	waived := map[string]int{}
@@ -250,9 +383,47 @@ func lintCmd(args []string) error {
 		}
 		report("kube-score", fs)
 	}
+	defer func() {
+		if *used == "" {
+			return
+		}
+		f, err := os.OpenFile(*used, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err != nil {
+			return
+		}
+		defer f.Close()
+		for i, e := range exs {
+			if e.used > 0 {
+				fmt.Fprintf(f, "#%d %s %s\n", i+1, e.Tool, e.Check)
+			}
+		}
+	}()
+	polarisScore := -1
+	if *pol != "" {
+		fs, score, err := polarisFindings(*pol)
+		if err != nil {
+			return err
+		}
+		polarisScore = score
+		report("polaris", fs)
+	}
+	var kubesecScores []string
+	if *sec != "" {
+		fs, scores, err := kubesecFindings(*sec)
+		if err != nil {
+			return err
+		}
+		report("kubesec", fs)
+		for _, s := range scores {
+			kubesecScores = append(kubesecScores, fmt.Sprintf("%s: %d", s.object, s.score))
+		}
+	}
 	if *summary != "" {
-		s := fmt.Sprintf("KUBE_LINTER_FINDINGS=%d\nKUBE_LINTER_WAIVED=%d\nKUBE_SCORE_FINDINGS=%d\nKUBE_SCORE_WAIVED=%d\nEXCEPTIONS_TOTAL=%d\n",
-			counts["kube-linter"], waived["kube-linter"], counts["kube-score"], waived["kube-score"], len(exs))
+		s := fmt.Sprintf("KUBE_LINTER_FINDINGS=%d\nKUBE_LINTER_WAIVED=%d\nKUBE_SCORE_FINDINGS=%d\nKUBE_SCORE_WAIVED=%d\n"+
+			"POLARIS_FINDINGS=%d\nPOLARIS_WAIVED=%d\nPOLARIS_SCORE=%d\nKUBESEC_FINDINGS=%d\nKUBESEC_WAIVED=%d\nKUBESEC_SCORES='%s'\nEXCEPTIONS_TOTAL=%d\n",
+			counts["kube-linter"], waived["kube-linter"], counts["kube-score"], waived["kube-score"],
+			counts["polaris"], waived["polaris"], polarisScore, counts["kubesec"], waived["kubesec"],
+			strings.ReplaceAll(strings.Join(kubesecScores, ", "), "'", ""), len(exs))
 		if err := os.WriteFile(*summary, []byte(s), 0o644); err != nil {
 			return err
 		}

@@ -21,6 +21,7 @@ commands:
   pki                  write certificates and keys for a local control plane
   provision            print PersistentVolumes for the pending claims of a snapshot
   check                assert readiness, endpoints and blue-green state of a cluster snapshot
+  contract             check the reference app's config.yml the way the app reads it, and its routed paths
 `)
 	os.Exit(2)
 }
@@ -46,6 +47,8 @@ func main() {
 		err = provisionCmd(args)
 	case "check":
 		err = checkCmd(args)
+	case "contract":
+		err = contractCmd(args)
 	default:
 		usage()
 	}

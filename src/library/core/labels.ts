@@ -8,6 +8,8 @@ export const LABELS = {
   name: 'app.kubernetes.io/name',
   version: 'app.kubernetes.io/version',
   partOf: 'app.kubernetes.io/part-of',
+  /** The workload object's own name: tells apart the Deployments of one app (stable, canary, colours). */
+  instance: 'app.kubernetes.io/instance',
   component: 'app.kubernetes.io/component',
   managedBy: 'app.kubernetes.io/managed-by',
   environment: 'k8s-iac.dev/environment',

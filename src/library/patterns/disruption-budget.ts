@@ -58,6 +58,9 @@ export function createDisruptionBudget(scope: Construct, name: string, selector:
       selector: { matchLabels: { ...selector } },
       minAvailable: budget.minAvailable === undefined ? undefined : intOrPercent(budget.minAvailable),
       maxUnavailable: budget.maxUnavailable === undefined ? undefined : intOrPercent(budget.maxUnavailable),
+      // A pod that is running but not Ready serves nothing: let drains evict it even when the
+      // budget is spent, or one crash-looping pod blocks every drain of its node.
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
     },
   });
 }

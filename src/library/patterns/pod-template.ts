@@ -248,6 +248,7 @@ export function renderPodTemplate(identity: PodIdentity, props: PodTemplateProps
     spec: {
       serviceAccountName: identity.serviceAccountName,
       automountServiceAccountToken: props.automountServiceAccountToken ?? false,
+      restartPolicy: 'Always',
       terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS,
       securityContext: {
         runAsNonRoot: true,

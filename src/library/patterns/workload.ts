@@ -70,9 +70,9 @@ export abstract class Workload extends Construct implements PodSelectable {
     if (!props.serviceAccountName) createServiceAccount(this, this.serviceAccountName);
   }
 
-  /** Metadata of the workload object: its name, the pod labels and the owner's annotations. */
+  /** Metadata of the workload object: its name, the pod labels with its instance, and the owner's annotations. */
   protected objectMetadata(): k8s.ObjectMeta {
-    return { name: this.name, labels: { ...this.podLabels }, annotations: this.app.ownerAnnotations() };
+    return { name: this.name, labels: { ...this.podLabels, [LABELS.instance]: this.name }, annotations: this.app.ownerAnnotations() };
   }
 
   /** The pod template, with the settings of the environment. */
