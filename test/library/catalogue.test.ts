@@ -133,6 +133,7 @@ const cases: Case[] = [
   { name: 'Deployment name with an underscore', build: web({ name: 'my_web' }), expected: /Deployment name "my_web" is not a valid DNS-1123 subdomain/ },
   { name: 'Deployment name over 253 characters', build: web({ name: 'a'.repeat(254) }), expected: /Deployment name "a{254}" is not a valid DNS-1123 subdomain/ },
   { name: 'Deployment name starting with a dash', build: web({ name: '-web' }), expected: /Deployment name "-web" is not a valid DNS-1123 subdomain/ },
+  { name: 'app name (the container name) with a dot', build: web({ appName: 'web.v1' }), expected: /shop\/Web: container name \(appName\) "web.v1" is not a valid DNS-1123 label/ },
   { name: 'version with a space', build: web({ version: 'v 1' }), expected: /shop\/Web: version "v 1" is not a valid label value: use at most 63/ },
   { name: 'version over 63 characters', build: web({ version: 'v'.repeat(64) }), expected: /version "v{64}" is not a valid label value/ },
   { name: 'version ending in a dot', build: web({ version: 'v1.' }), expected: /version "v1." is not a valid label value/ },

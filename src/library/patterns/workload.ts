@@ -7,7 +7,7 @@
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { LABELS, Labels } from '../core/labels';
-import { checkLabelValue } from '../core/validation';
+import { checkDnsLabel, checkLabelValue, errors } from '../core/validation';
 import { NamespaceContext, namespaceContextOf } from '../core/namespace-context';
 import type { PodSelectable } from './network-policy';
 import { PodTemplateProps, checkPodTemplate, renderPodTemplate } from './pod-template';
@@ -92,9 +92,8 @@ export abstract class Workload extends Construct implements PodSelectable {
     });
   }
 
-  /** Problems of the props every workload shares: the version label and the pod template. */
+  /** Problems of the props every workload shares: the container name (the app name), the version label and the pod template. */
   protected workloadProblems(props: WorkloadProps): string[] {
-    const version = checkLabelValue(props.version, 'version');
-    return [...(version ? [version] : []), ...checkPodTemplate(props)];
+    return [...errors(checkDnsLabel(this.appName, 'container name (appName)'), checkLabelValue(props.version, 'version')), ...checkPodTemplate(props)];
   }
 }
