@@ -41,6 +41,7 @@ export * from './checks/quota-fits-workloads';
 export * from './checks/selectors-match-pods';
 // runner: projects, synth and promote
 export * from './runner/cli';
+export * from './runner/dependency-order';
 export * from './runner/project';
 export * from './runner/promote';
 export * from './runner/release-state';

@@ -1,5 +1,6 @@
 /**
- * Synthesis of one environment to plain YAML, in memory.
+ * Synthesis of one environment to plain YAML, in memory. The kustomization lists the
+ * objects in apply order: what `addDependency` asks for, then the kind order.
  *
  * cdk8s's own `App.synth()` re-resolves dependencies and re-validates the whole app for
  * every chart (`Chart.toJson` -> `App._synthChart`), so its cost grows with
@@ -12,6 +13,7 @@ import { IConstruct } from 'constructs';
 import YAML from 'yaml';
 import { KubeObject, RenderedObject, nonFiniteFields } from '../core/workloads';
 import { checkNamespacedApps } from '../checks/namespace-checks';
+import { dependencyEdges, orderByDependencies } from './dependency-order';
 
 /** One rendered object and the file it goes to. */
 export interface Manifest {
@@ -118,10 +120,15 @@ export function renderManifests(root: IConstruct, label: string): Manifest[] {
   }
   const rendered: RenderedObject[] = manifests.map((m) => ({ path: m.path, object: m.object }));
   problems.push(...checkNamespacedApps(root, rendered).map((p) => `[${label}] ${p}`));
-  if (problems.length > 0) throw new SynthError(problems);
-  return manifests.sort(
+  const sorted = manifests.sort(
     (a, b) => kindRank(a.kind) - kindRank(b.kind) || byCodeUnits(a.namespace ?? '', b.namespace ?? '') || byCodeUnits(a.name, b.name) || byCodeUnits(a.kind, b.kind),
   );
+  const { ordered, cycle } = orderByDependencies(sorted, dependencyEdges(constructs));
+  if (cycle) {
+    problems.push(`[${label}] ${cycle[0]}: addDependency makes a cycle among ${cycle.join(', ')}, so no apply order satisfies it: remove one of the dependencies`);
+  }
+  if (problems.length > 0) throw new SynthError(problems);
+  return ordered;
 }
 
 /** Plain string order: unlike `localeCompare`, it cannot change with the machine's locale. */
