@@ -148,7 +148,7 @@ describe('promote is one step or none', () => {
     expect(synth.code).toBe(1);
     expect(synth.stderr).toMatch(/\[prod\] .*\.prod\.promote\.json: a promote of prod was interrupted, .* run `k8s-iac promote --env prod --resume` to finish it, or delete the journal/);
     expect(run(['promote', '--env', 'prod', '--app', 'go-multiroute', '--release-dir', releaseDir]).stderr).toMatch(/a promote of prod was interrupted/);
-    const resumed = cli(['promote', '--env', 'prod', '--resume', '--release-dir', releaseDir], { project: PROJECT, env: { CDK8S_OUTDIR: dist }, log: () => undefined });
+    const resumed = cli(['promote', '--env', 'prod', '--resume', '--release-dir', releaseDir, '--dist', dist], { project: PROJECT, log: () => undefined });
     expect(resumed).toBe(0);
     expect(fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8')).toBe(releaseJson);
     expect(fs.existsSync(promoteJournal(releaseDir, 'prod'))).toBe(false);

@@ -107,7 +107,7 @@ describe('promote command', () => {
     }
     expect(errors[0]).toMatch(`unknown environment "production": use one of ${ENVIRONMENT_NAMES.join(', ')}`);
     expect(errors[1]).toMatch(/unknown app "shop" in .*prod.json: use one of go-multiroute/);
-    expect(errors[2]).toMatch(/app "go-multiroute" has no blueGreen release in .*test.json, so there is no colour to switch to/);
+    expect(errors[2]).toMatch(/app "go-multiroute" in .*test.json has no blueGreen release, so there is no colour to switch to: a canary is promoted with --canary-weight N/);
     expect(errors[3]).toMatch(/promote needs --env NAME and --app NAME/);
   });
 

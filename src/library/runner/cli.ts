@@ -2,28 +2,38 @@
  * The `k8s-iac` command every project uses:
  *
  *   k8s-iac synth   [--env NAME]... [--outdir DIR] [--release-dir DIR] [--delete-unknown]
- *   k8s-iac promote --env NAME --app NAME [--outdir DIR] [--release-dir DIR]
+ *   k8s-iac diff    --env NAME [--outdir DIR] [--release-dir DIR]
+ *   k8s-iac promote --env NAME --app NAME [--dist DIR] [--outdir DIR] [--release-dir DIR]
+ *                   [--canary-weight N | --canary-finish | --canary-abort]
  *   k8s-iac promote --env NAME --resume      finish a promote that was interrupted
  *
  * with `--project FILE`, the compiled module whose default export is `defineProject(...)`
  * (the shipped bin fills it in from package.json's `"k8s-iac": { "project": ... }`).
- * synth renders and checks every environment (or the named ones) in memory and writes
- * nothing unless all are clean; then each `<outdir>/<env>/` is replaced whole (write-atomic.ts:
- * one writer at a time, only folders synth made, never the project's own folders). The
- * output folder defaults to `dist`, or CDK8S_OUTDIR under `cdk8s synth`.
+ * synth renders and checks every environment (or the named ones, or K8S_IAC_ENV's
+ * comma-separated list) in memory and writes nothing unless all are clean; then each
+ * `<outdir>/<env>/` (default `dist`) is replaced whole (write-atomic.ts: one writer at a
+ * time, only folders synth made, never the project's own folders).
+ *
+ * Under `cdk8s synth` (CDK8S_OUTDIR set), synth also writes each environment as one
+ * multi-document `<env>.k8s.yaml` into CDK8S_OUTDIR, the folder cdk8s empties before every
+ * run; so `cdk8s.yaml` points `output` at a scratch folder, never at dist/, and a failing
+ * app leaves dist/ as it was. The environment folders are written only when CDK8S_OUTDIR is
+ * that configured output: `cdk8s synth --stdout` (a temporary folder) prints the objects and
+ * writes nothing else.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import YAML from 'yaml';
 import { Project } from './project';
-import { resumePromote, runPromote } from './promote';
+import { diffTrees, PromoteStep, resumePromote, runPromote } from './promote';
 import { synthProjectFiles } from './synth-project';
-import { checkOutputFolder, writeEnvironments } from './write-atomic';
+import { checkOutputFolder, KUSTOMIZATION, writeEnvironments } from './write-atomic';
 
-/** Where output goes when neither --outdir nor CDK8S_OUTDIR says. */
+/** Where the environment folders go when --outdir (synth, diff) or --dist (promote) does not say. */
 export const DEFAULT_OUTDIR = 'dist';
 
-const COMMANDS = ['synth', 'promote'] as const;
+const COMMANDS = ['synth', 'diff', 'promote'] as const;
 type CommandName = (typeof COMMANDS)[number];
 
 /** What a command line asks for. */
@@ -33,8 +43,10 @@ export interface CommandLine {
   readonly envs: readonly string[];
   /** `--app`. @default - none */
   readonly app?: string;
-  /** `--outdir`. @default - CDK8S_OUTDIR, else dist */
+  /** `--outdir`: synth and diff's environment folders, or where promote writes a dry run. @default - dist for synth and diff; none for promote */
   readonly outdir?: string;
+  /** `--dist`: the environment folders promote rewrites. @default dist */
+  readonly dist?: string;
   /** `--release-dir`. @default - the project's releaseDir */
   readonly releaseDir?: string;
   /** `--project`. @default - none: the caller gives the project */
@@ -43,6 +55,36 @@ export interface CommandLine {
   readonly deleteUnknown: boolean;
   /** `--resume`: finish an interrupted promote. @default false */
   readonly resume: boolean;
+  /** The canary step promote takes. @default - none: a blue-green switch */
+  readonly canaryStep?: PromoteStep;
+}
+
+const OPTIONS = {
+  env: { type: 'string', multiple: true },
+  app: { type: 'string' },
+  outdir: { type: 'string' },
+  dist: { type: 'string' },
+  'release-dir': { type: 'string' },
+  project: { type: 'string' },
+  'delete-unknown': { type: 'boolean' },
+  resume: { type: 'boolean' },
+  'canary-weight': { type: 'string' },
+  'canary-finish': { type: 'boolean' },
+  'canary-abort': { type: 'boolean' },
+} as const;
+
+/** The canary step the options ask for, if any; an error when they ask for more than one or the weight is no number. */
+function canaryStep(values: { 'canary-weight'?: string; 'canary-finish'?: boolean; 'canary-abort'?: boolean }): PromoteStep | undefined {
+  const steps: PromoteStep[] = [];
+  if (values['canary-weight'] !== undefined) {
+    const weight = Number(values['canary-weight']);
+    if (values['canary-weight'].trim() === '' || !Number.isInteger(weight)) throw new Error(`--canary-weight ${JSON.stringify(values['canary-weight'])} is not a whole number: give the share of requests, e.g. --canary-weight 20`);
+    steps.push({ kind: 'canary-weight', weight });
+  }
+  if (values['canary-finish']) steps.push({ kind: 'canary-finish' });
+  if (values['canary-abort']) steps.push({ kind: 'canary-abort' });
+  if (steps.length > 1) throw new Error('--canary-weight, --canary-finish and --canary-abort are one step each: give one of them');
+  return steps[0];
 }
 
 /** Parses `argv` (after the bin's name); an error names the unknown command or option. */
@@ -55,35 +97,24 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   try {
     values = parse(rest).values;
   } catch (err) {
-    throw new Error(`${(err as Error).message.replace(/\. To specify.*$/s, '')}: use --env NAME, --app NAME, --outdir DIR, --release-dir DIR, --project FILE, --delete-unknown, --resume`);
+    throw new Error(`${(err as Error).message.replace(/\. To specify.*$/s, '')}: use ${Object.keys(OPTIONS).map((o) => `--${o}`).join(', ')}`);
   }
   return {
     command: command as CommandName,
     envs: values.env ?? [],
     app: values.app,
     outdir: values.outdir,
+    dist: values.dist,
     releaseDir: values['release-dir'],
     project: values.project,
     deleteUnknown: values['delete-unknown'] ?? false,
     resume: values.resume ?? false,
+    canaryStep: canaryStep(values),
   };
 }
 
 function parse(args: readonly string[]) {
-  return parseArgs({
-    args: [...args],
-    strict: true,
-    allowPositionals: false,
-    options: {
-      env: { type: 'string', multiple: true },
-      app: { type: 'string' },
-      outdir: { type: 'string' },
-      'release-dir': { type: 'string' },
-      project: { type: 'string' },
-      'delete-unknown': { type: 'boolean' },
-      resume: { type: 'boolean' },
-    },
-  });
+  return parseArgs({ args: [...args], strict: true, allowPositionals: false, options: OPTIONS });
 }
 
 /** The project a module exports (default export, or `project`); an error saying how to export one. */
@@ -119,26 +150,86 @@ function protectedFolders(line: CommandLine): string[] {
   return roots.filter((r): r is string => r !== undefined);
 }
 
-function synth(project: Project, line: CommandLine, outdir: string, log: (line: string) => void): void {
-  for (const env of line.envs) project.environments.get(env);
-  const envs = line.envs.length > 0 ? line.envs : project.environments.names;
-  const releaseDir = line.releaseDir === undefined ? undefined : path.resolve(line.releaseDir);
-  const rendered = synthProjectFiles(project, envs, { releaseDir });
-  writeEnvironments(outdir, rendered, { deleteUnknown: line.deleteUnknown });
-  for (const [env, files] of rendered) log(`${shown(path.join(outdir, env))}: ${files.size - 1} objects`);
+/** The environments a command covers: --env, else K8S_IAC_ENV (comma-separated), else all; each one checked. */
+function selectedEnvironments(project: Project, line: CommandLine, env: NodeJS.ProcessEnv): readonly string[] {
+  const fromVariable = (env.K8S_IAC_ENV ?? '').split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const envs = line.envs.length > 0 ? line.envs : fromVariable.length > 0 ? fromVariable : project.environments.names;
+  for (const e of envs) project.environments.get(e);
+  return envs;
 }
 
-function promote(project: Project, line: CommandLine, outdir: string, log: (line: string) => void): void {
+/** cdk8s.yaml's `output`, resolved, when the working folder has one. */
+function cdk8sOutput(): string | undefined {
+  const file = path.resolve('cdk8s.yaml');
+  if (!fs.existsSync(file)) return undefined;
+  const output = (YAML.parse(fs.readFileSync(file, 'utf8')) as { output?: unknown } | null)?.output;
+  return typeof output === 'string' ? path.resolve(output) : undefined;
+}
+
+/** Every environment as one multi-document YAML file `<env>.k8s.yaml` in `folder`, as cdk8s apps write theirs. */
+function writeBundles(folder: string, rendered: ReadonlyMap<string, ReadonlyMap<string, string>>): void {
+  fs.mkdirSync(folder, { recursive: true });
+  for (const [env, files] of rendered) {
+    const objects = [...files].filter(([file]) => file !== KUSTOMIZATION).map(([, text]) => `---\n${text}`);
+    fs.writeFileSync(path.join(folder, `${env}.k8s.yaml`), objects.join(''));
+  }
+}
+
+function synth(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log: (line: string) => void): void {
+  const outdir = path.resolve(line.outdir ?? DEFAULT_OUTDIR);
+  checkOutputFolder(outdir, protectedFolders(line));
+  const releaseDir = line.releaseDir === undefined ? undefined : path.resolve(line.releaseDir);
+  const rendered = synthProjectFiles(project, selectedEnvironments(project, line, env), { releaseDir });
+  const cdk8sOutdir = env.CDK8S_OUTDIR ? path.resolve(env.CDK8S_OUTDIR) : undefined;
+  if (cdk8sOutdir) writeBundles(cdk8sOutdir, rendered);
+  // under `cdk8s synth --stdout` (or --output elsewhere) the bundles are all that is asked for
+  if (cdk8sOutdir && cdk8sOutdir !== cdk8sOutput()) return;
+  writeEnvironments(outdir, rendered, { deleteUnknown: line.deleteUnknown });
+  for (const [e, files] of rendered) log(`${shown(path.join(outdir, e))}: ${files.size - 1} objects`);
+}
+
+/** Reads an environment folder as synth wrote it: relative path -> content. */
+function readFolder(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  if (!fs.existsSync(dir)) return files;
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files.set(path.relative(dir, full).split(path.sep).join('/'), fs.readFileSync(full, 'utf8'));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+/** What a synth would change: a unified diff of each environment folder against a fresh synth; nothing is written. */
+function diff(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log: (line: string) => void): void {
+  const outdir = path.resolve(line.outdir ?? DEFAULT_OUTDIR);
+  const releaseDir = line.releaseDir === undefined ? undefined : path.resolve(line.releaseDir);
+  const rendered = synthProjectFiles(project, selectedEnvironments(project, line, env), { releaseDir });
+  for (const [e, after] of rendered) {
+    const folder = path.join(outdir, e);
+    const changes = diffTrees(shown(folder), readFolder(folder), after);
+    log(changes === '' ? `${shown(folder)}: no change` : changes);
+  }
+}
+
+function promote(project: Project, line: CommandLine, log: (line: string) => void): void {
   const env = line.envs.at(-1);
   const releaseDir = line.releaseDir === undefined ? project.releaseDir() : path.resolve(line.releaseDir);
+  const dist = path.resolve(line.dist ?? DEFAULT_OUTDIR);
+  checkOutputFolder(dist, protectedFolders(line));
+  if (line.outdir !== undefined) checkOutputFolder(line.outdir, protectedFolders(line));
   if (env && line.resume) {
     project.environments.get(env);
-    resumePromote(project, { env, releaseDir, dist: outdir }, log);
+    resumePromote(project, { env, releaseDir, dist }, log);
     return;
   }
   if (!env || !line.app) throw new Error('promote needs --env NAME and --app NAME, e.g. k8s-iac promote --env prod --app web');
   project.environments.get(env);
-  runPromote(project, { env, app: line.app, releaseDir, dist: outdir, outdir: line.outdir === undefined ? undefined : path.resolve(line.outdir) }, log);
+  const outdir = line.outdir === undefined ? undefined : path.resolve(line.outdir);
+  runPromote(project, { env, app: line.app, step: line.canaryStep, releaseDir, dist, outdir }, log);
 }
 
 /** How a run is wired: the project (else --project), where logs go, the environment's variables. */
@@ -149,7 +240,7 @@ export interface RunContext {
   readonly log?: (line: string) => void;
   /** Where the problems go. @default console.error */
   readonly error?: (line: string) => void;
-  /** The variables CDK8S_OUTDIR is read from. @default process.env */
+  /** The variables CDK8S_OUTDIR and K8S_IAC_ENV are read from. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -157,15 +248,14 @@ export interface RunContext {
 export function main(argv: readonly string[], context: RunContext = {}): number {
   const log = context.log ?? console.log;
   const error = context.error ?? console.error;
+  const env = context.env ?? process.env;
   try {
     const line = parseCommandLine(argv);
     const project = context.project ?? (line.project ? loadProject(line.project) : undefined);
     if (!project) throw new Error('no project: pass --project FILE, or set "k8s-iac": { "project": FILE } in package.json');
-    const dist = (context.env ?? process.env).CDK8S_OUTDIR || DEFAULT_OUTDIR;
-    const outdir = line.outdir ?? dist;
-    for (const folder of [outdir, dist]) checkOutputFolder(folder, protectedFolders(line));
-    if (line.command === 'synth') synth(project, line, path.resolve(outdir), log);
-    else promote(project, line, path.resolve(dist), log);
+    if (line.command === 'synth') synth(project, line, env, log);
+    else if (line.command === 'diff') diff(project, line, env, log);
+    else promote(project, line, log);
     return 0;
   } catch (err) {
     error(`error: ${(err as Error).message}`);

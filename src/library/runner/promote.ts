@@ -16,16 +16,29 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { structuredPatch } from 'diff';
-import { Colour, otherColour } from '../core/release';
+import { AppRelease, Colour, otherColour } from '../core/release';
 import type { Project } from './project';
 import { Journal, checkNoInterruptedPromote, parseReleaseState, promoteJournal, readReleaseJson, releaseFile } from './release-state';
 import { synthEnvironmentFiles } from './synth-project';
 import { describeFsError, writeTreeAtomically } from './write-atomic';
 
+/** What a promote does to an app's release. */
+export type PromoteStep =
+  /** Blue-green: the idle colour becomes active (and `stable` with it). */
+  | { readonly kind: 'switch' }
+  /** Canary: send this share of requests to it. */
+  | { readonly kind: 'canary-weight'; readonly weight: number }
+  /** Canary: it becomes the stable release, and the canary entry goes. */
+  | { readonly kind: 'canary-finish' }
+  /** Canary: it goes; stable stays as it is. */
+  | { readonly kind: 'canary-abort' };
+
 /** What promote is asked to do. */
 export interface PromoteArgs {
   readonly env: string;
   readonly app: string;
+  /** The change. @default - switch the active colour of a blue-green app */
+  readonly step?: PromoteStep;
   /** Write the promoted manifests to outdir/<env> only (release file and dist/ untouched). @default - dist, and the release file */
   readonly outdir?: string;
   /** Folder of the release files. */
@@ -37,8 +50,11 @@ export interface PromoteArgs {
 /** What a promote changes: the release file's new text and the environment's files before and after. */
 export interface PromotePlan {
   readonly file: string;
-  readonly from: Colour;
-  readonly to: Colour;
+  /** What changes, for people: e.g. "active colour blue -> green". */
+  readonly description: string;
+  /** The colours before and after, for a blue-green switch. @default - not a switch */
+  readonly from?: Colour;
+  readonly to?: Colour;
   readonly releaseJson: string;
   readonly before: ReadonlyMap<string, string>;
   readonly after: ReadonlyMap<string, string>;
@@ -46,8 +62,38 @@ export interface PromotePlan {
 
 type Json = Record<string, unknown>;
 
-/** Reads and validates the release file, flips the app's colour, and synthesizes both states. */
-export function planPromote(project: Project, args: Pick<PromoteArgs, 'env' | 'app' | 'releaseDir'>): PromotePlan {
+/** Edits an app's entry of the raw release JSON in place for `step`; returns what changed, for people. */
+function applyStep(entry: Json, release: AppRelease, step: PromoteStep, where: string): { description: string; from?: Colour; to?: Colour } {
+  if (step.kind === 'switch') {
+    const blueGreen = release.blueGreen;
+    if (!blueGreen) {
+      throw new Error(`${where} has no blueGreen release, so there is no colour to switch to: a canary is promoted with --canary-weight N, --canary-finish or --canary-abort`);
+    }
+    const to = otherColour(blueGreen.active);
+    const bg = entry.blueGreen as Json;
+    bg.active = to;
+    entry.stable = { ...(bg[to] as Json) };
+    return { description: `active colour ${blueGreen.active} -> ${to}`, from: blueGreen.active, to };
+  }
+  const canary = release.canary;
+  if (!canary) throw new Error(`${where} has no canary release: start one by adding a canary entry { version, image, weight }`);
+  const canaryEntry = entry.canary as Json;
+  switch (step.kind) {
+    case 'canary-weight':
+      canaryEntry.weight = step.weight;
+      return { description: `canary ${canary.version} weight ${canary.weight ?? 0} -> ${step.weight}` };
+    case 'canary-finish':
+      entry.stable = { version: canary.version, image: canary.image };
+      delete entry.canary;
+      return { description: `canary ${canary.version} becomes stable (was ${release.stable.version}), the canary entry goes` };
+    case 'canary-abort':
+      delete entry.canary;
+      return { description: `canary ${canary.version} removed, stable stays ${release.stable.version}` };
+  }
+}
+
+/** Reads and validates the release file, applies the step to the app, and synthesizes both states. */
+export function planPromote(project: Project, args: Pick<PromoteArgs, 'env' | 'app' | 'releaseDir' | 'step'>): PromotePlan {
   const env = project.environments.get(args.env);
   const file = releaseFile(env.name, args.releaseDir);
   const raw = readReleaseJson(file);
@@ -56,22 +102,15 @@ export function planPromote(project: Project, args: Pick<PromoteArgs, 'env' | 'a
   if (!release) {
     throw new Error(`unknown app "${args.app}" in ${file}: use one of ${Object.keys(state.apps).join(', ') || '(none)'}`);
   }
-  const blueGreen = release.blueGreen;
-  if (!blueGreen) {
-    throw new Error(`app "${args.app}" has no blueGreen release in ${file}, so there is no colour to switch to: promote switches blue-green apps; a canary is promoted by making it the stable entry`);
-  }
-  const to = otherColour(blueGreen.active);
   // Edit the parsed JSON in place, so every other key keeps its value and order.
-  const promoted = structuredClone(raw) as { apps: Record<string, { stable: Json; blueGreen: Json }> };
-  const entry = promoted.apps[args.app];
-  entry.blueGreen.active = to;
-  entry.stable = { ...(entry.blueGreen[to] as Json) };
+  const promoted = structuredClone(raw) as { apps: Record<string, Json> };
+  const change = applyStep(promoted.apps[args.app], release, args.step ?? { kind: 'switch' }, `app "${args.app}" in ${file}`);
   const before = synthEnvironmentFiles(project, env.name, { releaseDir: args.releaseDir, releaseState: state });
   const after = synthEnvironmentFiles(project, env.name, { releaseDir: args.releaseDir, releaseState: parseReleaseState(promoted, file, project.releaseApps) });
   if (changedFiles(before, after).length === 0) {
-    throw new Error(`promoting ${args.app} in ${env.name} changes no manifest: ${env.name} does not release ${args.app} blue-green`);
+    throw new Error(`${change.description} for ${args.app} in ${env.name} changes no manifest: ${env.name} does not release ${args.app} that way`);
   }
-  return { file, from: blueGreen.active, to, releaseJson: `${JSON.stringify(promoted, null, 2)}\n`, before, after };
+  return { file, ...change, releaseJson: `${JSON.stringify(promoted, null, 2)}\n`, before, after };
 }
 
 /** Files added, removed or changed between two trees, sorted. */
@@ -134,7 +173,7 @@ function commit(args: PromoteArgs, journal: Journal, after: ReadonlyMap<string, 
   writeTreeAtomically(args.dist, args.env, after);
   writeFileAtomically(file, journal.releaseJson);
   fs.rmSync(journalFile);
-  log(`${shown(file)}: blueGreen.active is now ${journal.to}`);
+  log(`${shown(file)}: ${journal.description}`);
 }
 
 /** Finishes a promote that was interrupted: the folder and the release file as the journal says. */
@@ -145,7 +184,7 @@ export function resumePromote(project: Project, args: Pick<PromoteArgs, 'env' | 
   const file = releaseFile(args.env, args.releaseDir);
   const state = parseReleaseState(JSON.parse(journal.releaseJson), file, project.releaseApps);
   const after = synthEnvironmentFiles(project, args.env, { releaseDir: args.releaseDir, releaseState: state });
-  log(`${journal.app} in ${args.env}: finishing the interrupted promote to ${journal.to}`);
+  log(`${journal.app} in ${args.env}: finishing the interrupted promote (${journal.description})`);
   commit({ ...args, app: journal.app }, journal, after, log);
   log(`${shown(path.join(args.dist, args.env))}: ${after.size - 1} objects`);
 }
@@ -160,10 +199,10 @@ export function runPromote(project: Project, args: PromoteArgs, log: (line: stri
   const plan = planPromote(project, args);
   const outdir = args.outdir ?? args.dist;
   const folder = shown(path.join(outdir, args.env));
-  log(`${args.app} in ${args.env}: active colour ${plan.from} -> ${plan.to}`);
+  log(`${args.app} in ${args.env}: ${plan.description}`);
   log(diffTrees(folder, plan.before, plan.after));
   if (args.outdir) writeTreeAtomically(args.outdir, args.env, plan.after);
-  else commit(args, { app: args.app, to: plan.to, releaseJson: plan.releaseJson }, plan.after, log);
+  else commit(args, { app: args.app, description: plan.description, releaseJson: plan.releaseJson }, plan.after, log);
   log(`${folder}: ${plan.after.size - 1} objects`);
   return plan;
 }

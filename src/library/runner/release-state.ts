@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
-import type { AppRelease, BlueGreenRelease, CanaryRelease, Colour, VersionRelease } from '../core/release';
+import type { AppRelease, BlueGreenRelease, CanaryRelease, VersionRelease } from '../core/release';
 import type { Release } from './project';
 
 /** A release file's content, parsed. */
@@ -31,8 +31,8 @@ export function promoteJournal(releaseDir: string, env: string): string {
 export interface Journal {
   /** The app being promoted. */
   readonly app: string;
-  /** The colour it becomes. */
-  readonly to: Colour;
+  /** What the promote changes, for people. */
+  readonly description: string;
   /** The release file's text after the promote. */
   readonly releaseJson: string;
 }

@@ -1,0 +1,132 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import YAML from 'yaml';
+import { main as cli, planPromote } from 'k8s-iac';
+import { PROJECT, releaseCopy, synthEnvironmentFiles, tmpdir } from '../helpers';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+function run(argv: readonly string[], env: NodeJS.ProcessEnv = {}): { code: number; out: string; err: string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = cli(argv, { project: PROJECT, env, log: (l) => void out.push(l), error: (l) => void err.push(l) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** The cdk8s CLI, as a cdk8s user runs it from the repository. */
+function cdk8s(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+  const bin = path.join(path.dirname(require.resolve('cdk8s-cli/package.json')), 'bin', 'cdk8s');
+  return spawnSync(process.execPath, [bin, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+}
+
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, e.name);
+      if (e.isDirectory()) walk(full);
+      else out[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe('cdk8s synth', () => {
+  jest.setTimeout(120_000);
+
+  test('--stdout prints exactly the objects of dist/, as valid multi-document YAML, and writes nothing', () => {
+    const before = snapshot(path.join(ROOT, 'dist'));
+    const result = cdk8s(['synth', '--stdout']);
+    expect(result.status).toBe(0);
+    const docs = YAML.parseAllDocuments(result.stdout);
+    expect(docs.every((d) => d.errors.length === 0)).toBe(true);
+    const printed = docs.map((d) => d.toJS()).filter((o) => o !== null);
+    const expected = PROJECT.environments.names.flatMap((env) =>
+      [...synthEnvironmentFiles(env)].filter(([file]) => file !== 'kustomization.yaml').map(([, text]) => YAML.parse(text)),
+    );
+    // cdk8s prints its output files in name order; each environment's objects keep their apply order
+    const byText = (objects: unknown[]) => objects.map((o) => JSON.stringify(o)).sort();
+    expect(byText(printed)).toEqual(byText(expected));
+    expect(printed.length).toBe(expected.length);
+    expect(printed.some((o) => o.kind === 'Kustomization')).toBe(false);
+    expect(snapshot(path.join(ROOT, 'dist'))).toEqual(before);
+  });
+
+  test('K8S_IAC_ENV picks one environment for --stdout', () => {
+    const result = cdk8s(['synth', '--stdout'], { K8S_IAC_ENV: 'prod' });
+    expect(result.status).toBe(0);
+    const namespaces = new Set(YAML.parseAllDocuments(result.stdout).map((d) => d.toJS()?.metadata?.labels?.['k8s-iac.dev/environment']));
+    expect([...namespaces].filter(Boolean)).toEqual(['prod']);
+  });
+
+  test('a failing app leaves the committed dist/ as it was', () => {
+    const before = snapshot(path.join(ROOT, 'dist'));
+    const result = cdk8s(['synth'], { K8S_IAC_ENV: 'production' });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr + result.stdout).toMatch(/unknown environment "production"/);
+    expect(snapshot(path.join(ROOT, 'dist'))).toEqual(before);
+  });
+});
+
+describe('diff: what a synth would change', () => {
+  test('no change against a fresh synth; a changed release shows as a unified diff of the files, and nothing is written', () => {
+    const out = tmpdir('diff');
+    expect(run(['synth', '--outdir', out]).code).toBe(0);
+    expect(run(['diff', '--env', 'prod', '--outdir', out]).out).toMatch(/prod: no change$/);
+    const releases = releaseCopy();
+    const prod = JSON.parse(fs.readFileSync(path.join(releases, 'prod.json'), 'utf8'));
+    prod.apps['go-multiroute'].blueGreen.idleReplicas = 1;
+    fs.writeFileSync(path.join(releases, 'prod.json'), JSON.stringify(prod));
+    const before = snapshot(out);
+    const result = run(['diff', '--env', 'prod', '--outdir', out, '--release-dir', releases]);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^--- .*prod\/go-multiroute\/deployment-go-multiroute-green.yaml\n\+\+\+ .*deployment-go-multiroute-green.yaml\n@@ /m);
+    // the idle colour shrinks to one replica: its HPA goes and the Deployment states its replicas
+    expect(result.out).toMatch(/^\+  replicas: 1$/m);
+    expect(result.out).toMatch(/horizontalpodautoscaler-go-multiroute-green.yaml\n\+\+\+ \/dev\/null/);
+    expect(snapshot(out)).toEqual(before);
+  });
+});
+
+describe('canary steps', () => {
+  const releases = () => releaseCopy();
+
+  test('--canary-weight sets the share and changes only the canary Route', () => {
+    const plan = planPromote(PROJECT, { env: 'test', app: 'go-multiroute', releaseDir: releases(), step: { kind: 'canary-weight', weight: 50 } });
+    expect(plan.description).toBe('canary v2 weight 20 -> 50');
+    expect([...plan.before.keys()].filter((f) => plan.before.get(f) !== plan.after.get(f))).toEqual(['go-multiroute/httproute-go-multiroute.yaml']);
+    expect(JSON.parse(plan.releaseJson).apps['go-multiroute'].canary.weight).toBe(50);
+  });
+
+  test('--canary-finish makes the canary stable and removes its objects; --canary-abort removes them and keeps stable', () => {
+    const finish = planPromote(PROJECT, { env: 'test', app: 'go-multiroute', releaseDir: releases(), step: { kind: 'canary-finish' } });
+    const finished = JSON.parse(finish.releaseJson).apps['go-multiroute'];
+    expect(finished.canary).toBeUndefined();
+    expect(finished.stable.version).toBe('v2');
+    expect([...finish.after.keys()].some((f) => f.includes('canary'))).toBe(false);
+    const abort = planPromote(PROJECT, { env: 'test', app: 'go-multiroute', releaseDir: releases(), step: { kind: 'canary-abort' } });
+    const aborted = JSON.parse(abort.releaseJson).apps['go-multiroute'];
+    expect(aborted.canary).toBeUndefined();
+    expect(aborted.stable.version).toBe('v1');
+  });
+
+  test('the command writes the release file and the folder, with the same diff and journal as a switch', () => {
+    const releaseDir = releases();
+    const dist = tmpdir('canary-dist');
+    const result = run(['promote', '--env', 'test', '--app', 'go-multiroute', '--canary-weight', '35', '--release-dir', releaseDir, '--dist', dist]);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/go-multiroute in test: canary v2 weight 20 -> 35/);
+    expect(result.out).toMatch(/^\+\s+weight: 35$/m);
+    expect(JSON.parse(fs.readFileSync(path.join(releaseDir, 'test.json'), 'utf8')).apps['go-multiroute'].canary.weight).toBe(35);
+    expect(fs.readFileSync(path.join(dist, 'test', 'go-multiroute', 'httproute-go-multiroute.yaml'), 'utf8')).toMatch(/weight: 35/);
+  });
+
+  test('bad steps are named: two at once, a weight that is no number, a weight out of range, a step without a canary', () => {
+    expect(run(['promote', '--env', 'test', '--app', 'go-multiroute', '--canary-finish', '--canary-abort']).err).toMatch(/one step each: give one of them/);
+    expect(run(['promote', '--env', 'test', '--app', 'go-multiroute', '--canary-weight', 'half']).err).toMatch(/--canary-weight "half" is not a whole number/);
+    expect(run(['promote', '--env', 'test', '--app', 'go-multiroute', '--canary-weight', '150', '--release-dir', releases()]).err).toMatch(/canary weight 150 is outside 0-100/);
+    expect(run(['promote', '--env', 'dev', '--app', 'go-multiroute', '--canary-finish', '--release-dir', releases()]).err).toMatch(/has no canary release: start one by adding a canary entry/);
+  });
+});
