@@ -27,11 +27,15 @@ export * from './patterns/disruption-budget';
 export * from './patterns/http-route';
 export * from './patterns/namespaced-app';
 export * from './patterns/network-policy';
+export * from './patterns/node-agent';
 export * from './patterns/pod-template';
+export * from './patterns/priority-class';
 export * from './patterns/released-service';
+export * from './patterns/scheduled-job';
 export * from './patterns/stateful-app';
 export * from './patterns/versioned-config-map';
 export * from './patterns/vertical-autoscaler';
+export * from './patterns/app-volume-claim';
 // checks: what the runner checks on rendered objects
 export * from './checks/images-pinned';
 export * from './checks/limit-range-admits-workloads';

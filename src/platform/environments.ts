@@ -5,6 +5,7 @@
  */
 import { ComputeResources, SecretSource, TenancyConfig, defineEnvironments } from 'k8s-iac';
 import type { MysqlConfig, PlatformValues } from './environment';
+import { PRIORITY_CLASSES } from './priorities';
 
 /** The seed app's container size (000 §1.6): 100m/10Mi requests, 100m/15Mi limits. */
 const GO_MULTIROUTE_RESOURCES: ComputeResources = {
@@ -49,6 +50,9 @@ function quota(pods: number, requests: { cpu: string; memory: string }, limits: 
   };
 }
 
+/** The cert-manager ClusterIssuer of staging and prod, made by the platform team outside this repository. */
+const TLS_CLUSTER_ISSUER = 'platform-issuer';
+
 const OWNER = { team: 'platform', email: 'platform-team@example.com' };
 
 /**
@@ -78,7 +82,8 @@ function mysql(storageSize: string, secret: SecretSource): MysqlConfig {
     storageSize,
     secret,
     tenancy: {
-      quota: quota(4, { cpu: '1', memory: '2Gi' }, { cpu: '2', memory: '4Gi' }, '10Gi'),
+      // the data claim and the backups' claim, each up to 10Gi
+      quota: quota(4, { cpu: '1', memory: '2Gi' }, { cpu: '2', memory: '4Gi' }, '20Gi'),
       limits: limitRange('1', '2Gi'),
     },
   };
@@ -92,6 +97,7 @@ export const ENVIRONMENTS = defineEnvironments<PlatformValues>()({
       requireImageDigest: false,
       spreadAcrossZones: false,
       storageClass: 'standard',
+      priorityClassName: PRIORITY_CLASSES.default,
     },
     values: {
       traffic: { kind: 'ingress-nginx', className: 'nginx' },
@@ -124,6 +130,7 @@ export const ENVIRONMENTS = defineEnvironments<PlatformValues>()({
       requireImageDigest: false,
       spreadAcrossZones: false,
       storageClass: 'standard',
+      priorityClassName: PRIORITY_CLASSES.default,
     },
     values: {
       // test runs the Gateway API path (HTTPRoute, weighted backendRefs); the others ingress-nginx
@@ -154,6 +161,9 @@ export const ENVIRONMENTS = defineEnvironments<PlatformValues>()({
       requireImageDigest: true,
       spreadAcrossZones: true,
       storageClass: 'standard',
+      priorityClassName: PRIORITY_CLASSES.default,
+      // the platform team's cert-manager ClusterIssuer (dev and test serve plain HTTP: no issuer there)
+      tlsClusterIssuer: TLS_CLUSTER_ISSUER,
     },
     values: {
       traffic: { kind: 'ingress-nginx', className: 'nginx' },
@@ -183,6 +193,9 @@ export const ENVIRONMENTS = defineEnvironments<PlatformValues>()({
       requireImageDigest: true,
       spreadAcrossZones: true,
       storageClass: 'standard',
+      priorityClassName: PRIORITY_CLASSES.default,
+      // the platform team's cert-manager ClusterIssuer (dev and test serve plain HTTP: no issuer there)
+      tlsClusterIssuer: TLS_CLUSTER_ISSUER,
     },
     values: {
       traffic: { kind: 'ingress-nginx', className: 'nginx' },

@@ -14,6 +14,8 @@
 import type { Construct } from 'constructs';
 import { AppRelease, AppSecret, Labels, NamespacedApp, NetworkPolicy, StatefulApp } from 'k8s-iac';
 import type { MysqlConfig, PlatformEnvironment } from './environment';
+import { mysqlBackup } from './mysql-backup';
+import { PRIORITY_CLASSES } from './priorities';
 
 /** The database's name: namespace part-of, objects and release entry. */
 export const MYSQL_APP = 'mysql';
@@ -48,6 +50,15 @@ export class Mysql extends NamespacedApp {
     this.cfg = cfg;
     const secret = new AppSecret(this, 'RootPassword', { name: `${MYSQL_APP}-root`, key: 'root_password', source: cfg.secret });
     this.database = this.statefulSet(props.release, secret);
+    mysqlBackup(this, {
+      database: this.database,
+      port: MYSQL_PORT,
+      image: props.release.stable.image,
+      version: props.release.stable.version,
+      rootPassword: secret,
+      storageSize: cfg.storageSize,
+      priorityClassName: PRIORITY_CLASSES.batch,
+    });
     new NetworkPolicy(this, 'AllowClients', {
       name: `${MYSQL_APP}-allow-clients`,
       podSelector: this.database.podSelector,
@@ -88,6 +99,7 @@ export class Mysql extends NamespacedApp {
       version: stable.version,
       replicas: this.cfg.replicas,
       volumeClaims: [{ name: 'data', size: this.cfg.storageSize }],
+      priorityClassName: PRIORITY_CLASSES.critical,
       container: {
         image: stable.image,
         // A new volume's filesystem root holds lost+found, and mysqld refuses to initialise a

@@ -8,11 +8,13 @@ import { developerNamespaces } from './developer-namespaces';
 import { ENVIRONMENTS } from './environments';
 import { APP, GoMultiroute } from './go-multiroute';
 import { MYSQL_APP, Mysql } from './mysql';
+import { platformPriorities } from './priorities';
 
 export default defineProject({
   environments: ENVIRONMENTS,
   releaseApps: [APP, MYSQL_APP],
   build(scope, env, release) {
+    platformPriorities(scope);
     const mysql = new Mysql(scope, MYSQL_APP, { env, release: release.app(MYSQL_APP), releaseSource: release.file, clientNamespaces: [env.values.apps.goMultiroute.namespace] });
     new GoMultiroute(scope, APP, { env, release: release.app(APP), releaseSource: release.file, mysql });
     developerNamespaces(scope, env);

@@ -20,8 +20,10 @@ import {
   NamespacedApp,
   NetworkPolicy,
   NetworkPolicyRule,
+  NodeAgent,
   PlatformSettings,
   ReleasedService,
+  ScheduledJob,
   StatefulApp,
   VersionedConfigMap,
 } from 'k8s-iac';
@@ -186,6 +188,38 @@ export const SCENARIOS: Readonly<Record<string, fc.Arbitrary<Scenario>>> = {
         container: { image: p.image, ports: [{ name: 'db', port: 5432 }], resources: p.resources, readinessProbe: { tcpSocket: { port: 'db' } }, mounts: [{ name: 'data', mountPath: '/data', claim: true }] },
       }),
     ),
+  ScheduledJob: scenario(
+    fc.record({
+      name,
+      version,
+      schedule: mostly(fc.constantFrom('0 3 * * *', '*/15 * * * *', '@daily'), fc.constantFrom('0 3 * *', 'nightly', '')),
+      concurrencyPolicy: fc.option(fc.constantFrom<'Forbid' | 'Replace' | 'Allow'>('Forbid', 'Replace', 'Allow'), { nil: undefined }),
+      backoffLimit: fc.option(count(0, 6), { nil: undefined }),
+      activeDeadlineSeconds: fc.option(count(60, 7200), { nil: undefined }),
+      resources,
+      image,
+    }),
+    (p, ns) =>
+      void new ScheduledJob(ns, 'Job', {
+        name: p.name,
+        version: p.version,
+        schedule: p.schedule,
+        concurrencyPolicy: p.concurrencyPolicy,
+        backoffLimit: p.backoffLimit,
+        activeDeadlineSeconds: p.activeDeadlineSeconds,
+        container: { image: p.image, command: ['run'], resources: p.resources },
+      }),
+  ),
+  NodeAgent: scenario(
+    fc.record({ name, version, resources, image, hostPath: mostly(fc.constant(false), fc.constant(true)), maxUnavailable: fc.option(mostly(fc.constantFrom<number | string>(1, 2, '10%'), fc.constantFrom<number | string>(-1, 'x')), { nil: undefined }) }),
+    (p, ns) =>
+      void new NodeAgent(ns, 'Agent', {
+        name: p.name,
+        version: p.version,
+        maxUnavailable: p.maxUnavailable,
+        container: { image: p.image, resources: p.resources, mounts: p.hostPath ? [{ name: 'varlog', mountPath: '/var/log', hostPath: '/var/log' }] : [] },
+      }),
+  ),
   VersionedConfigMap: scenario(fc
     .record({ baseName: name, data: fc.dictionary(mostly(fc.constantFrom('config.yml', 'a.json'), fc.constantFrom('a/b', 'a b')), fc.string({ maxLength: 20 }), { maxKeys: 3 }) }), (p, ns) => void new VersionedConfigMap(ns, 'Cfg', p)),
   AppSecret: scenario(fc

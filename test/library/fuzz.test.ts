@@ -36,7 +36,7 @@ describe.each(Object.keys(SCENARIOS))('%s', (construct) => {
       fc.property(namespace, SCENARIOS[construct], (ns, scenario) => {
         let manifests;
         try {
-          manifests = synthScope((scope) => scenario.build(buildNamespace(scope, SETTINGS, ns)));
+          manifests = synthScope((scope) => scenario.build(buildNamespace(scope, { ...SETTINGS, nodeCount: 3 }, ns)));
         } catch (err) {
           if (!(err instanceof SynthError)) throw err;
           for (const problem of err.problems) expect(problem).toMatch(LOCATED);

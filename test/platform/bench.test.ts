@@ -77,7 +77,8 @@ describe('benchmark kustomize tree', () => {
     expect(service.resources[0]).toBe('../../../base/svc-0001');
     expect(service.patches).toContainEqual({
       target: { group: 'networking.k8s.io', version: 'v1', kind: 'Ingress', name: 'svc-0001', namespace: 'svc-0001' },
-      patch: '[{"op":"replace","path":"/spec/rules/0/host","value":"svc-0001.prod.example.com"}]',
+      // prod serves TLS (its ClusterIssuer), dev does not: the overlay adds the host's certificate
+      patch: '[{"op":"replace","path":"/spec/rules/0/host","value":"svc-0001.prod.example.com"},{"op":"add","path":"/spec/tls","value":[{"hosts":["svc-0001.prod.example.com"],"secretName":"svc-0001-tls"}]}]',
     });
   });
 

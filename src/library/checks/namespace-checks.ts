@@ -5,6 +5,7 @@
  */
 import type { IConstruct } from 'constructs';
 import { NamespaceContext, isNamespaceContext } from '../core/namespace-context';
+import { parseQuantity } from '../core/quantity';
 import { RenderedObject, workloadFootprints } from '../core/workloads';
 import { imagesPinned } from './images-pinned';
 import { limitRangeAdmitsWorkloads } from './limit-range-admits-workloads';
@@ -15,9 +16,19 @@ import { renderedSelectors, selectorsMatchPods, servicedPodsHaveReadiness } from
 /** The ConfigMap every namespace gets from the cluster (kube-root-ca.crt) counts against the quota. */
 const CLUSTER_CREATED_CONFIGMAPS = 1;
 
+/** The storage each standalone PersistentVolumeClaim of the namespace asks for (0 where unset or malformed: reported elsewhere). */
+function claimSizes(rendered: readonly RenderedObject[]): number[] {
+  return rendered
+    .filter((r) => r.object.kind === 'PersistentVolumeClaim')
+    .map((r) => {
+      const storage = ((r.object.spec as { resources?: { requests?: { storage?: unknown } } } | undefined)?.resources?.requests?.storage);
+      return typeof storage === 'string' ? (parseQuantity(storage) ?? 0) : 0;
+    });
+}
+
 /** The problems of one namespace, from its rendered objects. */
 export function checkNamespace(app: NamespaceContext, rendered: readonly RenderedObject[]): string[] {
-  const footprints = workloadFootprints(rendered, app.limits);
+  const footprints = workloadFootprints(rendered, app.limits, app.settings.nodeCount);
   const selectors = renderedSelectors(rendered);
   const count = (kind: string) => rendered.filter((r) => r.object.kind === kind).length;
   return [
@@ -26,6 +37,7 @@ export function checkNamespace(app: NamespaceContext, rendered: readonly Rendere
       services: count('Service'),
       configMaps: count('ConfigMap') + CLUSTER_CREATED_CONFIGMAPS,
       secrets: count('Secret'),
+      claims: claimSizes(rendered),
     }),
     ...limitRangeAdmitsWorkloads(app.limits, footprints),
     ...selectorsMatchPods(selectors, footprints),

@@ -12,6 +12,8 @@ export interface ObjectCounts {
   readonly services: number;
   readonly configMaps: number;
   readonly secrets: number;
+  /** Storage of each PersistentVolumeClaim made outside a StatefulSet, in bytes. */
+  readonly claims: readonly number[];
 }
 
 interface Total {
@@ -51,6 +53,10 @@ export function quotaFitsWorkloads(quota: QuotaConfig, workloads: readonly Workl
       used.claims += w.maxPods;
     }
     parts.push(`${w.kind} ${w.name}: ${w.maxPods} pods (${w.maxPodsReason})`);
+  }
+  for (const size of objects.claims) {
+    used.storage += size;
+    used.claims += 1;
   }
   const totals: Total[] = [
     { label: 'requests.cpu', used: used.requestsCpu, limit: parseQuantity(quota.requests.cpu), format: formatCpu, field: 'quota.requests.cpu' },

@@ -17,6 +17,8 @@ export interface NamespaceContext extends IConstruct {
   readonly settings: PlatformSettings;
   readonly quota: QuotaConfig;
   readonly limits: LimitRangeConfig;
+  /** The Pod Security level the namespace enforces. */
+  readonly podSecurityLevel: 'restricted' | 'baseline' | 'privileged';
   /** Labels every object of the namespace carries. */
   readonly labels: Readonly<Record<string, string>>;
   /** Annotations every workload object carries: who to call. */

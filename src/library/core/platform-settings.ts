@@ -34,6 +34,12 @@ export interface PlatformSettings {
   readonly tolerations: readonly k8s.Toleration[];
   /** StorageClass of volume claims. @default - the cluster's default StorageClass */
   readonly storageClass?: string;
+  /** PriorityClass of every pod that does not name its own. @default - none: the cluster's default priority */
+  readonly priorityClassName?: string;
+  /** Nodes a DaemonSet runs one pod on each of; the quota check counts that many pods. @default - not stated: a DaemonSet in a namespace with a quota is an error until it is */
+  readonly nodeCount?: number;
+  /** cert-manager ClusterIssuer that issues the Ingresses' certificates; unset serves plain HTTP. @default - no TLS */
+  readonly tlsClusterIssuer?: string;
 }
 
 /** An environment's settings as written: the owner, and any default it changes. */

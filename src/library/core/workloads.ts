@@ -178,7 +178,7 @@ function hpaMax(rendered: readonly RenderedObject[], target: Target): number | u
   return hpa ? count(field(hpa.object, 'spec', 'maxReplicas'), 1) : undefined;
 }
 
-function pods(rendered: readonly RenderedObject[], object: KubeObject, target: Target): { maxPods: number; reason: string } {
+function pods(rendered: readonly RenderedObject[], object: KubeObject, target: Target, nodeCount: number | undefined): { maxPods: number; reason: string } {
   const replicas = count(field(object, 'spec', 'replicas'), 1);
   switch (object.kind) {
     case 'Deployment': {
@@ -199,7 +199,7 @@ function pods(rendered: readonly RenderedObject[], object: KubeObject, target: T
     case 'CronJob':
       return { maxPods: count(field(object, 'spec', 'jobTemplate', 'spec', 'parallelism'), 1), reason: 'parallelism of one run' };
     case 'DaemonSet':
-      return { maxPods: 1, reason: 'one per node, counted for one node' };
+      return nodeCount === undefined ? { maxPods: 1, reason: 'one per node, nodeCount not stated' } : { maxPods: nodeCount, reason: `one on each of ${nodeCount} nodes` };
     default:
       return { maxPods: 1, reason: 'one pod' };
   }
@@ -308,9 +308,10 @@ function claims(object: KubeObject, where: string, malformed: string[]): ClaimFo
 
 /**
  * The footprint of every workload among `rendered` (one namespace's objects), with the
- * namespace's LimitRange defaults applied to containers that leave resources unset.
+ * namespace's LimitRange defaults applied to containers that leave resources unset and a
+ * DaemonSet counted once on each of `nodeCount` nodes.
  */
-export function workloadFootprints(rendered: readonly RenderedObject[], limitRange?: LimitRangeConfig): WorkloadFootprint[] {
+export function workloadFootprints(rendered: readonly RenderedObject[], limitRange?: LimitRangeConfig, nodeCount?: number): WorkloadFootprint[] {
   return rendered.flatMap(({ path, object }) => {
     const template = podTemplate(object);
     if (!template) return [];
@@ -320,7 +321,10 @@ export function workloadFootprints(rendered: readonly RenderedObject[], limitRan
     const where = workloadPath(path);
     const malformed: string[] = [];
     const spec = object.kind === 'Pod' ? field(object, 'spec') : field(template, 'spec');
-    const { maxPods, reason } = pods(rendered, object, target);
+    const { maxPods, reason } = pods(rendered, object, target, nodeCount);
+    if (kind === 'DaemonSet' && nodeCount === undefined && limitRange) {
+      malformed.push(`${where}: a DaemonSet runs one pod on every node, and the environment does not state how many nodes it has: set settings.nodeCount, so the quota check can count them`);
+    }
     const containerOf = (c: Json) => container(c, { where, limitRange, malformed, vertical: verticalPolicy(rendered, target, String(c.name)) });
     return [
       {

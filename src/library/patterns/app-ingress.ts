@@ -38,8 +38,24 @@ export interface AppIngressProps {
    * policy does not change when the Service switches colour. @default - the Service's selector
    */
   readonly policySelector?: Labels;
+  /**
+   * The Secret holding the host's certificate, where the environment serves TLS
+   * (`tlsClusterIssuer`). @default `<name>-tls`
+   */
+  readonly tlsSecretName?: string;
+  /** Ask cert-manager for the certificate (a canary shares its primary's instead). @default true */
+  readonly issueCertificate?: boolean;
 }
 
+
+/**
+ * TLS at the edge (004: TLS termination at the gateway): cert-manager issues the host's
+ * certificate into the Secret the Ingress names, and ingress-nginx redirects HTTP to HTTPS.
+ */
+function tlsAnnotations(issuer: string | undefined, issue: boolean): Record<string, string> {
+  if (!issuer) return {};
+  return { ...(issue ? { 'cert-manager.io/cluster-issuer': issuer } : {}), 'nginx.ingress.kubernetes.io/ssl-redirect': 'true' };
+}
 
 /** An ingress-nginx Ingress to a Service, with the NetworkPolicy that admits the controller to its pods. */
 export class AppIngress extends Construct {
@@ -48,6 +64,8 @@ export class AppIngress extends Construct {
   readonly host: string;
   readonly paths: readonly HttpPath[];
   readonly service: AppService;
+  /** The Secret of the host's certificate, where the environment serves TLS. */
+  readonly tlsSecretName?: string;
 
   constructor(scope: Construct, id: string, props: AppIngressProps) {
     super(scope, id);
@@ -57,11 +75,14 @@ export class AppIngress extends Construct {
     this.host = props.host;
     this.paths = props.paths;
     this.service = props.service;
+    const issuer = app.settings.tlsClusterIssuer;
+    this.tlsSecretName = issuer ? (props.tlsSecretName ?? `${props.name}-tls`) : undefined;
     const port = props.service.ports[0];
     new k8s.KubeIngress(this, 'Resource', {
-      metadata: { name: props.name, annotations: { ...app.ownerAnnotations(), ...props.annotations } },
+      metadata: { name: props.name, annotations: { ...app.ownerAnnotations(), ...tlsAnnotations(issuer, props.issueCertificate ?? true), ...props.annotations } },
       spec: {
         ingressClassName: props.className,
+        tls: this.tlsSecretName ? [{ hosts: [props.host], secretName: this.tlsSecretName }] : undefined,
         rules: [
           {
             host: props.host,

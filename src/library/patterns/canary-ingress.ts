@@ -116,6 +116,9 @@ export class CanaryIngress extends Construct {
       paths: this.paths,
       service: props.service,
       annotations: canaryAnnotations(props),
+      // the canary serves the primary's host with the primary's certificate
+      tlsSecretName: props.primary.tlsSecretName,
+      issueCertificate: false,
     });
     this.node.addValidation({ validate: () => this.validateCanary() });
   }

@@ -69,6 +69,8 @@ export class NamespacedApp extends Chart implements NamespaceContext {
   readonly settings: PlatformSettings;
   readonly quota: QuotaConfig;
   readonly limits: LimitRangeConfig;
+  /** The Pod Security level the namespace enforces: restricted, unless opted out. */
+  readonly podSecurityLevel: PodSecurityLevel;
 
   constructor(scope: Construct, id: string, props: NamespacedAppProps) {
     const partOf = props.partOf ?? props.namespace;
@@ -84,6 +86,7 @@ export class NamespacedApp extends Chart implements NamespaceContext {
     } satisfies ChartProps);
     Object.defineProperty(this, NAMESPACED_APP_SYMBOL, { value: true });
     this.namespaceName = props.namespace;
+    this.podSecurityLevel = props.podSecurityOptOut?.level ?? 'restricted';
     this.settings = props.settings;
     this.quota = props.quota;
     this.limits = props.limits;

@@ -66,6 +66,15 @@ export interface MountProps {
   readonly claim?: boolean;
   /** Size limit of a scratch emptyDir. @default - not an emptyDir */
   readonly emptyDirSizeLimit?: string;
+  /** A PersistentVolumeClaim of the namespace, by name. @default - not a claim */
+  readonly persistentVolumeClaim?: string;
+  /**
+   * A folder of the node (node agents reading its logs): only in a namespace whose Pod
+   * Security opt-out is `privileged`, since hostPath reaches outside the pod. @default - not a host folder
+   */
+  readonly hostPath?: string;
+  /** Mount read-only. @default - read-only for ConfigMaps, Secrets and host folders */
+  readonly readOnly?: boolean;
 }
 
 /** The app container: image, command, ports, env, resources, probes and mounts. */
@@ -134,6 +143,10 @@ export interface PodTemplateProps {
   readonly securityOptOut?: SecurityOptOut;
   /** Spread replicas over nodes (and zones, where the environment says so). @default true */
   readonly spread?: boolean;
+  /** PriorityClass of the pods (000 §6.8): who is preempted first when nodes are full. @default - the environment's priorityClassName, else none */
+  readonly priorityClassName?: string;
+  /** Taints the pods tolerate. @default - the environment's tolerations */
+  readonly tolerations?: readonly k8s.Toleration[];
 }
 
 /** What the pod template needs from its workload. */
@@ -144,6 +157,8 @@ export interface PodIdentity {
   readonly serviceAccountName: string;
   readonly annotations: Record<string, string>;
   readonly settings: PlatformSettings;
+  /** What the kubelet does when the container exits: Always for services and agents, OnFailure or Never for jobs. @default 'Always' */
+  readonly restartPolicy?: 'Always' | 'OnFailure' | 'Never';
 }
 
 const DEFAULT_UID = 10001;
@@ -178,7 +193,13 @@ function renderVolume(mount: MountProps): k8s.Volume | undefined {
   if (mount.claim) return undefined; // provided by the StatefulSet's volumeClaimTemplates
   if (mount.configMap) return { name: mount.name, configMap: { name: mount.configMap } };
   if (mount.secret) return { name: mount.name, secret: { secretName: mount.secret } };
+  if (mount.persistentVolumeClaim) return { name: mount.name, persistentVolumeClaim: { claimName: mount.persistentVolumeClaim } };
+  if (mount.hostPath) return { name: mount.name, hostPath: { path: mount.hostPath, type: 'Directory' } };
   return { name: mount.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(mount.emptyDirSizeLimit ?? '64Mi') } };
+}
+
+function tolerations(list: readonly k8s.Toleration[]): k8s.Toleration[] | undefined {
+  return list.length ? [...list] : undefined;
 }
 
 function spreadConstraints(identity: PodIdentity): k8s.TopologySpreadConstraint[] {
@@ -240,7 +261,7 @@ export function renderPodTemplate(identity: PodIdentity, props: PodTemplateProps
       capabilities: { drop: ['ALL'] },
       seccompProfile: { type: 'RuntimeDefault' },
     },
-    volumeMounts: mounts.map((m) => ({ name: m.name, mountPath: m.mountPath, readOnly: m.configMap || m.secret ? true : undefined })),
+    volumeMounts: mounts.map((m) => ({ name: m.name, mountPath: m.mountPath, readOnly: (m.readOnly ?? Boolean(m.configMap || m.secret || m.hostPath)) || undefined })),
   };
   const spread = props.spread ?? true;
   return {
@@ -248,7 +269,8 @@ export function renderPodTemplate(identity: PodIdentity, props: PodTemplateProps
     spec: {
       serviceAccountName: identity.serviceAccountName,
       automountServiceAccountToken: props.automountServiceAccountToken ?? false,
-      restartPolicy: 'Always',
+      restartPolicy: identity.restartPolicy ?? 'Always',
+      priorityClassName: props.priorityClassName ?? identity.settings.priorityClassName,
       terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS,
       securityContext: {
         runAsNonRoot: true,
@@ -262,7 +284,7 @@ export function renderPodTemplate(identity: PodIdentity, props: PodTemplateProps
       topologySpreadConstraints: spread ? spreadConstraints(identity) : undefined,
       affinity: spread ? antiAffinity(identity) : undefined,
       nodeSelector: Object.keys(identity.settings.nodeSelector).length ? { ...identity.settings.nodeSelector } : undefined,
-      tolerations: identity.settings.tolerations.length ? [...identity.settings.tolerations] : undefined,
+      tolerations: tolerations(props.tolerations ?? identity.settings.tolerations),
     },
   };
 }

@@ -48,7 +48,7 @@ export interface VerticalAutoscalingProps {
 
 /** The workload a VPA acts on. */
 export interface VerticalAutoscalerTarget {
-  readonly kind: 'Deployment' | 'StatefulSet';
+  readonly kind: 'Deployment' | 'StatefulSet' | 'DaemonSet';
   readonly name: string;
   /** The container the resource policy applies to. */
   readonly containerName: string;

@@ -76,15 +76,23 @@ export abstract class Workload extends Construct implements PodSelectable {
   }
 
   /** The pod template, with the settings of the environment. */
-  protected podTemplate(props: PodTemplateProps): k8s.PodTemplateSpec {
+  protected podTemplate(props: PodTemplateProps, restartPolicy?: 'Always' | 'OnFailure' | 'Never'): k8s.PodTemplateSpec {
     return renderPodTemplate(
-      { name: this.appName, podLabels: this.podLabels, selectorLabels: this.podSelector, serviceAccountName: this.serviceAccountName, annotations: this.app.ownerAnnotations(), settings: this.app.settings },
+      {
+        name: this.appName,
+        podLabels: this.podLabels,
+        selectorLabels: this.podSelector,
+        serviceAccountName: this.serviceAccountName,
+        annotations: this.app.ownerAnnotations(),
+        settings: this.app.settings,
+        restartPolicy,
+      },
       props,
     );
   }
 
   /** Adds the VerticalPodAutoscaler `props.verticalAutoscaling` asks for, targeting this workload of `kind`. */
-  protected addVerticalAutoscaler(kind: 'Deployment' | 'StatefulSet', props: WorkloadProps): VerticalAutoscaler | undefined {
+  protected addVerticalAutoscaler(kind: 'Deployment' | 'StatefulSet' | 'DaemonSet', props: WorkloadProps): VerticalAutoscaler | undefined {
     if (!props.verticalAutoscaling) return undefined;
     return new VerticalAutoscaler(this, 'VerticalAutoscaler', {
       ...props.verticalAutoscaling,
@@ -94,6 +102,13 @@ export abstract class Workload extends Construct implements PodSelectable {
 
   /** Problems of the props every workload shares: the container name (the app name), the version label and the pod template. */
   protected workloadProblems(props: WorkloadProps): string[] {
-    return [...errors(checkDnsLabel(this.appName, 'container name (appName)'), checkLabelValue(props.version, 'version')), ...checkPodTemplate(props)];
+    const hostPaths = (props.container.mounts ?? []).filter((m) => m.hostPath !== undefined).map((m) => m.name);
+    const hostAccess =
+      hostPaths.length > 0 && this.app.podSecurityLevel !== 'privileged'
+        ? [
+            `volume ${hostPaths.join(', ')} mounts a folder of the node, which Pod Security ${this.app.podSecurityLevel} forbids: give the namespace a podSecurityOptOut { level: 'privileged', reason } that says why (a node agent reading the node's logs), or mount something else`,
+          ]
+        : [];
+    return [...errors(checkDnsLabel(this.appName, 'container name (appName)'), checkLabelValue(props.version, 'version')), ...checkPodTemplate(props), ...hostAccess];
   }
 }

@@ -39,6 +39,7 @@ export class SynthError extends Error {
 /** Apply order: what others depend on first (kubectl and kustomize accept any order, people read this one). */
 const KIND_ORDER = [
   'CustomResourceDefinition',
+  'PriorityClass',
   'Namespace',
   'ResourceQuota',
   'LimitRange',
@@ -53,6 +54,9 @@ const KIND_ORDER = [
   'Service',
   'Deployment',
   'StatefulSet',
+  'DaemonSet',
+  'CronJob',
+  'Job',
   'HorizontalPodAutoscaler',
   'VerticalPodAutoscaler',
   'PodDisruptionBudget',

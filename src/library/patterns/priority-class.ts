@@ -1,0 +1,48 @@
+/**
+ * A PriorityClass (000 §6.8, QoS and priority): when nodes are full, the scheduler evicts
+ * pods of lower priority to place higher ones. A platform defines a few (critical,
+ * default, batch) and every workload names one; batch work does not preempt others.
+ */
+import { Construct } from 'constructs';
+import * as k8s from '../../../imports/k8s';
+import { checkDnsSubdomain, errors } from '../core/validation';
+
+/** Largest value a user-defined PriorityClass may have: higher ones are the system's. */
+export const MAX_USER_PRIORITY = 1_000_000_000;
+
+/** One PriorityClass. */
+export interface PriorityClassProps {
+  /** Object name, what pods put in `priorityClassName`. */
+  readonly name: string;
+  /** Priority: higher values schedule first and preempt lower ones. */
+  readonly value: number;
+  /** What the class is for, shown by kubectl. */
+  readonly description: string;
+  /** Whether its pods may preempt lower ones; batch work should not. @default 'PreemptLowerPriority' */
+  readonly preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
+}
+
+/** A cluster-scoped PriorityClass; create it in a plain Chart (it belongs to no namespace). */
+export class PriorityClass extends Construct {
+  /** The class name pods name. */
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: PriorityClassProps) {
+    super(scope, id);
+    this.name = props.name;
+    new k8s.KubePriorityClass(this, 'Resource', {
+      metadata: { name: props.name },
+      value: props.value,
+      description: props.description,
+      preemptionPolicy: props.preemptionPolicy ?? 'PreemptLowerPriority',
+      globalDefault: false,
+    });
+    this.node.addValidation({
+      validate: () => [
+        ...errors(checkDnsSubdomain(props.name, 'PriorityClass name')),
+        ...(Number.isInteger(props.value) && Math.abs(props.value) <= MAX_USER_PRIORITY ? [] : [`PriorityClass value ${props.value} is not a whole number within ±${MAX_USER_PRIORITY}: larger ones are reserved for the system classes`]),
+        ...(props.name.startsWith('system-') ? [`PriorityClass name "${props.name}" starts with "system-", which the API server reserves: choose another name`] : []),
+      ],
+    });
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Work on a schedule (001:L1160-1200; 001:L4469, a CronJob checking for orphaned data): a
+ * CronJob whose pods get the workload hygiene of pod-template.ts (restricted security
+ * context, requests and limits, its own ServiceAccount), bounded in every way a run can
+ * go wrong:
+ * - `concurrencyPolicy: Forbid` by default: a slow run is never joined by the next one;
+ * - `startingDeadlineSeconds`: a run missed by more than that (controller down) is skipped,
+ *   not started late at a busy hour;
+ * - `backoffLimit` retries, `activeDeadlineSeconds` caps a run that hangs, and the history
+ *   limits remove old Jobs and their pods (`ttlSecondsAfterFinished` when asked for);
+ * - the pods restart `OnFailure` and run no preStop pause (nothing routes to them).
+ * The quota check counts the pods of one run (parallelism 1).
+ */
+import type { Construct } from 'constructs';
+import * as k8s from '../../../imports/k8s';
+import { checkDnsSubdomain, checkNonNegativeInteger, errors } from '../core/validation';
+import { Workload, WorkloadProps } from './workload';
+
+/** Seconds a missed run may start late before it is skipped. */
+export const DEFAULT_STARTING_DEADLINE_SECONDS = 300;
+/** Retries of a failed run. */
+export const DEFAULT_BACKOFF_LIMIT = 2;
+/** Longest a run may take. */
+export const DEFAULT_ACTIVE_DEADLINE_SECONDS = 3600;
+
+/** A scheduled job: its schedule, its bounds and its pod. */
+export interface ScheduledJobProps extends WorkloadProps {
+  /** CronJob name: a DNS-1123 subdomain of at most 52 characters (its Jobs add 11). */
+  readonly name: string;
+  /** Five-field cron schedule (minute hour day-of-month month day-of-week), e.g. `30 2 * * *`. */
+  readonly schedule: string;
+  /** IANA time zone of the schedule. @default - the controller's (UTC on most clusters) */
+  readonly timeZone?: string;
+  /** What a run due while the previous one still runs does. @default 'Forbid' */
+  readonly concurrencyPolicy?: 'Forbid' | 'Replace' | 'Allow';
+  /** @default 300 */
+  readonly startingDeadlineSeconds?: number;
+  /** @default 3 (the Kubernetes default, stated) */
+  readonly successfulJobsHistoryLimit?: number;
+  /** @default 1 (the Kubernetes default, stated) */
+  readonly failedJobsHistoryLimit?: number;
+  /** @default 2 */
+  readonly backoffLimit?: number;
+  /** @default 3600 */
+  readonly activeDeadlineSeconds?: number;
+  /**
+   * Seconds a finished Job stays before it is deleted. @default - unset: the history limits
+   * keep the last Jobs of the CronJob and remove older ones (a TTL too would race them)
+   */
+  readonly ttlSecondsAfterFinished?: number;
+}
+
+/** Longest CronJob name: its Jobs are named `<name>-<11 digits of the schedule time>` and stay within 63. */
+const MAX_NAME_LENGTH = 52;
+
+/** Five fields of digits, `*`, `/`, `,`, `-` or names (jan, mon), or a `@daily`-style macro. */
+const CRON = /^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|(\S+\s+){4}\S+)$/;
+const CRON_FIELD = /^[\d*/,\-a-zA-Z?]+$/;
+
+/** A CronJob with the pod hygiene of the other workloads and every run bounded. */
+export class ScheduledJob extends Workload {
+  /** The CronJob object. */
+  readonly cronJob: k8s.KubeCronJob;
+  private readonly props: ScheduledJobProps;
+
+  constructor(scope: Construct, id: string, props: ScheduledJobProps) {
+    super(scope, id, props);
+    this.props = props;
+    const pod = { spread: false, preStopSleepSeconds: false as const, ...props };
+    this.cronJob = new k8s.KubeCronJob(this, 'Resource', {
+      metadata: this.objectMetadata(),
+      spec: {
+        schedule: props.schedule,
+        timeZone: props.timeZone,
+        concurrencyPolicy: props.concurrencyPolicy ?? 'Forbid',
+        startingDeadlineSeconds: props.startingDeadlineSeconds ?? DEFAULT_STARTING_DEADLINE_SECONDS,
+        successfulJobsHistoryLimit: props.successfulJobsHistoryLimit ?? 3,
+        failedJobsHistoryLimit: props.failedJobsHistoryLimit ?? 1,
+        jobTemplate: {
+          metadata: { labels: { ...this.podLabels } },
+          spec: {
+            backoffLimit: props.backoffLimit ?? DEFAULT_BACKOFF_LIMIT,
+            activeDeadlineSeconds: props.activeDeadlineSeconds ?? DEFAULT_ACTIVE_DEADLINE_SECONDS,
+            ttlSecondsAfterFinished: props.ttlSecondsAfterFinished,
+            template: this.podTemplate(pod, 'OnFailure'),
+          },
+        },
+      },
+    });
+    this.node.addValidation({ validate: () => this.validateJob() });
+  }
+
+  private validateJob(): string[] {
+    const p = this.props;
+    const fields = p.schedule.trim().split(/\s+/);
+    const problems = errors(
+      checkDnsSubdomain(p.name, 'CronJob name'),
+      ...(['startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit', 'backoffLimit', 'activeDeadlineSeconds', 'ttlSecondsAfterFinished'] as const).map((k) =>
+        p[k] === undefined ? undefined : checkNonNegativeInteger(p[k] as number, k),
+      ),
+    );
+    if (p.name.length > MAX_NAME_LENGTH) problems.push(`CronJob name "${p.name}" has ${p.name.length} characters: its Jobs add 11 and must stay within 63, so use at most ${MAX_NAME_LENGTH}`);
+    if (!CRON.test(p.schedule.trim()) || (!p.schedule.trim().startsWith('@') && !fields.every((f) => CRON_FIELD.test(f)))) {
+      problems.push(`schedule "${p.schedule}" is not a cron schedule: give five fields (minute hour day-of-month month day-of-week), e.g. '30 2 * * *' for 02:30 every day`);
+    }
+    if (p.activeDeadlineSeconds === 0) problems.push('activeDeadlineSeconds 0 stops every run at once: give the longest a run may take');
+    if (p.container.readinessProbe || p.container.livenessProbe) {
+      problems.push('a scheduled job has no readiness or liveness probe to answer (nothing routes to it, and it ends by itself): drop the probes; bound the run with activeDeadlineSeconds');
+    }
+    problems.push(...this.workloadProblems(p));
+    return problems;
+  }
+}

@@ -1,0 +1,128 @@
+import { Chart } from 'cdk8s';
+import { AppDeployment, AppIngress, AppService, AppVolumeClaim, NodeAgent, NodeAgentProps, PlatformSettings, PriorityClass, ScheduledJob, ScheduledJobProps } from 'k8s-iac';
+import { synthProblems, synthScope } from 'k8s-iac/testing';
+import { find, IMAGE, QUOTA, SETTINGS, synth, synthErrors, WEB_POD } from '../helpers';
+
+const JOB: ScheduledJobProps = {
+  name: 'report',
+  version: 'v1',
+  schedule: '30 2 * * *',
+  container: { image: IMAGE, command: ['report'], resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } } },
+};
+const job = (props: Partial<ScheduledJobProps> = {}) => (ns: Parameters<Parameters<typeof synth>[0]>[0]) => void new ScheduledJob(ns, 'Report', { ...JOB, ...props });
+
+const AGENT: NodeAgentProps = {
+  name: 'logs',
+  version: 'v1',
+  container: { image: IMAGE, resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '100m', memory: '128Mi' } }, mounts: [{ name: 'varlog', mountPath: '/var/log', hostPath: '/var/log' }] },
+};
+const PRIVILEGED = { podSecurityOptOut: { level: 'privileged' as const, reason: 'the log collector reads the node’s /var/log' } };
+const agent = (props: Partial<NodeAgentProps> = {}) => (ns: Parameters<Parameters<typeof synth>[0]>[0]) => void new NodeAgent(ns, 'Logs', { ...AGENT, ...props });
+
+describe('ScheduledJob', () => {
+  const cron = find(synth(job()), 'CronJob');
+
+  test('every run bounded: Forbid, a starting deadline, history, retries, a deadline', () => {
+    expect(cron.spec).toMatchObject({
+      schedule: '30 2 * * *',
+      concurrencyPolicy: 'Forbid',
+      startingDeadlineSeconds: 300,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 1,
+      jobTemplate: { spec: { backoffLimit: 2, activeDeadlineSeconds: 3600 } },
+    });
+  });
+
+  test('the pods restart on failure, run restricted, with requests and limits and no preStop pause', () => {
+    const pod = cron.spec.jobTemplate.spec.template.spec;
+    expect(pod.restartPolicy).toBe('OnFailure');
+    expect(pod.containers[0].securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    expect(pod.containers[0].resources.limits).toMatchObject({ cpu: '200m', memory: '128Mi' });
+    expect(pod.containers[0].lifecycle).toBeUndefined();
+    expect(pod.topologySpreadConstraints).toBeUndefined();
+  });
+
+  test('the quota counts its pods', () => {
+    expect(synthErrors(job(), { quota: { ...QUOTA, pods: 0 } })).toMatch(/ResourceQuota pods is 0 but the workloads need 1 at their largest \[CronJob report: 1 pods/);
+  });
+
+  test.each([
+    ['a schedule of four fields', { schedule: '30 2 * *' }, /schedule "30 2 \* \*" is not a cron schedule: give five fields/],
+    ['a schedule in words', { schedule: 'every night' }, /is not a cron schedule/],
+    ['a negative retry count', { backoffLimit: -1 }, /backoffLimit is -1: use a whole number of 0 or more/],
+    ['a zero deadline', { activeDeadlineSeconds: 0 }, /activeDeadlineSeconds 0 stops every run at once/],
+    ['a name over 52 characters', { name: 'r'.repeat(53) }, /CronJob name "r{53}" has 53 characters/],
+    ['a readiness probe', { container: { ...JOB.container, readinessProbe: { tcpSocket: { port: 80 } } } }, /a scheduled job has no readiness or liveness probe to answer/],
+  ])('%s is an error', (_name, props, message) => {
+    expect(synthErrors(job(props as Partial<ScheduledJobProps>))).toMatch(message);
+  });
+});
+
+describe('NodeAgent', () => {
+  const settings = { ...SETTINGS, nodeCount: 3 };
+
+  test('one pod per node, every taint tolerated, rolled one node at a time, the node folder read-only', () => {
+    const ds = find(synth(agent(), { ...PRIVILEGED, settings }), 'DaemonSet');
+    expect(ds.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } });
+    expect(ds.spec.template.spec.tolerations).toEqual([{ operator: 'Exists' }]);
+    expect(ds.spec.template.spec.volumes).toContainEqual({ name: 'varlog', hostPath: { path: '/var/log', type: 'Directory' } });
+    expect(ds.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'varlog', mountPath: '/var/log', readOnly: true });
+  });
+
+  test('a node folder needs a privileged namespace, opted out with its reason', () => {
+    expect(synthErrors(agent(), { settings })).toMatch(/volume varlog mounts a folder of the node, which Pod Security restricted forbids: give the namespace a podSecurityOptOut \{ level: 'privileged', reason \}/);
+    expect(synthErrors(agent({ container: { ...AGENT.container, mounts: [] }, hostNetwork: true }), { settings })).toMatch(/hostNetwork puts the agent on the node's network, which Pod Security restricted forbids/);
+  });
+
+  test('the quota counts one pod per node, and asks for the node count when it is not stated', () => {
+    expect(synthErrors(agent(), { ...PRIVILEGED, settings: { ...settings, nodeCount: 50 } })).toMatch(/ResourceQuota pods is 40 but the workloads need 50 at their largest \[DaemonSet logs: 50 pods \(one on each of 50 nodes\)\]/);
+    expect(synthErrors(agent(), PRIVILEGED)).toMatch(/shop\/Logs: a DaemonSet runs one pod on every node, and the environment does not state how many nodes it has: set settings.nodeCount/);
+  });
+});
+
+describe('PriorityClass, priorityClassName and claims', () => {
+  test('a class is cluster-scoped; pods name the environment default or their own', () => {
+    const manifests = synthScope((scope) => {
+      new PriorityClass(new Chart(scope, 'classes'), 'Batch', { name: 'batch', value: 1000, description: 'batch work', preemptionPolicy: 'Never' });
+    });
+    expect(manifests[0]).toMatchObject({ file: '_cluster/priorityclass-batch.yaml', object: { value: 1000, preemptionPolicy: 'Never', globalDefault: false } });
+    const web = (priorityClassName?: string) => find(synth((ns) => void new AppDeployment(ns, 'Web', { name: 'web', version: 'v1', ...WEB_POD, priorityClassName }), { settings: { ...SETTINGS, priorityClassName: 'default-class' } }), 'Deployment');
+    expect(web().spec.template.spec.priorityClassName).toBe('default-class');
+    expect(web('critical').spec.template.spec.priorityClassName).toBe('critical');
+  });
+
+  test('a class name the system reserves, or a value out of range, is an error', () => {
+    const problems = synthProblems(() => synthScope((scope) => void new PriorityClass(new Chart(scope, 'c'), 'P', { name: 'system-mine', value: 2e9, description: 'x' })));
+    expect(problems.join('\n')).toMatch(/starts with "system-", which the API server reserves/);
+    expect(problems.join('\n')).toMatch(/value 2000000000 is not a whole number within ±1000000000/);
+  });
+
+  test('a standalone claim counts against the quota storage', () => {
+    expect(synthErrors((ns) => void new AppVolumeClaim(ns, 'Claim', { name: 'data', size: '60Gi' }))).toMatch(/ResourceQuota requests.storage is 50Gi but the workloads need 60Gi/);
+  });
+});
+
+describe('TLS at the edge', () => {
+  const tls: PlatformSettings = { ...SETTINGS, tlsClusterIssuer: 'platform-issuer' };
+  const ingress = (settings: PlatformSettings = tls) =>
+    synth(
+      (ns) => {
+        const d = new AppDeployment(ns, 'Web', { name: 'web', version: 'v1', ...WEB_POD });
+        const svc = new AppService(ns, 'Svc', { name: 'web', selector: d.podSelector, ports: [{ name: 'http', port: 8080 }] });
+        new AppIngress(ns, 'Ing', { name: 'web', className: 'nginx', host: 'shop.example.com', paths: [{ path: '/' }], service: svc });
+      },
+      { settings },
+    );
+
+  test('where the environment has an issuer: the certificate from cert-manager, HTTP redirected to HTTPS', () => {
+    const ing = find(ingress(), 'Ingress');
+    expect(ing.metadata.annotations).toMatchObject({ 'cert-manager.io/cluster-issuer': 'platform-issuer', 'nginx.ingress.kubernetes.io/ssl-redirect': 'true' });
+    expect(ing.spec.tls).toEqual([{ hosts: ['shop.example.com'], secretName: 'web-tls' }]);
+  });
+
+  test('without an issuer the Ingress stays plain HTTP', () => {
+    const ing = find(ingress(SETTINGS), 'Ingress');
+    expect(ing.spec.tls).toBeUndefined();
+    expect(ing.metadata.annotations['cert-manager.io/cluster-issuer']).toBeUndefined();
+  });
+});
