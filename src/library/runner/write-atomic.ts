@@ -1,7 +1,7 @@
 /**
  * Writing synthesized folders safely:
- * - **Whole or not at all.** Each `<outdir>/<env>/` is written to a temporary sibling, then
- *   swapped in with two renames; a run killed between the renames leaves `.<env>.old`,
+ * - **Whole or not at all.** Each `<outdir>/<env>/` is written to a temporary sibling (every
+ *   file flushed to disk), then swapped in with two renames (the folder flushed after); a run killed between the renames leaves `.<env>.old`,
  *   which the next run puts back (or removes) before doing anything.
  * - **One writer per output folder.** A lock (proper-lockfile, stale after 30 s without a
  *   refresh) is held while writing; a second run waits for it, then says who holds it.
@@ -191,7 +191,28 @@ export function withOutputLock<T>(outdir: string, waitMs: number, write: () => T
   }
 }
 
-/** Writes one tree into a fresh temporary sibling of its target; removes it on failure. */
+/** Writes a file and flushes it to disk, so a crash after the rename cannot leave it empty. */
+function writeDurably(file: string, content: string): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    fs.writeFileSync(fd, content);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Flushes a folder's entries (the names of what was created or renamed in it) to disk. */
+function fsyncPath(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Writes one tree into a fresh temporary sibling of its target, every file flushed; removes it on failure. */
 function writeTemporary(outdir: string, env: string, files: ReadonlyMap<string, string>): string {
   const tmp = path.join(outdir, `.${env}.tmp-${process.pid}`);
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -199,7 +220,8 @@ function writeTemporary(outdir: string, env: string, files: ReadonlyMap<string, 
     fs.mkdirSync(tmp);
     const dirs = new Set([...files.keys()].map((f) => path.dirname(f)));
     for (const dir of dirs) fs.mkdirSync(path.join(tmp, dir), { recursive: true });
-    for (const [file, content] of files) fs.writeFileSync(path.join(tmp, file), content);
+    for (const [file, content] of files) writeDurably(path.join(tmp, file), content);
+    for (const dir of dirs) fsyncPath(path.join(tmp, dir));
   } catch (err) {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw describeFsError(err, tmp, { tmp, target: path.join(outdir, env) });
@@ -220,6 +242,7 @@ function swapIn(outdir: string, env: string, tmp: string): void {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw describeFsError(err, target);
   }
+  fsyncPath(outdir);
   if (hadTarget) fs.rmSync(old, { recursive: true, force: true });
 }
 
