@@ -92,6 +92,20 @@ export function synthErrors(build: (ns: NamespacedApp) => void, props: Partial<N
   throw new Error('expected synth to fail, but it succeeded');
 }
 
+/** Every file under `dir` (relative path -> content), to compare folders before and after. */
+export function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, e.name);
+      if (e.isDirectory()) walk(full);
+      else out[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
 /** A fresh empty folder under the system's temporary folder. */
 export function tmpdir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));

@@ -4,6 +4,7 @@
  * holds the testing helpers. Importing this module has no side effects.
  */
 // core: names, quantities, validation and the shared types
+export * from './core/defaults';
 export * from './core/environment';
 export * from './core/labels';
 export * from './core/namespace-context';

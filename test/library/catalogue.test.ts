@@ -5,7 +5,6 @@
  * fix (`[env] path: what is wrong: what to do`), and leave the folder byte for byte as it was.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import {
   AppDeployment,
   AppDeploymentProps,
@@ -31,7 +30,7 @@ import {
   StatefulAppProps,
   VersionedConfigMap,
 } from 'k8s-iac';
-import { IMAGE, LIMITS, QUOTA, tmpdir, WEB_POD } from '../helpers';
+import { IMAGE, LIMITS, QUOTA, readTree, tmpdir, WEB_POD } from '../helpers';
 
 /** One bad input: what to build into the namespace, and the problem it must give. */
 interface Case {
@@ -57,18 +56,6 @@ function project(c: Pick<Case, 'build' | 'settings' | 'namespace'>) {
   });
 }
 
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) walk(full);
-      else out[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 // ---------------------------------------------------------------- builders
 
@@ -378,7 +365,7 @@ describe('catalogue of bad inputs', () => {
 
   beforeAll(() => {
     expect(main(['synth', '--outdir', good], { project: project(GOOD), log: () => undefined })).toBe(0);
-    before = snapshot(good);
+    before = readTree(good);
   });
 
   test('holds at least 200 cases, each with its own name', () => {
@@ -398,7 +385,7 @@ describe('catalogue of bad inputs', () => {
     const problems = message.split('\n').slice(1).map((l) => l.trim());
     expect(problems.length).toBeGreaterThan(0);
     for (const p of problems) expect(p).toMatch(/^\[test\] shop(\/[\w-]+)*: (container [\w-]+:? )?.+: .+/);
-    expect(snapshot(out)).toEqual(before);
+    expect(readTree(out)).toEqual(before);
   });
 });
 

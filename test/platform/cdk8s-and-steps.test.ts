@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
 import { main as cli, planPromote } from 'k8s-iac';
-import { PROJECT, releaseCopy, synthEnvironmentFiles, tmpdir } from '../helpers';
+import { PROJECT, readTree, releaseCopy, synthEnvironmentFiles, tmpdir } from '../helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -20,24 +20,12 @@ function cdk8s(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
   return spawnSync(process.execPath, [bin, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
 }
 
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) walk(full);
-      else out[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe('cdk8s synth', () => {
   jest.setTimeout(120_000);
 
   test('--stdout prints exactly the objects of dist/, as valid multi-document YAML, and writes nothing', () => {
-    const before = snapshot(path.join(ROOT, 'dist'));
+    const before = readTree(path.join(ROOT, 'dist'));
     const result = cdk8s(['synth', '--stdout']);
     expect(result.status).toBe(0);
     const docs = YAML.parseAllDocuments(result.stdout);
@@ -51,7 +39,7 @@ describe('cdk8s synth', () => {
     expect(byText(printed)).toEqual(byText(expected));
     expect(printed.length).toBe(expected.length);
     expect(printed.some((o) => o.kind === 'Kustomization')).toBe(false);
-    expect(snapshot(path.join(ROOT, 'dist'))).toEqual(before);
+    expect(readTree(path.join(ROOT, 'dist'))).toEqual(before);
   });
 
   test('K8S_IAC_ENV picks one environment for --stdout', () => {
@@ -62,11 +50,11 @@ describe('cdk8s synth', () => {
   });
 
   test('a failing app leaves the committed dist/ as it was', () => {
-    const before = snapshot(path.join(ROOT, 'dist'));
+    const before = readTree(path.join(ROOT, 'dist'));
     const result = cdk8s(['synth'], { K8S_IAC_ENV: 'production' });
     expect(result.status).not.toBe(0);
     expect(result.stderr + result.stdout).toMatch(/unknown environment "production"/);
-    expect(snapshot(path.join(ROOT, 'dist'))).toEqual(before);
+    expect(readTree(path.join(ROOT, 'dist'))).toEqual(before);
   });
 });
 
@@ -79,14 +67,14 @@ describe('diff: what a synth would change', () => {
     const prod = JSON.parse(fs.readFileSync(path.join(releases, 'prod.json'), 'utf8'));
     prod.apps['go-multiroute'].blueGreen.idleReplicas = 1;
     fs.writeFileSync(path.join(releases, 'prod.json'), JSON.stringify(prod));
-    const before = snapshot(out);
+    const before = readTree(out);
     const result = run(['diff', '--env', 'prod', '--outdir', out, '--release-dir', releases]);
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/^--- .*prod\/go-multiroute\/deployment-go-multiroute-green.yaml\n\+\+\+ .*deployment-go-multiroute-green.yaml\n@@ /m);
     // the idle colour shrinks to one replica: its HPA goes and the Deployment states its replicas
     expect(result.out).toMatch(/^\+  replicas: 1$/m);
     expect(result.out).toMatch(/horizontalpodautoscaler-go-multiroute-green.yaml\n\+\+\+ \/dev\/null/);
-    expect(snapshot(out)).toEqual(before);
+    expect(readTree(out)).toEqual(before);
   });
 });
 

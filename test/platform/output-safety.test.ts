@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkOutputFolder, describeFsError, main as cli, promoteJournal, writeTreeAtomically } from 'k8s-iac';
-import { PROJECT, releaseCopy, tmpdir } from '../helpers';
+import { PROJECT, readTree, releaseCopy, tmpdir } from '../helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -13,18 +13,6 @@ function run(argv: readonly string[]): { code: number; stderr: string } {
   return { code, stderr: errors.join('\n') };
 }
 
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) walk(full);
-      else out[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe('output folders', () => {
   test.each([
@@ -65,11 +53,11 @@ describe('output folders', () => {
     expect(run(['synth', '--outdir', out]).code).toBe(0);
     const notes = path.join(out, 'prod', 'notes.md');
     fs.writeFileSync(notes, 'my notes');
-    const before = snapshot(out);
+    const before = readTree(out);
     const { code, stderr } = run(['synth', '--outdir', out]);
     expect(code).toBe(1);
     expect(stderr).toContain(`these files in it were not written by synth: ${notes}: move them out, or run with --delete-unknown to delete them`);
-    expect(snapshot(out)).toEqual(before);
+    expect(readTree(out)).toEqual(before);
     expect(run(['synth', '--outdir', out, '--delete-unknown']).code).toBe(0);
     expect(fs.existsSync(notes)).toBe(false);
   });
@@ -99,7 +87,7 @@ describe('output folders', () => {
     // a file name that cannot be created: a path component is an existing file
     const broken = new Map([...files('2'), ['a.yaml/b.yaml', 'x']]);
     expect(() => writeTreeAtomically(out, 'prod', broken)).toThrow(`cannot write ${path.join(out, 'prod', 'a.yaml')} (EISDIR): a folder stands where a file goes`);
-    expect(snapshot(path.join(out, 'prod'))['a.yaml']).toBe('1');
+    expect(readTree(path.join(out, 'prod'))['a.yaml']).toBe('1');
     expect(fs.readdirSync(out)).toEqual(['prod']);
   });
 });
@@ -124,7 +112,7 @@ describe('concurrent runs', () => {
     const results = await Promise.all([1, 2, 3, 4].map(() => bin(['synth', '--outdir', out])));
     expect(results.map((r) => [r.code, r.stderr])).toEqual([1, 2, 3, 4].map(() => [0, '']));
     for (const env of PROJECT.environments.names) {
-      const files = snapshot(path.join(out, env));
+      const files = readTree(path.join(out, env));
       const listed = (files['kustomization.yaml'].match(/^ {2}- (.*)$/gm) ?? []).map((l) => l.slice(4));
       expect(listed.sort()).toEqual(Object.keys(files).filter((f) => f !== 'kustomization.yaml').sort());
     }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main as cli, recoverInterrupted, writeTreeAtomically } from 'k8s-iac';
-import { ENVIRONMENT_NAMES, PROJECT, releaseCopy, synthEnvironmentFiles, tmpdir } from '../helpers';
+import { ENVIRONMENT_NAMES, PROJECT, readTree, releaseCopy, synthEnvironmentFiles, tmpdir } from '../helpers';
 
 const main = (argv: readonly string[]) => cli(['synth', ...argv], { project: PROJECT });
 
@@ -17,18 +17,6 @@ function quiet<T>(fn: () => T): { result: T; stderr: string } {
   }
 }
 
-function readTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) walk(full);
-      else out[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe('synth command', () => {
   test('writes every environment, each with a kustomization listing its files', () => {

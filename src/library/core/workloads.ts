@@ -96,8 +96,8 @@ const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
 };
 
-/** The default maxSurge of a Deployment's rolling update (apps/v1 defaulting). */
-const DEFAULT_MAX_SURGE = '25%';
+/** The maxSurge the API server gives a Deployment's rolling update that sets none (apps/v1 defaulting). */
+const API_DEFAULT_MAX_SURGE = '25%';
 
 type Json = Readonly<Record<string, unknown>>;
 
@@ -185,8 +185,8 @@ function pods(rendered: readonly RenderedObject[], object: KubeObject, target: T
       const max = hpaMax(rendered, target);
       const base = max ?? replicas;
       const strategy = field(object, 'spec', 'strategy', 'type') ?? 'RollingUpdate';
-      const surgeValue = field(object, 'spec', 'strategy', 'rollingUpdate', 'maxSurge') ?? DEFAULT_MAX_SURGE;
-      const surge = strategy === 'Recreate' ? 0 : scaled(typeof surgeValue === 'number' || typeof surgeValue === 'string' ? surgeValue : DEFAULT_MAX_SURGE, base, 'up');
+      const surgeValue = field(object, 'spec', 'strategy', 'rollingUpdate', 'maxSurge') ?? API_DEFAULT_MAX_SURGE;
+      const surge = strategy === 'Recreate' ? 0 : scaled(typeof surgeValue === 'number' || typeof surgeValue === 'string' ? surgeValue : API_DEFAULT_MAX_SURGE, base, 'up');
       return { maxPods: base + surge, reason: `${max === undefined ? `${base} replicas` : `HPA max ${base}`}${surge ? ` + surge ${surge}` : ''}` };
     }
     case 'StatefulSet':

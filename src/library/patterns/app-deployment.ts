@@ -16,7 +16,8 @@ import * as k8s from '../../../imports/k8s';
 import { checkDnsSubdomain, checkNonNegativeInteger, errors } from '../core/validation';
 import { Budget, DisruptionBudgetProps, allowedDisruptions, blocksDrainsUnasked, createDisruptionBudget, explicitBudget, intOrPercent } from './disruption-budget';
 import type { Labels } from '../core/labels';
-import { REVISION_HISTORY_LIMIT, Workload, WorkloadProps } from './workload';
+import { DEFAULT_MAX_SURGE, DEFAULT_MIN_AVAILABLE, DEFAULT_REPLICAS, DEFAULT_SCALE_DOWN_STABILIZATION_SECONDS, REVISION_HISTORY_LIMIT } from '../core/defaults';
+import { Workload, WorkloadProps } from './workload';
 
 /** A HorizontalPodAutoscaler that owns a Deployment's replicas. */
 export interface AutoscalingProps {
@@ -53,11 +54,6 @@ export interface AppDeploymentProps extends WorkloadProps {
   readonly disruptionBudget?: DisruptionBudgetProps | false;
 }
 
-/** Replicas of a Deployment without autoscaling when the props do not say: one pod is a single point of failure. */
-export const DEFAULT_DEPLOYMENT_REPLICAS = 2;
-
-/** Pods a rolling update may add above the replica count when the props do not say (the Kubernetes default). */
-export const DEFAULT_MAX_SURGE = '25%';
 
 /** A Deployment with its PodDisruptionBudget and, optionally, its HPA and VPA. */
 export class AppDeployment extends Workload {
@@ -91,7 +87,7 @@ export class AppDeployment extends Workload {
 
   /** Fixed replica count, or the autoscaler's minimum. */
   get replicas(): number {
-    return this.props.autoscaling?.minReplicas ?? this.props.replicas ?? DEFAULT_DEPLOYMENT_REPLICAS;
+    return this.props.autoscaling?.minReplicas ?? this.props.replicas ?? DEFAULT_REPLICAS;
   }
 
   /** Most replicas the Deployment can have outside a rollout. */
@@ -116,7 +112,7 @@ export class AppDeployment extends Workload {
         metrics,
         behavior: {
           scaleDown: {
-            stabilizationWindowSeconds: a.scaleDownStabilizationSeconds ?? 300,
+            stabilizationWindowSeconds: a.scaleDownStabilizationSeconds ?? DEFAULT_SCALE_DOWN_STABILIZATION_SECONDS,
             policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }],
           },
           scaleUp: {
@@ -135,7 +131,7 @@ export class AppDeployment extends Workload {
     const explicit = explicitBudget(props);
     if (explicit) return explicit;
     if (this.replicas < 2) return undefined;
-    return allowedDisruptions({ minAvailable: '60%' }, this.replicas) > 0 ? { minAvailable: '60%' } : { maxUnavailable: 1 };
+    return allowedDisruptions({ minAvailable: DEFAULT_MIN_AVAILABLE }, this.replicas) > 0 ? { minAvailable: DEFAULT_MIN_AVAILABLE } : { maxUnavailable: 1 };
   }
 
   private createDisruptionBudget(): void {

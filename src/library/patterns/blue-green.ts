@@ -21,6 +21,7 @@ import type { DisruptionBudgetProps } from './disruption-budget';
 import { AppService, ServicePortProps } from './app-service';
 import { LABELS, Labels } from '../core/labels';
 import type { PodTemplateProps } from './pod-template';
+import { DEFAULT_REPLICAS } from '../core/defaults';
 import { Colour, otherColour } from '../core/release';
 
 /** One colour's pods: its version, image, config and the rest of the pod template. */
@@ -94,7 +95,7 @@ export class BlueGreen extends Construct {
   private colourDeployment(colour: Colour): AppDeployment {
     const p = this.props;
     const shrunk = colour !== p.active && p.idleReplicas !== undefined;
-    const replicas = shrunk ? p.idleReplicas : p.autoscaling ? undefined : (p.replicas ?? 2);
+    const replicas = shrunk ? p.idleReplicas : p.autoscaling ? undefined : (p.replicas ?? DEFAULT_REPLICAS);
     return new AppDeployment(this, colour === 'blue' ? 'Blue' : 'Green', {
       ...p[colour],
       name: `${p.name}-${colour}`,

@@ -12,7 +12,8 @@ import * as k8s from '../../../imports/k8s';
 import { checkDnsSubdomain, errors } from '../core/validation';
 import { intOrPercent } from './disruption-budget';
 import type { VerticalAutoscaler } from './vertical-autoscaler';
-import { REVISION_HISTORY_LIMIT, Workload, WorkloadProps } from './workload';
+import { DEFAULT_AGENT_MAX_UNAVAILABLE, REVISION_HISTORY_LIMIT } from '../core/defaults';
+import { Workload, WorkloadProps } from './workload';
 
 /** Tolerate every taint: an agent belongs on every node, the tainted ones included. */
 export const TOLERATE_ALL_TAINTS: readonly k8s.Toleration[] = [{ operator: 'Exists' }];
@@ -47,7 +48,7 @@ export class NodeAgent extends Workload {
       spec: {
         revisionHistoryLimit: REVISION_HISTORY_LIMIT,
         selector: { matchLabels: { ...this.podSelector } },
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: intOrPercent(props.maxUnavailable ?? 1) } },
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: intOrPercent(props.maxUnavailable ?? DEFAULT_AGENT_MAX_UNAVAILABLE) } },
         template: { ...template, spec: template.spec && { ...template.spec, hostNetwork: props.hostNetwork || undefined } },
       },
     });
@@ -58,7 +59,7 @@ export class NodeAgent extends Workload {
   private validateAgent(): string[] {
     const p = this.props;
     const problems = errors(checkDnsSubdomain(p.name, 'DaemonSet name'));
-    const unavailable = p.maxUnavailable ?? 1;
+    const unavailable = p.maxUnavailable ?? DEFAULT_AGENT_MAX_UNAVAILABLE;
     if (typeof unavailable === 'number' ? !Number.isInteger(unavailable) || unavailable < 1 : !/^([1-9][0-9]?|100)%$/.test(unavailable)) {
       problems.push(`maxUnavailable ${JSON.stringify(unavailable)} is not a count of 1 or more or a percentage 1%-100%: a rollout needs at least one node's agent to be replaced at a time`);
     }

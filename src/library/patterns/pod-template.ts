@@ -12,6 +12,7 @@
  * Each default is a prop; turning a safety default off is visible in the props.
  */
 import * as k8s from '../../../imports/k8s';
+import { DEFAULT_EPHEMERAL_STORAGE, DEFAULT_GRACE_SECONDS, DEFAULT_PRESTOP_SECONDS, DEFAULT_PROBE_PERIOD_SECONDS, DEFAULT_SCRATCH_SIZE, DEFAULT_UID } from '../core/defaults';
 import { formatBytes, parseQuantity } from '../core/quantity';
 import { checkDnsLabel, checkLabels, checkNonNegativeInteger, checkPort, checkPortName, checkQuantity, checkUnique, errors } from '../core/validation';
 import type { Labels } from '../core/labels';
@@ -161,10 +162,6 @@ export interface PodIdentity {
   readonly restartPolicy?: 'Always' | 'OnFailure' | 'Never';
 }
 
-const DEFAULT_UID = 10001;
-const DEFAULT_EPHEMERAL_STORAGE = { request: '64Mi', limit: '256Mi' };
-const DEFAULT_GRACE_SECONDS = 30;
-const DEFAULT_PRESTOP_SECONDS = 5;
 
 function renderProbe(probe: ProbeProps | undefined): k8s.Probe | undefined {
   if (!probe) return undefined;
@@ -174,7 +171,7 @@ function renderProbe(probe: ProbeProps | undefined): k8s.Probe | undefined {
     tcpSocket: probe.tcpSocket ? { port: port(probe.tcpSocket.port) } : undefined,
     exec: probe.exec ? { command: [...probe.exec.command] } : undefined,
     initialDelaySeconds: probe.initialDelaySeconds,
-    periodSeconds: probe.periodSeconds ?? 10,
+    periodSeconds: probe.periodSeconds ?? DEFAULT_PROBE_PERIOD_SECONDS,
     timeoutSeconds: probe.timeoutSeconds ?? 1,
     failureThreshold: probe.failureThreshold ?? 3,
   };
@@ -195,7 +192,7 @@ function renderVolume(mount: MountProps): k8s.Volume | undefined {
   if (mount.secret) return { name: mount.name, secret: { secretName: mount.secret } };
   if (mount.persistentVolumeClaim) return { name: mount.name, persistentVolumeClaim: { claimName: mount.persistentVolumeClaim } };
   if (mount.hostPath) return { name: mount.name, hostPath: { path: mount.hostPath, type: 'Directory' } };
-  return { name: mount.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(mount.emptyDirSizeLimit ?? '64Mi') } };
+  return { name: mount.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(mount.emptyDirSizeLimit ?? DEFAULT_SCRATCH_SIZE) } };
 }
 
 function tolerations(list: readonly k8s.Toleration[]): k8s.Toleration[] | undefined {
@@ -224,7 +221,7 @@ function antiAffinity(identity: PodIdentity): k8s.Affinity {
 
 /** The container's mounts, with the /tmp scratch volume the read-only root filesystem needs. */
 export function containerMounts(props: PodTemplateProps): MountProps[] {
-  return [...(props.container.mounts ?? []), { name: 'tmp', mountPath: '/tmp', emptyDirSizeLimit: props.tmpSizeLimit ?? '64Mi' }];
+  return [...(props.container.mounts ?? []), { name: 'tmp', mountPath: '/tmp', emptyDirSizeLimit: props.tmpSizeLimit ?? DEFAULT_SCRATCH_SIZE }];
 }
 
 /** The L1 pod template: the container with its security context and probes, spreading, graceful stop. */

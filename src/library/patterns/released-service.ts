@@ -11,6 +11,7 @@
  * (HTTPRoute), as `routing.traffic` says; without `routing` the Service stays internal.
  */
 import { Construct } from 'constructs';
+import { DEFAULT_CANARY_REPLICAS, DEFAULT_REPLICAS } from '../core/defaults';
 import { LABELS, Labels } from '../core/labels';
 import type { AppRelease, CanaryRelease, CanaryRouting, VersionRelease } from '../core/release';
 import type { TrafficApi } from '../core/traffic';
@@ -25,11 +26,6 @@ import type { PodTemplateProps } from './pod-template';
 /** How releases reach users. */
 export type ReleaseStrategy = 'rolling' | 'canary' | 'blue-green';
 
-/** Pods of a canary Deployment when the release does not say: one pod would be a single point of failure for its share. */
-export const DEFAULT_CANARY_REPLICAS = 2;
-
-/** Replicas of a Deployment without autoscaling when the props do not say. */
-export const DEFAULT_SERVICE_REPLICAS = 2;
 
 /** Where requests come from: the environment's traffic API, the host and the paths served. */
 export interface ServiceRouting {
@@ -103,7 +99,7 @@ export class ReleasedService extends Construct {
 
   /** Fixed replicas, or none where an HPA owns them. */
   private sizing(): { replicas?: number; autoscaling?: AutoscalingProps } {
-    return { replicas: this.props.autoscaling ? undefined : (this.props.replicas ?? DEFAULT_SERVICE_REPLICAS), autoscaling: this.props.autoscaling };
+    return { replicas: this.props.autoscaling ? undefined : (this.props.replicas ?? DEFAULT_REPLICAS), autoscaling: this.props.autoscaling };
   }
 
   private rolling(stable: VersionRelease): Backends {

@@ -13,15 +13,10 @@
  */
 import type { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
+import { DEFAULT_ACTIVE_DEADLINE_SECONDS, DEFAULT_BACKOFF_LIMIT, DEFAULT_STARTING_DEADLINE_SECONDS } from '../core/defaults';
 import { checkDnsSubdomain, checkNonNegativeInteger, errors } from '../core/validation';
 import { Workload, WorkloadProps } from './workload';
 
-/** Seconds a missed run may start late before it is skipped. */
-export const DEFAULT_STARTING_DEADLINE_SECONDS = 300;
-/** Retries of a failed run. */
-export const DEFAULT_BACKOFF_LIMIT = 2;
-/** Longest a run may take. */
-export const DEFAULT_ACTIVE_DEADLINE_SECONDS = 3600;
 
 /** A scheduled job: its schedule, its bounds and its pod. */
 export interface ScheduledJobProps extends WorkloadProps {

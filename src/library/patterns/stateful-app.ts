@@ -26,7 +26,8 @@ import { AppService } from './app-service';
 import { Budget, DisruptionBudgetProps, blocksDrainsUnasked, createDisruptionBudget, explicitBudget } from './disruption-budget';
 import { NetworkPolicy } from './network-policy';
 import type { VerticalAutoscaler } from './vertical-autoscaler';
-import { REVISION_HISTORY_LIMIT, Workload, WorkloadProps } from './workload';
+import { REVISION_HISTORY_LIMIT } from '../core/defaults';
+import { Workload, WorkloadProps } from './workload';
 
 /** How a volume claim may be mounted. */
 export type AccessMode = 'ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod';

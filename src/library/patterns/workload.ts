@@ -27,8 +27,6 @@ export interface WorkloadProps extends PodTemplateProps {
   readonly verticalAutoscaling?: VerticalAutoscalingProps;
 }
 
-/** Old ReplicaSets or revisions kept for `kubectl rollout undo`: the Kubernetes default, stated. */
-export const REVISION_HISTORY_LIMIT = 10;
 
 /** Labels on a workload's pods: the selector, plus version, app and environment (not in the immutable selector). */
 export function workloadPodLabels(app: NamespaceContext, appName: string, selector: Labels, version: string, extra: Labels = {}): Labels {

@@ -20,7 +20,7 @@ import { AppRelease, Colour, otherColour } from '../core/release';
 import type { Project } from './project';
 import { Journal, checkNoInterruptedPromote, parseReleaseState, promoteJournal, readReleaseJson, releaseFile } from './release-state';
 import { synthEnvironmentFiles } from './synth-project';
-import { describeFsError, writeTreeAtomically } from './write-atomic';
+import { writeFileAtomically, writeTreeAtomically } from './write-atomic';
 
 /** What a promote does to an app's release. */
 export type PromoteStep =
@@ -139,24 +139,6 @@ export function diffTrees(folder: string, before: ReadonlyMap<string, string>, a
   return changedFiles(before, after)
     .map((f) => unifiedDiff(`${folder}/${f}`, before.get(f), after.get(f)))
     .join('\n');
-}
-
-/** Writes a file whole or not at all: a temporary sibling, flushed to disk, renamed into place. */
-function writeFileAtomically(file: string, content: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    const fd = fs.openSync(tmp, 'w');
-    try {
-      fs.writeFileSync(fd, content);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw describeFsError(err, file);
-  }
 }
 
 /** A path as people read it: relative to the working folder when inside it. */

@@ -202,6 +202,18 @@ function writeDurably(file: string, content: string): void {
   }
 }
 
+/** Writes a file whole or not at all: a temporary sibling, flushed to disk, renamed into place. */
+export function writeFileAtomically(file: string, content: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    writeDurably(tmp, content);
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw describeFsError(err, file);
+  }
+}
+
 /** Flushes a folder's entries (the names of what was created or renamed in it) to disk. */
 function fsyncPath(dir: string): void {
   const fd = fs.openSync(dir, 'r');
