@@ -3,7 +3,7 @@ import { GoMultiroute } from '../../src/platform/go-multiroute';
 import { Mysql } from '../../src/platform/mysql';
 import { ENVIRONMENTS } from '../../src/platform/environments';
 import { BlueGreen, BlueGreenColourProps, BlueGreenProps, checkReleaseFitsStrategy, LABELS, loadReleaseState, renderManifests, type Manifest, type NamespacedApp } from 'k8s-iac';
-import { DIGEST_IMAGE, find, QUOTA, RELEASE_DIR, synth, synthErrors, synthManifests } from '../helpers';
+import { DIGEST_IMAGE, find, PROJECT, QUOTA, RELEASE_DIR, synth, synthErrors, synthManifests } from '../helpers';
 
 const colour = (version: string, image: string): BlueGreenColourProps => ({
   version,
@@ -166,7 +166,7 @@ describe('go-multiroute release state and strategy', () => {
 
   test('a blue-green environment without blueGreen release data fails and says what to add', () => {
     const app = new App({ outdir: 'unused' });
-    const mysql = new Mysql(app, 'mysql', { env: ENVIRONMENTS.get('prod'), release: loadReleaseState('prod', RELEASE_DIR, ['mysql', 'go-multiroute']).apps.mysql, clientNamespaces: ['go-multiroute'] });
+    const mysql = new Mysql(app, 'mysql', { env: ENVIRONMENTS.get('prod'), release: loadReleaseState('prod', RELEASE_DIR, PROJECT.releaseApps).apps.mysql, clientNamespaces: ['go-multiroute'] });
     new GoMultiroute(app, 'go-multiroute', { env: ENVIRONMENTS.get('prod'), release: { stable: v1 }, releaseSource: 'release/prod.json', mysql });
     expect(() => renderManifests(app, 'prod')).toThrow(
       /\[prod\] go-multiroute\/Release: go-multiroute is released blue-green but release\/prod.json has no apps.go-multiroute.blueGreen: add blueGreen \{ active, blue, green \}/,

@@ -78,6 +78,17 @@ describe('NodeAgent', () => {
     expect(synthErrors(agent(), { ...PRIVILEGED, settings: { ...settings, nodeCount: 50 } })).toMatch(/ResourceQuota pods is 40 but the workloads need 50 at their largest \[DaemonSet logs: 50 pods \(one on each of 50 nodes\)\]/);
     expect(synthErrors(agent(), PRIVILEGED)).toMatch(/shop\/Logs: a DaemonSet runs one pod on every node, and the environment does not state how many nodes it has: set settings.nodeCount/);
   });
+
+  test('runAsRoot: root without capabilities or escalation, only in a privileged namespace, never with a runAsUser', () => {
+    const asRoot = { securityOptOut: { runAsRoot: true, reason: 'the node keeps its logs root-owned' } };
+    const pod = find(synth(agent(asRoot), { ...PRIVILEGED, settings }), 'DaemonSet').spec.template.spec;
+    expect(pod.securityContext).toEqual({ runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.containers[0].securityContext).toMatchObject({ runAsNonRoot: false, runAsUser: 0, allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] } });
+    expect(synthErrors(agent({ ...asRoot, container: { ...AGENT.container, mounts: [] } }), { settings })).toMatch(
+      /securityOptOut.runAsRoot runs the container as root, which Pod Security restricted forbids: give the namespace a podSecurityOptOut/,
+    );
+    expect(synthErrors(agent({ ...asRoot, runAsUser: 20000 }), { ...PRIVILEGED, settings })).toMatch(/runAsUser 20000 and securityOptOut.runAsRoot contradict each other/);
+  });
 });
 
 describe('PriorityClass, priorityClassName and claims', () => {
@@ -99,6 +110,29 @@ describe('PriorityClass, priorityClassName and claims', () => {
 
   test('a standalone claim counts against the quota storage', () => {
     expect(synthErrors((ns) => void new AppVolumeClaim(ns, 'Claim', { name: 'data', size: '60Gi' }))).toMatch(/ResourceQuota requests.storage is 50Gi but the workloads need 60Gi/);
+  });
+});
+
+describe('priority-scoped quotas', () => {
+  const BATCH = { priorityClassName: 'batch', pods: 1, requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } };
+
+  test('a ResourceQuota that counts only the pods of its class', () => {
+    const quota = find(synth(job({ priorityClassName: 'batch' }), { priorityQuotas: [BATCH] }), 'ResourceQuota', 'quota-batch');
+    expect(quota.spec).toEqual({
+      hard: { 'requests.cpu': '100m', 'requests.memory': '64Mi', 'limits.cpu': '200m', 'limits.memory': '128Mi', pods: 1 },
+      scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['batch'] }] },
+    });
+  });
+
+  test('the workloads of the class must fit it; the others are not counted', () => {
+    expect(synthErrors(job({ priorityClassName: 'batch' }), { priorityQuotas: [{ ...BATCH, requests: { cpu: '50m', memory: '64Mi' } }] })).toMatch(
+      /ResourceQuota quota-batch \(pods of PriorityClass batch\) requests.cpu is 50m but the workloads need 100m at their largest \[CronJob report: 1 pods .*\]: raise priorityQuotas\[0\].requests.cpu to at least 100m/,
+    );
+    expect(() => synth(job(), { priorityQuotas: [{ ...BATCH, pods: 0 }] })).not.toThrow();
+  });
+
+  test('one quota per class, with valid amounts', () => {
+    expect(synthErrors(job(), { priorityQuotas: [BATCH, { ...BATCH, limits: { cpu: '2 00m', memory: '128Mi' } }] })).toMatch(/priorityQuotas\[1\] repeats PriorityClass "batch"[\s\S]*priorityQuotas\[1\].limits.cpu/);
   });
 });
 

@@ -10,7 +10,7 @@ import { RenderedObject, workloadFootprints } from '../core/workloads';
 import { imagesPinned } from './images-pinned';
 import { limitRangeAdmitsWorkloads } from './limit-range-admits-workloads';
 import { namedPortsDeclared } from './named-ports';
-import { quotaFitsWorkloads } from './quota-fits-workloads';
+import { priorityQuotaFitsWorkloads, quotaFitsWorkloads } from './quota-fits-workloads';
 import { renderedSelectors, selectorsMatchPods, servicedPodsHaveReadiness } from './selectors-match-pods';
 
 /** The ConfigMap every namespace gets from the cluster (kube-root-ca.crt) counts against the quota. */
@@ -39,6 +39,7 @@ export function checkNamespace(app: NamespaceContext, rendered: readonly Rendere
       secrets: count('Secret'),
       claims: claimSizes(rendered),
     }),
+    ...app.priorityQuotas.flatMap((q, i) => priorityQuotaFitsWorkloads(q, i, footprints)),
     ...limitRangeAdmitsWorkloads(app.limits, footprints),
     ...selectorsMatchPods(selectors, footprints),
     ...servicedPodsHaveReadiness(selectors, footprints),

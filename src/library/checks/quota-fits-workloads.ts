@@ -4,7 +4,7 @@
  * (000:L603-612). Otherwise the rollout stalls with FailedCreate events at apply time.
  */
 import { formatBytes, formatCpu, parseQuantity } from '../core/quantity';
-import type { QuotaConfig } from '../core/resources';
+import type { ComputeAmount, PriorityQuotaConfig, QuotaConfig } from '../core/resources';
 import { WorkloadFootprint, podResources } from '../core/workloads';
 
 /** Objects counted against the quota's object-count limits, by kind. */
@@ -32,9 +32,19 @@ const POD_AMOUNTS: ReadonlyArray<readonly [PodAmount, 'requests' | 'limits', 'cp
   ['limitsMemory', 'limits', 'memory'],
 ];
 
-/** Quota problems of one namespace, each naming the quota field to raise. */
-export function quotaFitsWorkloads(quota: QuotaConfig, workloads: readonly WorkloadFootprint[], objects: ObjectCounts): string[] {
-  const used = { requestsCpu: 0, requestsMemory: 0, limitsCpu: 0, limitsMemory: 0, pods: 0, storage: 0, claims: 0 };
+interface Usage {
+  requestsCpu: number;
+  requestsMemory: number;
+  limitsCpu: number;
+  limitsMemory: number;
+  pods: number;
+  storage: number;
+  claims: number;
+}
+
+/** What `workloads` take at their largest, with the breakdown for messages and the containers without amounts. */
+function usageOf(workloads: readonly WorkloadFootprint[]): { used: Usage; breakdown: string; problems: string[] } {
+  const used: Usage = { requestsCpu: 0, requestsMemory: 0, limitsCpu: 0, limitsMemory: 0, pods: 0, storage: 0, claims: 0 };
   const parts: string[] = [];
   const problems: string[] = [];
   for (const w of workloads) {
@@ -54,15 +64,37 @@ export function quotaFitsWorkloads(quota: QuotaConfig, workloads: readonly Workl
     }
     parts.push(`${w.kind} ${w.name}: ${w.maxPods} pods (${w.maxPodsReason})`);
   }
+  return { used, breakdown: parts.length ? ` [${parts.join('; ')}]` : '', problems };
+}
+
+/** The compute totals of a quota against what is used. */
+function computeTotals(used: Usage, requests: ComputeAmount, limits: ComputeAmount, field: string): Total[] {
+  return [
+    { label: 'requests.cpu', used: used.requestsCpu, limit: parseQuantity(requests.cpu), format: formatCpu, field: `${field}.requests.cpu` },
+    { label: 'requests.memory', used: used.requestsMemory, limit: parseQuantity(requests.memory), format: formatBytes, field: `${field}.requests.memory` },
+    { label: 'limits.cpu', used: used.limitsCpu, limit: parseQuantity(limits.cpu), format: formatCpu, field: `${field}.limits.cpu` },
+    { label: 'limits.memory', used: used.limitsMemory, limit: parseQuantity(limits.memory), format: formatBytes, field: `${field}.limits.memory` },
+  ];
+}
+
+/** Each total over its limit, naming the quota and the field to raise. */
+function overLimit(quotaName: string, totals: readonly Total[], breakdown: string): string[] {
+  // Compare with a little slack: sums of decimal quantities are not exact in binary floating point.
+  // A malformed quota value is reported where the quota is validated (NamespacedApp), not here.
+  return totals
+    .filter((t) => t.limit !== undefined && t.used > t.limit * (1 + 1e-9))
+    .map((t) => `${quotaName} ${t.label} is ${t.format(t.limit ?? 0)} but the workloads need ${t.format(t.used)} at their largest${breakdown}: raise ${t.field} to at least ${t.format(t.used)}, or shrink the workloads`);
+}
+
+/** Quota problems of one namespace, each naming the quota field to raise. */
+export function quotaFitsWorkloads(quota: QuotaConfig, workloads: readonly WorkloadFootprint[], objects: ObjectCounts): string[] {
+  const { used, breakdown, problems } = usageOf(workloads);
   for (const size of objects.claims) {
     used.storage += size;
     used.claims += 1;
   }
   const totals: Total[] = [
-    { label: 'requests.cpu', used: used.requestsCpu, limit: parseQuantity(quota.requests.cpu), format: formatCpu, field: 'quota.requests.cpu' },
-    { label: 'requests.memory', used: used.requestsMemory, limit: parseQuantity(quota.requests.memory), format: formatBytes, field: 'quota.requests.memory' },
-    { label: 'limits.cpu', used: used.limitsCpu, limit: parseQuantity(quota.limits.cpu), format: formatCpu, field: 'quota.limits.cpu' },
-    { label: 'limits.memory', used: used.limitsMemory, limit: parseQuantity(quota.limits.memory), format: formatBytes, field: 'quota.limits.memory' },
+    ...computeTotals(used, quota.requests, quota.limits, 'quota'),
     { label: 'pods', used: used.pods, limit: quota.pods, format: String, field: 'quota.pods' },
     { label: 'requests.storage', used: used.storage, limit: parseQuantity(quota.storage), format: formatBytes, field: 'quota.storage' },
     { label: 'persistentvolumeclaims', used: used.claims, limit: quota.persistentVolumeClaims, format: String, field: 'quota.persistentVolumeClaims' },
@@ -70,13 +102,16 @@ export function quotaFitsWorkloads(quota: QuotaConfig, workloads: readonly Workl
     { label: 'configmaps', used: objects.configMaps, limit: quota.configMaps, format: String, field: 'quota.configMaps' },
     { label: 'secrets', used: objects.secrets, limit: quota.secrets, format: String, field: 'quota.secrets' },
   ];
-  const breakdown = parts.length ? ` [${parts.join('; ')}]` : '';
-  // Compare with a little slack: sums of decimal quantities are not exact in binary floating point.
-  // A malformed quota value is reported where the quota is validated (NamespacedApp), not here.
-  for (const t of totals) {
-    if (t.limit !== undefined && t.used > t.limit * (1 + 1e-9)) {
-      problems.push(`ResourceQuota ${t.label} is ${t.format(t.limit)} but the workloads need ${t.format(t.used)} at their largest${breakdown}: raise ${t.field} to at least ${t.format(t.used)}, or shrink the workloads`);
-    }
-  }
-  return problems;
+  return [...problems, ...overLimit('ResourceQuota', totals, breakdown)];
+}
+
+/**
+ * A priority-scoped quota must hold the workloads of its class at their largest, like
+ * the namespace's quota (containers without amounts are reported by that one).
+ */
+export function priorityQuotaFitsWorkloads(quota: PriorityQuotaConfig, index: number, workloads: readonly WorkloadFootprint[]): string[] {
+  const { used, breakdown } = usageOf(workloads.filter((w) => w.priorityClassName === quota.priorityClassName));
+  const field = `priorityQuotas[${index}]`;
+  const totals: Total[] = [...computeTotals(used, quota.requests, quota.limits, field), { label: 'pods', used: used.pods, limit: quota.pods, format: String, field: `${field}.pods` }];
+  return overLimit(`ResourceQuota quota-${quota.priorityClassName} (pods of PriorityClass ${quota.priorityClassName})`, totals, breakdown);
 }

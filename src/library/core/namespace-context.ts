@@ -6,7 +6,7 @@
  */
 import type { IConstruct } from 'constructs';
 import type { PlatformSettings } from '../core/platform-settings';
-import type { LimitRangeConfig, QuotaConfig } from '../core/resources';
+import type { LimitRangeConfig, PriorityQuotaConfig, QuotaConfig } from '../core/resources';
 
 /** The symbol a NamespacedApp carries. */
 export const NAMESPACED_APP_SYMBOL = Symbol.for('k8s-iac.NamespacedApp');
@@ -17,6 +17,8 @@ export interface NamespaceContext extends IConstruct {
   readonly settings: PlatformSettings;
   readonly quota: QuotaConfig;
   readonly limits: LimitRangeConfig;
+  /** Quotas scoped to the pods of one PriorityClass each. */
+  readonly priorityQuotas: readonly PriorityQuotaConfig[];
   /** The Pod Security level the namespace enforces. */
   readonly podSecurityLevel: 'restricted' | 'baseline' | 'privileged';
   /** Labels every object of the namespace carries. */

@@ -29,6 +29,22 @@ export interface QuotaConfig {
   readonly secrets: number;
 }
 
+/**
+ * A ResourceQuota scoped to the pods of one PriorityClass (000 §6.8): caps what work of
+ * that class may take of the namespace, e.g. batch work that must leave room for the
+ * service, or a high class only a few pods may use.
+ */
+export interface PriorityQuotaConfig {
+  /** The PriorityClass whose pods the quota counts. */
+  readonly priorityClassName: string;
+  /** Most pods of the class at once. */
+  readonly pods: number;
+  /** Sum of the requests of the class's pods. */
+  readonly requests: ComputeAmount;
+  /** Sum of the limits of the class's pods. */
+  readonly limits: ComputeAmount;
+}
+
 /** A namespace's LimitRange: per-object bounds and the defaults for containers that omit them. */
 export interface LimitRangeConfig {
   readonly container: {
@@ -52,4 +68,6 @@ export function quantities(amount: ComputeAmount): Record<string, k8s.Quantity> 
 export interface TenancyConfig {
   readonly quota: QuotaConfig;
   readonly limits: LimitRangeConfig;
+  /** Quotas scoped to one PriorityClass each. @default - none */
+  readonly priorityQuotas?: readonly PriorityQuotaConfig[];
 }

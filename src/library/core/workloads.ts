@@ -67,6 +67,8 @@ export interface WorkloadFootprint {
   readonly name: string;
   /** Labels on the pods (Services, policies and budgets select by these). */
   readonly podLabels: Labels;
+  /** The pods' PriorityClass, where they name one (priority-scoped quotas count by it). */
+  readonly priorityClassName?: string;
   /** Most pods that can exist at once. */
   readonly maxPods: number;
   /** How maxPods was reached, e.g. "HPA max 6 + surge 2". */
@@ -100,6 +102,10 @@ const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
 const API_DEFAULT_MAX_SURGE = '25%';
 
 type Json = Readonly<Record<string, unknown>>;
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
 
 function field(value: unknown, ...keys: readonly string[]): unknown {
   let current = value;
@@ -332,6 +338,7 @@ export function workloadFootprints(rendered: readonly RenderedObject[], limitRan
         kind,
         name,
         podLabels: labels(field(template, 'metadata', 'labels')),
+        priorityClassName: stringOrUndefined(field(spec, 'priorityClassName')),
         maxPods,
         maxPodsReason: reason,
         containers: objects(field(spec, 'containers')).map(containerOf),

@@ -14,8 +14,8 @@ import * as k8s from '../../../imports/k8s';
 import { LABELS, MANAGED_BY, OWNER_EMAIL_ANNOTATION } from '../core/labels';
 import { NAMESPACED_APP_SYMBOL, NamespaceContext, isNamespaceContext, namespaceContextOf } from '../core/namespace-context';
 import type { PlatformSettings } from '../core/platform-settings';
-import { LimitRangeConfig, QuotaConfig, quantities } from '../core/resources';
-import { checkDnsLabel, checkNonNegativeInteger, checkQuantity, errors } from '../core/validation';
+import { ComputeAmount, LimitRangeConfig, PriorityQuotaConfig, QuotaConfig, quantities } from '../core/resources';
+import { checkDnsLabel, checkDnsSubdomain, checkNonNegativeInteger, checkQuantity, errors } from '../core/validation';
 import { DNS_PORTS, KUBE_DNS, NetworkPolicy } from './network-policy';
 
 /** The Pod Security Standards levels a namespace can enforce. */
@@ -38,6 +38,11 @@ export interface NamespacedAppProps {
   readonly quota: QuotaConfig;
   /** Per-container, per-pod and per-claim bounds. */
   readonly limits: LimitRangeConfig;
+  /**
+   * Extra ResourceQuotas, each counting only the pods of one PriorityClass (`quota-<class>`):
+   * what that class may take of the namespace. Synth checks its workloads fit. @default - none
+   */
+  readonly priorityQuotas?: readonly PriorityQuotaConfig[];
   /** Application the namespace belongs to (`app.kubernetes.io/part-of`). @default - the namespace name */
   readonly partOf?: string;
   /** Enforce a Pod Security level below `restricted`. @default - restricted enforced, warned and audited */
@@ -69,6 +74,7 @@ export class NamespacedApp extends Chart implements NamespaceContext {
   readonly settings: PlatformSettings;
   readonly quota: QuotaConfig;
   readonly limits: LimitRangeConfig;
+  readonly priorityQuotas: readonly PriorityQuotaConfig[];
   /** The Pod Security level the namespace enforces: restricted, unless opted out. */
   readonly podSecurityLevel: PodSecurityLevel;
 
@@ -90,9 +96,12 @@ export class NamespacedApp extends Chart implements NamespaceContext {
     this.settings = props.settings;
     this.quota = props.quota;
     this.limits = props.limits;
+    this.priorityQuotas = props.priorityQuotas ?? [];
 
     this.createNamespace(props);
     this.createQuota();
+    // a repeated class is reported by validation; one object per class keeps construct ids unique
+    this.priorityQuotas.filter((q, i, all) => all.findIndex((o) => o.priorityClassName === q.priorityClassName) === i).forEach((q) => this.createPriorityQuota(q));
     this.createLimitRange();
     if (props.defaultDeny ?? true) {
       new NetworkPolicy(this, 'DefaultDeny', { name: 'default-deny', podSelector: {}, ingress: [], egress: [] });
@@ -137,10 +146,7 @@ export class NamespacedApp extends Chart implements NamespaceContext {
       metadata: { name: 'quota' },
       spec: {
         hard: {
-          'requests.cpu': k8s.Quantity.fromString(q.requests.cpu),
-          'requests.memory': k8s.Quantity.fromString(q.requests.memory),
-          'limits.cpu': k8s.Quantity.fromString(q.limits.cpu),
-          'limits.memory': k8s.Quantity.fromString(q.limits.memory),
+          ...computeHard(q.requests, q.limits),
           'requests.storage': k8s.Quantity.fromString(q.storage),
           persistentvolumeclaims: k8s.Quantity.fromNumber(q.persistentVolumeClaims),
           pods: k8s.Quantity.fromNumber(q.pods),
@@ -148,6 +154,16 @@ export class NamespacedApp extends Chart implements NamespaceContext {
           configmaps: k8s.Quantity.fromNumber(q.configMaps),
           secrets: k8s.Quantity.fromNumber(q.secrets),
         },
+      },
+    });
+  }
+
+  private createPriorityQuota(q: PriorityQuotaConfig): void {
+    new k8s.KubeResourceQuota(this, `Quota-${q.priorityClassName}`, {
+      metadata: { name: `quota-${q.priorityClassName}` },
+      spec: {
+        hard: { ...computeHard(q.requests, q.limits), pods: k8s.Quantity.fromNumber(q.pods) },
+        scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: [q.priorityClassName] }] },
       },
     });
   }
@@ -185,9 +201,35 @@ export class NamespacedApp extends Chart implements NamespaceContext {
     if (props.podSecurityOptOut && props.podSecurityOptOut.reason.trim() === '') {
       problems.push('podSecurityOptOut has no reason: say why this namespace cannot run Pod Security restricted');
     }
-    problems.push(...quotaAndLimitQuantities(props.quota, props.limits));
+    problems.push(...quotaAndLimitQuantities(props.quota, props.limits), ...priorityQuotaProblems(props.priorityQuotas ?? []));
     return problems;
   }
+}
+
+/** The compute part of a ResourceQuota's hard limits. */
+function computeHard(requests: ComputeAmount, limits: ComputeAmount): Record<string, k8s.Quantity> {
+  return {
+    'requests.cpu': k8s.Quantity.fromString(requests.cpu),
+    'requests.memory': k8s.Quantity.fromString(requests.memory),
+    'limits.cpu': k8s.Quantity.fromString(limits.cpu),
+    'limits.memory': k8s.Quantity.fromString(limits.memory),
+  };
+}
+
+/** Each priority quota names a class once, with valid amounts. */
+function priorityQuotaProblems(quotas: readonly PriorityQuotaConfig[]): string[] {
+  const seen = new Set<string>();
+  return quotas.flatMap((q, i) => {
+    const where = `priorityQuotas[${i}]`;
+    const duplicate = seen.has(q.priorityClassName) ? `${where} repeats PriorityClass "${q.priorityClassName}": keep one quota per class` : undefined;
+    seen.add(q.priorityClassName);
+    return errors(
+      checkDnsSubdomain(q.priorityClassName, `${where}.priorityClassName`),
+      duplicate,
+      checkNonNegativeInteger(q.pods, `${where}.pods`),
+      ...(['cpu', 'memory'] as const).flatMap((r) => [checkQuantity(q.requests[r], `${where}.requests.${r}`), checkQuantity(q.limits[r], `${where}.limits.${r}`)]),
+    );
+  });
 }
 
 /** Every quantity of the quota and the LimitRange, checked where they enter. */

@@ -106,6 +106,13 @@ export interface ContainerProps {
 export interface SecurityOptOut {
   /** Let the container write its root filesystem. @default false */
   readonly writableRootFilesystem?: boolean;
+  /**
+   * Run as root (user and group 0), still without capabilities or privilege escalation:
+   * for node agents that read the node's root-owned files (container logs are 0640
+   * root:root). Pod Security baseline and restricted forbid it, so only in a namespace
+   * whose opt-out is `privileged`. @default false
+   */
+  readonly runAsRoot?: boolean;
   /** Why the defaults do not fit this app; reviewers read it in the props. */
   readonly reason: string;
 }
@@ -224,10 +231,17 @@ export function containerMounts(props: PodTemplateProps): MountProps[] {
   return [...(props.container.mounts ?? []), { name: 'tmp', mountPath: '/tmp', emptyDirSizeLimit: props.tmpSizeLimit ?? DEFAULT_SCRATCH_SIZE }];
 }
 
+const ROOT_UID = 0;
+
+/** The user the container runs as: root only through the securityOptOut, else runAsUser. */
+function runAsUid(props: PodTemplateProps): number {
+  return props.securityOptOut?.runAsRoot ? ROOT_UID : (props.runAsUser ?? DEFAULT_UID);
+}
+
 /** The L1 pod template: the container with its security context and probes, spreading, graceful stop. */
 export function renderPodTemplate(identity: PodIdentity, props: PodTemplateProps): k8s.PodTemplateSpec {
   const c = props.container;
-  const uid = props.runAsUser ?? DEFAULT_UID;
+  const uid = runAsUid(props);
   const mounts = containerMounts(props);
   const preStop = props.preStopSleepSeconds ?? DEFAULT_PRESTOP_SECONDS;
   const ephemeral = props.ephemeralStorage ?? DEFAULT_EPHEMERAL_STORAGE;
@@ -249,7 +263,7 @@ export function renderPodTemplate(identity: PodIdentity, props: PodTemplateProps
     startupProbe: renderProbe(c.startupProbe),
     lifecycle: preStop === false ? undefined : { preStop: { exec: { command: ['sleep', String(preStop)] } } },
     securityContext: {
-      runAsNonRoot: true,
+      runAsNonRoot: uid !== ROOT_UID,
       runAsUser: uid,
       runAsGroup: uid,
       allowPrivilegeEscalation: false,
@@ -270,10 +284,10 @@ export function renderPodTemplate(identity: PodIdentity, props: PodTemplateProps
       priorityClassName: props.priorityClassName ?? identity.settings.priorityClassName,
       terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS,
       securityContext: {
-        runAsNonRoot: true,
+        runAsNonRoot: uid !== ROOT_UID,
         runAsUser: uid,
         runAsGroup: uid,
-        fsGroup: uid,
+        fsGroup: uid === ROOT_UID ? undefined : uid,
         seccompProfile: { type: 'RuntimeDefault' },
       },
       containers: [container],
@@ -362,7 +376,9 @@ export function checkPodTemplate(props: PodTemplateProps): string[] {
   }
   problems.push(...checkEphemeralStorage(props));
   const uid = props.runAsUser ?? DEFAULT_UID;
-  if (!Number.isInteger(uid) || uid < 1) {
+  if (props.securityOptOut?.runAsRoot && props.runAsUser !== undefined) {
+    problems.push(`runAsUser ${props.runAsUser} and securityOptOut.runAsRoot contradict each other: keep one`);
+  } else if (!Number.isInteger(uid) || uid < 1) {
     problems.push(`runAsUser ${uid} is root or invalid: Pod Security restricted needs a non-zero user id (default ${DEFAULT_UID})`);
   }
   if (props.securityOptOut && props.securityOptOut.reason.trim() === '') {

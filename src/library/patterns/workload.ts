@@ -107,6 +107,10 @@ export abstract class Workload extends Construct implements PodSelectable {
             `volume ${hostPaths.join(', ')} mounts a folder of the node, which Pod Security ${this.app.podSecurityLevel} forbids: give the namespace a podSecurityOptOut { level: 'privileged', reason } that says why (a node agent reading the node's logs), or mount something else`,
           ]
         : [];
-    return [...errors(checkDnsLabel(this.appName, 'container name (appName)'), checkLabelValue(props.version, 'version')), ...checkPodTemplate(props), ...hostAccess];
+    const rootAccess =
+      props.securityOptOut?.runAsRoot && this.app.podSecurityLevel !== 'privileged'
+        ? [`securityOptOut.runAsRoot runs the container as root, which Pod Security ${this.app.podSecurityLevel} forbids: give the namespace a podSecurityOptOut { level: 'privileged', reason }, or run as a non-root user`]
+        : [];
+    return [...errors(checkDnsLabel(this.appName, 'container name (appName)'), checkLabelValue(props.version, 'version')), ...checkPodTemplate(props), ...hostAccess, ...rootAccess];
   }
 }
