@@ -412,11 +412,61 @@ check_env() {
     ok=0
   fi
 
+  agents_and_jobs "$env" "$w" || ok=0
+
   # ---- blue-green promote
   if [[ -s "$w/colours.txt" ]]; then
     promote_env "$env" "$w" || ok=0
   fi
   finish_env "$env" "$ok"
+}
+
+# agents_and_jobs ENV WORK: every DaemonSet has one scheduled pod on each node, and
+# every CronJob, triggered by hand (kubectl create job --from), gets its Job's pod
+# created and scheduled: admitted by the namespace's quotas, the priority-scoped ones
+# included, and by Pod Security.
+agents_and_jobs() {
+  local env=$1 w=$2 ok=1 nodes ns name
+  echo "--- node agents (one pod per node) and scheduled jobs (a manual run)"
+  nodes=$(kc get nodes --no-headers | wc -l)
+  while IFS=$'\t' read -r ns name; do
+    local placed=""
+    local deadline=$((SECONDS + 60))
+    while ((SECONDS < deadline)); do
+      placed=$(kc get pods -n "$ns" -o jsonpath="{range .items[?(@.metadata.ownerReferences[0].name==\"$name\")]}{.spec.nodeName}{'\n'}{end}" | sort -u | grep -c . || true)
+      [[ "$placed" == "$nodes" ]] && break
+      sleep 2
+    done
+    if [[ "$placed" == "$nodes" ]]; then
+      info "DaemonSet $ns/$name: a pod on each of the $nodes nodes"
+    else
+      fail "$env" "DaemonSet $ns/$name: pods on $placed of $nodes nodes"
+      ok=0
+    fi
+  done < <(awk -F'\t' '$2 == "DaemonSet" {print $3 "\t" $4}' "$w/applied.tsv")
+  while IFS=$'\t' read -r ns name; do
+    local job="$name-conformance" scheduled=""
+    if ! kc create job -n "$ns" "$job" --from "cronjob/$name" >"$w/job-$name.log" 2>&1; then
+      fail "$env" "CronJob $ns/$name: kubectl create job --from failed: $(tr '\n' ' ' <"$w/job-$name.log")"
+      ok=0
+      continue
+    fi
+    local deadline=$((SECONDS + 60))
+    while ((SECONDS < deadline)); do
+      provision_claims "$w"
+      scheduled=$(kc get pods -n "$ns" -l "job-name=$job" -o jsonpath='{range .items[*]}{.spec.nodeName}{"\n"}{end}' | grep -c . || true)
+      ((scheduled > 0)) && break
+      sleep 2
+    done
+    if ((scheduled > 0)); then
+      info "CronJob $ns/$name: a manual run's pod was admitted and scheduled"
+    else
+      kc get events -n "$ns" --field-selector "involvedObject.name=$job" -o custom-columns=REASON:.reason,MESSAGE:.message --no-headers 2>/dev/null | sed 's/^/      /'
+      fail "$env" "CronJob $ns/$name: the manual run's Job made no scheduled pod in 60s (events above)"
+      ok=0
+    fi
+  done < <(awk -F'\t' '$2 == "CronJob" {print $3 "\t" $4}' "$w/applied.tsv")
+  ((ok))
 }
 
 quotas_settled() {

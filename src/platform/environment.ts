@@ -51,6 +51,21 @@ export interface MysqlConfig {
 }
 
 /** Everything the reference platform's blueprints read from one environment. */
+/** Where the log collector sends the logs. */
+export type LogStore =
+  /** Its own output, read with `kubectl logs` (dev and test: nothing to keep). */
+  | { readonly kind: 'stdout' }
+  /** A Fluentd (or fluent-bit) aggregator outside the cluster, over the forward protocol. */
+  | { readonly kind: 'forward'; readonly host: string; readonly port: number };
+
+/** The log collector of every node (log-collector.ts). */
+export interface LoggingConfig {
+  readonly namespace: string;
+  readonly store: LogStore;
+  readonly resources: ComputeResources;
+  readonly tenancy: TenancyConfig;
+}
+
 export interface PlatformValues {
   readonly traffic: TrafficApi;
   readonly developers: readonly DeveloperConfig[];
@@ -59,6 +74,7 @@ export interface PlatformValues {
     readonly goMultiroute: GoMultirouteConfig;
     readonly mysql: MysqlConfig;
   };
+  readonly logging: LoggingConfig;
 }
 
 /** One environment of the reference platform. */

@@ -4,7 +4,7 @@
  * release/<env>.json; a missing or misspelled value is a compile error.
  */
 import { ComputeResources, SecretSource, TenancyConfig, defineEnvironments } from 'k8s-iac';
-import type { MysqlConfig, PlatformValues } from './environment';
+import type { LoggingConfig, LogStore, MysqlConfig, PlatformValues } from './environment';
 import { PRIORITY_CLASSES } from './priorities';
 
 /** The seed app's container size (000 §1.6): 100m/10Mi requests, 100m/15Mi limits. */
@@ -85,6 +85,31 @@ function mysql(storageSize: string, secret: SecretSource): MysqlConfig {
       // the data claim and the backups' claim, each up to 10Gi
       quota: quota(4, { cpu: '1', memory: '2Gi' }, { cpu: '2', memory: '4Gi' }, '20Gi'),
       limits: limitRange('1', '2Gi'),
+      // batch work (the backup) gets one pod's worth of the namespace: the database keeps the rest
+      priorityQuotas: [{ priorityClassName: PRIORITY_CLASSES.batch, pods: 1, requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } }],
+    },
+  };
+}
+
+/**
+ * Nodes of each environment's cluster: the log collector runs one pod on each, and the
+ * quota of its namespace must hold them.
+ */
+const NODE_COUNT = 3;
+
+/** The Fluentd forward protocol's port (Fluentd's `in_forward` default). */
+const FORWARD_PORT = 24224;
+
+/** The log collector of every node; only where the logs go differs. */
+function logging(store: LogStore): LoggingConfig {
+  return {
+    namespace: 'logging',
+    store,
+    resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+    tenancy: {
+      // one pod per node, and room for a rolling update's replacement
+      quota: quota(NODE_COUNT + 1, { cpu: '400m', memory: '512Mi' }, { cpu: '1', memory: '1Gi' }),
+      limits: APP_LIMITS,
     },
   };
 }
@@ -98,6 +123,7 @@ export const ENVIRONMENTS = defineEnvironments<PlatformValues>()({
       spreadAcrossZones: false,
       storageClass: 'standard',
       priorityClassName: PRIORITY_CLASSES.default,
+      nodeCount: NODE_COUNT,
     },
     values: {
       traffic: { kind: 'ingress-nginx', className: 'nginx' },
@@ -122,6 +148,7 @@ export const ENVIRONMENTS = defineEnvironments<PlatformValues>()({
         },
         mysql: mysql('2Gi', { kind: 'placeholder', value: 'dev-placeholder-not-a-secret' }),
       },
+      logging: logging({ kind: 'stdout' }),
     },
   },
   test: {
@@ -131,6 +158,7 @@ export const ENVIRONMENTS = defineEnvironments<PlatformValues>()({
       spreadAcrossZones: false,
       storageClass: 'standard',
       priorityClassName: PRIORITY_CLASSES.default,
+      nodeCount: NODE_COUNT,
     },
     values: {
       // test runs the Gateway API path (HTTPRoute, weighted backendRefs); the others ingress-nginx
@@ -153,6 +181,7 @@ export const ENVIRONMENTS = defineEnvironments<PlatformValues>()({
         },
         mysql: mysql('2Gi', { kind: 'placeholder', value: 'test-placeholder-not-a-secret' }),
       },
+      logging: logging({ kind: 'stdout' }),
     },
   },
   staging: {
@@ -162,6 +191,7 @@ export const ENVIRONMENTS = defineEnvironments<PlatformValues>()({
       spreadAcrossZones: true,
       storageClass: 'standard',
       priorityClassName: PRIORITY_CLASSES.default,
+      nodeCount: NODE_COUNT,
       // the platform team's cert-manager ClusterIssuer (dev and test serve plain HTTP: no issuer there)
       tlsClusterIssuer: TLS_CLUSTER_ISSUER,
     },
@@ -185,6 +215,7 @@ export const ENVIRONMENTS = defineEnvironments<PlatformValues>()({
         },
         mysql: mysql('5Gi', { kind: 'existing', secretName: 'mysql-root' }),
       },
+      logging: logging({ kind: 'forward', host: 'logs.staging.example.com', port: FORWARD_PORT }),
     },
   },
   prod: {
@@ -194,6 +225,7 @@ export const ENVIRONMENTS = defineEnvironments<PlatformValues>()({
       spreadAcrossZones: true,
       storageClass: 'standard',
       priorityClassName: PRIORITY_CLASSES.default,
+      nodeCount: NODE_COUNT,
       // the platform team's cert-manager ClusterIssuer (dev and test serve plain HTTP: no issuer there)
       tlsClusterIssuer: TLS_CLUSTER_ISSUER,
     },
@@ -217,6 +249,7 @@ export const ENVIRONMENTS = defineEnvironments<PlatformValues>()({
         },
         mysql: mysql('10Gi', { kind: 'existing', secretName: 'mysql-root' }),
       },
+      logging: logging({ kind: 'forward', host: 'logs.example.com', port: FORWARD_PORT }),
     },
   },
 });

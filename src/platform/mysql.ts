@@ -16,6 +16,7 @@ import { AppRelease, AppSecret, Labels, NamespacedApp, NetworkPolicy, StatefulAp
 import type { MysqlConfig, PlatformEnvironment } from './environment';
 import { mysqlBackup } from './mysql-backup';
 import { PRIORITY_CLASSES } from './priorities';
+import { checkRollingRelease } from './release-checks';
 
 /** The database's name: namespace part-of, objects and release entry. */
 export const MYSQL_APP = 'mysql';
@@ -46,7 +47,7 @@ export class Mysql extends NamespacedApp {
 
   constructor(scope: Construct, id: string, props: MysqlProps) {
     const cfg = props.env.values.apps.mysql;
-    super(scope, id, { namespace: cfg.namespace, settings: props.env.settings, quota: cfg.tenancy.quota, limits: cfg.tenancy.limits, partOf: MYSQL_APP });
+    super(scope, id, { namespace: cfg.namespace, settings: props.env.settings, quota: cfg.tenancy.quota, limits: cfg.tenancy.limits, priorityQuotas: cfg.tenancy.priorityQuotas, partOf: MYSQL_APP });
     this.cfg = cfg;
     const secret = new AppSecret(this, 'RootPassword', { name: `${MYSQL_APP}-root`, key: 'root_password', source: cfg.secret });
     this.database = this.statefulSet(props.release, secret);
@@ -64,7 +65,7 @@ export class Mysql extends NamespacedApp {
       podSelector: this.database.podSelector,
       ingress: [{ peers: props.clientNamespaces.map((namespace) => ({ namespace, pods: MYSQL_CLIENT_LABELS })), ports: [{ port: MYSQL_PORT }] }],
     });
-    this.node.addValidation({ validate: () => [...checkMysqlRelease(props.releaseSource ?? 'the release state', props.release), ...checkSingleInstance(props.env)] });
+    this.node.addValidation({ validate: () => [...checkRollingRelease(MYSQL_APP, 'a StatefulSet', props.releaseSource ?? 'the release state', props.release), ...checkSingleInstance(props.env)] });
   }
 
   /** What clients put in DB_HOST: the client Service's DNS name. */
@@ -144,12 +145,4 @@ export function checkSingleInstance(env: PlatformEnvironment): string[] {
   const replicas = env.values.apps.mysql.replicas;
   if (replicas === 1) return [];
   return [`apps.mysql.replicas is ${replicas} in environments.ts (${env.name}), but each mysql pod would be an independent, empty server behind one Service: keep 1 (replication needs a MySQL operator or group replication set up in the image)`];
-}
-
-/** MySQL is released by rolling update only: canary or blue-green entries would change nothing. */
-export function checkMysqlRelease(file: string, release: AppRelease): string[] {
-  return [
-    ...(release.canary ? [`${file} has apps.${MYSQL_APP}.canary, but ${MYSQL_APP} is a StatefulSet released by rolling update: remove the canary entry (stage a rollout with the partition instead)`] : []),
-    ...(release.blueGreen ? [`${file} has apps.${MYSQL_APP}.blueGreen, but ${MYSQL_APP} is a StatefulSet released by rolling update: remove the blueGreen entry`] : []),
-  ];
 }

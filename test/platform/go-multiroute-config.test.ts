@@ -11,6 +11,7 @@ import project from '../../src/platform/project';
 import { ENVIRONMENTS } from '../../src/platform/environments';
 import { APP, GoMultiroute } from '../../src/platform/go-multiroute';
 import { MYSQL_APP, Mysql } from '../../src/platform/mysql';
+import { LOG_COLLECTOR_APP } from '../../src/platform/log-collector';
 import { GO_MULTIROUTE_CONFIG, goMultirouteConfigProblems, renderGoMultirouteConfig } from '../../src/platform/go-multiroute-config';
 
 const RELEASE_DIR = path.resolve(__dirname, '..', '..', 'release');
@@ -114,7 +115,7 @@ describe('go-multiroute config.yml', () => {
   test('synth fails when the probe or a routed path is not in the config', () => {
     const withoutRoute1 = defineProject({
       environments: ENVIRONMENTS,
-      releaseApps: [APP, MYSQL_APP],
+      releaseApps: [APP, MYSQL_APP, LOG_COLLECTOR_APP],
       build(scope, env, release) {
         const mysql = new Mysql(scope, MYSQL_APP, { env, release: release.app(MYSQL_APP), clientNamespaces: [env.values.apps.goMultiroute.namespace] });
         new GoMultiroute(scope, APP, { env, release: release.app(APP), mysql, appConfig: { routes: { '/route2': { response: 'only this' } } } });
