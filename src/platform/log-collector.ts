@@ -9,7 +9,7 @@
  * - Where the logs go is the environment's `logStore`: its own output (`kubectl logs`) in
  *   dev and test, a Fluentd aggregator over the forward protocol in staging and prod. The
  *   namespace stays default-deny; the only egress opened is DNS and the aggregator's port.
- * - fluent-bit's own HTTP server answers the probes (`Health_Check`).
+ * - fluent-bit's own HTTP server answers the readiness probe (`Health_Check`).
  */
 import type { Construct } from 'constructs';
 import { AppRelease, NamespacedApp, NetworkPolicy, NodeAgent, VersionedConfigMap } from 'k8s-iac';
@@ -100,8 +100,10 @@ export class LogCollector extends NamespacedApp {
         args: [`--config=${CONFIG_DIR}/${CONFIG_FILE}`],
         ports: [{ name: 'http', port: LOG_COLLECTOR_HTTP_PORT }],
         resources: cfg.resources,
+        // Ready while the pipeline works; alive while the process serves (a stuck output must
+        // not restart the agent in a loop, which would re-read and resend its files).
         readinessProbe: { httpGet: { path: HEALTH_PATH, port: 'http' }, periodSeconds: 10 },
-        livenessProbe: { httpGet: { path: HEALTH_PATH, port: 'http' }, periodSeconds: 10, failureThreshold: 3 },
+        livenessProbe: { tcpSocket: { port: 'http' }, periodSeconds: 10, failureThreshold: 3 },
         mounts: [
           { name: 'config', mountPath: CONFIG_DIR, configMap: config.name },
           { name: 'container-logs', mountPath: CONTAINER_LOGS, hostPath: CONTAINER_LOGS },
