@@ -18,6 +18,7 @@ export * from './core/validation';
 export * from './core/workloads';
 // patterns: the constructs
 export * from './patterns/app-deployment';
+export * from './patterns/app-gateway';
 export * from './patterns/app-ingress';
 export * from './patterns/app-secret';
 export * from './patterns/app-service';

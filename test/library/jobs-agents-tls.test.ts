@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { AppDeployment, AppIngress, AppService, AppVolumeClaim, NodeAgent, NodeAgentProps, PlatformSettings, PriorityClass, ScheduledJob, ScheduledJobProps } from 'k8s-iac';
+import { AppDeployment, AppGateway, AppGatewayProps, AppHttpRoute, AppIngress, AppService, GATEWAY_HTTPS_LISTENER, AppVolumeClaim, NodeAgent, NodeAgentProps, PlatformSettings, PriorityClass, ScheduledJob, ScheduledJobProps } from 'k8s-iac';
 import { synthProblems, synthScope } from 'k8s-iac/testing';
 import { find, IMAGE, QUOTA, SETTINGS, synth, synthErrors, WEB_POD } from '../helpers';
 
@@ -158,5 +158,51 @@ describe('TLS at the edge', () => {
     const ing = find(ingress(SETTINGS), 'Ingress');
     expect(ing.spec.tls).toBeUndefined();
     expect(ing.metadata.annotations['cert-manager.io/cluster-issuer']).toBeUndefined();
+  });
+});
+
+describe('AppGateway: TLS at the Gateway', () => {
+  const GATEWAY: AppGatewayProps = { name: 'public', className: 'platform', hostname: 'shop.example.com', routeNamespaces: ['shop'] };
+  const gateway = (props: Partial<AppGatewayProps> = {}) => synth((ns) => void new AppGateway(ns, 'Gateway', { ...GATEWAY, ...props }));
+
+  test('with an issuer: an https listener with the certificate, the http listener only redirects', () => {
+    const ms = gateway({ tlsClusterIssuer: 'platform-issuer' });
+    const gw = find(ms, 'Gateway');
+    expect(gw.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'platform-issuer' });
+    const [http, https] = gw.spec.listeners;
+    expect(http).toEqual({ name: 'http', protocol: 'HTTP', port: 80, hostname: 'shop.example.com', allowedRoutes: { namespaces: { from: 'Same' } } });
+    expect(https).toMatchObject({ name: 'https', protocol: 'HTTPS', port: 443, hostname: 'shop.example.com', tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: 'public-tls' }] } });
+    expect(https.allowedRoutes.namespaces.selector.matchExpressions).toEqual([{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['shop'] }]);
+    expect(find(ms, 'HTTPRoute', 'public-https-redirect').spec).toEqual({
+      parentRefs: [{ name: 'public', sectionName: 'http' }],
+      hostnames: ['shop.example.com'],
+      rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
+    });
+  });
+
+  test('without an issuer: one http listener that serves the apps, no redirect', () => {
+    const ms = gateway();
+    const listeners = find(ms, 'Gateway').spec.listeners;
+    expect(listeners.map((l: { name: string }) => l.name)).toEqual(['http']);
+    expect(listeners[0].allowedRoutes.namespaces.from).toBe('Selector');
+    expect(ms.filter((m) => m.kind === 'HTTPRoute')).toHaveLength(0);
+  });
+
+  test('routes attach to the listener the environment names', () => {
+    const ms = synth((ns) => {
+      const d = new AppDeployment(ns, 'Web', { name: 'web', version: 'v1', ...WEB_POD });
+      const svc = new AppService(ns, 'Svc', { name: 'web', selector: d.podSelector, ports: [{ name: 'http', port: 8080 }] });
+      new AppHttpRoute(ns, 'Route', { name: 'web', gateway: { name: 'public', namespace: 'gateway-system', sectionName: GATEWAY_HTTPS_LISTENER }, host: 'shop.example.com', paths: [{ path: '/' }], service: svc });
+    });
+    expect(find(ms, 'HTTPRoute').spec.parentRefs).toEqual([{ name: 'public', namespace: 'gateway-system', sectionName: 'https' }]);
+  });
+
+  test('bad names, an empty class or issuer, no route namespaces: each said', () => {
+    const message = synthErrors((ns) => void new AppGateway(ns, 'Gateway', { ...GATEWAY, name: 'Public', className: ' ', hostname: 'shop..example.com', routeNamespaces: [], tlsClusterIssuer: '' }));
+    expect(message).toMatch(/Gateway name/);
+    expect(message).toMatch(/Gateway hostname/);
+    expect(message).toMatch(/Gateway className is empty/);
+    expect(message).toMatch(/tlsClusterIssuer is empty/);
+    expect(message).toMatch(/routeNamespaces is empty/);
   });
 });

@@ -38,7 +38,7 @@ export interface PlatformSettings {
   readonly priorityClassName?: string;
   /** Nodes a DaemonSet runs one pod on each of; the quota check counts that many pods. @default - not stated: a DaemonSet in a namespace with a quota is an error until it is */
   readonly nodeCount?: number;
-  /** cert-manager ClusterIssuer that issues the Ingresses' certificates; unset serves plain HTTP. @default - no TLS */
+  /** cert-manager ClusterIssuer that issues the certificates of the Ingresses (and of an AppGateway given it); unset serves plain HTTP. @default - no TLS */
   readonly tlsClusterIssuer?: string;
 }
 

@@ -3,4 +3,10 @@ export type TrafficApi =
   /** Ingress objects of this IngressClass, canaries through ingress-nginx's canary annotations. */
   | { readonly kind: 'ingress-nginx'; readonly className: string }
   /** HTTPRoutes attached to this Gateway, canaries as weighted backendRefs and header matches. */
-  | { readonly kind: 'gateway-api'; readonly gatewayName: string; readonly gatewayNamespace: string };
+  | {
+      readonly kind: 'gateway-api';
+      readonly gatewayName: string;
+      readonly gatewayNamespace: string;
+      /** The listener routes attach to (an AppGateway's `servingListener`: `https` where it serves TLS). @default - every listener that accepts them */
+      readonly sectionName?: string;
+    };

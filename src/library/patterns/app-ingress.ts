@@ -52,9 +52,12 @@ export interface AppIngressProps {
  * TLS at the edge (004: TLS termination at the gateway): cert-manager issues the host's
  * certificate into the Secret the Ingress names, and ingress-nginx redirects HTTP to HTTPS.
  */
+/** The annotation cert-manager reads on an Ingress or a Gateway: the ClusterIssuer of its certificates. */
+export const CLUSTER_ISSUER_ANNOTATION = 'cert-manager.io/cluster-issuer';
+
 function tlsAnnotations(issuer: string | undefined, issue: boolean): Record<string, string> {
   if (!issuer) return {};
-  return { ...(issue ? { 'cert-manager.io/cluster-issuer': issuer } : {}), 'nginx.ingress.kubernetes.io/ssl-redirect': 'true' };
+  return { ...(issue ? { [CLUSTER_ISSUER_ANNOTATION]: issuer } : {}), 'nginx.ingress.kubernetes.io/ssl-redirect': 'true' };
 }
 
 /** An ingress-nginx Ingress to a Service, with the NetworkPolicy that admits the controller to its pods. */
