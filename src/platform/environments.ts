@@ -3,7 +3,7 @@
  * environment, in promotion order. A new environment is one new entry here and a
  * release/<env>.json; a missing or misspelled value is a compile error.
  */
-import { ComputeResources, SecretSource, TenancyConfig, defineEnvironments } from 'k8s-iac';
+import { ComputeResources, GATEWAY_HTTPS_LISTENER, SecretSource, TenancyConfig, defineEnvironments } from 'k8s-iac';
 import type { LoggingConfig, LogStore, MysqlConfig, PlatformValues } from './environment';
 import { PRIORITY_CLASSES } from './priorities';
 
@@ -114,6 +114,12 @@ function logging(store: LogStore): LoggingConfig {
   };
 }
 
+/** The Gateway's namespace holds the Gateway object alone: no pods; room for its certificate's Secret and the cluster's CA ConfigMap. */
+export const GATEWAY_TENANCY: TenancyConfig = {
+  quota: { requests: { cpu: '0', memory: '0' }, limits: { cpu: '0', memory: '0' }, storage: '0', persistentVolumeClaims: 0, pods: 0, services: 0, configMaps: 1, secrets: 1 },
+  limits: APP_LIMITS,
+};
+
 /** The reference platform's environments: dev, test, staging, prod. */
 export const ENVIRONMENTS = defineEnvironments<PlatformValues>()({
   dev: {
@@ -159,10 +165,13 @@ export const ENVIRONMENTS = defineEnvironments<PlatformValues>()({
       storageClass: 'standard',
       priorityClassName: PRIORITY_CLASSES.default,
       nodeCount: NODE_COUNT,
+      // the Gateway's https listener, like staging and prod's Ingresses
+      tlsClusterIssuer: TLS_CLUSTER_ISSUER,
     },
     values: {
-      // test runs the Gateway API path (HTTPRoute, weighted backendRefs); the others ingress-nginx
-      traffic: { kind: 'gateway-api', gatewayName: 'public', gatewayNamespace: 'gateway-system' },
+      // test runs the Gateway API path (HTTPRoute, weighted backendRefs) on the Gateway's
+      // https listener (gateway.ts); the others ingress-nginx
+      traffic: { kind: 'gateway-api', gatewayName: 'public', gatewayNamespace: 'gateway-system', sectionName: GATEWAY_HTTPS_LISTENER },
       developers: [],
       developerTenancy: DEVELOPER_TENANCY,
       apps: {
@@ -192,7 +201,7 @@ export const ENVIRONMENTS = defineEnvironments<PlatformValues>()({
       storageClass: 'standard',
       priorityClassName: PRIORITY_CLASSES.default,
       nodeCount: NODE_COUNT,
-      // the platform team's cert-manager ClusterIssuer (dev and test serve plain HTTP: no issuer there)
+      // the platform team's cert-manager ClusterIssuer (dev serves plain HTTP: no issuer there)
       tlsClusterIssuer: TLS_CLUSTER_ISSUER,
     },
     values: {
@@ -226,7 +235,7 @@ export const ENVIRONMENTS = defineEnvironments<PlatformValues>()({
       storageClass: 'standard',
       priorityClassName: PRIORITY_CLASSES.default,
       nodeCount: NODE_COUNT,
-      // the platform team's cert-manager ClusterIssuer (dev and test serve plain HTTP: no issuer there)
+      // the platform team's cert-manager ClusterIssuer (dev serves plain HTTP: no issuer there)
       tlsClusterIssuer: TLS_CLUSTER_ISSUER,
     },
     values: {

@@ -1,0 +1,29 @@
+/**
+ * The Gateway of the environments whose traffic runs through the Gateway API (test): the
+ * `public` Gateway in its own namespace, serving the app's host, HTTPS from the
+ * environment's ClusterIssuer where it names one (HTTP redirected), and only the app's
+ * namespace may attach routes. The namespace holds the Gateway object alone: the
+ * controller runs its proxies in its own namespace, so this one admits no pods (quota 0)
+ * and has no pods for a NetworkPolicy to select.
+ */
+import type { Construct } from 'constructs';
+import { AppGateway, NamespacedApp, TenancyConfig } from 'k8s-iac';
+import type { PlatformEnvironment } from './environment';
+
+/** The GatewayClass the platform team installs with its Gateway controller, outside this repository. */
+export const GATEWAY_CLASS = 'platform';
+
+/** The Gateway and its namespace, where the environment routes through a Gateway; nothing elsewhere. */
+export function platformGateway(scope: Construct, env: PlatformEnvironment, tenancy: TenancyConfig): AppGateway | undefined {
+  const traffic = env.values.traffic;
+  if (traffic.kind !== 'gateway-api') return undefined;
+  const app = env.values.apps.goMultiroute;
+  const ns = new NamespacedApp(scope, 'gateway', { namespace: traffic.gatewayNamespace, settings: env.settings, quota: tenancy.quota, limits: tenancy.limits, partOf: 'gateway', defaultDeny: false });
+  return new AppGateway(ns, 'Gateway', {
+    name: traffic.gatewayName,
+    className: GATEWAY_CLASS,
+    hostname: app.host,
+    routeNamespaces: [app.namespace],
+    tlsClusterIssuer: env.settings.tlsClusterIssuer,
+  });
+}
