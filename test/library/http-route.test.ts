@@ -128,7 +128,7 @@ describe('go-multiroute in test (traffic through the Gateway API)', () => {
 
   test('an HTTPRoute on the env Gateway splits 80/20 between v1 and the v2 canary; no Ingress', () => {
     const r = find(ms, 'HTTPRoute', 'go-multiroute');
-    expect(r.spec.parentRefs).toEqual([{ name: 'public', namespace: 'gateway-system' }]);
+    expect(r.spec.parentRefs).toEqual([{ name: 'public', namespace: 'gateway-system', sectionName: 'https' }]);
     expect(r.spec.hostnames).toEqual(['go-multiroute.test.example.com']);
     expect(r.spec.rules).toEqual([
       {
