@@ -28,6 +28,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
 import { applyEnvironment, diffEnvironment, KubectlOptions } from './cluster';
+import { GITOPS_FOLDER, gitOpsFiles, readPackageRepository, resolveGitOps } from './gitops';
 import { Project } from './project';
 import { diffTrees, PromoteStep, resumePromote, runPromote } from './promote';
 import { synthProjectFiles } from './synth-project';
@@ -206,8 +207,28 @@ function synth(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log:
   if (cdk8sOutdir) writeBundles(cdk8sOutdir, rendered);
   // under `cdk8s synth --stdout` (or --output elsewhere) the bundles are all that is asked for
   if (cdk8sOutdir && cdk8sOutdir !== cdk8sOutput()) return;
+  const gitops = gitOpsTrees(project, [...rendered.keys()], outdir);
   writeEnvironments(outdir, rendered, { deleteUnknown: line.deleteUnknown });
   for (const [e, files] of rendered) log(`${shown(path.join(outdir, e))}: ${files.size - 1} objects`);
+  if (typeof gitops === 'string') {
+    log(`${shown(path.join(outdir, GITOPS_FOLDER))}: not written: ${gitops}`);
+    return;
+  }
+  for (const [tool, trees] of gitops) {
+    writeEnvironments(path.join(outdir, GITOPS_FOLDER, tool), trees, { deleteUnknown: line.deleteUnknown });
+    log(`${shown(path.join(outdir, GITOPS_FOLDER, tool))}: ${[...trees.keys()].join(', ')}`);
+  }
+}
+
+/**
+ * The GitOps folders of `envs`, rendered in memory, fetching from the repository the
+ * settings or the working folder's package.json name and from the output folder's place
+ * in it; or why there are none.
+ */
+function gitOpsTrees(project: Project, envs: readonly string[], outdir: string): ReturnType<typeof gitOpsFiles> | string {
+  const root = packageRoot(process.cwd()) ?? process.cwd();
+  const gitops = resolveGitOps(project.gitops, readPackageRepository(root), path.relative(root, outdir).split(path.sep).join('/'));
+  return typeof gitops === 'string' ? gitops : gitOpsFiles(project, envs, gitops);
 }
 
 /** Reads an environment folder as synth wrote it: relative path -> content. */
