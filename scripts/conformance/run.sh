@@ -559,6 +559,10 @@ applyset_check() {
     return 1
   fi
   info "k8s-iac apply: $(grep -c 'serverside-applied$' "$w/apply1.log") objects applied"
+  # What kubectl itself does with the folder as written (why k8s-iac apply drops the label).
+  local plain
+  plain=$(KUBECTL_APPLYSET=true kc apply --server-side --dry-run=server --prune --applyset="$APPLYSET_RESOURCE/$(sed -n 's/^  name: //p' "$parent")" -k "$dir" 2>&1 | tail -n 1)
+  info "plain kubectl apply --prune --applyset of the folder as written: $plain"
   members "$id" >"$w/before.txt"
   # The variant: the environment with one object deleted, the last NetworkPolicy of the folder.
   cp -r "$dir" "$w/variant/$env"
