@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `k8s-iac` command (synth, promote): finds the project in the nearest package.json's
+ * The `k8s-iac` command (synth, diff, apply, promote): finds the project in the nearest package.json's
  * `"k8s-iac"` field, compiles it first when its TypeScript sources are newer than the
  * compiled project (only when the field has a `build` entry), and runs the command.
  *

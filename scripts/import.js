@@ -7,6 +7,9 @@
  *   imports/k8s.ts                  k8s.io/kubernetes  api/openapi-spec/swagger.json
  *   imports/gateway.networking.k8s.io.ts   sigs.k8s.io/gateway-api  standard CRDs
  *   imports/autoscaling.k8s.io.ts          k8s.io/autoscaler/vertical-pod-autoscaler CRD
+ *   imports/argoproj.io.ts                 github.com/argoproj/argo-cd/v2  Application CRD
+ *   imports/source.toolkit.fluxcd.io.ts    github.com/fluxcd/source-controller  GitRepository CRD
+ *   imports/kustomize.toolkit.fluxcd.io.ts github.com/fluxcd/kustomize-controller  Kustomization CRD
  */
 'use strict';
 const { execFileSync } = require('node:child_process');

@@ -62,6 +62,8 @@ ENVS=()
 for d in "$DIST_DIR"/*/; do
   d="${d%/}"
   name="$(basename "$d")"
+  # dist/gitops holds the GitOps objects of every environment, checked apart
+  [[ "$name" == gitops ]] && continue
   [[ -n "$(find "$d" -name '*.yaml' -o -name '*.yml' | head -n 1)" ]] || continue
   if ((${#ONLY_ENVS[@]})); then
     keep=0
@@ -120,7 +122,8 @@ EXCEPTIONS_USED="$WORK/exceptions-used.txt"
 FAILURES=()
 fail() { FAILURES+=("$1: $2"); printf '    FAIL %s\n' "$2"; }
 
-declare -A R_OBJECTS R_KUBECONFORM R_CONTRACT R_LINTER R_SCORE R_POLARIS R_KUBESEC R_KUBESEC_SCORES R_ADMITTED R_READY R_ENDPOINTS R_BLUEGREEN R_HEADLESS R_RESULT
+declare -A R_OBJECTS R_KUBECONFORM R_CONTRACT R_LINTER R_SCORE R_POLARIS R_KUBESEC R_KUBESEC_SCORES R_ADMITTED R_READY R_ENDPOINTS R_BLUEGREEN R_HEADLESS R_PRUNE R_CLUSTER_DIFF R_RESULT
+R_YAML11="-" R_GITOPS="-" ONCE_DONE=0
 EXCEPTIONS_TOTAL=0
 WAIVED_TOTAL=0
 
@@ -418,6 +421,16 @@ check_env() {
   if [[ -s "$w/colours.txt" ]]; then
     promote_env "$env" "$w" || ok=0
   fi
+
+  # ---- checks of the writer and of the GitOps objects, on the first control plane
+  if ((ONCE_DONE == 0)); then
+    ONCE_DONE=1
+    yaml11_check "$w" || ok=0
+    gitops_check "$w" || ok=0
+  fi
+
+  # ---- k8s-iac apply with pruning, diff --cluster
+  applyset_check "$env" "$w" || ok=0
   finish_env "$env" "$ok"
 }
 
@@ -467,6 +480,198 @@ agents_and_jobs() {
     fi
   done < <(awk -F'\t' '$2 == "CronJob" {print $3 "\t" $4}' "$w/applied.tsv")
   ((ok))
+}
+
+# k8s_iac ARGS...: the project's command against the running control plane.
+k8s_iac() {
+  (cd "$REPO_ROOT" && KUBECONFIG="$CLUSTER_DIR/admin.kubeconfig" KUBECACHEDIR="$CLUSTER_DIR/kube-cache" KUBECTL="$KUBECTL" \
+    node "$REPO_ROOT/bin/k8s-iac.js" "$@")
+}
+
+# yaml11_check W: strings YAML 1.1 reads as booleans, nulls, numbers or dates, written by
+# the library's writer, are stored by the API server as the strings written; the same
+# objects from a writer without that quoting (the control) must fail the comparison.
+yaml11_check() {
+  local w=$1/yaml11 rc=0
+  echo "--- YAML 1.1: ambiguous strings in labels, annotations, ConfigMap data and env vars"
+  mkdir -p "$w"
+  node "$CONFORMANCE_DIR/yaml11.js" write "$w"
+  if ! kc apply --server-side --field-manager k8s-iac-conformance -f "$w/quoted.yaml" >"$w/apply.log" 2>&1; then
+    sed 's/^/      /' "$w/apply.log"
+    fail yaml11 "the objects of the library's writer were not accepted"
+    R_YAML11=FAIL
+    return 1
+  fi
+  kc get configmaps,deployments.apps -n yaml11 -o json >"$w/live.json"
+  local result
+  result=$(node "$CONFORMANCE_DIR/yaml11.js" check "$w" "$w/live.json" yaml11) || rc=$?
+  info "library's writer: $result"
+  R_YAML11="${result%% *}"
+  if ((rc != 0)); then
+    fail yaml11 "the API server did not store every string as written"
+    R_YAML11="FAIL $R_YAML11"
+    return 1
+  fi
+  # The control: the check must tell plain YAML 1.2 output apart.
+  local control
+  if kc apply --server-side --field-manager k8s-iac-conformance -f "$w/plain.yaml" >"$w/plain.log" 2>&1; then
+    kc get configmaps,deployments.apps -n yaml11-plain -o json >"$w/plain.json"
+    if control=$(node "$CONFORMANCE_DIR/yaml11.js" check "$w" "$w/plain.json" yaml11-plain); then
+      fail yaml11 "the control (the same objects without the quoting) passed: the check cannot see what it checks"
+      R_YAML11="FAIL $R_YAML11"
+      return 1
+    fi
+    info "control without the quoting: $(head -n 1 <<<"$control") (fails, as it must)"
+  else
+    info "control without the quoting: refused by kubectl (fails, as it must): $(grep -m 1 -o 'cannot unmarshal [^"]*' "$w/plain.log" || tail -n 1 "$w/plain.log")"
+  fi
+}
+
+# gitops_check W: the Argo CD and Flux objects synth writes for every environment (with a
+# stand-in repository URL, as this repository's package.json names none) pass kubeconform
+# on the CRD schemas and are accepted by the API server with the CRDs installed.
+gitops_check() {
+  local w=$1/gitops project="$REPO_ROOT/lib/src/platform/project.js"
+  echo "--- GitOps: Argo CD Application, Flux GitRepository and Kustomization"
+  if [[ ! -f "$project" ]] || ! grep -q '"apply"' "$REPO_ROOT/package.json"; then
+    info "SKIPPED (no k8s-iac project in this repository)"
+    R_GITOPS=skipped
+    return 0
+  fi
+  mkdir -p "$w"
+  # the reserved example domain of RFC 2606: only the objects' shape is checked here
+  printf '{ "name": "gitops-check", "repository": "https://example.com/platform.git" }\n' >"$w/package.json"
+  if ! (cd "$w" && node "$REPO_ROOT/bin/k8s-iac.js" synth --project "$project" --release-dir "$REPO_ROOT/release" --outdir "$w/dist") >"$w/synth.log" 2>&1; then
+    sed 's/^/      /' "$w/synth.log"
+    fail gitops "synth did not write the GitOps objects"
+    R_GITOPS=FAIL
+    return 1
+  fi
+  local kc_rc=0 files
+  "$KUBECONFORM" -strict -summary -output text \
+    -schema-location "$SCHEMA_DIR/{{ .ResourceKind }}{{ .KindSuffix }}.json" \
+    -ignore-filename-pattern '(^|/)kustomization\.ya?ml$' "$w/dist/gitops" >"$w/kubeconform.txt" 2>&1 || kc_rc=$?
+  sed 's/^/    /' "$w/kubeconform.txt"
+  files=$(find "$w/dist/gitops" -name '*.yaml' ! -name kustomization.yaml | wc -l)
+  kc create namespace argocd >/dev/null 2>&1 || true
+  kc create namespace flux-system >/dev/null 2>&1 || true
+  local tool dir accepted=0 apply_rc=0
+  for dir in "$w"/dist/gitops/*/*/; do
+    kc apply --server-side --field-manager k8s-iac-conformance -k "$dir" >>"$w/apply.log" 2>&1 || apply_rc=$?
+  done
+  accepted=$(grep -c ' serverside-applied$' "$w/apply.log" || true)
+  grep -v ' serverside-applied$' "$w/apply.log" | sed 's/^/      /' || true
+  R_GITOPS="$accepted/$files accepted"
+  if ((kc_rc != 0 || apply_rc != 0 || accepted != files)); then
+    fail gitops "GitOps objects: kubeconform exit $kc_rc, $accepted of $files accepted by the API server"
+    R_GITOPS="FAIL $R_GITOPS"
+    return 1
+  fi
+  for tool in argocd flux; do
+    info "$tool: $(find "$w/dist/gitops/$tool" -mindepth 1 -maxdepth 1 -type d -printf '%f ' )"
+  done
+  info "all $files GitOps objects valid against their CRDs (kubeconform) and accepted by the API server"
+}
+
+# members ID: every object of the ApplySet ID on the cluster, one line each:
+# kind namespace/name uid generation.
+members() {
+  local kinds
+  kinds=$(kc get "$APPLYSET_RESOURCE" -o jsonpath='{.items[*].metadata.annotations.applyset\.kubernetes\.io/contains-group-resources}' | tr ', ' '\n\n' | sort -u | paste -sd, -)
+  kc get "$kinds" -A -l "applyset.kubernetes.io/part-of=$1" \
+    -o jsonpath='{range .items[*]}{.kind}{" "}{.metadata.namespace}{"/"}{.metadata.name}{" "}{.metadata.uid}{" "}{.metadata.generation}{"\n"}{end}' | sort
+}
+
+# applyset_check ENV W: k8s-iac apply of the environment, then of a copy with one object
+# removed (a construct deleted): that object must be gone and every other member kept
+# as it was (same uid, same generation); diff --cluster shows no difference after the
+# apply and a difference after an edit of the folder.
+applyset_check() {
+  local env=$1 w=$2/applyset dir="$DIST_DIR/$1"
+  echo "--- k8s-iac apply with pruning (kubectl ApplySet), diff --cluster"
+  R_PRUNE[$env]="-" R_CLUSTER_DIFF[$env]="-"
+  local parent
+  parent=$(grep -l '^    applyset.kubernetes.io/id:' "$dir"/_cluster/*.yaml 2>/dev/null | head -n 1 || true)
+  if [[ -z "$parent" ]] || ! grep -q '"apply"' "$REPO_ROOT/package.json"; then
+    info "SKIPPED (no ApplySet parent in $dir, or no apply command)"
+    R_PRUNE[$env]=skipped
+    return 0
+  fi
+  mkdir -p "$w/first" "$w/variant"
+  APPLYSET_RESOURCE=applysets.$(sed -n 's|^apiVersion: \([^/]*\)/.*|\1|p' "$parent")
+  local id
+  id=$(sed -n 's/^    applyset.kubernetes.io\/id: //p' "$parent")
+  cp -r "$dir" "$w/first/$env"
+  if ! k8s_iac apply --env "$env" --outdir "$w/first" >"$w/apply1.log" 2>&1; then
+    sed 's/^/      /' "$w/apply1.log"
+    fail "$env" "k8s-iac apply failed"
+    R_PRUNE[$env]=FAIL
+    return 1
+  fi
+  info "k8s-iac apply: $(grep -c 'serverside-applied$' "$w/apply1.log") objects applied"
+  # What kubectl itself does with the folder as written (why k8s-iac apply drops the label).
+  local plain
+  plain=$(KUBECTL_APPLYSET=true kc apply --server-side --dry-run=server --prune --applyset="$APPLYSET_RESOURCE/$(sed -n 's/^  name: //p' "$parent")" -k "$dir" 2>&1 | tail -n 1)
+  info "plain kubectl apply --prune --applyset of the folder as written: $plain"
+  members "$id" >"$w/before.txt"
+  # The variant: the environment with one object deleted, the last NetworkPolicy of the folder.
+  cp -r "$dir" "$w/variant/$env"
+  local removed file kind name ns
+  file=$(grep -o '[^ ]*/networkpolicy-[^ ]*\.yaml' "$dir/kustomization.yaml" | tail -n 1)
+  kind=NetworkPolicy
+  ns=${file%%/*}
+  name=$(sed -n 's/^  name: //p' "$dir/$file")
+  removed="$kind $ns/$name"
+  rm "$w/variant/$env/$file"
+  grep -vxF "  - $file" "$dir/kustomization.yaml" >"$w/variant/$env/kustomization.yaml"
+  if ! k8s_iac apply --env "$env" --outdir "$w/variant" >"$w/apply2.log" 2>&1; then
+    sed 's/^/      /' "$w/apply2.log"
+    fail "$env" "k8s-iac apply of the variant failed"
+    R_PRUNE[$env]=FAIL
+    return 1
+  fi
+  members "$id" >"$w/after.txt"
+  local expected gone rc=0
+  expected=$(grep -v "^$kind $ns/$name " "$w/before.txt")
+  gone=$(kc get networkpolicy -n "$ns" "$name" --ignore-not-found -o name)
+  info "pruned: $(grep -i 'pruned' "$w/apply2.log" | tr '\n' ' ')"
+  if [[ -n "$gone" ]]; then
+    fail "$env" "prune: $removed is still on the cluster after an apply without it"
+    rc=1
+  elif ! diff <(printf '%s\n' "$expected") "$w/after.txt" >"$w/members.diff"; then
+    fail "$env" "prune: the other members changed (< before, > after):"
+    sed 's/^/      /' "$w/members.diff"
+    rc=1
+  else
+    info "prune: $removed is gone; the other $(wc -l <"$w/after.txt") members kept their uid and generation"
+  fi
+  R_PRUNE[$env]=$( ((rc == 0)) && echo "pass ($removed pruned, $(wc -l <"$w/after.txt") kept)" || echo FAIL)
+
+  # diff --cluster: nothing after the apply; a change after an edit of the folder.
+  local diff_rc=0
+  k8s_iac diff --env "$env" --cluster --outdir "$w/variant" >"$w/diff1.log" 2>&1 || diff_rc=$?
+  if ((diff_rc != 0)); then
+    sed 's/^/      /' "$w/diff1.log"
+    fail "$env" "diff --cluster right after the apply: exit $diff_rc, expected 0 (no differences)"
+    R_CLUSTER_DIFF[$env]=FAIL
+    return 1
+  fi
+  info "diff --cluster after the apply: $(tail -n 1 "$w/diff1.log")"
+  local edited
+  edited=$(grep -l '^kind: ConfigMap' "$w/variant/$env"/*/*.yaml | head -n 1)
+  sed -i 's/^  labels:$/  labels:\n    conformance-edit: "yes"/' "$edited"
+  diff_rc=0
+  k8s_iac diff --env "$env" --cluster --outdir "$w/variant" >"$w/diff2.log" 2>&1 || diff_rc=$?
+  if ((diff_rc == 1)) && grep -q '^+.*conformance-edit' "$w/diff2.log"; then
+    info "diff --cluster after an edit of ${edited#"$w/variant/"}: exit 1, $(grep -c '^[-+][^-+]' "$w/diff2.log") changed lines, the edit among them"
+    R_CLUSTER_DIFF[$env]="pass"
+  else
+    sed 's/^/      /' "$w/diff2.log"
+    fail "$env" "diff --cluster after an edit: exit $diff_rc without the edit, expected exit 1 showing it"
+    R_CLUSTER_DIFF[$env]=FAIL
+    rc=1
+  fi
+  return "$rc"
 }
 
 quotas_settled() {
@@ -579,12 +784,14 @@ report() {
   echo
   echo "Lint columns: findings left (+ findings waived by \`${EXCEPTIONS#"$REPO_ROOT"/}\`)."
   echo
-  echo "| env | objects | kubeconform | config contract | kube-linter | kube-score | Polaris | kubesec | admitted | Ready | endpoints | blue-green | headless | result |"
-  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  echo "| env | objects | kubeconform | config contract | kube-linter | kube-score | Polaris | kubesec | admitted | Ready | endpoints | blue-green | headless | apply with prune | diff --cluster | result |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   local e
   for e in "${ENVS[@]}"; do
-    echo "| $e | ${R_OBJECTS[$e]:--} | ${R_KUBECONFORM[$e]:--} | ${R_CONTRACT[$e]:--} | ${R_LINTER[$e]:--} | ${R_SCORE[$e]:--} | ${R_POLARIS[$e]:--} | ${R_KUBESEC[$e]:--} | ${R_ADMITTED[$e]:--} | ${R_READY[$e]:--} | ${R_ENDPOINTS[$e]:--} | ${R_BLUEGREEN[$e]:--} | ${R_HEADLESS[$e]:--} | ${R_RESULT[$e]:--} |"
+    echo "| $e | ${R_OBJECTS[$e]:--} | ${R_KUBECONFORM[$e]:--} | ${R_CONTRACT[$e]:--} | ${R_LINTER[$e]:--} | ${R_SCORE[$e]:--} | ${R_POLARIS[$e]:--} | ${R_KUBESEC[$e]:--} | ${R_ADMITTED[$e]:--} | ${R_READY[$e]:--} | ${R_ENDPOINTS[$e]:--} | ${R_BLUEGREEN[$e]:--} | ${R_HEADLESS[$e]:--} | ${R_PRUNE[$e]:--} | ${R_CLUSTER_DIFF[$e]:--} | ${R_RESULT[$e]:--} |"
   done
+  echo
+  echo "YAML 1.1 strings stored as written: $R_YAML11. GitOps objects (Argo CD, Flux) against their CRDs: $R_GITOPS."
   echo
   echo "kubesec score per object (the kinds it scores):"
   echo

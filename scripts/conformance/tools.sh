@@ -249,7 +249,9 @@ import_sources() {
   fi
 }
 
-# prepare_crds fills CRD_FILES with the CRD manifests of the imported modules.
+# prepare_crds fills CRD_FILES with the CRD manifests of the imported modules,
+# and the CRDs synthesized into the manifests folder (DIST_DIR, when run.sh
+# sets it), each kind once: every environment defines the ApplySet parent type.
 prepare_crds() {
   CRD_FILES=()
   local mod ver file dir
@@ -259,13 +261,22 @@ prepare_crds() {
     [[ -f "$dir/$file" ]] || die "$mod@$ver has no $file"
     CRD_FILES+=("$dir/$file")
   done < <(import_sources)
+  if [[ -n "${DIST_DIR:-}" ]]; then
+    local -A seen=()
+    while IFS= read -r file; do
+      [[ -n "${seen[$(basename "$file")]:-}" ]] && continue
+      seen[$(basename "$file")]=1
+      CRD_FILES+=("$file")
+    done < <(find "$DIST_DIR" -path '*/_cluster/customresourcedefinition-*.yaml' | sort)
+  fi
 }
 
 # prepare_schemas generates (once per input) the kubeconform schemas.
 prepare_schemas() {
   local kdir key args=()
   kdir=$(module_dir k8s.io/kubernetes "$KUBERNETES_VERSION")
-  key=$( { echo "$KUBERNETES_VERSION"; printf '%s\n' "${CRD_FILES[@]}"; echo "$KIT"; } | sha256sum | cut -c1-12)
+  # keyed by the CRDs' content: synthesized ones change in place
+  key=$( { echo "$KUBERNETES_VERSION"; cat "${CRD_FILES[@]}"; echo "$KIT"; } | sha256sum | cut -c1-12)
   SCHEMA_DIR="$K8S_IAC_CACHE/schemas/$KUBERNETES_VERSION-$key"
   if [[ ! -f "$SCHEMA_DIR/.done" ]]; then
     local f

@@ -4,6 +4,7 @@
  * holds the testing helpers. Importing this module has no side effects.
  */
 // core: names, quantities, validation and the shared types
+export * from './core/applyset';
 export * from './core/defaults';
 export * from './core/environment';
 export * from './core/labels';
@@ -45,9 +46,12 @@ export * from './checks/named-ports';
 export * from './checks/namespace-checks';
 export * from './checks/quota-fits-workloads';
 export * from './checks/selectors-match-pods';
-// runner: projects, synth and promote
+// runner: projects, synth, promote, apply and GitOps
+export * from './runner/applyset';
 export * from './runner/cli';
+export * from './runner/cluster';
 export * from './runner/dependency-order';
+export * from './runner/gitops';
 export * from './runner/project';
 export * from './runner/promote';
 export * from './runner/release-state';

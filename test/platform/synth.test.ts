@@ -52,7 +52,7 @@ describe('synth command', () => {
     const { result, stderr } = quiet(() => main(['--environment', 'prod']));
     expect(result).toBe(1);
     expect(stderr).toMatch(/Unknown option '--environment'/);
-    expect(quiet(() => cli(['sinth'], { project: PROJECT })).stderr).toMatch(/unknown command "sinth": use one of synth, diff, promote/);
+    expect(quiet(() => cli(['sinth'], { project: PROJECT })).stderr).toMatch(/unknown command "sinth": use one of synth, diff, apply, promote/);
   });
 
   test('an error in one environment leaves every previous folder intact', () => {

@@ -37,3 +37,23 @@ export const DEFAULT_BACKOFF_LIMIT = 2;
 export const DEFAULT_ACTIVE_DEADLINE_SECONDS = 3600;
 /** Nodes whose agent may be down at once while a DaemonSet rolls. */
 export const DEFAULT_AGENT_MAX_UNAVAILABLE = 1;
+
+/** API group of the ApplySet parent type: the library's own, so it clashes with no other tool's types. */
+export const APPLYSET_GROUP = 'k8s-iac.dev';
+/** Kind of the ApplySet parent: cluster-scoped, as kubectl confines a namespaced parent's apply to its one namespace (`-n`), and an environment spans several. */
+export const APPLYSET_KIND = 'ApplySet';
+/** Tooling the parent is created with: kubectl applies and prunes the set, and refuses a parent that names another tool. */
+export const APPLYSET_TOOLING = 'kubectl/v1.28';
+
+/** Branch GitOps controllers follow: the default branch git and the big forges give new repositories. */
+export const DEFAULT_GITOPS_BRANCH = 'main';
+/** Namespace of Argo CD's Applications: where its install manifests put Argo CD, which reads Applications there only by default. */
+export const DEFAULT_ARGOCD_NAMESPACE = 'argocd';
+/** Argo CD project of the Applications: the one every Argo CD install has. */
+export const DEFAULT_ARGOCD_PROJECT = 'default';
+/** The cluster Argo CD runs in, as it names it. */
+export const ARGOCD_IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
+/** Namespace of Flux's objects: where `flux bootstrap` and `flux install` put the controllers. */
+export const DEFAULT_FLUX_NAMESPACE = 'flux-system';
+/** How often Flux fetches the repository and reconciles: a pushed change is live within minutes without polling the forge hard. */
+export const DEFAULT_FLUX_INTERVAL = '5m';

@@ -3,6 +3,8 @@
  *
  *   k8s-iac synth   [--env NAME]... [--outdir DIR] [--release-dir DIR] [--delete-unknown]
  *   k8s-iac diff    --env NAME [--outdir DIR] [--release-dir DIR]
+ *   k8s-iac diff    --env NAME --cluster [--context CTX] [--outdir DIR]
+ *   k8s-iac apply   --env NAME [--context CTX] [--outdir DIR]
  *   k8s-iac promote --env NAME --app NAME [--dist DIR] [--outdir DIR] [--release-dir DIR]
  *                   [--canary-weight N | --canary-finish | --canary-abort]
  *   k8s-iac promote --env NAME --resume      finish a promote that was interrupted
@@ -25,6 +27,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
+import { applyEnvironment, diffEnvironment, KubectlOptions } from './cluster';
+import { GITOPS_FOLDER, gitOpsFiles, readPackageRepository, resolveGitOps } from './gitops';
 import { Project } from './project';
 import { diffTrees, PromoteStep, resumePromote, runPromote } from './promote';
 import { synthProjectFiles } from './synth-project';
@@ -33,7 +37,7 @@ import { checkOutputFolder, KUSTOMIZATION, writeEnvironments } from './write-ato
 /** Where the environment folders go when --outdir (synth, diff) or --dist (promote) does not say. */
 export const DEFAULT_OUTDIR = 'dist';
 
-const COMMANDS = ['synth', 'diff', 'promote'] as const;
+const COMMANDS = ['synth', 'diff', 'apply', 'promote'] as const;
 type CommandName = (typeof COMMANDS)[number];
 
 /** What a command line asks for. */
@@ -57,6 +61,10 @@ export interface CommandLine {
   readonly resume: boolean;
   /** The canary step promote takes. @default - none: a blue-green switch */
   readonly canaryStep?: PromoteStep;
+  /** `--cluster`: diff against the live cluster instead of a fresh synth. @default false */
+  readonly cluster: boolean;
+  /** `--context`: the kubeconfig context of apply and diff --cluster. @default - kubeconfig's current context */
+  readonly context?: string;
 }
 
 const OPTIONS = {
@@ -71,6 +79,8 @@ const OPTIONS = {
   'canary-weight': { type: 'string' },
   'canary-finish': { type: 'boolean' },
   'canary-abort': { type: 'boolean' },
+  cluster: { type: 'boolean' },
+  context: { type: 'string' },
 } as const;
 
 /** The canary step the options ask for, if any; an error when they ask for more than one or the weight is no number. */
@@ -99,7 +109,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   } catch (err) {
     throw new Error(`${(err as Error).message.replace(/\. To specify.*$/s, '')}: use ${Object.keys(OPTIONS).map((o) => `--${o}`).join(', ')}`);
   }
-  return {
+  const line = {
     command: command as CommandName,
     envs: values.env ?? [],
     app: values.app,
@@ -110,7 +120,20 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     deleteUnknown: values['delete-unknown'] ?? false,
     resume: values.resume ?? false,
     canaryStep: canaryStep(values),
+    cluster: values.cluster ?? false,
+    context: values.context,
   };
+  checkClusterOptions(line);
+  return line;
+}
+
+/** The options that reach a cluster are given where a cluster is reached, with the one environment it gets. */
+function checkClusterOptions(line: CommandLine): void {
+  const live = line.command === 'apply' || (line.command === 'diff' && line.cluster);
+  if (line.cluster && line.command !== 'diff') throw new Error(`--cluster is an option of diff: k8s-iac diff --env NAME --cluster`);
+  if (line.context !== undefined && !live) throw new Error(`--context is for apply and diff --cluster: e.g. k8s-iac apply --env prod --context prod-cluster`);
+  const example = line.command === 'apply' ? 'k8s-iac apply --env prod' : 'k8s-iac diff --env prod --cluster';
+  if (live && line.envs.length !== 1) throw new Error(`${example.replace(/ --env prod/, '').slice('k8s-iac '.length)} takes one environment: give --env NAME once, e.g. ${example}`);
 }
 
 function parse(args: readonly string[]) {
@@ -184,8 +207,28 @@ function synth(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log:
   if (cdk8sOutdir) writeBundles(cdk8sOutdir, rendered);
   // under `cdk8s synth --stdout` (or --output elsewhere) the bundles are all that is asked for
   if (cdk8sOutdir && cdk8sOutdir !== cdk8sOutput()) return;
+  const gitops = gitOpsTrees(project, [...rendered.keys()], outdir);
   writeEnvironments(outdir, rendered, { deleteUnknown: line.deleteUnknown });
   for (const [e, files] of rendered) log(`${shown(path.join(outdir, e))}: ${files.size - 1} objects`);
+  if (typeof gitops === 'string') {
+    log(`${shown(path.join(outdir, GITOPS_FOLDER))}: not written: ${gitops}`);
+    return;
+  }
+  for (const [tool, trees] of gitops) {
+    writeEnvironments(path.join(outdir, GITOPS_FOLDER, tool), trees, { deleteUnknown: line.deleteUnknown });
+    log(`${shown(path.join(outdir, GITOPS_FOLDER, tool))}: ${[...trees.keys()].join(', ')}`);
+  }
+}
+
+/**
+ * The GitOps folders of `envs`, rendered in memory, fetching from the repository the
+ * settings or the working folder's package.json name and from the output folder's place
+ * in it; or why there are none.
+ */
+function gitOpsTrees(project: Project, envs: readonly string[], outdir: string): ReturnType<typeof gitOpsFiles> | string {
+  const root = packageRoot(process.cwd()) ?? process.cwd();
+  const gitops = resolveGitOps(project.gitops, readPackageRepository(root), path.relative(root, outdir).split(path.sep).join('/'));
+  return typeof gitops === 'string' ? gitops : gitOpsFiles(project, envs, gitops);
 }
 
 /** Reads an environment folder as synth wrote it: relative path -> content. */
@@ -215,6 +258,12 @@ function diff(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log: 
   }
 }
 
+/** The environment folder apply and diff --cluster send to the cluster, and how kubectl runs. */
+function liveTarget(project: Project, line: CommandLine, env: NodeJS.ProcessEnv): { folder: string; options: KubectlOptions } {
+  const name = project.environments.get(line.envs[0]).name;
+  return { folder: path.join(path.resolve(line.outdir ?? DEFAULT_OUTDIR), name), options: { kubectl: env.KUBECTL, context: line.context, env } };
+}
+
 function promote(project: Project, line: CommandLine, log: (line: string) => void): void {
   const env = line.envs.at(-1);
   const releaseDir = line.releaseDir === undefined ? project.releaseDir() : path.resolve(line.releaseDir);
@@ -240,11 +289,11 @@ export interface RunContext {
   readonly log?: (line: string) => void;
   /** Where the problems go. @default console.error */
   readonly error?: (line: string) => void;
-  /** The variables CDK8S_OUTDIR and K8S_IAC_ENV are read from. @default process.env */
+  /** The variables CDK8S_OUTDIR, K8S_IAC_ENV and KUBECTL are read from (kubectl runs with them). @default process.env */
   readonly env?: NodeJS.ProcessEnv;
 }
 
-/** Runs one command line: 0 on success, 1 with every problem on stderr. */
+/** Runs one command line: 0 on success, 1 with every problem on stderr (and for diff --cluster, 1 when the cluster differs). */
 export function main(argv: readonly string[], context: RunContext = {}): number {
   const log = context.log ?? console.log;
   const error = context.error ?? console.error;
@@ -254,8 +303,14 @@ export function main(argv: readonly string[], context: RunContext = {}): number 
     const project = context.project ?? (line.project ? loadProject(line.project) : undefined);
     if (!project) throw new Error('no project: pass --project FILE, or set "k8s-iac": { "project": FILE } in package.json');
     if (line.command === 'synth') synth(project, line, env, log);
-    else if (line.command === 'diff') diff(project, line, env, log);
-    else promote(project, line, log);
+    else if (line.command === 'diff' && line.cluster) {
+      const { folder, options } = liveTarget(project, line, env);
+      return diffEnvironment(shown(folder), options, log) ? 1 : 0;
+    } else if (line.command === 'diff') diff(project, line, env, log);
+    else if (line.command === 'apply') {
+      const { folder, options } = liveTarget(project, line, env);
+      applyEnvironment(shown(folder), options, log);
+    } else promote(project, line, log);
     return 0;
   } catch (err) {
     error(`error: ${(err as Error).message}`);

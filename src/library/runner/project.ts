@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { Construct } from 'constructs';
 import type { Environment, EnvironmentSet } from '../core/environment';
 import type { AppRelease } from '../core/release';
+import { checkDnsLabel } from '../core/validation';
 
 const PROJECT_SYMBOL = Symbol.for('k8s-iac.Project');
 
@@ -22,6 +23,24 @@ export interface Release<App extends string> {
   app(app: App): AppRelease;
 }
 
+/** Where Argo CD and Flux fetch the synthesized folders from; every field has a default. */
+export interface GitOpsSettings {
+  /** The repository, `https://` or `ssh://` (Flux takes no other form). @default - package.json's `repository`; without one, synth writes no GitOps objects and says so */
+  readonly repoURL?: string;
+  /** The branch to follow. @default DEFAULT_GITOPS_BRANCH ('main') */
+  readonly branch?: string;
+  /** The folder of the environment folders, relative to the repository's root. @default 'dist' */
+  readonly path?: string;
+  /** Namespace of the Argo CD Applications. @default DEFAULT_ARGOCD_NAMESPACE ('argocd') */
+  readonly argoCdNamespace?: string;
+  /** Argo CD project of the Applications. @default DEFAULT_ARGOCD_PROJECT ('default') */
+  readonly argoCdProject?: string;
+  /** Namespace of the Flux GitRepository and Kustomizations. @default DEFAULT_FLUX_NAMESPACE ('flux-system') */
+  readonly fluxNamespace?: string;
+  /** How often Flux fetches and reconciles. @default DEFAULT_FLUX_INTERVAL ('5m') */
+  readonly fluxInterval?: string;
+}
+
 /** What a project is made of. */
 export interface ProjectProps<Name extends string, Values, App extends string> {
   /** The environments, from `defineEnvironments`. */
@@ -33,6 +52,14 @@ export interface ProjectProps<Name extends string, Values, App extends string> {
   readonly releaseApps?: readonly App[];
   /** Folder of the release files, relative to the folder synth runs in. @default 'release' */
   readonly releaseDir?: string;
+  /**
+   * Names the environments' ApplySets (`<name>-<env>`) and GitOps objects. Give each
+   * project that shares a cluster with another its own name: an apply prunes every object
+   * of its ApplySet that it no longer holds. @default - the environment's name alone
+   */
+  readonly name?: string;
+  /** Where GitOps controllers fetch the environment folders from. @default - the repository of package.json, branch main, folder dist */
+  readonly gitops?: GitOpsSettings;
   /** Adds one environment's constructs under `scope` (a fresh cdk8s App per environment). */
   build(scope: Construct, env: Environment<Values, Name>, release: Release<App>): void;
 }
@@ -46,6 +73,10 @@ export class Project<Name extends string = string, Values = unknown, App extends
 
   readonly environments: EnvironmentSet<Name, Values>;
   readonly releaseApps: readonly App[];
+  /** The project's name, if it has one. @default - none */
+  readonly name?: string;
+  /** Where GitOps controllers fetch the folders from, as given. @default - none: every default */
+  readonly gitops?: GitOpsSettings;
   private readonly releaseDirSetting: string;
   private readonly buildFn: ProjectProps<Name, Values, App>['build'];
 
@@ -54,12 +85,21 @@ export class Project<Name extends string = string, Values = unknown, App extends
     this.environments = props.environments;
     this.releaseApps = props.releaseApps ?? [];
     this.releaseDirSetting = props.releaseDir ?? DEFAULT_RELEASE_DIR;
+    const badName = props.name === undefined ? undefined : checkDnsLabel(props.name, 'defineProject: name');
+    if (badName) throw new Error(badName);
+    this.name = props.name;
+    this.gitops = props.gitops;
     this.buildFn = props.build;
   }
 
   /** The release folder, resolved against `base` (the folder synth runs in). */
   releaseDir(base: string = process.cwd()): string {
     return path.resolve(base, this.releaseDirSetting);
+  }
+
+  /** The name of environment `env`'s ApplySet parent (and GitOps objects): `<name>-<env>`, or `<env>` without a name. */
+  applySetName(env: string): string {
+    return this.name === undefined ? env : `${this.name}-${env}`;
   }
 
   /** Adds environment `env`'s constructs under `scope`. */

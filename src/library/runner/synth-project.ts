@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { checkNoInterruptedPromote, loadReleaseState, releaseFile, releaseOf, ReleaseState } from './release-state';
 import type { Project } from './project';
+import { withApplySet } from './applyset';
 import { Manifest, SynthError, renderFiles, renderManifests } from './synthesize';
 
 /** Where an environment's inputs come from. */
@@ -23,7 +24,7 @@ function problemsOf(err: unknown, label: string): string[] {
   return (err as Error).message.split('\n').map((line) => `[${label}] ${line}`);
 }
 
-/** One environment's manifests, in memory. Throws a SynthError listing every problem. */
+/** One environment's manifests, in memory, as its ApplySet (applyset.ts). Throws a SynthError listing every problem. */
 export function synthManifests(project: Project, envName: string, options: SynthOptions = {}): Manifest[] {
   const env = project.environments.get(envName);
   const dir = options.releaseDir ?? project.releaseDir();
@@ -36,7 +37,7 @@ export function synthManifests(project: Project, envName: string, options: Synth
     const state = options.releaseState ?? (project.releaseApps.length > 0 ? loadReleaseState(env.name, dir, project.releaseApps) : { apps: {} });
     const app = new App({ outdir: 'unused' });
     project.build(app, env, releaseOf(state, shownFile));
-    manifests = renderManifests(app, env.name);
+    manifests = withApplySet(renderManifests(app, env.name), project.applySetName(env.name));
   } catch (err) {
     throw new SynthError(problemsOf(err, env.name));
   }

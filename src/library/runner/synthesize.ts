@@ -87,7 +87,8 @@ export function validateTree(constructs: readonly IConstruct[], label: string): 
   return problems;
 }
 
-function fileFor(kind: string, name: string, namespace: string | undefined): string {
+/** The file of an object inside dist/<env>/: `<namespace>/<kind>-<name>.yaml`, `_cluster/` for cluster-scoped ones. */
+export function fileFor(kind: string, name: string, namespace: string | undefined): string {
   return `${namespace ?? '_cluster'}/${kind.toLowerCase()}-${name}.yaml`;
 }
 
