@@ -40,6 +40,8 @@ describe('the ApplySet id and resources, as kubectl computes them', () => {
     expect(groupResource('NetworkPolicy', 'networking.k8s.io')).toBe('networkpolicies.networking.k8s.io');
     expect(groupResource('Ingress', 'networking.k8s.io')).toBe('ingresses.networking.k8s.io');
     expect(groupResource('Endpoints', '')).toBe('endpoints');
+    expect(groupResource('Gateway', 'gateway.networking.k8s.io')).toBe('gateways.gateway.networking.k8s.io');
+    expect(groupResource('HTTPRoute', 'gateway.networking.k8s.io')).toBe('httproutes.gateway.networking.k8s.io');
     expect(groupResource('ConfigMap', '')).toBe('configmaps');
     expect(groupOf('v1')).toBe('');
     expect(groupOf('gateway.networking.k8s.io/v1')).toBe('gateway.networking.k8s.io');

@@ -44,10 +44,18 @@ export function groupOf(apiVersion: string): string {
 /**
  * The resource of a kind as `<plural>[.<group>]`, pluralized as the API machinery guesses
  * it (apimachinery's meta.UnsafeGuessKindToResource), which gives the plural of every
- * built-in kind and of the CRDs this library emits.
+ * built-in kind, except that a vowel before the final `y` takes an `s`: the guess says
+ * `gatewaies`, the Gateway API CRD names `gateways`, and kubectl resolves the annotation
+ * through the cluster's real resources.
  */
 export function groupResource(kind: string, group: string): string {
   const singular = kind.toLowerCase();
-  const plural = singular.endsWith('endpoints') ? singular : singular.endsWith('s') ? `${singular}es` : singular.endsWith('y') ? `${singular.slice(0, -1)}ies` : `${singular}s`;
+  const plural = singular.endsWith('endpoints')
+    ? singular
+    : singular.endsWith('s')
+      ? `${singular}es`
+      : /[^aeiou]y$/.test(singular)
+        ? `${singular.slice(0, -1)}ies`
+        : `${singular}s`;
   return group === '' ? plural : `${plural}.${group}`;
 }
