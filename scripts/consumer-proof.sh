@@ -191,6 +191,22 @@ failing_synth() {
   [ -z "$(cd "$SHOP/dist" && ls -A | grep '^\.')" ] || fail "the failed synth left temporary folders in dist/"
 }
 
+# The canary of live one step further (10% -> 50%): promote rewrites release/live.json and
+# dist/live together and prints the diff; dist/qa is untouched, and a synth after it
+# writes the same files (release file and dist agree).
+promote_canary() {
+  tree_hash "$SHOP/dist/qa" >"$WORK/qa-hash"
+  (cd "$SHOP" && npx --no-install k8s-iac promote --env live --app web --canary-weight 50) >"$WORK/promote.out" || return 1
+  sed 's/^/promote: /' "$WORK/promote.out" | head -n 40
+  grep -q 'canary-weight: "50"' "$WORK/promote.out" || fail "the printed diff does not show the canary weight going to 50"
+  (cd "$SHOP" && node -e 'const w = require("./release/live.json").apps.web.canary.weight; if (w !== 50) { console.error(`release/live.json canary weight is ${w}, want 50`); process.exit(1); }') || return 1
+  grep -rq 'canary-weight: "50"' "$SHOP/dist/live" || fail "dist/live has no canary Ingress at weight 50"
+  [ "$(tree_hash "$SHOP/dist/qa")" = "$(cat "$WORK/qa-hash")" ] || fail "promoting live changed dist/qa"
+  tree_hash "$SHOP/dist" >"$WORK/promoted-hash"
+  (cd "$SHOP" && npx --no-install k8s-iac synth) >/dev/null || return 1
+  [ "$(tree_hash "$SHOP/dist")" = "$(cat "$WORK/promoted-hash")" ] || fail "a synth after the promote wrote different files"
+}
+
 echo "consumer proof: $EXAMPLE -> $SHOP"
 check "npm pack (prepack builds lib/)" pack
 check "tarball holds only the library" tarball_holds_only_the_library
@@ -201,6 +217,7 @@ check "tsc: project and tests against the tarball's types" typecheck
 check "npx k8s-iac synth: one folder per environment" synth
 check "jest snapshot test in the consumer" jest_snapshots
 check "too-small quota: synth exits 1, names it, writes nothing" failing_synth
+check "npx k8s-iac promote: canary of live to 50%, release and dist together" promote_canary
 
 GLUE="$(grep -cvE '^\s*($|//|/?\*)' "$EXAMPLE/src/project.ts")"
 TOTAL="$(awk -v a="$START" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')"
