@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import {
   AppDeployment,
   AppDeploymentProps,
+  AppGateway,
   AppHttpRoute,
   AppIngress,
   AppSecret,
@@ -172,6 +173,16 @@ export const SCENARIOS: Readonly<Record<string, fc.Arbitrary<Scenario>>> = {
     const canary = routing && { service: svc, ...routing };
     new AppHttpRoute(ns, 'Route', { name: 'web', gateway: { name: 'public', namespace: 'gateway-system' }, host: h, paths, service: svc, canary });
   }),
+  AppGateway: scenario(
+    fc.record({
+      name,
+      className: mostly(fc.constantFrom('platform', 'istio'), fc.constantFrom('', ' ')),
+      hostname: host,
+      routeNamespaces: mostly(fc.array(label, { minLength: 1, maxLength: 3 }), fc.constantFrom<string[]>([], ['Shop'], ['a_b'])),
+      tlsClusterIssuer: fc.option(mostly(fc.constant('platform-issuer'), fc.constant('')), { nil: undefined }),
+    }),
+    (p, ns) => void new AppGateway(ns, 'Gateway', p),
+  ),
   NetworkPolicy: scenario(fc.tuple(deploymentProps, fc.option(fc.array(rule, { maxLength: 2 }), { nil: undefined }), fc.option(fc.array(rule, { maxLength: 2 }), { nil: undefined })), ([p, ingress, egress], ns) => {
     const d = new AppDeployment(ns, 'Web', p);
     new NetworkPolicy(ns, 'Policy', { name: 'allow', podSelector: d.podSelector, ingress, egress });
