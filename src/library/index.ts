@@ -53,3 +53,4 @@ export * from './runner/release-state';
 export * from './runner/synth-project';
 export * from './runner/synthesize';
 export * from './runner/write-atomic';
+export * from './runner/yaml-writer';
