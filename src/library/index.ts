@@ -52,5 +52,6 @@ export * from './runner/promote';
 export * from './runner/release-state';
 export * from './runner/synth-project';
 export * from './runner/synthesize';
+export * from './runner/watch';
 export * from './runner/write-atomic';
 export * from './runner/yaml-writer';

@@ -1,7 +1,7 @@
 /**
  * The `k8s-iac` command every project uses:
  *
- *   k8s-iac synth   [--env NAME]... [--outdir DIR] [--release-dir DIR] [--delete-unknown]
+ *   k8s-iac synth   [--env NAME]... [--outdir DIR] [--release-dir DIR] [--delete-unknown] [--watch]
  *   k8s-iac diff    --env NAME [--outdir DIR] [--release-dir DIR]
  *   k8s-iac promote --env NAME --app NAME [--dist DIR] [--outdir DIR] [--release-dir DIR]
  *                   [--canary-weight N | --canary-finish | --canary-abort]
@@ -20,6 +20,9 @@
  * app leaves dist/ as it was. The environment folders are written only when CDK8S_OUTDIR is
  * that configured output: `cdk8s synth --stdout` (a temporary folder) prints the objects and
  * writes nothing else.
+ *
+ * `synth --watch` keeps running after the first synth and synthesizes again what a changed
+ * source or release file affects (watch.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -28,6 +31,7 @@ import YAML from 'yaml';
 import { Project } from './project';
 import { diffTrees, PromoteStep, resumePromote, runPromote } from './promote';
 import { synthProjectFiles } from './synth-project';
+import { WatchBuild, watchProject } from './watch';
 import { checkOutputFolder, KUSTOMIZATION, writeEnvironments } from './write-atomic';
 
 /** Where the environment folders go when --outdir (synth, diff) or --dist (promote) does not say. */
@@ -55,6 +59,8 @@ export interface CommandLine {
   readonly deleteUnknown: boolean;
   /** `--resume`: finish an interrupted promote. @default false */
   readonly resume: boolean;
+  /** `--watch`: after synth, synthesize again on every change of a source or release file. @default false */
+  readonly watch: boolean;
   /** The canary step promote takes. @default - none: a blue-green switch */
   readonly canaryStep?: PromoteStep;
 }
@@ -68,6 +74,7 @@ const OPTIONS = {
   project: { type: 'string' },
   'delete-unknown': { type: 'boolean' },
   resume: { type: 'boolean' },
+  watch: { type: 'boolean' },
   'canary-weight': { type: 'string' },
   'canary-finish': { type: 'boolean' },
   'canary-abort': { type: 'boolean' },
@@ -109,6 +116,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     project: values.project,
     deleteUnknown: values['delete-unknown'] ?? false,
     resume: values.resume ?? false,
+    watch: values.watch ?? false,
     canaryStep: canaryStep(values),
   };
 }
@@ -175,7 +183,8 @@ function writeBundles(folder: string, rendered: ReadonlyMap<string, ReadonlyMap<
   }
 }
 
-function synth(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log: (line: string) => void): void {
+/** Synthesizes and writes the selected environments; returns what was rendered. */
+function synth(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log: (line: string) => void): Map<string, Map<string, string>> {
   const outdir = path.resolve(line.outdir ?? DEFAULT_OUTDIR);
   checkOutputFolder(outdir, protectedFolders(line));
   const releaseDir = line.releaseDir === undefined ? undefined : path.resolve(line.releaseDir);
@@ -183,9 +192,28 @@ function synth(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log:
   const cdk8sOutdir = env.CDK8S_OUTDIR ? path.resolve(env.CDK8S_OUTDIR) : undefined;
   if (cdk8sOutdir) writeBundles(cdk8sOutdir, rendered);
   // under `cdk8s synth --stdout` (or --output elsewhere) the bundles are all that is asked for
-  if (cdk8sOutdir && cdk8sOutdir !== cdk8sOutput()) return;
+  if (cdk8sOutdir && cdk8sOutdir !== cdk8sOutput()) return rendered;
   writeEnvironments(outdir, rendered, { deleteUnknown: line.deleteUnknown });
   for (const [e, files] of rendered) log(`${shown(path.join(outdir, e))}: ${files.size - 1} objects`);
+  return rendered;
+}
+
+/** synth, then the watch; the process keeps running until it is stopped. */
+function synthAndWatch(project: Project, line: CommandLine, context: RunContext, log: (line: string) => void, error: (line: string) => void): void {
+  const env = context.env ?? process.env;
+  if (env.CDK8S_OUTDIR) throw new Error('--watch writes the environment folders only: run it without cdk8s synth');
+  const written = synth(project, line, env, log);
+  watchProject(project, written, {
+    projectFile: line.project === undefined ? undefined : path.resolve(line.project),
+    envs: [...written.keys()],
+    outdir: path.resolve(line.outdir ?? DEFAULT_OUTDIR),
+    releaseDir: line.releaseDir === undefined ? project.releaseDir() : path.resolve(line.releaseDir),
+    build: context.watchBuild,
+    write: { deleteUnknown: line.deleteUnknown },
+    load: loadProject,
+    log,
+    error,
+  });
 }
 
 /** Reads an environment folder as synth wrote it: relative path -> content. */
@@ -242,6 +270,8 @@ export interface RunContext {
   readonly error?: (line: string) => void;
   /** The variables CDK8S_OUTDIR and K8S_IAC_ENV are read from. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
+  /** How `synth --watch` compiles a changed source. @default - none: the watch follows release files only */
+  readonly watchBuild?: WatchBuild;
 }
 
 /** Runs one command line: 0 on success, 1 with every problem on stderr. */
@@ -253,7 +283,9 @@ export function main(argv: readonly string[], context: RunContext = {}): number 
     const line = parseCommandLine(argv);
     const project = context.project ?? (line.project ? loadProject(line.project) : undefined);
     if (!project) throw new Error('no project: pass --project FILE, or set "k8s-iac": { "project": FILE } in package.json');
-    if (line.command === 'synth') synth(project, line, env, log);
+    if (line.watch && line.command !== 'synth') throw new Error('--watch is an option of synth: k8s-iac synth --watch');
+    if (line.command === 'synth' && line.watch) synthAndWatch(project, line, context, log, error);
+    else if (line.command === 'synth') synth(project, line, env, log);
     else if (line.command === 'diff') diff(project, line, env, log);
     else promote(project, line, log);
     return 0;
