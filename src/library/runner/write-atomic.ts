@@ -224,15 +224,34 @@ function fsyncPath(dir: string): void {
   }
 }
 
-/** Writes one tree into a fresh temporary sibling of its target, every file flushed; removes it on failure. */
+/** Whether `file` exists and holds exactly `content`. */
+function holds(file: string, content: string): boolean {
+  try {
+    return fs.readFileSync(file, 'utf8') === content;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes one tree into a fresh temporary sibling of its target, every file flushed; removes
+ * it on failure. A file the current folder already holds with the same content is linked
+ * from there instead (the synth that wrote it flushed it), so an unchanged file costs a
+ * read, not a flush to disk: most of a synth after a small change is unchanged files.
+ */
 function writeTemporary(outdir: string, env: string, files: ReadonlyMap<string, string>): string {
   const tmp = path.join(outdir, `.${env}.tmp-${process.pid}`);
+  const current = path.join(outdir, env);
   fs.rmSync(tmp, { recursive: true, force: true });
   try {
     fs.mkdirSync(tmp);
     const dirs = new Set([...files.keys()].map((f) => path.dirname(f)));
     for (const dir of dirs) fs.mkdirSync(path.join(tmp, dir), { recursive: true });
-    for (const [file, content] of files) writeDurably(path.join(tmp, file), content);
+    const hasCurrent = fs.existsSync(current);
+    for (const [file, content] of files) {
+      if (hasCurrent && holds(path.join(current, file), content)) fs.linkSync(path.join(current, file), path.join(tmp, file));
+      else writeDurably(path.join(tmp, file), content);
+    }
     for (const dir of dirs) fsyncPath(path.join(tmp, dir));
   } catch (err) {
     fs.rmSync(tmp, { recursive: true, force: true });
