@@ -9,7 +9,9 @@
  *
  * Tools:
  * - ours: build, validate and render the 4 environments, then write them as the synth does;
- * - floor: only turn the same final objects into YAML (same library and options) and write them;
+ * - floor: only turn the same final objects into YAML (`toYaml`, as synth does) and write them;
+ * - write: only write the same bytes, turned into YAML before the clock starts (the real floor);
+ * - json: `JSON.stringify` the same objects and write them (a serializer with no choices to make);
  * - naive: plain cdk8s-plus-28, one Chart per service, `app.synth()` per environment;
  * - kustomize: `kustomize build` of the 4 overlays, each to a folder.
  */
@@ -23,7 +25,7 @@ import type { RenderedObject } from './kustomize';
 import { synthNaiveEnvironment } from './naive';
 import { BENCH_ENVIRONMENTS, synthBenchEnvironment } from './platform';
 
-export const TOOLS = ['ours', 'floor', 'naive', 'kustomize'] as const;
+export const TOOLS = ['ours', 'floor', 'write', 'json', 'naive', 'kustomize'] as const;
 export type Tool = (typeof TOOLS)[number];
 
 /** What one measurement reports. */
@@ -84,20 +86,46 @@ function writePlain(dir: string, files: ReadonlyMap<string, string>): void {
   for (const [file, content] of files) fs.writeFileSync(path.join(dir, file), content);
 }
 
-function measureFloor(count: number, workdir: string, outdir: string): Measurement {
+/** The files of each saved environment, each object turned into text by `serialize`, kustomization included. */
+function environmentFiles(envs: Readonly<Record<string, readonly RenderedObject[]>>, serialize: (object: object) => string): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  for (const [env, objects] of Object.entries(envs)) {
+    const files = new Map<string, string>();
+    for (const o of objects) files.set(o.file, serialize(o.object));
+    files.set('kustomization.yaml', serialize({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: objects.map((o) => o.file) }));
+    out.set(env, files);
+  }
+  return out;
+}
+
+function loadObjects(count: number, workdir: string): Record<string, RenderedObject[]> {
+  return JSON.parse(fs.readFileSync(objectsFile(workdir, count), 'utf8')) as Record<string, RenderedObject[]>;
+}
+
+/** Serializes the saved objects with `serialize` and writes them; the clock covers both. */
+function measureSerializer(count: number, workdir: string, outdir: string, serialize: (object: object) => string): Measurement {
   let envs: Record<string, RenderedObject[]> = {};
   return timed(
     () => {
-      for (const [env, objects] of Object.entries(envs)) {
-        const files = new Map<string, string>();
-        for (const o of objects) files.set(o.file, toYaml(o.object));
-        files.set('kustomization.yaml', toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: objects.map((o) => o.file) }));
-        writePlain(path.join(outdir, env), files);
-      }
+      for (const [env, files] of environmentFiles(envs, serialize)) writePlain(path.join(outdir, env), files);
       return 'self';
     },
     () => {
-      envs = JSON.parse(fs.readFileSync(objectsFile(workdir, count), 'utf8')) as Record<string, RenderedObject[]>;
+      envs = loadObjects(count, workdir);
+    },
+  );
+}
+
+/** Writes the bytes of the saved objects' YAML, made before the clock starts: the cost of the output alone. */
+function measureWrite(count: number, workdir: string, outdir: string): Measurement {
+  let rendered = new Map<string, Map<string, string>>();
+  return timed(
+    () => {
+      for (const [env, files] of rendered) writePlain(path.join(outdir, env), files);
+      return 'self';
+    },
+    () => {
+      rendered = environmentFiles(loadObjects(count, workdir), toYaml);
     },
   );
 }
@@ -150,7 +178,11 @@ export function measure(tool: Tool, count: number, workdir: string, outdir: stri
     case 'ours':
       return measureOurs(count, outdir);
     case 'floor':
-      return measureFloor(count, workdir, outdir);
+      return measureSerializer(count, workdir, outdir, toYaml);
+    case 'write':
+      return measureWrite(count, workdir, outdir);
+    case 'json':
+      return measureSerializer(count, workdir, outdir, (object) => JSON.stringify(object));
     case 'naive':
       return measureNaive(count, outdir);
     case 'kustomize':
