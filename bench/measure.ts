@@ -9,6 +9,7 @@
  *
  * Tools:
  * - ours: build, validate and render the 4 environments, then write them as the synth does;
+ * - parallel: the same on worker threads, one per core, as `synth --parallel` does;
  * - floor: only turn the same final objects into YAML (`toYaml`, as synth does) and write them;
  * - write: only write the same bytes, turned into YAML before the clock starts (the real floor);
  * - json: `JSON.stringify` the same objects and write them (a serializer with no choices to make);
@@ -20,12 +21,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ENVIRONMENTS } from '../src/platform/environments';
-import { renderFiles, toYaml, writeTreeAtomically } from 'k8s-iac';
+import { renderFiles, synthProjectFilesParallel, toYaml, writeEnvironments, writeTreeAtomically } from 'k8s-iac';
+import benchProject, { SERVICES_VARIABLE } from './bench-project';
 import type { RenderedObject } from './kustomize';
 import { synthNaiveEnvironment } from './naive';
 import { BENCH_ENVIRONMENTS, synthBenchEnvironment } from './platform';
 
-export const TOOLS = ['ours', 'floor', 'write', 'json', 'naive', 'kustomize'] as const;
+export const TOOLS = ['ours', 'parallel', 'floor', 'write', 'json', 'naive', 'kustomize'] as const;
 export type Tool = (typeof TOOLS)[number];
 
 /** What one measurement reports. */
@@ -77,6 +79,14 @@ function measureOurs(count: number, outdir: string): Measurement {
   return timed(() => {
     const rendered = BENCH_ENVIRONMENTS.map((env) => [env, renderFiles(synthBenchEnvironment(env, count))] as const);
     for (const [env, files] of rendered) writeTreeAtomically(outdir, env, files);
+    return 'self';
+  });
+}
+
+function measureParallel(count: number, outdir: string): Measurement {
+  process.env[SERVICES_VARIABLE] = String(count);
+  return timed(() => {
+    writeEnvironments(outdir, synthProjectFilesParallel(benchProject, path.join(__dirname, 'bench-project.js'), BENCH_ENVIRONMENTS));
     return 'self';
   });
 }
@@ -177,6 +187,8 @@ export function measure(tool: Tool, count: number, workdir: string, outdir: stri
   switch (tool) {
     case 'ours':
       return measureOurs(count, outdir);
+    case 'parallel':
+      return measureParallel(count, outdir);
     case 'floor':
       return measureSerializer(count, workdir, outdir, toYaml);
     case 'write':

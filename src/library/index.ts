@@ -47,6 +47,7 @@ export * from './checks/selectors-match-pods';
 // runner: projects, synth and promote
 export * from './runner/cli';
 export * from './runner/dependency-order';
+export * from './runner/parallel-synth';
 export * from './runner/project';
 export * from './runner/promote';
 export * from './runner/release-state';

@@ -1,7 +1,7 @@
 /**
  * The `k8s-iac` command every project uses:
  *
- *   k8s-iac synth   [--env NAME]... [--outdir DIR] [--release-dir DIR] [--delete-unknown] [--watch]
+ *   k8s-iac synth   [--env NAME]... [--outdir DIR] [--release-dir DIR] [--delete-unknown] [--watch] [--parallel]
  *   k8s-iac diff    --env NAME [--outdir DIR] [--release-dir DIR]
  *   k8s-iac promote --env NAME --app NAME [--dist DIR] [--outdir DIR] [--release-dir DIR]
  *                   [--canary-weight N | --canary-finish | --canary-abort]
@@ -22,7 +22,8 @@
  * writes nothing else.
  *
  * `synth --watch` keeps running after the first synth and synthesizes again what a changed
- * source or release file affects (watch.ts).
+ * source or release file affects (watch.ts). `synth --parallel` renders the environments on
+ * worker threads, one per core (parallel-synth.ts); the files are the same.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -31,6 +32,7 @@ import YAML from 'yaml';
 import { Project } from './project';
 import { diffTrees, PromoteStep, resumePromote, runPromote } from './promote';
 import { synthProjectFiles } from './synth-project';
+import { synthProjectFilesParallel } from './parallel-synth';
 import { WatchBuild, watchProject } from './watch';
 import { checkOutputFolder, KUSTOMIZATION, writeEnvironments } from './write-atomic';
 
@@ -61,6 +63,8 @@ export interface CommandLine {
   readonly resume: boolean;
   /** `--watch`: after synth, synthesize again on every change of a source or release file. @default false */
   readonly watch: boolean;
+  /** `--parallel`: render the environments on worker threads, one per core (needs `--project`). @default false */
+  readonly parallel: boolean;
   /** The canary step promote takes. @default - none: a blue-green switch */
   readonly canaryStep?: PromoteStep;
 }
@@ -75,6 +79,7 @@ const OPTIONS = {
   'delete-unknown': { type: 'boolean' },
   resume: { type: 'boolean' },
   watch: { type: 'boolean' },
+  parallel: { type: 'boolean' },
   'canary-weight': { type: 'string' },
   'canary-finish': { type: 'boolean' },
   'canary-abort': { type: 'boolean' },
@@ -117,6 +122,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     deleteUnknown: values['delete-unknown'] ?? false,
     resume: values.resume ?? false,
     watch: values.watch ?? false,
+    parallel: values.parallel ?? false,
     canaryStep: canaryStep(values),
   };
 }
@@ -188,7 +194,8 @@ function synth(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log:
   const outdir = path.resolve(line.outdir ?? DEFAULT_OUTDIR);
   checkOutputFolder(outdir, protectedFolders(line));
   const releaseDir = line.releaseDir === undefined ? undefined : path.resolve(line.releaseDir);
-  const rendered = synthProjectFiles(project, selectedEnvironments(project, line, env), { releaseDir });
+  const envs = selectedEnvironments(project, line, env);
+  const rendered = line.parallel && line.project !== undefined ? synthProjectFilesParallel(project, line.project, envs, { releaseDir }) : synthProjectFiles(project, envs, { releaseDir });
   const cdk8sOutdir = env.CDK8S_OUTDIR ? path.resolve(env.CDK8S_OUTDIR) : undefined;
   if (cdk8sOutdir) writeBundles(cdk8sOutdir, rendered);
   // under `cdk8s synth --stdout` (or --output elsewhere) the bundles are all that is asked for
