@@ -34,14 +34,21 @@ export interface WatchBuild {
 export interface WatchOptions {
   /** The compiled project module (`--project`), loaded again after a source change. @default - none: only release files are watched */
   readonly projectFile?: string;
+  /** The environments synthesized and written, as the first synth chose them. */
   readonly envs: readonly string[];
+  /** The folder holding `<env>/`. */
   readonly outdir: string;
+  /** The folder of the release files `<env>.json`. */
   readonly releaseDir: string;
+  /** How a changed source is compiled. @default - none: only release files are watched */
   readonly build?: WatchBuild;
+  /** How the environment folders are written, as the first synth wrote them. */
   readonly write: WriteOptions;
   /** Loads the project module (after its stale modules left the cache). */
   readonly load: (file: string) => Project;
+  /** Where a line per synthesized change goes. */
   readonly log: (line: string) => void;
+  /** Where the problems of a failed change go. */
   readonly error: (line: string) => void;
 }
 
