@@ -8,7 +8,7 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Project } from './project';
 import { SynthError } from './synthesize';
 import { SynthOptions, synthProjectFiles } from './synth-project';
@@ -28,8 +28,6 @@ interface Started {
   readonly port: MessagePort;
   readonly done: Int32Array;
 }
-
-type MessagePort = import('node:worker_threads').MessagePort;
 
 function startWorker(projectFile: string, envs: readonly string[], releaseDir: string | undefined): Started {
   const { port1, port2 } = new MessageChannel();

@@ -1,13 +1,13 @@
 /**
  * A block-style YAML writer for what synth renders: plain objects and arrays of strings,
  * finite numbers, booleans and null. It writes the same bytes as the `yaml` library
- * (`lineWidth: 0`, every string a YAML 1.1 reader would misread double-quoted), about ten
- * times faster, because it does no work for the styles we never emit. Anything outside
- * that subset (a string holding a newline, a `"`, a control or non-ASCII character, a
- * document marker, a key longer than 1024 characters, a number that is not finite, an
- * undefined, a class instance, nested arrays' rarer shapes) makes it answer `undefined`,
- * and the caller uses the `yaml` library for that document. The tests compare the two
- * writers on generated objects and read the output back with YAML 1.1 and 1.2 readers.
+ * (`lineWidth: 0`, every string a YAML 1.1 reader would misread double-quoted) with a
+ * fraction of its work: no document model, no styles we never emit. Anything outside that
+ * subset (a string holding a newline, a `"` where quotes are needed, a control or non-ASCII
+ * character, a document marker, a key longer than 1024 characters, a number that is not
+ * finite, an undefined, a class instance) makes it answer `undefined`, and the caller uses
+ * the `yaml` library for that document. The tests compare the two writers on generated
+ * objects and read the output back with YAML 1.1 and 1.2 readers.
  */
 
 /**
