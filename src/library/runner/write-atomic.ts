@@ -233,6 +233,16 @@ function holds(file: string, content: string): boolean {
   }
 }
 
+/** Links `existing` as `file`; false where the file system has no hard links (the file is then written). */
+function linked(existing: string, file: string): boolean {
+  try {
+    fs.linkSync(existing, file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Writes one tree into a fresh temporary sibling of its target, every file flushed; removes
  * it on failure. A file the current folder already holds with the same content is linked
@@ -249,8 +259,7 @@ function writeTemporary(outdir: string, env: string, files: ReadonlyMap<string, 
     for (const dir of dirs) fs.mkdirSync(path.join(tmp, dir), { recursive: true });
     const hasCurrent = fs.existsSync(current);
     for (const [file, content] of files) {
-      if (hasCurrent && holds(path.join(current, file), content)) fs.linkSync(path.join(current, file), path.join(tmp, file));
-      else writeDurably(path.join(tmp, file), content);
+      if (!(hasCurrent && holds(path.join(current, file), content) && linked(path.join(current, file), path.join(tmp, file)))) writeDurably(path.join(tmp, file), content);
     }
     for (const dir of dirs) fsyncPath(path.join(tmp, dir));
   } catch (err) {
