@@ -105,49 +105,55 @@ function key(name: string): string {
   return scalarString(name);
 }
 
-/** The lines of a non-empty map at `indent`, the first line without its indentation. */
-function map(object: Record<string, unknown>, indent: string): string {
-  let out = '';
+/** Appends the lines of a non-empty map at `indent` to `out`, the first line without its indentation. */
+function map(object: Record<string, unknown>, indent: string, out: string[]): void {
   let first = true;
   for (const name of Object.keys(object)) {
     const value = object[name];
     if (value === undefined) throw new OutsideSubset();
-    out += (first ? '' : indent) + key(name) + ':';
+    out.push(first ? '' : indent, key(name), ':');
     first = false;
     const scalar = inline(value);
-    if (scalar !== undefined) out += ` ${scalar}\n`;
-    else out += `\n${indent}${INDENT}${block(value as object, indent + INDENT)}`;
+    if (scalar !== undefined) out.push(' ', scalar, '\n');
+    else {
+      out.push('\n', indent, INDENT);
+      block(value as object, indent + INDENT, out);
+    }
   }
-  return out;
 }
 
-/** The lines of a non-empty list at `indent`, the first line without its indentation. */
-function list(items: readonly unknown[], indent: string): string {
-  let out = '';
+/** Appends the lines of a non-empty list at `indent` to `out`, the first line without its indentation. */
+function list(items: readonly unknown[], indent: string, out: string[]): void {
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
     if (item === undefined) throw new OutsideSubset();
-    out += `${i === 0 ? '' : indent}- `;
+    out.push(i === 0 ? '' : indent, '- ');
     const scalar = inline(item);
-    out += scalar !== undefined ? `${scalar}\n` : block(item as object, indent + INDENT);
+    if (scalar !== undefined) out.push(scalar, '\n');
+    else block(item as object, indent + INDENT, out);
   }
-  return out;
 }
 
-function block(value: object, indent: string): string {
-  return Array.isArray(value) ? list(value, indent) : map(value as Record<string, unknown>, indent);
+function block(value: object, indent: string, out: string[]): void {
+  if (Array.isArray(value)) list(value, indent, out);
+  else map(value as Record<string, unknown>, indent, out);
 }
 
 /**
  * `object` as one block-style YAML document, byte for byte what the `yaml` library writes
  * with `lineWidth: 0` and every YAML 1.1 non-string double-quoted; undefined when the
- * object holds something outside the subset this writer covers.
+ * object holds something outside the subset this writer covers. The pieces are joined once
+ * at the end: a string grown by `+=` is a tree of pieces that holds several times the
+ * memory of its text until something flattens it, and synth keeps every file until all are
+ * written.
  */
 export function writeBlockYaml(object: object): string | undefined {
   try {
     const scalar = inline(object);
     if (scalar !== undefined) return `${scalar}\n`;
-    return block(object, '');
+    const out: string[] = [];
+    block(object, '', out);
+    return out.join('');
   } catch (err) {
     if (err instanceof OutsideSubset) return undefined;
     throw err;
