@@ -1,8 +1,9 @@
 /**
  * Writing synthesized folders safely:
  * - **Whole or not at all.** Each `<outdir>/<env>/` is written to a temporary sibling (every
- *   file flushed to disk), then swapped in with two renames (the folder flushed after); a run killed between the renames leaves `.<env>.old`,
- *   which the next run puts back (or removes) before doing anything.
+ *   new file flushed to disk; a file the current folder holds unchanged is linked from it),
+ *   then swapped in with two renames (the folder flushed after); a run killed between the
+ *   renames leaves `.<env>.old`, which the next run puts back (or removes) before doing anything.
  * - **One writer per output folder.** A lock (proper-lockfile, stale after 30 s without a
  *   refresh) is held while writing; a second run waits for it, then says who holds it.
  *   Leftover temporary folders are removed only when the process that made them is gone.
