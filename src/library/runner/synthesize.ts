@@ -126,7 +126,7 @@ export function renderManifests(root: IConstruct, label: string): Manifest[] {
     manifests.push({ file, kind: c.kind, namespace: metadata.namespace, name, path: c.node.path, object });
   }
   const rendered: RenderedObject[] = manifests.map((m) => ({ path: m.path, object: m.object }));
-  problems.push(...checkNamespacedApps(root, rendered).map((p) => `[${label}] ${p}`));
+  problems.push(...checkNamespacedApps(constructs, rendered).map((p) => `[${label}] ${p}`));
   const sorted = manifests.sort(
     (a, b) => kindRank(a.kind) - kindRank(b.kind) || byCodeUnits(a.namespace ?? '', b.namespace ?? '') || byCodeUnits(a.name, b.name) || byCodeUnits(a.kind, b.kind),
   );
