@@ -9,7 +9,10 @@
  *
  * Tools:
  * - ours: build, validate and render the 4 environments, then write them as the synth does;
- * - floor: only turn the same final objects into YAML (same library and options) and write them;
+ * - parallel: the same on worker threads, one per core, as `synth --parallel` does;
+ * - floor: only turn the same final objects into YAML (`toYaml`, as synth does) and write them;
+ * - write: only write the same bytes, turned into YAML before the clock starts (the real floor);
+ * - json: `JSON.stringify` the same objects and write them (a serializer with no choices to make);
  * - naive: plain cdk8s-plus-28, one Chart per service, `app.synth()` per environment;
  * - kustomize: `kustomize build` of the 4 overlays, each to a folder.
  */
@@ -18,12 +21,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ENVIRONMENTS } from '../src/platform/environments';
-import { renderFiles, toYaml, writeTreeAtomically } from 'k8s-iac';
+import { renderFiles, synthProjectFilesParallel, toYaml, writeEnvironments, writeTreeAtomically } from 'k8s-iac';
+import benchProject, { SERVICES_VARIABLE } from './bench-project';
 import type { RenderedObject } from './kustomize';
 import { synthNaiveEnvironment } from './naive';
 import { BENCH_ENVIRONMENTS, synthBenchEnvironment } from './platform';
 
-export const TOOLS = ['ours', 'floor', 'naive', 'kustomize'] as const;
+export const TOOLS = ['ours', 'parallel', 'floor', 'write', 'json', 'naive', 'kustomize'] as const;
 export type Tool = (typeof TOOLS)[number];
 
 /** What one measurement reports. */
@@ -79,25 +83,59 @@ function measureOurs(count: number, outdir: string): Measurement {
   });
 }
 
+function measureParallel(count: number, outdir: string): Measurement {
+  process.env[SERVICES_VARIABLE] = String(count);
+  return timed(() => {
+    writeEnvironments(outdir, synthProjectFilesParallel(benchProject, path.join(__dirname, 'bench-project.js'), BENCH_ENVIRONMENTS));
+    return 'self';
+  });
+}
+
 function writePlain(dir: string, files: ReadonlyMap<string, string>): void {
   for (const d of new Set([...files.keys()].map((f) => path.dirname(f)))) fs.mkdirSync(path.join(dir, d), { recursive: true });
   for (const [file, content] of files) fs.writeFileSync(path.join(dir, file), content);
 }
 
-function measureFloor(count: number, workdir: string, outdir: string): Measurement {
+/** The files of each saved environment, each object turned into text by `serialize`, kustomization included. */
+function environmentFiles(envs: Readonly<Record<string, readonly RenderedObject[]>>, serialize: (object: object) => string): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  for (const [env, objects] of Object.entries(envs)) {
+    const files = new Map<string, string>();
+    for (const o of objects) files.set(o.file, serialize(o.object));
+    files.set('kustomization.yaml', serialize({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: objects.map((o) => o.file) }));
+    out.set(env, files);
+  }
+  return out;
+}
+
+function loadObjects(count: number, workdir: string): Record<string, RenderedObject[]> {
+  return JSON.parse(fs.readFileSync(objectsFile(workdir, count), 'utf8')) as Record<string, RenderedObject[]>;
+}
+
+/** Serializes the saved objects with `serialize` and writes them; the clock covers both. */
+function measureSerializer(count: number, workdir: string, outdir: string, serialize: (object: object) => string): Measurement {
   let envs: Record<string, RenderedObject[]> = {};
   return timed(
     () => {
-      for (const [env, objects] of Object.entries(envs)) {
-        const files = new Map<string, string>();
-        for (const o of objects) files.set(o.file, toYaml(o.object));
-        files.set('kustomization.yaml', toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: objects.map((o) => o.file) }));
-        writePlain(path.join(outdir, env), files);
-      }
+      for (const [env, files] of environmentFiles(envs, serialize)) writePlain(path.join(outdir, env), files);
       return 'self';
     },
     () => {
-      envs = JSON.parse(fs.readFileSync(objectsFile(workdir, count), 'utf8')) as Record<string, RenderedObject[]>;
+      envs = loadObjects(count, workdir);
+    },
+  );
+}
+
+/** Writes the bytes of the saved objects' YAML, made before the clock starts: the cost of the output alone. */
+function measureWrite(count: number, workdir: string, outdir: string): Measurement {
+  let rendered = new Map<string, Map<string, string>>();
+  return timed(
+    () => {
+      for (const [env, files] of rendered) writePlain(path.join(outdir, env), files);
+      return 'self';
+    },
+    () => {
+      rendered = environmentFiles(loadObjects(count, workdir), toYaml);
     },
   );
 }
@@ -149,8 +187,14 @@ export function measure(tool: Tool, count: number, workdir: string, outdir: stri
   switch (tool) {
     case 'ours':
       return measureOurs(count, outdir);
+    case 'parallel':
+      return measureParallel(count, outdir);
     case 'floor':
-      return measureFloor(count, workdir, outdir);
+      return measureSerializer(count, workdir, outdir, toYaml);
+    case 'write':
+      return measureWrite(count, workdir, outdir);
+    case 'json':
+      return measureSerializer(count, workdir, outdir, (object) => JSON.stringify(object));
     case 'naive':
       return measureNaive(count, outdir);
     case 'kustomize':

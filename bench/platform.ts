@@ -7,6 +7,7 @@
  * ones do (digests, spreading, replica bounds, hostnames, canary weight).
  */
 import { App } from 'cdk8s';
+import type { Construct } from 'constructs';
 import type { PlatformEnvironment } from '../src/platform/environment';
 import { ENVIRONMENTS } from '../src/platform/environments';
 import { AppDeployment, AppIngress, AppService, AutoscalingProps, LABELS, Manifest, NamespacedApp, type PodTemplateProps, type QuotaConfig, renderManifests } from 'k8s-iac';
@@ -102,7 +103,7 @@ function track(ns: NamespacedApp, env: PlatformEnvironment, name: string, kind: 
 }
 
 /** Service number `index` (from 1) in one environment. */
-export function benchService(app: App, env: PlatformEnvironment, index: number): NamespacedApp {
+export function benchService(app: Construct, env: PlatformEnvironment, index: number): NamespacedApp {
   const name = serviceName(index);
   const ns = new NamespacedApp(app, name, { namespace: name, settings: env.settings, quota: QUOTA, limits: env.values.apps.mysql.tenancy.limits, partOf: name });
   track(ns, env, name, 'stable');
@@ -112,7 +113,7 @@ export function benchService(app: App, env: PlatformEnvironment, index: number):
 }
 
 /** The whole synthetic platform of `count` services in one environment. */
-export function buildBenchPlatform(app: App, env: PlatformEnvironment, count: number): void {
+export function buildBenchPlatform(app: Construct, env: PlatformEnvironment, count: number): void {
   for (let i = 1; i <= count; i++) benchService(app, env, i);
 }
 

@@ -102,4 +102,15 @@ describe('atomic replacement', () => {
     expect(readTree(path.join(out, 'prod'))).toEqual(Object.fromEntries(tree({ 'x.yaml': 'old' })));
     expect(fs.readdirSync(out)).toEqual(['prod']);
   });
+
+  test('an unchanged file is linked from the current folder, a changed one written anew', () => {
+    const out = tmpdir('synth-test');
+    writeTreeAtomically(out, 'prod', tree({ 'same.yaml': 'a', 'changed.yaml': 'b' }));
+    const inode = (file: string) => fs.statSync(path.join(out, 'prod', file)).ino;
+    const before = { same: inode('same.yaml'), changed: inode('changed.yaml') };
+    writeTreeAtomically(out, 'prod', tree({ 'same.yaml': 'a', 'changed.yaml': 'c' }));
+    expect(inode('same.yaml')).toBe(before.same);
+    expect(inode('changed.yaml')).not.toBe(before.changed);
+    expect(readTree(path.join(out, 'prod'))).toEqual(Object.fromEntries(tree({ 'same.yaml': 'a', 'changed.yaml': 'c' })));
+  });
 });

@@ -48,18 +48,28 @@ export function checkNamespace(app: NamespaceContext, rendered: readonly Rendere
   ];
 }
 
+function isConstructList(root: IConstruct | readonly IConstruct[]): root is readonly IConstruct[] {
+  return Array.isArray(root);
+}
+
 /**
- * Runs the checks of every NamespacedApp under `root` on `rendered` (all of root's
- * rendered objects); each problem starts with a construct path: the workload's, or the NamespacedApp's.
+ * Runs the checks of every NamespacedApp under `root` on `rendered` (all of root's rendered
+ * objects); each problem starts with a construct path: the workload's, or the
+ * NamespacedApp's. `root` may also be the list of the tree's constructs as
+ * `root.node.findAll()` gives it: the runner has that list already, and the tree is then
+ * not walked again.
  */
-export function checkNamespacedApps(root: IConstruct, rendered: readonly RenderedObject[]): string[] {
+export function checkNamespacedApps(root: IConstruct | readonly IConstruct[], rendered: readonly RenderedObject[]): string[] {
+  const constructs: readonly IConstruct[] = isConstructList(root) ? root : root.node.findAll();
   const byNamespace = new Map<string, RenderedObject[]>();
   for (const r of rendered) {
     const ns = r.object.metadata?.namespace;
-    if (ns !== undefined) byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), r]);
+    if (ns === undefined) continue;
+    const objects = byNamespace.get(ns);
+    if (objects) objects.push(r);
+    else byNamespace.set(ns, [r]);
   }
-  return root.node
-    .findAll()
+  return constructs
     .filter(isNamespaceContext)
     .flatMap((app) => checkNamespace(app, byNamespace.get(app.namespaceName) ?? []).map((p) => (p.startsWith(`${app.node.path}/`) ? p : `${app.node.path}: ${p}`)));
 }

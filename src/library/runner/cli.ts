@@ -1,7 +1,7 @@
 /**
  * The `k8s-iac` command every project uses:
  *
- *   k8s-iac synth   [--env NAME]... [--outdir DIR] [--release-dir DIR] [--delete-unknown]
+ *   k8s-iac synth   [--env NAME]... [--outdir DIR] [--release-dir DIR] [--delete-unknown] [--watch] [--parallel]
  *   k8s-iac diff    --env NAME [--outdir DIR] [--release-dir DIR]
  *   k8s-iac diff    --env NAME --cluster [--context CTX] [--outdir DIR]
  *   k8s-iac apply   --env NAME [--context CTX] [--outdir DIR]
@@ -22,6 +22,10 @@
  * app leaves dist/ as it was. The environment folders are written only when CDK8S_OUTDIR is
  * that configured output: `cdk8s synth --stdout` (a temporary folder) prints the objects and
  * writes nothing else.
+ *
+ * `synth --watch` keeps running after the first synth and synthesizes again what a changed
+ * source or release file affects (watch.ts). `synth --parallel` renders the environments on
+ * worker threads, one per core (parallel-synth.ts); the files are the same.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -32,6 +36,8 @@ import { GITOPS_FOLDER, gitOpsFiles, readPackageRepository, resolveGitOps } from
 import { Project } from './project';
 import { diffTrees, PromoteStep, resumePromote, runPromote } from './promote';
 import { synthProjectFiles } from './synth-project';
+import { synthProjectFilesParallel } from './parallel-synth';
+import { WatchBuild, watchProject } from './watch';
 import { checkOutputFolder, KUSTOMIZATION, writeEnvironments } from './write-atomic';
 
 /** Where the environment folders go when --outdir (synth, diff) or --dist (promote) does not say. */
@@ -59,6 +65,10 @@ export interface CommandLine {
   readonly deleteUnknown: boolean;
   /** `--resume`: finish an interrupted promote. @default false */
   readonly resume: boolean;
+  /** `--watch`: after synth, synthesize again on every change of a source or release file. @default false */
+  readonly watch: boolean;
+  /** `--parallel`: render the environments on worker threads, one per core (needs `--project`). @default false */
+  readonly parallel: boolean;
   /** The canary step promote takes. @default - none: a blue-green switch */
   readonly canaryStep?: PromoteStep;
   /** `--cluster`: diff against the live cluster instead of a fresh synth. @default false */
@@ -76,6 +86,8 @@ const OPTIONS = {
   project: { type: 'string' },
   'delete-unknown': { type: 'boolean' },
   resume: { type: 'boolean' },
+  watch: { type: 'boolean' },
+  parallel: { type: 'boolean' },
   'canary-weight': { type: 'string' },
   'canary-finish': { type: 'boolean' },
   'canary-abort': { type: 'boolean' },
@@ -119,6 +131,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     project: values.project,
     deleteUnknown: values['delete-unknown'] ?? false,
     resume: values.resume ?? false,
+    watch: values.watch ?? false,
+    parallel: values.parallel ?? false,
     canaryStep: canaryStep(values),
     cluster: values.cluster ?? false,
     context: values.context,
@@ -198,26 +212,29 @@ function writeBundles(folder: string, rendered: ReadonlyMap<string, ReadonlyMap<
   }
 }
 
-function synth(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log: (line: string) => void): void {
+/** Synthesizes and writes the selected environments; returns what was rendered. */
+function synth(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log: (line: string) => void): Map<string, Map<string, string>> {
   const outdir = path.resolve(line.outdir ?? DEFAULT_OUTDIR);
   checkOutputFolder(outdir, protectedFolders(line));
   const releaseDir = line.releaseDir === undefined ? undefined : path.resolve(line.releaseDir);
-  const rendered = synthProjectFiles(project, selectedEnvironments(project, line, env), { releaseDir });
+  const envs = selectedEnvironments(project, line, env);
+  const rendered = line.parallel && line.project !== undefined ? synthProjectFilesParallel(project, line.project, envs, { releaseDir }) : synthProjectFiles(project, envs, { releaseDir });
   const cdk8sOutdir = env.CDK8S_OUTDIR ? path.resolve(env.CDK8S_OUTDIR) : undefined;
   if (cdk8sOutdir) writeBundles(cdk8sOutdir, rendered);
   // under `cdk8s synth --stdout` (or --output elsewhere) the bundles are all that is asked for
-  if (cdk8sOutdir && cdk8sOutdir !== cdk8sOutput()) return;
+  if (cdk8sOutdir && cdk8sOutdir !== cdk8sOutput()) return rendered;
   const gitops = gitOpsTrees(project, [...rendered.keys()], outdir);
   writeEnvironments(outdir, rendered, { deleteUnknown: line.deleteUnknown });
   for (const [e, files] of rendered) log(`${shown(path.join(outdir, e))}: ${files.size - 1} objects`);
   if (typeof gitops === 'string') {
     log(`${shown(path.join(outdir, GITOPS_FOLDER))}: not written: ${gitops}`);
-    return;
+    return rendered;
   }
   for (const [tool, trees] of gitops) {
     writeEnvironments(path.join(outdir, GITOPS_FOLDER, tool), trees, { deleteUnknown: line.deleteUnknown });
     log(`${shown(path.join(outdir, GITOPS_FOLDER, tool))}: ${[...trees.keys()].join(', ')}`);
   }
+  return rendered;
 }
 
 /**
@@ -229,6 +246,24 @@ function gitOpsTrees(project: Project, envs: readonly string[], outdir: string):
   const root = packageRoot(process.cwd()) ?? process.cwd();
   const gitops = resolveGitOps(project.gitops, readPackageRepository(root), path.relative(root, outdir).split(path.sep).join('/'));
   return typeof gitops === 'string' ? gitops : gitOpsFiles(project, envs, gitops);
+}
+
+/** synth, then the watch; the process keeps running until it is stopped. */
+function synthAndWatch(project: Project, line: CommandLine, context: RunContext, log: (line: string) => void, error: (line: string) => void): void {
+  const env = context.env ?? process.env;
+  if (env.CDK8S_OUTDIR) throw new Error('--watch writes the environment folders only: run it without cdk8s synth');
+  const written = synth(project, line, env, log);
+  watchProject(project, written, {
+    projectFile: line.project === undefined ? undefined : path.resolve(line.project),
+    envs: [...written.keys()],
+    outdir: path.resolve(line.outdir ?? DEFAULT_OUTDIR),
+    releaseDir: line.releaseDir === undefined ? project.releaseDir() : path.resolve(line.releaseDir),
+    build: context.watchBuild,
+    write: { deleteUnknown: line.deleteUnknown },
+    load: loadProject,
+    log,
+    error,
+  });
 }
 
 /** Reads an environment folder as synth wrote it: relative path -> content. */
@@ -291,6 +326,8 @@ export interface RunContext {
   readonly error?: (line: string) => void;
   /** The variables CDK8S_OUTDIR, K8S_IAC_ENV and KUBECTL are read from (kubectl runs with them). @default process.env */
   readonly env?: NodeJS.ProcessEnv;
+  /** How `synth --watch` compiles a changed source. @default - none: the watch follows release files only */
+  readonly watchBuild?: WatchBuild;
 }
 
 /** Runs one command line: 0 on success, 1 with every problem on stderr (and for diff --cluster, 1 when the cluster differs). */
@@ -302,7 +339,9 @@ export function main(argv: readonly string[], context: RunContext = {}): number 
     const line = parseCommandLine(argv);
     const project = context.project ?? (line.project ? loadProject(line.project) : undefined);
     if (!project) throw new Error('no project: pass --project FILE, or set "k8s-iac": { "project": FILE } in package.json');
-    if (line.command === 'synth') synth(project, line, env, log);
+    if (line.watch && line.command !== 'synth') throw new Error('--watch is an option of synth: k8s-iac synth --watch');
+    if (line.command === 'synth' && line.watch) synthAndWatch(project, line, context, log, error);
+    else if (line.command === 'synth') synth(project, line, env, log);
     else if (line.command === 'diff' && line.cluster) {
       const { folder, options } = liveTarget(project, line, env);
       return diffEnvironment(shown(folder), options, log) ? 1 : 0;

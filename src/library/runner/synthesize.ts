@@ -14,6 +14,7 @@ import YAML from 'yaml';
 import { KubeObject, RenderedObject, nonFiniteFields } from '../core/workloads';
 import { checkNamespacedApps } from '../checks/namespace-checks';
 import { dependencyEdges, orderByDependencies } from './dependency-order';
+import { readsAsNonStringInYaml11, writeBlockYaml } from './yaml-writer';
 
 /** One rendered object and the file it goes to. */
 export interface Manifest {
@@ -64,9 +65,11 @@ const KIND_ORDER = [
   'HTTPRoute',
 ];
 
+/** Each kind's place in KIND_ORDER, looked up once per comparison of the sort instead of searched. */
+const KIND_RANK = new Map(KIND_ORDER.map((kind, rank) => [kind, rank]));
+
 function kindRank(kind: string): number {
-  const rank = KIND_ORDER.indexOf(kind);
-  return rank === -1 ? KIND_ORDER.length : rank;
+  return KIND_RANK.get(kind) ?? KIND_ORDER.length;
 }
 
 /** Walks the tree once, depth first, in creation order. */
@@ -124,7 +127,7 @@ export function renderManifests(root: IConstruct, label: string): Manifest[] {
     manifests.push({ file, kind: c.kind, namespace: metadata.namespace, name, path: c.node.path, object });
   }
   const rendered: RenderedObject[] = manifests.map((m) => ({ path: m.path, object: m.object }));
-  problems.push(...checkNamespacedApps(root, rendered).map((p) => `[${label}] ${p}`));
+  problems.push(...checkNamespacedApps(constructs, rendered).map((p) => `[${label}] ${p}`));
   const sorted = manifests.sort(
     (a, b) => kindRank(a.kind) - kindRank(b.kind) || byCodeUnits(a.namespace ?? '', b.namespace ?? '') || byCodeUnits(a.name, b.name) || byCodeUnits(a.kind, b.kind),
   );
@@ -142,45 +145,35 @@ function byCodeUnits(a: string, b: string): number {
 }
 
 /**
- * Plain scalars a YAML 1.1 reader (kubectl and the API machinery read YAML 1.1 through
- * sigs.k8s.io/yaml) takes for something other than a string: booleans (`y`, `no`, `on`),
- * nulls (`~`), ints with underscores, octal, binary, hex or sexagesimal (`12:30`), floats
- * (`.inf`, `1_0.5`) and timestamps (`2001-12-14`), per the YAML 1.1 type repository.
- * The YAML 1.2 writer already quotes what a 1.2 reader would misread (`0o17`, `true`).
- */
-const YAML11_NON_STRING = new RegExp(
-  [
-    'y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF',
-    '~|null|Null|NULL|',
-    '[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+',
-    // one decimal point, as the readers' float parsers take it (the type repository's `[0-9.]*` would also take 8.0.35)
-    '[-+]?([0-9][0-9_]*)?\\.[0-9_]*([eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\\.[0-9_]*|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)',
-    '[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt]|[ \\t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\\.[0-9]*)?([ \\t]*(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?',
-    '<<|=',
-  ]
-    .map((alternatives) => `(${alternatives})`)
-    .join('|')
-    .replace(/^/, '^(')
-    .concat(')$'),
-);
-
-/** Whether a YAML 1.1 reader would take plain `value` for anything but this string. */
-export function readsAsNonStringInYaml11(value: string): boolean {
-  return YAML11_NON_STRING.test(value);
-}
-
-/**
  * One object as a YAML document that YAML 1.1 and 1.2 readers read the same: every string,
  * key or value, that either would take for a boolean, null, number or date is quoted; every
  * other scalar is written as before. Long strings stay on one line, so diffs stay small.
- * `directives: false` writes the same bytes (our documents carry no tags or %YAML line)
- * but skips the walk over every node that looks for tags to declare.
+ * The block writer covers what synth renders; a document outside its subset (a multi-line
+ * config file, a non-ASCII string) goes through the `yaml` library, which writes the same
+ * bytes for the subset.
  */
 export function toYaml(object: object): string {
-  const doc = new YAML.Document(object);
+  return writeBlockYaml(object) ?? toYamlWithLibrary(object);
+}
+
+/**
+ * A multi-line string whose first lines are blank and one of them holds a space: the `yaml`
+ * library writes it as a block scalar without an indentation indicator, and readers drop
+ * those spaces (`" \n"` reads back as `"\n"`), so it is double-quoted instead.
+ */
+const BLANK_LINE_WITH_SPACES_FIRST = /^[ \t\n]* [ \t]*\n/;
+
+/**
+ * `toYaml` by the `yaml` library, for any object. An object met twice is written out twice,
+ * as the block writer does, not as an anchor and alias. `directives: false` writes the same
+ * bytes (our documents carry no tags or %YAML line) but skips the walk over every node that
+ * looks for tags to declare.
+ */
+export function toYamlWithLibrary(object: object): string {
+  const doc = new YAML.Document(object, { aliasDuplicateObjects: false });
   YAML.visit(doc, {
     Scalar(_key, node) {
-      if (typeof node.value === 'string' && readsAsNonStringInYaml11(node.value)) node.type = 'QUOTE_DOUBLE';
+      if (typeof node.value === 'string' && (readsAsNonStringInYaml11(node.value) || BLANK_LINE_WITH_SPACES_FIRST.test(node.value))) node.type = 'QUOTE_DOUBLE';
     },
   });
   return doc.toString({ lineWidth: 0, directives: false });

@@ -1,8 +1,9 @@
 /**
  * Writing synthesized folders safely:
  * - **Whole or not at all.** Each `<outdir>/<env>/` is written to a temporary sibling (every
- *   file flushed to disk), then swapped in with two renames (the folder flushed after); a run killed between the renames leaves `.<env>.old`,
- *   which the next run puts back (or removes) before doing anything.
+ *   new file flushed to disk; a file the current folder holds unchanged is linked from it),
+ *   then swapped in with two renames (the folder flushed after); a run killed between the
+ *   renames leaves `.<env>.old`, which the next run puts back (or removes) before doing anything.
  * - **One writer per output folder.** A lock (proper-lockfile, stale after 30 s without a
  *   refresh) is held while writing; a second run waits for it, then says who holds it.
  *   Leftover temporary folders are removed only when the process that made them is gone.
@@ -224,15 +225,43 @@ function fsyncPath(dir: string): void {
   }
 }
 
-/** Writes one tree into a fresh temporary sibling of its target, every file flushed; removes it on failure. */
+/** Whether `file` exists and holds exactly `content`. */
+function holds(file: string, content: string): boolean {
+  try {
+    return fs.readFileSync(file, 'utf8') === content;
+  } catch {
+    return false;
+  }
+}
+
+/** Links `existing` as `file`; false where the file system has no hard links (the file is then written). */
+function linked(existing: string, file: string): boolean {
+  try {
+    fs.linkSync(existing, file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes one tree into a fresh temporary sibling of its target, every file flushed; removes
+ * it on failure. A file the current folder already holds with the same content is linked
+ * from there instead (the synth that wrote it flushed it), so an unchanged file costs a
+ * read, not a flush to disk: most of a synth after a small change is unchanged files.
+ */
 function writeTemporary(outdir: string, env: string, files: ReadonlyMap<string, string>): string {
   const tmp = path.join(outdir, `.${env}.tmp-${process.pid}`);
+  const current = path.join(outdir, env);
   fs.rmSync(tmp, { recursive: true, force: true });
   try {
     fs.mkdirSync(tmp);
     const dirs = new Set([...files.keys()].map((f) => path.dirname(f)));
     for (const dir of dirs) fs.mkdirSync(path.join(tmp, dir), { recursive: true });
-    for (const [file, content] of files) writeDurably(path.join(tmp, file), content);
+    const hasCurrent = fs.existsSync(current);
+    for (const [file, content] of files) {
+      if (!(hasCurrent && holds(path.join(current, file), content) && linked(path.join(current, file), path.join(tmp, file)))) writeDurably(path.join(tmp, file), content);
+    }
     for (const dir of dirs) fsyncPath(path.join(tmp, dir));
   } catch (err) {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -1,0 +1,161 @@
+/**
+ * A block-style YAML writer for what synth renders: plain objects and arrays of strings,
+ * finite numbers, booleans and null. It writes the same bytes as the `yaml` library
+ * (`lineWidth: 0`, every string a YAML 1.1 reader would misread double-quoted) with a
+ * fraction of its work: no document model, no styles we never emit. Anything outside that
+ * subset (a string holding a newline, a `"` where quotes are needed, a control or non-ASCII
+ * character, a document marker, a key longer than 1024 characters, a number that is not
+ * finite, an undefined, a class instance) makes it answer `undefined`, and the caller uses
+ * the `yaml` library for that document. The tests compare the two writers on generated
+ * objects and read the output back with YAML 1.1 and 1.2 readers.
+ */
+
+/**
+ * Plain scalars a YAML 1.1 reader (kubectl and the API machinery read YAML 1.1 through
+ * sigs.k8s.io/yaml) takes for something other than a string: booleans (`y`, `no`, `on`),
+ * nulls (`~`), ints with underscores, octal, binary, hex or sexagesimal (`12:30`), floats
+ * (`.inf`, `1_0.5`) and timestamps (`2001-12-14`), per the YAML 1.1 type repository, widened
+ * to what the readers take beyond it: ints with a leading zero and a digit above 7 (`0_9`,
+ * which go-yaml reads as the float 9), an exponent without digits before it (`e3`), and
+ * dates and times with one-digit parts (`2001-1-1`, `2001-1-1 1:2:3`).
+ */
+const YAML11_NON_STRING = new RegExp(
+  [
+    'y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF',
+    '~|null|Null|NULL|',
+    '[-+]?0b[0-1_]+|[-+]?[0-9][0-9_]*|[-+]?0x[0-9a-fA-F_]+|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+',
+    // one decimal point, as the readers' float parsers take it (the type repository's `[0-9.]*` would also take 8.0.35)
+    '[-+]?([0-9][0-9_]*)?\\.[0-9_]*|[-+]?([0-9][0-9_]*)?(\\.[0-9_]*)?[eE][-+]?[0-9]+|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\\.[0-9_]*|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)',
+    '[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(([Tt]|[ \\t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\\.[0-9]*)?([ \\t]*(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?)?',
+    '<<|=',
+  ]
+    .map((alternatives) => `(${alternatives})`)
+    .join('|')
+    .replace(/^/, '^(')
+    .concat(')$'),
+);
+
+/** Whether a YAML 1.1 reader would take plain `value` for anything but this string. */
+export function readsAsNonStringInYaml11(value: string): boolean {
+  return YAML11_NON_STRING.test(value);
+}
+
+/**
+ * Plain scalars the YAML 1.2 core schema resolves to something other than a string (the
+ * `yaml` library quotes these by itself): null, booleans, ints (decimal, `0o`, `0x`) and
+ * floats, as that library's core schema tests them.
+ */
+const YAML12_NON_STRING =
+  /^(?:(?:~|[Nn]ull|NULL)?|[Tt]rue|TRUE|[Ff]alse|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+)$/;
+
+/** What the `yaml` library does not write plain: an indicator first, `: ` or ` #` inside, a space or `:` last. */
+const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
+
+/** Printable ASCII only: everything else has escapes, block styles or folding rules we do not copy. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/** A document marker at a line start, which the `yaml` library writes in other styles. */
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)/;
+
+/** Longer keys are written as explicit `? key` entries. */
+const MAX_IMPLICIT_KEY = 1024;
+
+/** One indentation step, as the `yaml` library's default (`indent: 2`, sequences indented too). */
+const INDENT = '  ';
+
+/** Thrown inside the writer when a value is outside the subset; caught by `writeBlockYaml`. */
+class OutsideSubset extends Error {}
+
+/** A string scalar: plain when both readers take it as this string, else double-quoted. */
+function scalarString(value: string): string {
+  if (!PRINTABLE_ASCII.test(value) || DOCUMENT_MARKER.test(value)) throw new OutsideSubset();
+  if (!NOT_PLAIN.test(value) && !YAML12_NON_STRING.test(value) && !YAML11_NON_STRING.test(value)) return value;
+  // with a `"` inside, the `yaml` library picks single quotes
+  if (value.includes('"')) throw new OutsideSubset();
+  return JSON.stringify(value);
+}
+
+function isPlainObject(value: object): value is Record<string, unknown> {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A scalar, `{}` or `[]` on the current line; undefined for a non-empty map or list. */
+function inline(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return scalarString(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) throw new OutsideSubset();
+      return Object.is(value, -0) ? '-0' : String(value);
+    case 'object':
+      if (value === null) return 'null';
+      if (Array.isArray(value)) return value.length === 0 ? '[]' : undefined;
+      if (!isPlainObject(value)) throw new OutsideSubset();
+      return Object.keys(value).length === 0 ? '{}' : undefined;
+    default:
+      throw new OutsideSubset();
+  }
+}
+
+function key(name: string): string {
+  if (name.length > MAX_IMPLICIT_KEY) throw new OutsideSubset();
+  return scalarString(name);
+}
+
+/** Appends the lines of a non-empty map at `indent` to `out`, the first line without its indentation. */
+function map(object: Record<string, unknown>, indent: string, out: string[]): void {
+  let first = true;
+  for (const name of Object.keys(object)) {
+    const value = object[name];
+    if (value === undefined) throw new OutsideSubset();
+    out.push(first ? '' : indent, key(name), ':');
+    first = false;
+    const scalar = inline(value);
+    if (scalar !== undefined) out.push(' ', scalar, '\n');
+    else {
+      out.push('\n', indent, INDENT);
+      block(value as object, indent + INDENT, out);
+    }
+  }
+}
+
+/** Appends the lines of a non-empty list at `indent` to `out`, the first line without its indentation. */
+function list(items: readonly unknown[], indent: string, out: string[]): void {
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (item === undefined) throw new OutsideSubset();
+    out.push(i === 0 ? '' : indent, '- ');
+    const scalar = inline(item);
+    if (scalar !== undefined) out.push(scalar, '\n');
+    else block(item as object, indent + INDENT, out);
+  }
+}
+
+function block(value: object, indent: string, out: string[]): void {
+  if (Array.isArray(value)) list(value, indent, out);
+  else map(value as Record<string, unknown>, indent, out);
+}
+
+/**
+ * `object` as one block-style YAML document, byte for byte what the `yaml` library writes
+ * with `lineWidth: 0` and every YAML 1.1 non-string double-quoted; undefined when the
+ * object holds something outside the subset this writer covers. The pieces are joined once
+ * at the end: a string grown by `+=` is a tree of pieces that holds several times the
+ * memory of its text until something flattens it, and synth keeps every file until all are
+ * written.
+ */
+export function writeBlockYaml(object: object): string | undefined {
+  try {
+    const scalar = inline(object);
+    if (scalar !== undefined) return `${scalar}\n`;
+    const out: string[] = [];
+    block(object, '', out);
+    return out.join('');
+  } catch (err) {
+    if (err instanceof OutsideSubset) return undefined;
+    throw err;
+  }
+}
