@@ -43,11 +43,13 @@ export interface AppGatewayProps {
 
 /** A Gateway with an HTTP listener and, where the environment serves TLS, an HTTPS listener and the HTTP-to-HTTPS redirect. */
 export class AppGateway extends Construct {
+  /** The Gateway's name, for the routes' parentRefs. */
   readonly name: string;
   /** The listener the app's HTTPRoutes attach to (`sectionName`): `https` with TLS, else `http`. */
   readonly servingListener: string;
   /** The Secret of the host's certificate, where TLS is on. */
   readonly tlsSecretName?: string;
+  /** The Gateway object. */
   readonly gateway: gw.Gateway;
   private readonly props: AppGatewayProps;
 

@@ -74,6 +74,7 @@ export class NamespacedApp extends Chart implements NamespaceContext {
   readonly settings: PlatformSettings;
   readonly quota: QuotaConfig;
   readonly limits: LimitRangeConfig;
+  /** The quotas scoped to one PriorityClass each (`quota-<class>`). */
   readonly priorityQuotas: readonly PriorityQuotaConfig[];
   /** The Pod Security level the namespace enforces: restricted, unless opted out. */
   readonly podSecurityLevel: PodSecurityLevel;
@@ -225,6 +226,8 @@ function priorityQuotaProblems(quotas: readonly PriorityQuotaConfig[]): string[]
     seen.add(q.priorityClassName);
     return errors(
       checkDnsSubdomain(q.priorityClassName, `${where}.priorityClassName`),
+      // the ResourceQuota is named after the class, so the class leaves room for the prefix
+      checkDnsSubdomain(`quota-${q.priorityClassName}`, `${where}'s ResourceQuota name`),
       duplicate,
       checkNonNegativeInteger(q.pods, `${where}.pods`),
       ...(['cpu', 'memory'] as const).flatMap((r) => [checkQuantity(q.requests[r], `${where}.requests.${r}`), checkQuantity(q.limits[r], `${where}.limits.${r}`)]),
