@@ -122,7 +122,7 @@ EXCEPTIONS_USED="$WORK/exceptions-used.txt"
 FAILURES=()
 fail() { FAILURES+=("$1: $2"); printf '    FAIL %s\n' "$2"; }
 
-declare -A R_OBJECTS R_KUBECONFORM R_CONTRACT R_LINTER R_SCORE R_POLARIS R_KUBESEC R_KUBESEC_SCORES R_ADMITTED R_READY R_ENDPOINTS R_BLUEGREEN R_HEADLESS R_PRUNE R_CLUSTER_DIFF R_RESULT
+declare -A R_OBJECTS R_KUBECONFORM R_CONTRACT R_LINTER R_SCORE R_POLARIS R_KUBESEC R_KUBESEC_SCORES R_ADMITTED R_READY R_ENDPOINTS R_BLUEGREEN R_HEADLESS R_PRUNE R_CLUSTER_DIFF R_CANARY R_RESULT
 R_YAML11="-" R_GITOPS="-" ONCE_DONE=0
 EXCEPTIONS_TOTAL=0
 WAIVED_TOTAL=0
@@ -431,6 +431,9 @@ check_env() {
 
   # ---- k8s-iac apply with pruning, diff --cluster
   applyset_check "$env" "$w" || ok=0
+
+  # ---- canary steps: promote --canary-weight, then --canary-finish, each applied with pruning
+  canary_steps "$env" "$w" || ok=0
   finish_env "$env" "$ok"
 }
 
@@ -674,6 +677,81 @@ applyset_check() {
   return "$rc"
 }
 
+# canary_steps ENV WORK: for each app with a canary on the cluster (Deployments labelled
+# release.k8s-iac.dev/track=canary), `promote --canary-weight 50` into a folder of its own,
+# applied with `k8s-iac apply` (pruning): the cluster's canary routing must then send 50%
+# (the ingress-nginx canary-weight annotation, or HTTPRoute backendRefs weighted 50/50).
+# Then `promote --canary-finish`, applied the same way: no canary Deployment is left, the
+# stable one runs the canary's version, and every workload is Ready.
+canary_steps() {
+  local env=$1 w=$2/canary apps app
+  R_CANARY[$env]="-"
+  apps=$(kc get deployments.apps -A -l release.k8s-iac.dev/track=canary -o jsonpath='{range .items[*]}{.metadata.labels.app\.kubernetes\.io/part-of}{"\n"}{end}' | sort -u)
+  [[ -n "$apps" ]] || return 0
+  echo "--- canary steps (promote --canary-weight 50, then --canary-finish, each applied with pruning)"
+  mkdir -p "$w"
+  local steps=0
+  for app in $apps; do
+    local version
+    version=$(kc get deployments.apps -A -l "release.k8s-iac.dev/track=canary,app.kubernetes.io/part-of=$app" -o jsonpath='{.items[0].metadata.labels.app\.kubernetes\.io/version}')
+    if ! canary_step "$env" "$w/weight" "$app" --canary-weight 50; then R_CANARY[$env]=FAIL; return 1; fi
+    local weights
+    weights="$(kc get ingresses.networking.k8s.io -A -l "app.kubernetes.io/part-of=$app" -o jsonpath='{range .items[*]}{.metadata.annotations.nginx\.ingress\.kubernetes\.io/canary-weight}{" "}{end}') $(kc get httproutes.gateway.networking.k8s.io -A -l "app.kubernetes.io/part-of=$app" -o jsonpath='{range .items[*].spec.rules[*].backendRefs[*]}{.weight}{" "}{end}' 2>/dev/null)"
+    if grep -Eq '(^| )50( |$)' <<<"$weights"; then
+      info "$app: the cluster routes 50% to the canary (weights on the cluster: $(tr -s ' ' <<<"$weights"))"
+    else
+      fail "$env" "canary --canary-weight 50 of $app: the cluster's routing does not send 50% (weights: $weights)"
+      R_CANARY[$env]=FAIL
+      return 1
+    fi
+    if ! canary_step "$env" "$w/finish" "$app" --canary-finish; then R_CANARY[$env]=FAIL; return 1; fi
+    local left stable
+    left=$(kc get deployments.apps -A -l "release.k8s-iac.dev/track=canary,app.kubernetes.io/part-of=$app" -o name)
+    stable=$(kc get deployments.apps -A -l "app.kubernetes.io/part-of=$app,app.kubernetes.io/name=$app" -o jsonpath='{range .items[*]}{.metadata.labels.app\.kubernetes\.io/version}{" "}{end}')
+    if [[ -n "$left" ]]; then
+      fail "$env" "canary --canary-finish of $app: the canary is still on the cluster: $left"
+      R_CANARY[$env]=FAIL
+      return 1
+    fi
+    if [[ "$(tr -d ' ' <<<"$stable")" != "$version" ]]; then
+      fail "$env" "canary --canary-finish of $app: the stable Deployment runs version '$stable', want the canary's $version"
+      R_CANARY[$env]=FAIL
+      return 1
+    fi
+    info "$app: canary finished: no canary left, the stable Deployment runs $version"
+    steps=$((steps + 2))
+  done
+  "$KIT" inventory -tsv "$w/finished.tsv" "$w/finish.yaml"
+  local rc=0
+  wait_workloads "$w" "$w/finished.tsv" || rc=$?
+  if ((rc != 0)); then
+    fail "$env" "canary: cluster checks failed after --canary-finish (FAIL lines above)"
+    R_CANARY[$env]=FAIL
+    return 1
+  fi
+  R_CANARY[$env]="pass ($steps steps)"
+}
+
+# canary_step ENV OUTDIR APP OPTION...: `promote` of APP into OUTDIR (the release file is
+# not touched), then `k8s-iac apply` of that folder.
+canary_step() {
+  local env=$1 outdir=$2 app=$3
+  shift 3
+  rm -rf "$outdir"
+  if ! (cd "$REPO_ROOT" && node bin/k8s-iac.js promote --env "$env" --app "$app" --outdir "$outdir" "$@") >"$outdir.promote.log" 2>&1; then
+    sed 's/^/      /' "$outdir.promote.log"
+    fail "$env" "promote $app $* failed"
+    return 1
+  fi
+  if ! k8s_iac apply --env "$env" --outdir "$outdir" >"$outdir.apply.log" 2>&1; then
+    sed 's/^/      /' "$outdir.apply.log"
+    fail "$env" "k8s-iac apply after promote $app $* failed"
+    return 1
+  fi
+  render "$outdir/$env" "$(dirname "$outdir")/$(basename "$outdir").yaml"
+  info "promote $app $*: applied ($(grep -c 'serverside-applied$' "$outdir.apply.log") objects, $(grep -ci 'pruned' "$outdir.apply.log" || true) pruned)"
+}
+
 quotas_settled() {
   local missing
   missing=$(kc get resourcequotas -A -o jsonpath='{range .items[*]}{.metadata.name}{"="}{.status.hard}{"\n"}{end}' | grep -c '=$' || true)
@@ -784,11 +862,11 @@ report() {
   echo
   echo "Lint columns: findings left (+ findings waived by \`${EXCEPTIONS#"$REPO_ROOT"/}\`)."
   echo
-  echo "| env | objects | kubeconform | config contract | kube-linter | kube-score | Polaris | kubesec | admitted | Ready | endpoints | blue-green | headless | apply with prune | diff --cluster | result |"
-  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  echo "| env | objects | kubeconform | config contract | kube-linter | kube-score | Polaris | kubesec | admitted | Ready | endpoints | blue-green | headless | apply with prune | diff --cluster | canary steps | result |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   local e
   for e in "${ENVS[@]}"; do
-    echo "| $e | ${R_OBJECTS[$e]:--} | ${R_KUBECONFORM[$e]:--} | ${R_CONTRACT[$e]:--} | ${R_LINTER[$e]:--} | ${R_SCORE[$e]:--} | ${R_POLARIS[$e]:--} | ${R_KUBESEC[$e]:--} | ${R_ADMITTED[$e]:--} | ${R_READY[$e]:--} | ${R_ENDPOINTS[$e]:--} | ${R_BLUEGREEN[$e]:--} | ${R_HEADLESS[$e]:--} | ${R_PRUNE[$e]:--} | ${R_CLUSTER_DIFF[$e]:--} | ${R_RESULT[$e]:--} |"
+    echo "| $e | ${R_OBJECTS[$e]:--} | ${R_KUBECONFORM[$e]:--} | ${R_CONTRACT[$e]:--} | ${R_LINTER[$e]:--} | ${R_SCORE[$e]:--} | ${R_POLARIS[$e]:--} | ${R_KUBESEC[$e]:--} | ${R_ADMITTED[$e]:--} | ${R_READY[$e]:--} | ${R_ENDPOINTS[$e]:--} | ${R_BLUEGREEN[$e]:--} | ${R_HEADLESS[$e]:--} | ${R_PRUNE[$e]:--} | ${R_CLUSTER_DIFF[$e]:--} | ${R_CANARY[$e]:--} | ${R_RESULT[$e]:--} |"
   done
   echo
   echo "YAML 1.1 strings stored as written: $R_YAML11. GitOps objects (Argo CD, Flux) against their CRDs: $R_GITOPS."
