@@ -485,6 +485,17 @@ agents_and_jobs() {
   ((ok))
 }
 
+# logged ENV LOG MESSAGE CMD...: runs CMD with its output in LOG; when it fails, shows LOG
+# and fails ENV with MESSAGE.
+logged() {
+  local env=$1 log=$2 message=$3
+  shift 3
+  "$@" >"$log" 2>&1 && return 0
+  sed 's/^/      /' "$log"
+  fail "$env" "$message"
+  return 1
+}
+
 # k8s_iac ARGS...: the project's command against the running control plane.
 k8s_iac() {
   (cd "$REPO_ROOT" && KUBECONFIG="$CLUSTER_DIR/admin.kubeconfig" KUBECACHEDIR="$CLUSTER_DIR/kube-cache" KUBECTL="$KUBECTL" \
@@ -605,9 +616,7 @@ applyset_check() {
   local id
   id=$(sed -n 's/^    applyset.kubernetes.io\/id: //p' "$parent")
   cp -r "$dir" "$w/first/$env"
-  if ! k8s_iac apply --env "$env" --outdir "$w/first" >"$w/apply1.log" 2>&1; then
-    sed 's/^/      /' "$w/apply1.log"
-    fail "$env" "k8s-iac apply failed"
+  if ! logged "$env" "$w/apply1.log" "k8s-iac apply failed" k8s_iac apply --env "$env" --outdir "$w/first"; then
     R_PRUNE[$env]=FAIL
     return 1
   fi
@@ -627,9 +636,7 @@ applyset_check() {
   removed="$kind $ns/$name"
   rm "$w/variant/$env/$file"
   grep -vxF "  - $file" "$dir/kustomization.yaml" >"$w/variant/$env/kustomization.yaml"
-  if ! k8s_iac apply --env "$env" --outdir "$w/variant" >"$w/apply2.log" 2>&1; then
-    sed 's/^/      /' "$w/apply2.log"
-    fail "$env" "k8s-iac apply of the variant failed"
+  if ! logged "$env" "$w/apply2.log" "k8s-iac apply of the variant failed" k8s_iac apply --env "$env" --outdir "$w/variant"; then
     R_PRUNE[$env]=FAIL
     return 1
   fi
@@ -738,17 +745,9 @@ canary_step() {
   local env=$1 outdir=$2 app=$3
   shift 3
   rm -rf "$outdir"
-  if ! (cd "$REPO_ROOT" && node bin/k8s-iac.js promote --env "$env" --app "$app" --outdir "$outdir" "$@") >"$outdir.promote.log" 2>&1; then
-    sed 's/^/      /' "$outdir.promote.log"
-    fail "$env" "promote $app $* failed"
-    return 1
-  fi
-  if ! k8s_iac apply --env "$env" --outdir "$outdir" >"$outdir.apply.log" 2>&1; then
-    sed 's/^/      /' "$outdir.apply.log"
-    fail "$env" "k8s-iac apply after promote $app $* failed"
-    return 1
-  fi
-  render "$outdir/$env" "$(dirname "$outdir")/$(basename "$outdir").yaml"
+  logged "$env" "$outdir.promote.log" "promote $app $* failed" k8s_iac promote --env "$env" --app "$app" --outdir "$outdir" "$@" || return 1
+  logged "$env" "$outdir.apply.log" "k8s-iac apply after promote $app $* failed" k8s_iac apply --env "$env" --outdir "$outdir" || return 1
+  render "$outdir/$env" "$outdir.yaml"
   info "promote $app $*: applied ($(grep -c 'serverside-applied$' "$outdir.apply.log") objects, $(grep -ci 'pruned' "$outdir.apply.log" || true) pruned)"
 }
 

@@ -7,18 +7,19 @@
  * and has no pods for a NetworkPolicy to select.
  */
 import type { Construct } from 'constructs';
-import { AppGateway, NamespacedApp, TenancyConfig } from 'k8s-iac';
+import { AppGateway, NamespacedApp } from 'k8s-iac';
 import type { PlatformEnvironment } from './environment';
+import { GATEWAY_TENANCY } from './environments';
 
 /** The GatewayClass the platform team installs with its Gateway controller, outside this repository. */
 export const GATEWAY_CLASS = 'platform';
 
 /** The Gateway and its namespace, where the environment routes through a Gateway; nothing elsewhere. */
-export function platformGateway(scope: Construct, env: PlatformEnvironment, tenancy: TenancyConfig): AppGateway | undefined {
+export function platformGateway(scope: Construct, env: PlatformEnvironment): AppGateway | undefined {
   const traffic = env.values.traffic;
   if (traffic.kind !== 'gateway-api') return undefined;
   const app = env.values.apps.goMultiroute;
-  const ns = new NamespacedApp(scope, 'gateway', { namespace: traffic.gatewayNamespace, settings: env.settings, quota: tenancy.quota, limits: tenancy.limits, partOf: 'gateway', defaultDeny: false });
+  const ns = new NamespacedApp(scope, 'gateway', { namespace: traffic.gatewayNamespace, settings: env.settings, quota: GATEWAY_TENANCY.quota, limits: GATEWAY_TENANCY.limits, partOf: 'gateway', defaultDeny: false });
   return new AppGateway(ns, 'Gateway', {
     name: traffic.gatewayName,
     className: GATEWAY_CLASS,

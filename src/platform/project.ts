@@ -5,7 +5,7 @@
  */
 import { defineProject } from 'k8s-iac';
 import { developerNamespaces } from './developer-namespaces';
-import { ENVIRONMENTS, GATEWAY_TENANCY } from './environments';
+import { ENVIRONMENTS } from './environments';
 import { platformGateway } from './gateway';
 import { APP, GoMultiroute } from './go-multiroute';
 import { LOG_COLLECTOR_APP, LogCollector } from './log-collector';
@@ -17,7 +17,7 @@ export default defineProject({
   releaseApps: [APP, MYSQL_APP, LOG_COLLECTOR_APP],
   build(scope, env, release) {
     platformPriorities(scope);
-    platformGateway(scope, env, GATEWAY_TENANCY);
+    platformGateway(scope, env);
     const mysql = new Mysql(scope, MYSQL_APP, { env, release: release.app(MYSQL_APP), releaseSource: release.file, clientNamespaces: [env.values.apps.goMultiroute.namespace] });
     new GoMultiroute(scope, APP, { env, release: release.app(APP), releaseSource: release.file, mysql });
     new LogCollector(scope, LOG_COLLECTOR_APP, { env, release: release.app(LOG_COLLECTOR_APP), releaseSource: release.file });
