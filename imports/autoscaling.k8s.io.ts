@@ -2,6 +2,19 @@
 import { ApiObject, ApiObjectMetadata, GroupVersionKind } from 'cdk8s';
 import { Construct } from 'constructs';
 
+/** The members of `obj` whose value is defined, converted, in order (what a reduce spreading once per member gives, in one pass). */
+function definedMembers<T>(obj: { [key: string]: T }, convert?: (value: T) => any): { [key: string]: any } {
+  const out: { [key: string]: any } = {};
+  for (const key of Object.keys(obj)) {
+    if (obj[key] === undefined) continue;
+    const value = convert ? convert(obj[key]) : obj[key];
+    // an assignment to "__proto__" would set the prototype; the spread made it a member
+    if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    else out[key] = value;
+  }
+  return out;
+}
+
 
 /**
  * VerticalPodAutoscaler is the configuration for a vertical pod autoscaler, which automatically manages pod resources based on historical and real time resource utilization.
@@ -87,7 +100,7 @@ export function toJson_VerticalPodAutoscalerProps(obj: VerticalPodAutoscalerProp
     'spec': toJson_VerticalPodAutoscalerSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return definedMembers(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -139,7 +152,7 @@ export function toJson_VerticalPodAutoscalerSpec(obj: VerticalPodAutoscalerSpec 
     'updatePolicy': toJson_VerticalPodAutoscalerSpecUpdatePolicy(obj.updatePolicy),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return definedMembers(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -167,7 +180,7 @@ export function toJson_VerticalPodAutoscalerSpecRecommenders(obj: VerticalPodAut
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return definedMembers(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -195,7 +208,7 @@ export function toJson_VerticalPodAutoscalerSpecResourcePolicy(obj: VerticalPodA
     'containerPolicies': obj.containerPolicies?.map(y => toJson_VerticalPodAutoscalerSpecResourcePolicyContainerPolicies(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return definedMembers(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -239,7 +252,7 @@ export function toJson_VerticalPodAutoscalerSpecTargetRef(obj: VerticalPodAutosc
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return definedMembers(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -283,7 +296,7 @@ export function toJson_VerticalPodAutoscalerSpecUpdatePolicy(obj: VerticalPodAut
     'updateMode': obj.updateMode,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return definedMembers(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -346,12 +359,12 @@ export function toJson_VerticalPodAutoscalerSpecResourcePolicyContainerPolicies(
     'containerName': obj.containerName,
     'controlledResources': obj.controlledResources?.map(y => y),
     'controlledValues': obj.controlledValues,
-    'maxAllowed': ((obj.maxAllowed) === undefined) ? undefined : (Object.entries(obj.maxAllowed).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
-    'minAllowed': ((obj.minAllowed) === undefined) ? undefined : (Object.entries(obj.minAllowed).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+    'maxAllowed': ((obj.maxAllowed) === undefined) ? undefined : (definedMembers(obj.maxAllowed, (v) => v?.value)),
+    'minAllowed': ((obj.minAllowed) === undefined) ? undefined : (definedMembers(obj.minAllowed, (v) => v?.value)),
     'mode': obj.mode,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return definedMembers(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -387,7 +400,7 @@ export function toJson_VerticalPodAutoscalerSpecUpdatePolicyEvictionRequirements
     'resource': obj.resource?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return definedMembers(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -556,7 +569,7 @@ export function toJson_VerticalPodAutoscalerV1Beta2Props(obj: VerticalPodAutosca
     'spec': toJson_VerticalPodAutoscalerV1Beta2Spec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return definedMembers(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -600,7 +613,7 @@ export function toJson_VerticalPodAutoscalerV1Beta2Spec(obj: VerticalPodAutoscal
     'updatePolicy': toJson_VerticalPodAutoscalerV1Beta2SpecUpdatePolicy(obj.updatePolicy),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return definedMembers(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -628,7 +641,7 @@ export function toJson_VerticalPodAutoscalerV1Beta2SpecResourcePolicy(obj: Verti
     'containerPolicies': obj.containerPolicies?.map(y => toJson_VerticalPodAutoscalerV1Beta2SpecResourcePolicyContainerPolicies(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return definedMembers(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -672,7 +685,7 @@ export function toJson_VerticalPodAutoscalerV1Beta2SpecTargetRef(obj: VerticalPo
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return definedMembers(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -700,7 +713,7 @@ export function toJson_VerticalPodAutoscalerV1Beta2SpecUpdatePolicy(obj: Vertica
     'updateMode': obj.updateMode,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return definedMembers(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -747,12 +760,12 @@ export function toJson_VerticalPodAutoscalerV1Beta2SpecResourcePolicyContainerPo
   if (obj === undefined) { return undefined; }
   const result = {
     'containerName': obj.containerName,
-    'maxAllowed': ((obj.maxAllowed) === undefined) ? undefined : (Object.entries(obj.maxAllowed).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
-    'minAllowed': ((obj.minAllowed) === undefined) ? undefined : (Object.entries(obj.minAllowed).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+    'maxAllowed': ((obj.maxAllowed) === undefined) ? undefined : (definedMembers(obj.maxAllowed, (v) => v?.value)),
+    'minAllowed': ((obj.minAllowed) === undefined) ? undefined : (definedMembers(obj.minAllowed, (v) => v?.value)),
     'mode': obj.mode,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return definedMembers(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -897,7 +910,7 @@ export function toJson_VerticalPodAutoscalerCheckpointProps(obj: VerticalPodAuto
     'spec': toJson_VerticalPodAutoscalerCheckpointSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return definedMembers(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -933,7 +946,7 @@ export function toJson_VerticalPodAutoscalerCheckpointSpec(obj: VerticalPodAutos
     'vpaObjectName': obj.vpaObjectName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return definedMembers(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1022,7 +1035,7 @@ export function toJson_VerticalPodAutoscalerCheckpointV1Beta2Props(obj: Vertical
     'spec': toJson_VerticalPodAutoscalerCheckpointV1Beta2Spec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return definedMembers(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1058,7 +1071,7 @@ export function toJson_VerticalPodAutoscalerCheckpointV1Beta2Spec(obj: VerticalP
     'vpaObjectName': obj.vpaObjectName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return definedMembers(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 

@@ -85,9 +85,88 @@ async function importCrds({ module, version, files, moduleNamePrefix }) {
   }
 }
 
+/**
+ * The generator drops undefined members with a reduce that spreads the whole result once
+ * per member: quadratic in the fields of a type, and the larger part of rendering a
+ * Deployment. The same result (the defined members, in order) in one pass.
+ */
+const REDUCE_HEAD = 'Object.entries(';
+const REDUCE_BODY = ').reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: ';
+const REDUCE_TAIL = ' }), {})';
+const DEFINED_MEMBERS = `
+/** The members of \`obj\` whose value is defined, converted, in order (what a reduce spreading once per member gives, in one pass). */
+function definedMembers<T>(obj: { [key: string]: T }, convert?: (value: T) => any): { [key: string]: any } {
+  const out: { [key: string]: any } = {};
+  for (const key of Object.keys(obj)) {
+    if (obj[key] === undefined) continue;
+    const value = convert ? convert(obj[key]) : obj[key];
+    // an assignment to "__proto__" would set the prototype; the spread made it a member
+    if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    else out[key] = value;
+  }
+  return out;
+}
+`;
+
+/** Where the text opened at `start` closes (the bracket that takes its depth below zero), or where `tail` follows at depth zero. */
+function closingAt(text, start, tail) {
+  let depth = 0;
+  for (let end = start; end < text.length; end++) {
+    if (depth === 0 && tail !== undefined && text.startsWith(tail, end)) return end;
+    const ch = text[end];
+    if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') depth--;
+    if (depth < 0) return tail === undefined ? end : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Rewrites every spread reduce of a generated file,
+ * \`Object.entries(V).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: E }), {})\`,
+ * into \`definedMembers(V)\` where E is \`i[1]\`, otherwise \`definedMembers(V, (v) => E)\` with \`i[1]\` read as v;
+ * \`definedMembers\` is defined once in the file.
+ */
+function withDefinedMembers(source) {
+  let out = '';
+  let rest = source;
+  for (let at = rest.indexOf(REDUCE_HEAD); at >= 0; at = rest.indexOf(REDUCE_HEAD)) {
+    const valueStart = at + REDUCE_HEAD.length;
+    const valueEnd = closingAt(rest, valueStart, REDUCE_BODY);
+    const suffixStart = valueEnd === undefined ? undefined : valueEnd + REDUCE_BODY.length;
+    const suffixEnd = suffixStart === undefined ? undefined : closingAt(rest, suffixStart, REDUCE_TAIL);
+    if (valueEnd === undefined || suffixStart === undefined || suffixEnd === undefined) {
+      // an Object.entries that is not this reduce: kept as it is
+      out += rest.slice(0, valueStart);
+      rest = rest.slice(valueStart);
+      continue;
+    }
+    const member = rest.slice(suffixStart, suffixEnd);
+    const convert = member === 'i[1]' ? '' : `, (v) => ${member.split('i[1]').join('v')}`;
+    out += `${rest.slice(0, at)}definedMembers(${rest.slice(valueStart, valueEnd)}${convert})`;
+    rest = rest.slice(suffixEnd + REDUCE_TAIL.length);
+  }
+  out += rest;
+  if (out === source) return source;
+  const marker = "import { Construct } from 'constructs';\n";
+  if (!out.includes(marker)) throw new Error('generated file has no constructs import to place definedMembers after');
+  return out.replace(marker, marker + DEFINED_MEMBERS);
+}
+
+function rewriteGenerated() {
+  for (const file of fs.readdirSync(OUTDIR).filter((f) => f.endsWith('.ts'))) {
+    const full = path.join(OUTDIR, file);
+    const source = fs.readFileSync(full, 'utf8');
+    const rewritten = withDefinedMembers(source);
+    if (rewritten.includes(REDUCE_BODY)) throw new Error(`${file}: a spread reduce was left`);
+    fs.writeFileSync(full, rewritten);
+  }
+}
+
 async function main() {
   await importKubernetes(SOURCES.kubernetes);
   for (const crd of SOURCES.crds) await importCrds(crd);
+  rewriteGenerated();
 }
 
 main().catch((err) => {
