@@ -16,6 +16,7 @@ import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import type { Labels } from '../core/labels';
 import { parseQuantity } from './quantity';
+import { objectRenderer } from './render-object';
 import { checkFinite, checkQuantity } from './validation';
 import type { ComputeAmount, LimitRangeConfig } from '../core/resources';
 
@@ -82,10 +83,11 @@ export interface WorkloadFootprint {
 
 /** Every ApiObject under `scope`, rendered once each. */
 export function renderedObjects(scope: IConstruct): RenderedObject[] {
+  const render = objectRenderer(scope);
   return scope.node
     .findAll()
     .filter((c): c is ApiObject => ApiObject.isApiObject(c))
-    .map((o) => ({ path: o.node.path, object: o.toJson() as KubeObject }));
+    .map((o) => ({ path: o.node.path, object: render(o) }));
 }
 
 /** The kinds that run pods, and where their pod template is. */
@@ -154,9 +156,25 @@ export function podLabelSets(rendered: readonly RenderedObject[]): Array<{ reado
 
 /** The fields of `object` that hold a number JSON cannot (NaN, Infinity), as dotted paths. */
 export function nonFiniteFields(object: unknown, at = ''): string[] {
+  return holdsNonFinite(object) ? nonFiniteFieldsAt(object, at) : [];
+}
+
+/** Whether a number anywhere in `object` is NaN or infinite; a walk that allocates nothing, since nearly every object holds none. */
+function holdsNonFinite(object: unknown): boolean {
+  if (typeof object === 'number') return !Number.isFinite(object);
+  if (typeof object !== 'object' || object === null) return false;
+  if (Array.isArray(object)) {
+    for (const item of object) if (holdsNonFinite(item)) return true;
+    return false;
+  }
+  for (const key in object) if (holdsNonFinite((object as Json)[key])) return true;
+  return false;
+}
+
+function nonFiniteFieldsAt(object: unknown, at: string): string[] {
   if (typeof object === 'number') return Number.isFinite(object) ? [] : [`${at || '(value)'} = ${object}`];
-  if (Array.isArray(object)) return object.flatMap((v, i) => nonFiniteFields(v, `${at}[${i}]`));
-  if (typeof object === 'object' && object !== null) return Object.entries(object).flatMap(([k, v]) => nonFiniteFields(v, at ? `${at}.${k}` : k));
+  if (Array.isArray(object)) return object.flatMap((v, i) => nonFiniteFieldsAt(v, `${at}[${i}]`));
+  if (typeof object === 'object' && object !== null) return Object.entries(object).flatMap(([k, v]) => nonFiniteFieldsAt(v, at ? `${at}.${k}` : k));
   return [];
 }
 

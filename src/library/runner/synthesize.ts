@@ -12,6 +12,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import YAML from 'yaml';
 import { KubeObject, RenderedObject, nonFiniteFields } from '../core/workloads';
+import { objectRenderer } from '../core/render-object';
 import { checkNamespacedApps } from '../checks/namespace-checks';
 import { dependencyEdges, orderByDependencies } from './dependency-order';
 import { readsAsNonStringInYaml11, writeBlockYaml } from './yaml-writer';
@@ -106,11 +107,12 @@ export function renderManifests(root: IConstruct, label: string): Manifest[] {
   const problems = validateTree(constructs, label);
   const manifests: Manifest[] = [];
   const seen = new Map<string, string>();
+  const render = objectRenderer(root);
   for (const c of constructs) {
     if (!ApiObject.isApiObject(c)) continue;
     let object: KubeObject;
     try {
-      object = c.toJson() as KubeObject;
+      object = render(c);
     } catch (err) {
       problems.push(`[${label}] ${c.node.path}: cannot render: ${(err as Error).message}`);
       continue;

@@ -66,12 +66,33 @@ const INDENT = '  ';
 /** Thrown inside the writer when a value is outside the subset; caught by `writeBlockYaml`. */
 class OutsideSubset extends Error {}
 
+/**
+ * Written forms of strings met before, each `value` -> its scalar (or OUTSIDE_SUBSET). Keys and
+ * most values repeat across thousands of objects (`apiVersion`, label keys, `ClusterIP`), and
+ * four regular expressions per string were a fifth of writing a file. Emptied when full.
+ */
+const scalarCache = new Map<string, string>();
+const SCALAR_CACHE_SIZE = 50_000;
+const OUTSIDE_SUBSET = '';
+
 /** A string scalar: plain when both readers take it as this string, else double-quoted. */
 function scalarString(value: string): string {
-  if (!PRINTABLE_ASCII.test(value) || DOCUMENT_MARKER.test(value)) throw new OutsideSubset();
+  let written = scalarCache.get(value);
+  if (written === undefined) {
+    written = writtenScalar(value);
+    if (scalarCache.size >= SCALAR_CACHE_SIZE) scalarCache.clear();
+    scalarCache.set(value, written);
+  }
+  if (written === OUTSIDE_SUBSET) throw new OutsideSubset();
+  return written;
+}
+
+/** `scalarString` without the cache; OUTSIDE_SUBSET (no scalar is written as nothing) for what the `yaml` library writes. */
+function writtenScalar(value: string): string {
+  if (!PRINTABLE_ASCII.test(value) || DOCUMENT_MARKER.test(value)) return OUTSIDE_SUBSET;
   if (!NOT_PLAIN.test(value) && !YAML12_NON_STRING.test(value) && !YAML11_NON_STRING.test(value)) return value;
   // with a `"` inside, the `yaml` library picks single quotes
-  if (value.includes('"')) throw new OutsideSubset();
+  if (value.includes('"')) return OUTSIDE_SUBSET;
   return JSON.stringify(value);
 }
 
