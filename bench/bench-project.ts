@@ -1,6 +1,6 @@
 /**
- * The synthetic platform as a project module, so that the benchmark's `parallel` tool runs
- * the same worker-thread synth as `k8s-iac synth --parallel`: each worker loads this module.
+ * The synthetic platform as a project module, so that the benchmark runs the same synth as
+ * `k8s-iac synth` (`synthToFolder`): each worker thread loads this module.
  * The number of services comes from BENCH_SERVICES (a module has no other input).
  */
 import { defineProject } from 'k8s-iac';

@@ -8,8 +8,9 @@
  * the Node tools itself).
  *
  * Tools:
- * - ours: build, validate and render the 4 environments, then write them as the synth does;
- * - parallel: the same on worker threads, one per core, as `synth --parallel` does;
+ * - ours: build, validate, render and write the 4 environments as `k8s-iac synth` does
+ *   (`synthToFolder`: one thread per core, each environment staged as soon as it renders);
+ * - one-thread: the same on this thread only (`synth --threads 1`);
  * - floor: only turn the same final objects into YAML (`toYaml`, as synth does) and write them;
  * - write: only write the same bytes, turned into YAML before the clock starts (the real floor);
  * - json: `JSON.stringify` the same objects and write them (a serializer with no choices to make);
@@ -21,13 +22,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ENVIRONMENTS } from '../src/platform/environments';
-import { renderFiles, synthProjectFilesParallel, toYaml, writeEnvironments, writeTreeAtomically } from 'k8s-iac';
+import { synthToFolder, toYaml } from 'k8s-iac';
 import benchProject, { SERVICES_VARIABLE } from './bench-project';
 import type { RenderedObject } from './kustomize';
 import { synthNaiveEnvironment } from './naive';
-import { BENCH_ENVIRONMENTS, synthBenchEnvironment } from './platform';
+import { BENCH_ENVIRONMENTS } from './platform';
 
-export const TOOLS = ['ours', 'parallel', 'floor', 'write', 'json', 'naive', 'kustomize'] as const;
+export const TOOLS = ['ours', 'one-thread', 'floor', 'write', 'json', 'naive', 'kustomize'] as const;
 export type Tool = (typeof TOOLS)[number];
 
 /** What one measurement reports. */
@@ -75,18 +76,11 @@ function timed(run: () => PeakRss, before: () => void = () => undefined): Measur
   return { wall_s: wall, rss_mb: rss === 'self' ? ownRssMb() : rss, startup_s: start / 1000 };
 }
 
-function measureOurs(count: number, outdir: string): Measurement {
-  return timed(() => {
-    const rendered = BENCH_ENVIRONMENTS.map((env) => [env, renderFiles(synthBenchEnvironment(env, count))] as const);
-    for (const [env, files] of rendered) writeTreeAtomically(outdir, env, files);
-    return 'self';
-  });
-}
-
-function measureParallel(count: number, outdir: string): Measurement {
+/** `k8s-iac synth` of the synthetic platform into `outdir` on `threads` threads (default: one per core). */
+function measureOurs(count: number, outdir: string, threads?: number): Measurement {
   process.env[SERVICES_VARIABLE] = String(count);
   return timed(() => {
-    writeEnvironments(outdir, synthProjectFilesParallel(benchProject, path.join(__dirname, 'bench-project.js'), BENCH_ENVIRONMENTS));
+    synthToFolder(benchProject, BENCH_ENVIRONMENTS, outdir, { projectFile: path.join(__dirname, 'bench-project.js'), threads });
     return 'self';
   });
 }
@@ -187,8 +181,8 @@ export function measure(tool: Tool, count: number, workdir: string, outdir: stri
   switch (tool) {
     case 'ours':
       return measureOurs(count, outdir);
-    case 'parallel':
-      return measureParallel(count, outdir);
+    case 'one-thread':
+      return measureOurs(count, outdir, 1);
     case 'floor':
       return measureSerializer(count, workdir, outdir, toYaml);
     case 'write':

@@ -1,7 +1,7 @@
 /**
  * The untimed inputs of one platform size, in a process of its own:
- * `node lib/bench/prepare.js N WORKDIR [check]`. Renders the 4 environments with our synth,
- * saves the final objects as JSON (the floor's input), writes the kustomize base and
+ * `node lib/bench/prepare.js N WORKDIR [check]`. Renders the 4 environments as our synth
+ * does (the project's ApplySet included), saves the final objects as JSON (the floor's input), writes the kustomize base and
  * overlays, and with `check` (the benchmark passes it at its smallest N) verifies that
  * `kustomize build` of each overlay gives exactly our objects, so the kustomize timing is
  * of the same output. The tree is made the same way at every N; checking a large N would
@@ -11,11 +11,14 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { differingObjects, parseBuildOutput, RenderedObject, writeKustomizeTree } from './kustomize';
 import { kustomizeBinFile, kustomizeDir, objectsFile } from './measure';
-import { BENCH_ENVIRONMENTS, synthBenchEnvironment } from './platform';
+import { synthManifests } from 'k8s-iac';
+import benchProject, { SERVICES_VARIABLE } from './bench-project';
+import { BENCH_ENVIRONMENTS } from './platform';
 
-/** Renders every environment and returns its objects, by environment. */
+/** Renders every environment as `k8s-iac synth` does and returns its objects, by environment. */
 export function renderBenchObjects(count: number): Map<string, RenderedObject[]> {
-  return new Map(BENCH_ENVIRONMENTS.map((env) => [env, synthBenchEnvironment(env, count).map((m) => ({ file: m.file, object: m.object }))]));
+  process.env[SERVICES_VARIABLE] = String(count);
+  return new Map(BENCH_ENVIRONMENTS.map((env) => [env, synthManifests(benchProject, env).map((m) => ({ file: m.file, object: m.object }))]));
 }
 
 /** Builds each overlay and lists what differs from our objects (empty when all match). */

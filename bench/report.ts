@@ -26,8 +26,8 @@ export interface Summary {
   readonly ratio_write: number | null;
   /** ours / json (`JSON.stringify` and the write) at the largest N. */
   readonly ratio_json: number | null;
-  /** parallel (ours on worker threads) / write at the largest N. */
-  readonly ratio_write_parallel: number | null;
+  /** one-thread (ours on one thread) / write at the largest N. */
+  readonly ratio_write_one_thread: number | null;
   /** naive / ours at the largest N. */
   readonly speedup_naive: number | null;
   /** Growth exponent of ours between the two largest N: log(t_big / t_small) / log(N_big / N_small). */
@@ -79,7 +79,7 @@ export function summarize(runs: readonly Run[], times: ProjectTimes): Summary {
     ratio_floor: ratio(wall(runs, 'ours', big), wall(runs, 'floor', big)),
     ratio_write: ratio(wall(runs, 'ours', big), wall(runs, 'write', big)),
     ratio_json: ratio(wall(runs, 'ours', big), wall(runs, 'json', big)),
-    ratio_write_parallel: ratio(wall(runs, 'parallel', big), wall(runs, 'write', big)),
+    ratio_write_one_thread: ratio(wall(runs, 'one-thread', big), wall(runs, 'write', big)),
     speedup_naive: ratio(wall(runs, 'naive', big), wall(runs, 'ours', big)),
     exponent: growth === null || small === undefined ? null : Math.log(growth) / Math.log(big / small),
     peak_rss_mb: runs.find((r) => r.tool === 'ours' && r.n === big)?.rss_mb ?? null,
@@ -136,14 +136,14 @@ export function markdown(s: Summary, tools: readonly string[], environments: num
     const row = tools.map((t) => s.runs.find((r) => r.n === n && r.tool === t));
     lines.push(`| ${n} | ${row.map(timeCell).join(' | ')} | ${row.map((r) => fmt(r?.rss_mb ?? null, 0)).join(' | ')} |`);
   }
-  lines.push('', `Ratios at N=${s.at_n}: ours / write ${fmt(s.ratio_write)}, ours / json ${fmt(s.ratio_json)}, ours / floor ${fmt(s.ratio_floor)}, parallel / write ${fmt(s.ratio_write_parallel)}, naive / ours ${fmt(s.speedup_naive)}.`);
+  lines.push('', `Ratios at N=${s.at_n}: ours / write ${fmt(s.ratio_write)}, ours / json ${fmt(s.ratio_json)}, ours / floor ${fmt(s.ratio_floor)}, one-thread / write ${fmt(s.ratio_write_one_thread)}, naive / ours ${fmt(s.speedup_naive)}.`);
   const note = s.at_n === TARGET_N ? '' : ` (the targets are for N=${TARGET_N}; this run stops at N=${s.at_n})`;
   lines.push('', `| target${note} | measured | limit | |`, '| --- | ---: | ---: | --- |');
   for (const t of targets(s)) lines.push(`| ${t.name} | ${fmt(t.value, t.limit < 1 ? 3 : 2)} | ${t.kind === 'max' ? '<=' : '>='} ${t.limit} | ${met(t) ? 'met' : 'missed'} |`);
   return `${lines.join('\n')}\n`;
 }
 
-const COLOURS: Record<string, string> = { ours: '#1b7837', parallel: '#7fbc41', floor: '#555555', write: '#999999', json: '#e08214', naive: '#c51b7d', kustomize: '#2166ac' };
+const COLOURS: Record<string, string> = { ours: '#1b7837', 'one-thread': '#7fbc41', floor: '#555555', write: '#999999', json: '#e08214', naive: '#c51b7d', kustomize: '#2166ac' };
 
 /** A run's time on the plot: its median, or its limit when it was stopped. */
 function plotted(r: Run): number | undefined {

@@ -53,7 +53,7 @@ export * from './runner/cli';
 export * from './runner/cluster';
 export * from './runner/dependency-order';
 export * from './runner/gitops';
-export * from './runner/parallel-synth';
+export * from './runner/synth-to-folder';
 export * from './runner/project';
 export * from './runner/promote';
 export * from './runner/release-state';

@@ -5,6 +5,8 @@
  * apply no longer holds; the labels in the files make objects applied by any tool
  * (kubectl -k, Argo CD, Flux) members that a later prune sees.
  */
+import { ApiObject } from 'cdk8s';
+import type { IConstruct } from 'constructs';
 import { APPLYSET, applySetId, groupOf, groupResource } from '../core/applyset';
 import { APPLYSET_GROUP, APPLYSET_KIND, APPLYSET_TOOLING } from '../core/defaults';
 import { LABELS, MANAGED_BY } from '../core/labels';
@@ -85,9 +87,20 @@ function sortedKeys<T>(record: Readonly<Record<string, T>>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** `object` with the member label. */
+/** `object` with the member label: itself where it has the label already (labelApplySetMembers put it on before rendering). */
 function labelled(object: KubeObject, id: string): KubeObject {
+  if (object.metadata?.labels?.[APPLYSET.partOf] === id) return object;
   return { ...object, metadata: sortedKeys({ ...object.metadata, labels: sortedKeys({ ...object.metadata?.labels, [APPLYSET.partOf]: id }) }) };
+}
+
+/**
+ * Puts the member label of the set named `parentName` on every ApiObject under `root`,
+ * before rendering: the renderer then sorts it in with the other labels, and withApplySet
+ * copies no object to add it.
+ */
+export function labelApplySetMembers(root: IConstruct, parentName: string): void {
+  const id = environmentApplySetId(parentName);
+  for (const c of root.node.findAll()) if (ApiObject.isApiObject(c)) c.metadata.addLabel(APPLYSET.partOf, id);
 }
 
 /** A cluster-scoped object as a manifest; `path` stands for the construct path it has none of. */

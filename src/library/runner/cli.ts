@@ -1,7 +1,7 @@
 /**
  * The `k8s-iac` command every project uses:
  *
- *   k8s-iac synth   [--env NAME]... [--outdir DIR] [--release-dir DIR] [--delete-unknown] [--watch] [--parallel]
+ *   k8s-iac synth   [--env NAME]... [--outdir DIR] [--release-dir DIR] [--delete-unknown] [--watch] [--threads N]
  *   k8s-iac diff    --env NAME [--outdir DIR] [--release-dir DIR]
  *   k8s-iac diff    --env NAME --cluster [--context CTX] [--outdir DIR]
  *   k8s-iac apply   --env NAME [--context CTX] [--outdir DIR]
@@ -12,9 +12,11 @@
  * with `--project FILE`, the compiled module whose default export is `defineProject(...)`
  * (the shipped bin fills it in from package.json's `"k8s-iac": { "project": ... }`).
  * synth renders and checks every environment (or the named ones, or K8S_IAC_ENV's
- * comma-separated list) in memory and writes nothing unless all are clean; then each
- * `<outdir>/<env>/` (default `dist`) is replaced whole (write-atomic.ts: one writer at a
- * time, only folders synth made, never the project's own folders).
+ * comma-separated list), each staged beside its folder, and changes nothing unless all
+ * are clean; then each `<outdir>/<env>/` (default `dist`) is replaced whole
+ * (synth-to-folder.ts, write-atomic.ts: one writer at a time, only folders synth made,
+ * never the project's own folders). The environments are rendered on every core (one
+ * thread per core, `--threads N` to choose; the files are the same).
  *
  * Under `cdk8s synth` (CDK8S_OUTDIR set), synth also writes each environment as one
  * multi-document `<env>.k8s.yaml` into CDK8S_OUTDIR, the folder cdk8s empties before every
@@ -24,8 +26,7 @@
  * writes nothing else.
  *
  * `synth --watch` keeps running after the first synth and synthesizes again what a changed
- * source or release file affects (watch.ts). `synth --parallel` renders the environments on
- * worker threads, one per core (parallel-synth.ts); the files are the same.
+ * source or release file affects (watch.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -36,7 +37,7 @@ import { GITOPS_FOLDER, gitOpsFiles, readPackageRepository, resolveGitOps } from
 import { Project } from './project';
 import { diffTrees, PromoteStep, resumePromote, runPromote } from './promote';
 import { synthProjectFiles } from './synth-project';
-import { synthProjectFilesParallel } from './parallel-synth';
+import { synthToFolder } from './synth-to-folder';
 import { WatchBuild, watchProject } from './watch';
 import { checkOutputFolder, KUSTOMIZATION, writeEnvironments } from './write-atomic';
 
@@ -67,8 +68,8 @@ export interface CommandLine {
   readonly resume: boolean;
   /** `--watch`: after synth, synthesize again on every change of a source or release file. @default false */
   readonly watch: boolean;
-  /** `--parallel`: render the environments on worker threads, one per core (needs `--project`). @default false */
-  readonly parallel: boolean;
+  /** `--threads`: how many threads render environments (1: this one only; workers load `--project`). @default - one per core, at most one per environment */
+  readonly threads?: number;
   /** The canary step promote takes. @default - none: a blue-green switch */
   readonly canaryStep?: PromoteStep;
   /** `--cluster`: diff against the live cluster instead of a fresh synth. @default false */
@@ -87,7 +88,7 @@ const OPTIONS = {
   'delete-unknown': { type: 'boolean' },
   resume: { type: 'boolean' },
   watch: { type: 'boolean' },
-  parallel: { type: 'boolean' },
+  threads: { type: 'string' },
   'canary-weight': { type: 'string' },
   'canary-finish': { type: 'boolean' },
   'canary-abort': { type: 'boolean' },
@@ -107,6 +108,14 @@ function canaryStep(values: { 'canary-weight'?: string; 'canary-finish'?: boolea
   if (values['canary-abort']) steps.push({ kind: 'canary-abort' });
   if (steps.length > 1) throw new Error('--canary-weight, --canary-finish and --canary-abort are one step each: give one of them');
   return steps[0];
+}
+
+/** `--threads N`, checked: a whole number of 1 or more. */
+function threadCount(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 1) throw new Error(`--threads ${JSON.stringify(value)} is not a whole number of 1 or more: give how many threads render, e.g. --threads 2 (1 renders on this thread only)`);
+  return n;
 }
 
 /** Parses `argv` (after the bin's name); an error names the unknown command or option. */
@@ -132,7 +141,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     deleteUnknown: values['delete-unknown'] ?? false,
     resume: values.resume ?? false,
     watch: values.watch ?? false,
-    parallel: values.parallel ?? false,
+    threads: threadCount(values.threads),
     canaryStep: canaryStep(values),
     cluster: values.cluster ?? false,
     context: values.context,
@@ -212,13 +221,34 @@ function writeBundles(folder: string, rendered: ReadonlyMap<string, ReadonlyMap<
   }
 }
 
-/** Synthesizes and writes the selected environments; returns what was rendered. */
-function synth(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log: (line: string) => void): Map<string, Map<string, string>> {
+/**
+ * Synthesizes and writes the selected environments. `projectFile` is the module the project
+ * was loaded from (worker threads load it too); without it the environments render here.
+ */
+function synth(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log: (line: string) => void, projectFile: string | undefined): void {
+  if (env.CDK8S_OUTDIR) {
+    synthInMemory(project, line, env, log);
+    return;
+  }
   const outdir = path.resolve(line.outdir ?? DEFAULT_OUTDIR);
   checkOutputFolder(outdir, protectedFolders(line));
   const releaseDir = line.releaseDir === undefined ? undefined : path.resolve(line.releaseDir);
   const envs = selectedEnvironments(project, line, env);
-  const rendered = line.parallel && line.project !== undefined ? synthProjectFilesParallel(project, line.project, envs, { releaseDir }) : synthProjectFiles(project, envs, { releaseDir });
+  const gitops = gitOpsTrees(project, envs, outdir);
+  const counts = synthToFolder(project, envs, outdir, { releaseDir, deleteUnknown: line.deleteUnknown, projectFile, threads: line.threads });
+  for (const [e, objects] of counts) log(`${shown(path.join(outdir, e))}: ${objects} objects`);
+  writeGitOps(gitops, outdir, line, log);
+}
+
+/**
+ * Synthesizes the selected environments in memory, then writes them (and, under `cdk8s
+ * synth`, the bundles cdk8s reads); returns the files, which `--watch` starts from.
+ */
+function synthInMemory(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log: (line: string) => void): Map<string, Map<string, string>> {
+  const outdir = path.resolve(line.outdir ?? DEFAULT_OUTDIR);
+  checkOutputFolder(outdir, protectedFolders(line));
+  const releaseDir = line.releaseDir === undefined ? undefined : path.resolve(line.releaseDir);
+  const rendered = synthProjectFiles(project, selectedEnvironments(project, line, env), { releaseDir });
   const cdk8sOutdir = env.CDK8S_OUTDIR ? path.resolve(env.CDK8S_OUTDIR) : undefined;
   if (cdk8sOutdir) writeBundles(cdk8sOutdir, rendered);
   // under `cdk8s synth --stdout` (or --output elsewhere) the bundles are all that is asked for
@@ -226,15 +256,20 @@ function synth(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log:
   const gitops = gitOpsTrees(project, [...rendered.keys()], outdir);
   writeEnvironments(outdir, rendered, { deleteUnknown: line.deleteUnknown });
   for (const [e, files] of rendered) log(`${shown(path.join(outdir, e))}: ${files.size - 1} objects`);
+  writeGitOps(gitops, outdir, line, log);
+  return rendered;
+}
+
+/** Writes the GitOps folders, or says why there are none. */
+function writeGitOps(gitops: ReturnType<typeof gitOpsTrees>, outdir: string, line: CommandLine, log: (line: string) => void): void {
   if (typeof gitops === 'string') {
     log(`${shown(path.join(outdir, GITOPS_FOLDER))}: not written: ${gitops}`);
-    return rendered;
+    return;
   }
   for (const [tool, trees] of gitops) {
     writeEnvironments(path.join(outdir, GITOPS_FOLDER, tool), trees, { deleteUnknown: line.deleteUnknown });
     log(`${shown(path.join(outdir, GITOPS_FOLDER, tool))}: ${[...trees.keys()].join(', ')}`);
   }
-  return rendered;
 }
 
 /**
@@ -252,7 +287,7 @@ function gitOpsTrees(project: Project, envs: readonly string[], outdir: string):
 function synthAndWatch(project: Project, line: CommandLine, context: RunContext, log: (line: string) => void, error: (line: string) => void): void {
   const env = context.env ?? process.env;
   if (env.CDK8S_OUTDIR) throw new Error('--watch writes the environment folders only: run it without cdk8s synth');
-  const written = synth(project, line, env, log);
+  const written = synthInMemory(project, line, env, log);
   watchProject(project, written, {
     projectFile: line.project === undefined ? undefined : path.resolve(line.project),
     envs: [...written.keys()],
@@ -341,7 +376,8 @@ export function main(argv: readonly string[], context: RunContext = {}): number 
     if (!project) throw new Error('no project: pass --project FILE, or set "k8s-iac": { "project": FILE } in package.json');
     if (line.watch && line.command !== 'synth') throw new Error('--watch is an option of synth: k8s-iac synth --watch');
     if (line.command === 'synth' && line.watch) synthAndWatch(project, line, context, log, error);
-    else if (line.command === 'synth') synth(project, line, env, log);
+    // worker threads load the project from its module: only when that is where it came from
+    else if (line.command === 'synth') synth(project, line, env, log, context.project ? undefined : line.project);
     else if (line.command === 'diff' && line.cluster) {
       const { folder, options } = liveTarget(project, line, env);
       return diffEnvironment(shown(folder), options, log) ? 1 : 0;

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { checkNoInterruptedPromote, loadReleaseState, releaseFile, releaseOf, ReleaseState } from './release-state';
 import type { Project } from './project';
-import { withApplySet } from './applyset';
+import { labelApplySetMembers, withApplySet } from './applyset';
 import { Manifest, SynthError, renderFiles, renderManifests } from './synthesize';
 
 /** Where an environment's inputs come from. */
@@ -19,7 +19,7 @@ export interface SynthOptions {
 }
 
 /** The problems of a failed step, as lines: a SynthError's own list, or one message labelled with the environment. */
-function problemsOf(err: unknown, label: string): string[] {
+export function problemsOf(err: unknown, label: string): string[] {
   if (err instanceof SynthError) return [...err.problems];
   return (err as Error).message.split('\n').map((line) => `[${label}] ${line}`);
 }
@@ -37,6 +37,7 @@ export function synthManifests(project: Project, envName: string, options: Synth
     const state = options.releaseState ?? (project.releaseApps.length > 0 ? loadReleaseState(env.name, dir, project.releaseApps) : { apps: {} });
     const app = new App({ outdir: 'unused' });
     project.build(app, env, releaseOf(state, shownFile));
+    labelApplySetMembers(app, project.applySetName(env.name));
     manifests = withApplySet(renderManifests(app, env.name), project.applySetName(env.name));
   } catch (err) {
     throw new SynthError(problemsOf(err, env.name));

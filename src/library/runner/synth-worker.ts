@@ -1,40 +1,30 @@
 /**
- * The entry of one synth worker thread (parallel-synth.ts): loads the project module,
- * synthesizes its share of the environments and posts their files, or every problem,
- * on the port it was given; then raises its done flag, on which the caller waits.
+ * The entry of one synth worker thread (synth-to-folder.ts): loads the project module, then
+ * takes environments from the shared queue until it is empty, rendering and staging each
+ * and posting its outcome; counts each posted outcome in the queue, on which the caller waits.
  */
-import { MessagePort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { loadProject } from './cli';
-import { SynthError } from './synthesize';
-import { synthProjectFiles } from './synth-project';
-
-/** What the caller passes to a worker. */
-export interface WorkerInput {
-  readonly projectFile: string;
-  readonly envs: readonly string[];
-  readonly releaseDir?: string;
-  readonly port: MessagePort;
-  /** One Int32 set to 1 when the results are posted. */
-  readonly done: SharedArrayBuffer;
-}
-
-/** A share's outcome: the files of each environment (path, content), or every problem. */
-export interface WorkerResult {
-  readonly files?: readonly (readonly [string, readonly (readonly [string, string])[]])[];
-  readonly problems?: readonly string[];
-}
-
-function run(input: WorkerInput): WorkerResult {
-  try {
-    const files = synthProjectFiles(loadProject(input.projectFile), input.envs, { releaseDir: input.releaseDir });
-    return { files: [...files].map(([env, tree]) => [env, [...tree]] as const) };
-  } catch (err) {
-    return { problems: err instanceof SynthError ? err.problems : [`[${input.envs.join(', ')}] ${(err as Error).message}`] };
-  }
-}
+import type { Project } from './project';
+import { EnvironmentOutcome, QUEUE_FINISHED, QUEUE_NEXT, synthAndStage, WorkerInput } from './synth-to-folder';
 
 const input = workerData as WorkerInput;
-input.port.postMessage(run(input));
-const flag = new Int32Array(input.done);
-Atomics.store(flag, 0, 1);
-Atomics.notify(flag, 0);
+const queue = new Int32Array(input.queue);
+
+function post(outcome: EnvironmentOutcome): void {
+  input.port.postMessage(outcome);
+  Atomics.add(queue, QUEUE_FINISHED, 1);
+  Atomics.notify(queue, QUEUE_FINISHED);
+}
+
+let project: Project | undefined;
+let loadError: string | undefined;
+try {
+  project = loadProject(input.projectFile);
+} catch (err) {
+  loadError = (err as Error).message;
+}
+for (let i = Atomics.add(queue, QUEUE_NEXT, 1); i < input.envs.length; i = Atomics.add(queue, QUEUE_NEXT, 1)) {
+  const env = input.envs[i];
+  post(project ? synthAndStage(project, env, input.outdir, { releaseDir: input.releaseDir }) : { env, problems: [`[${env}] ${loadError}`] });
+}

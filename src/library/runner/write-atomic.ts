@@ -165,15 +165,13 @@ function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** Runs `write` holding the lock of `outdir`; waits up to `waitMs` for another run's lock. */
-export function withOutputLock<T>(outdir: string, waitMs: number, write: () => T): T {
+/** Takes the lock of `outdir`, waiting up to `waitMs` for another run's; returns how to release it. */
+function takeLock(outdir: string, waitMs: number): () => void {
   const lockfilePath = path.join(outdir, LOCK_NAME);
   const deadline = Date.now() + waitMs;
-  let release: (() => void) | undefined;
   for (;;) {
     try {
-      release = lockfile.lockSync(outdir, { lockfilePath, realpath: false, stale: LOCK_STALE_MS, onCompromised: () => undefined });
-      break;
+      return lockfile.lockSync(outdir, { lockfilePath, realpath: false, stale: LOCK_STALE_MS, onCompromised: () => undefined });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw describeFsError(err, lockfilePath);
       if (Date.now() >= deadline) {
@@ -185,6 +183,11 @@ export function withOutputLock<T>(outdir: string, waitMs: number, write: () => T
       sleep(100);
     }
   }
+}
+
+/** Runs `write` holding the lock of `outdir`; waits up to `waitMs` for another run's lock. */
+export function withOutputLock<T>(outdir: string, waitMs: number, write: () => T): T {
+  const release = takeLock(outdir, waitMs);
   try {
     return write();
   } finally {
@@ -288,36 +291,108 @@ function swapIn(outdir: string, env: string, tmp: string): void {
 }
 
 /**
- * Replaces `<outdir>/<env>/` for every environment of `trees`, under the output folder's
- * lock. Every folder is checked first (only synth's own files may be replaced) and every
- * tree written to its temporary sibling before the first swap, so a refusal or a write
- * fault changes nothing.
+ * An output folder held for writing environment folders: created, locked, its interrupted
+ * runs recovered and its environment folders checked to hold only what synth wrote. Stage
+ * each environment, then swap all in; release it either way.
  */
-export function writeEnvironments(outdir: string, trees: ReadonlyMap<string, ReadonlyMap<string, string>>, options: WriteOptions = {}): void {
+export interface HeldOutput {
+  readonly outdir: string;
+  /** Marks the lock as alive: a lock not refreshed for 30 s is taken over by the next run. */
+  refresh(): void;
+  /** Releases the lock; after a failed run (`failed`), also removes the folders holding made, where they are still empty. */
+  release(failed?: boolean): void;
+}
+
+/** Holds `outdir` for replacing the folders of `envs` (see HeldOutput); refuses folders holding files synth did not write. */
+export function holdOutput(outdir: string, envs: readonly string[], options: WriteOptions = {}): HeldOutput {
+  let created: string | undefined;
   try {
-    fs.mkdirSync(outdir, { recursive: true });
+    created = fs.mkdirSync(outdir, { recursive: true });
   } catch (err) {
     throw describeFsError(err, outdir);
   }
-  withOutputLock(outdir, options.lockWaitMs ?? LOCK_WAIT_MS, () => {
-    for (const env of trees.keys()) recoverInterrupted(outdir, env);
+  const unlock = takeLock(outdir, options.lockWaitMs ?? LOCK_WAIT_MS);
+  const release = (failed = false) => {
+    unlock();
+    if (failed && created !== undefined) removeEmptyFolders(outdir, created);
+  };
+  try {
+    for (const env of envs) recoverInterrupted(outdir, env);
     if (!options.deleteUnknown) {
-      const foreign = [...trees.keys()].flatMap((env) => filesNotWrittenBySynth(path.join(outdir, env)).map((f) => (f === '' ? path.join(outdir, env) : path.join(outdir, env, f))));
+      const foreign = envs.flatMap((env) => filesNotWrittenBySynth(path.join(outdir, env)).map((f) => (f === '' ? path.join(outdir, env) : path.join(outdir, env, f))));
       if (foreign.length > 0) {
         throw new OutputError(
           `synth replaces each environment folder whole, and these files in it were not written by synth: ${foreign.join(', ')}: move them out, or run with --delete-unknown to delete them`,
         );
       }
     }
-    const written = new Map<string, string>();
+  } catch (err) {
+    release(true);
+    throw err;
+  }
+  const lockfilePath = path.join(outdir, LOCK_NAME);
+  return {
+    outdir,
+    refresh: () => {
+      const now = new Date();
+      fs.utimesSync(lockfilePath, now, now);
+    },
+    release,
+  };
+}
+
+/** Removes `dir` and the folders above it up to `top`, each only while it is empty. */
+function removeEmptyFolders(dir: string, top: string): void {
+  for (let d = dir; contains(top, d); d = path.dirname(d)) {
     try {
-      for (const [env, files] of trees) written.set(env, writeTemporary(outdir, env, files));
+      fs.rmdirSync(d);
+    } catch {
+      return;
+    }
+    if (d === top) return;
+  }
+}
+
+/**
+ * Writes one environment's files into a temporary sibling of `<outdir>/<env>` (see
+ * writeTemporary) while the output is held; returns the folder for `swapInStaged`.
+ */
+export function stageEnvironment(outdir: string, env: string, files: ReadonlyMap<string, string>): string {
+  return writeTemporary(outdir, env, files);
+}
+
+/** Removes staged folders: a run that fails changes nothing. */
+export function discardStaged(staged: Iterable<string>): void {
+  for (const tmp of staged) fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+/** Swaps each staged folder (env -> folder) in for `<outdir>/<env>`, in order. */
+export function swapInStaged(outdir: string, staged: ReadonlyMap<string, string>): void {
+  for (const [env, tmp] of staged) swapIn(outdir, env, tmp);
+}
+
+/**
+ * Replaces `<outdir>/<env>/` for every environment of `trees`, under the output folder's
+ * lock. Every folder is checked first (only synth's own files may be replaced) and every
+ * tree written to its temporary sibling before the first swap, so a refusal or a write
+ * fault changes nothing.
+ */
+export function writeEnvironments(outdir: string, trees: ReadonlyMap<string, ReadonlyMap<string, string>>, options: WriteOptions = {}): void {
+  const held = holdOutput(outdir, [...trees.keys()], options);
+  try {
+    const staged = new Map<string, string>();
+    try {
+      for (const [env, files] of trees) staged.set(env, stageEnvironment(outdir, env, files));
     } catch (err) {
-      for (const tmp of written.values()) fs.rmSync(tmp, { recursive: true, force: true });
+      discardStaged(staged.values());
       throw err;
     }
-    for (const [env, tmp] of written) swapIn(outdir, env, tmp);
-  });
+    swapInStaged(outdir, staged);
+  } catch (err) {
+    held.release(true);
+    throw err;
+  }
+  held.release();
 }
 
 /** Writes `files` (relative path -> content) as `<outdir>/<env>`, replacing what synth wrote there before. */
