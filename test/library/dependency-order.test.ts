@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart } from 'cdk8s';
-import { AppDeployment, AppService, NamespacedApp, renderFiles } from 'k8s-iac';
+import fc from 'fast-check';
+import { AppDeployment, AppService, NamespacedApp, orderByDependencies, renderFiles } from 'k8s-iac';
 import { synthProblems, synthScope } from 'k8s-iac/testing';
 import { LIMITS, QUOTA, SETTINGS, WEB_POD } from '../helpers';
 
@@ -60,5 +61,42 @@ describe('addDependency decides the apply order', () => {
       }),
     );
     expect(problems).toEqual([expect.stringMatching(/^\[test\] raw\/(A|B): addDependency makes a cycle among raw\/A, raw\/B, so no apply order satisfies it: remove one of the dependencies$/)]);
+  });
+});
+
+describe('orderByDependencies against the plain algorithm', () => {
+  /** Kahn's algorithm as written first: take the first ready item, again and again (items squared). */
+  function plainOrder(items: readonly { path: string }[], after: ReadonlyMap<string, ReadonlySet<string>>): { ordered: string[]; cycle?: string[] } {
+    const present = new Set(items.map((i) => i.path));
+    const waitingOn = new Map(items.map((i) => [i.path, new Set([...(after.get(i.path) ?? [])].filter((p) => present.has(p) && p !== i.path))]));
+    const ordered: string[] = [];
+    const left = [...items];
+    while (left.length > 0) {
+      const index = left.findIndex((i) => waitingOn.get(i.path)?.size === 0);
+      if (index === -1) return { ordered, cycle: left.map((i) => i.path) };
+      const [next] = left.splice(index, 1);
+      ordered.push(next.path);
+      for (const set of waitingOn.values()) set.delete(next.path);
+    }
+    return { ordered };
+  }
+
+  test('the same order, and the same items left on a cycle, for generated graphs', () => {
+    const graph = fc.integer({ min: 1, max: 30 }).chain((n) =>
+      fc.tuple(fc.constant(n), fc.array(fc.tuple(fc.nat(n + 2), fc.nat(n + 2)), { maxLength: 3 * n })),
+    );
+    fc.assert(
+      fc.property(graph, ([n, edges]) => {
+        const items = Array.from({ length: n }, (_, i) => ({ path: `p${i}` }));
+        const after = new Map<string, Set<string>>();
+        // edges may name paths no item has (p{n}, p{n+1}), as dependencies on objects outside the environment do
+        for (const [a, b] of edges) after.set(`p${a}`, (after.get(`p${a}`) ?? new Set<string>()).add(`p${b}`));
+        const fast = orderByDependencies(items, after);
+        const plain = plainOrder(items, after);
+        expect(fast.ordered.map((i) => i.path)).toEqual(plain.ordered);
+        expect(fast.cycle).toEqual(plain.cycle);
+      }),
+      { numRuns: 500, seed: 20261205 },
+    );
   });
 });

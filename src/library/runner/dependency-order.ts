@@ -39,20 +39,66 @@ export function dependencyEdges(constructs: readonly IConstruct[]): Map<string, 
 /**
  * `items` (already in tie-break order) reordered so that every item comes after the items
  * it depends on, keeping the tie-break order wherever dependencies allow (Kahn's algorithm,
- * always taking the first ready item). Returns the cycle's paths when there is one.
+ * always taking the first ready item: a heap of ready places, so the cost grows with
+ * items x log items, not items squared). Returns the paths of the items left unordered, in
+ * tie-break order, when a cycle holds them.
  */
 export function orderByDependencies<T extends Orderable>(items: readonly T[], after: ReadonlyMap<string, ReadonlySet<string>>): { ordered: T[]; cycle?: string[] } {
   if (after.size === 0) return { ordered: [...items] };
-  const present = new Set(items.map((i) => i.path));
-  const waitingOn = new Map(items.map((i) => [i.path, new Set([...(after.get(i.path) ?? [])].filter((p) => present.has(p)))]));
+  const place = new Map(items.map((item, i) => [item.path, i]));
+  const waitingOn = new Array<number>(items.length).fill(0);
+  const unblocks: number[][] = items.map(() => []);
+  items.forEach((item, i) => {
+    for (const path of after.get(item.path) ?? []) {
+      const j = place.get(path);
+      if (j === undefined || j === i) continue;
+      waitingOn[i]++;
+      unblocks[j].push(i);
+    }
+  });
+  const ready = new PlaceHeap();
+  waitingOn.forEach((count, i) => count === 0 && ready.push(i));
   const ordered: T[] = [];
-  const left = [...items];
-  while (left.length > 0) {
-    const index = left.findIndex((i) => waitingOn.get(i.path)?.size === 0);
-    if (index === -1) return { ordered, cycle: left.map((i) => i.path) };
-    const [next] = left.splice(index, 1);
-    ordered.push(next);
-    for (const set of waitingOn.values()) set.delete(next.path);
+  for (let i = ready.pop(); i !== undefined; i = ready.pop()) {
+    ordered.push(items[i]);
+    for (const j of unblocks[i]) if (--waitingOn[j] === 0) ready.push(j);
   }
-  return { ordered };
+  if (ordered.length === items.length) return { ordered };
+  return { ordered, cycle: items.filter((_, i) => waitingOn[i] > 0).map((item) => item.path) };
+}
+
+/** A binary min-heap of places in the tie-break order. */
+class PlaceHeap {
+  private readonly heap: number[] = [];
+
+  push(place: number): void {
+    const h = this.heap;
+    h.push(place);
+    for (let i = h.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (h[parent] <= h[i]) break;
+      [h[parent], h[i]] = [h[i], h[parent]];
+      i = parent;
+    }
+  }
+
+  pop(): number | undefined {
+    const h = this.heap;
+    if (h.length === 0) return undefined;
+    const top = h[0];
+    const last = h.pop() as number;
+    if (h.length === 0) return top;
+    h[0] = last;
+    for (let i = 0; ; ) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let least = i;
+      if (left < h.length && h[left] < h[least]) least = left;
+      if (right < h.length && h[right] < h[least]) least = right;
+      if (least === i) break;
+      [h[least], h[i]] = [h[i], h[least]];
+      i = least;
+    }
+    return top;
+  }
 }

@@ -125,8 +125,10 @@ export function renderManifests(root: IConstruct, label: string): Manifest[] {
     if (previous) {
       problems.push(`[${label}] ${c.node.path}: ${c.kind} "${name}" in ${metadata.namespace ?? 'the cluster scope'} is also made by ${previous}: give one of them another name`);
     }
-    seen.set(file, c.node.path);
-    manifests.push({ file, kind: c.kind, namespace: metadata.namespace, name, path: c.node.path, object });
+    // node.path walks up the tree and joins the ids each time it is read
+    const path = c.node.path;
+    seen.set(file, path);
+    manifests.push({ file, kind: c.kind, namespace: metadata.namespace, name, path, object });
   }
   const rendered: RenderedObject[] = manifests.map((m) => ({ path: m.path, object: m.object }));
   problems.push(...checkNamespacedApps(constructs, rendered).map((p) => `[${label}] ${p}`));

@@ -115,10 +115,25 @@ function inline(value: unknown): string | undefined {
       if (value === null) return 'null';
       if (Array.isArray(value)) return value.length === 0 ? '[]' : undefined;
       if (!isPlainObject(value)) throw new OutsideSubset();
-      return Object.keys(value).length === 0 ? '{}' : undefined;
+      return hasKeys(value) ? undefined : '{}';
     default:
       throw new OutsideSubset();
   }
+}
+
+/** Whether `value` has an own key, without listing its keys. */
+function hasKeys(value: object): boolean {
+  for (const name in value) if (Object.hasOwn(value, name)) return true;
+  return false;
+}
+
+/** Indentation by nesting depth, made once: a block's lines reuse its string. */
+const INDENTS: string[] = [''];
+
+function deeper(indent: string): string {
+  const depth = indent.length / INDENT.length + 1;
+  while (INDENTS.length <= depth) INDENTS.push(INDENTS[INDENTS.length - 1] + INDENT);
+  return INDENTS[depth];
 }
 
 function key(name: string): string {
@@ -138,7 +153,7 @@ function map(object: Record<string, unknown>, indent: string, out: string[]): vo
     if (scalar !== undefined) out.push(' ', scalar, '\n');
     else {
       out.push('\n', indent, INDENT);
-      block(value as object, indent + INDENT, out);
+      block(value as object, deeper(indent), out);
     }
   }
 }
@@ -151,7 +166,7 @@ function list(items: readonly unknown[], indent: string, out: string[]): void {
     out.push(i === 0 ? '' : indent, '- ');
     const scalar = inline(item);
     if (scalar !== undefined) out.push(scalar, '\n');
-    else block(item as object, indent + INDENT, out);
+    else block(item as object, deeper(indent), out);
   }
 }
 
