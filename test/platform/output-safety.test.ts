@@ -84,9 +84,9 @@ describe('output folders', () => {
     const out = tmpdir('synth-fault');
     const files = (n: string) => new Map([['a.yaml', n], ['kustomization.yaml', 'resources:\n  - a.yaml\n']]);
     writeTreeAtomically(out, 'prod', files('1'));
-    // a file name that cannot be created: a path component is an existing file
+    // a file name that cannot be created: a path component is a file written just before
     const broken = new Map([...files('2'), ['a.yaml/b.yaml', 'x']]);
-    expect(() => writeTreeAtomically(out, 'prod', broken)).toThrow(`cannot write ${path.join(out, 'prod', 'a.yaml')} (EISDIR): a folder stands where a file goes`);
+    expect(() => writeTreeAtomically(out, 'prod', broken)).toThrow(`cannot write ${path.join(out, 'prod', 'a.yaml')} (EEXIST): something already exists there`);
     expect(readTree(path.join(out, 'prod'))['a.yaml']).toBe('1');
     expect(fs.readdirSync(out)).toEqual(['prod']);
   });

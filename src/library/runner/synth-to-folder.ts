@@ -17,8 +17,8 @@ import * as os from 'node:os';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import type { Project } from './project';
-import { SynthError } from './synthesize';
-import { problemsOf, SynthOptions, synthEnvironmentFiles } from './synth-project';
+import { Manifest, renderedFiles, SynthError } from './synthesize';
+import { problemsOf, SynthOptions, synthManifests } from './synth-project';
 import { discardStaged, holdOutput, HeldOutput, OutputError, stageEnvironment, swapInStaged, WriteOptions } from './write-atomic';
 
 /** What became of one environment: staged with its object count, or its problems, or a write fault. */
@@ -78,14 +78,14 @@ export function synthAndStage(project: Project, env: string, outdir: string, opt
 }
 
 function renderAndStage(project: Project, env: string, outdir: string, options: SynthOptions): EnvironmentOutcome {
-  let files: Map<string, string>;
+  let manifests: Manifest[];
   try {
-    files = synthEnvironmentFiles(project, env, options);
+    manifests = synthManifests(project, env, options);
   } catch (err) {
     return { env, problems: problemsOf(err, env) };
   }
   try {
-    return { env, staged: stageEnvironment(outdir, env, files), objects: files.size - 1 };
+    return { env, staged: stageEnvironment(outdir, env, renderedFiles(manifests)), objects: manifests.length };
   } catch (err) {
     if (err instanceof OutputError) return { env, outputError: err.message };
     return { env, problems: problemsOf(err, env) };

@@ -194,8 +194,11 @@ export function kustomization(manifests: readonly Manifest[]): string {
 
 /** The files of dist/<env>/ as path -> content, kustomization.yaml included. */
 export function renderFiles(manifests: readonly Manifest[]): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const m of manifests) files.set(m.file, toYaml(m.object));
-  files.set('kustomization.yaml', kustomization(manifests));
-  return files;
+  return new Map(renderedFiles(manifests));
+}
+
+/** The files of dist/<env>/ (path, content), each made as it is taken: a writer holds one at a time. */
+export function* renderedFiles(manifests: readonly Manifest[]): Generator<readonly [string, string]> {
+  for (const m of manifests) yield [m.file, toYaml(m.object)];
+  yield ['kustomization.yaml', kustomization(manifests)];
 }

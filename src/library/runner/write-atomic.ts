@@ -253,16 +253,21 @@ function linked(existing: string, file: string): boolean {
  * from there instead (the synth that wrote it flushed it), so an unchanged file costs a
  * read, not a flush to disk: most of a synth after a small change is unchanged files.
  */
-function writeTemporary(outdir: string, env: string, files: ReadonlyMap<string, string>): string {
+function writeTemporary(outdir: string, env: string, files: Iterable<readonly [string, string]>): string {
   const tmp = path.join(outdir, `.${env}.tmp-${process.pid}`);
   const current = path.join(outdir, env);
   fs.rmSync(tmp, { recursive: true, force: true });
   try {
     fs.mkdirSync(tmp);
-    const dirs = new Set([...files.keys()].map((f) => path.dirname(f)));
-    for (const dir of dirs) fs.mkdirSync(path.join(tmp, dir), { recursive: true });
+    const dirs = new Set<string>();
     const hasCurrent = fs.existsSync(current);
+    // files may be made as they are taken: each is written, then dropped
     for (const [file, content] of files) {
+      const dir = path.dirname(file);
+      if (!dirs.has(dir)) {
+        fs.mkdirSync(path.join(tmp, dir), { recursive: true });
+        dirs.add(dir);
+      }
       if (!(hasCurrent && holds(path.join(current, file), content) && linked(path.join(current, file), path.join(tmp, file)))) writeDurably(path.join(tmp, file), content);
     }
     for (const dir of dirs) fsyncPath(path.join(tmp, dir));
@@ -354,10 +359,11 @@ function removeEmptyFolders(dir: string, top: string): void {
 }
 
 /**
- * Writes one environment's files into a temporary sibling of `<outdir>/<env>` (see
- * writeTemporary) while the output is held; returns the folder for `swapInStaged`.
+ * Writes one environment's files (relative path, content) into a temporary sibling of
+ * `<outdir>/<env>` (see writeTemporary) while the output is held; returns the folder for
+ * `swapInStaged`. A generator's files are written as it makes them, none kept.
  */
-export function stageEnvironment(outdir: string, env: string, files: ReadonlyMap<string, string>): string {
+export function stageEnvironment(outdir: string, env: string, files: Iterable<readonly [string, string]>): string {
   return writeTemporary(outdir, env, files);
 }
 
