@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkOutputFolder, describeFsError, main as cli, promoteJournal, writeTreeAtomically } from 'k8s-iac';
+import { checkOutputFolder, describeFsError, holdOutput, main as cli, promoteJournal, writeEnvironments, writeTreeAtomically } from 'k8s-iac';
 import { PROJECT, readTree, releaseCopy, tmpdir } from '../helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -15,6 +15,22 @@ function run(argv: readonly string[]): { code: number; stderr: string } {
 
 
 describe('output folders', () => {
+  test('a held output counts the objects its environment folders hold, unknown while one is missing', () => {
+    const out = tmpdir('synth-held');
+    const tree = (n: number) => new Map([...Array.from({ length: n }, (_, i) => [`o${i}.yaml`, 'x\n'] as [string, string]), ['kustomization.yaml', `resources:\n${Array.from({ length: n }, (_, i) => `  - o${i}.yaml\n`).join('')}`]]);
+    const first = holdOutput(out, ['a', 'b']);
+    expect(first.objectsBefore).toBeUndefined();
+    first.release();
+    writeEnvironments(out, new Map([['a', tree(3)]]));
+    const one = holdOutput(out, ['a', 'b']);
+    expect(one.objectsBefore).toBeUndefined();
+    one.release();
+    writeEnvironments(out, new Map([['b', tree(5)]]));
+    const both = holdOutput(out, ['a', 'b']);
+    expect(both.objectsBefore).toBe(8);
+    both.release();
+  });
+
   test.each([
     ['the file-system root', '/', /refusing to write to \/, the file-system root/],
     ['the home folder', os.homedir(), /the home folder/],

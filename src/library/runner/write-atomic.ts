@@ -111,21 +111,23 @@ function filesUnder(dir: string): string[] {
   return out;
 }
 
+/** The files the kustomization of `target` lists (what synth wrote there); empty when there is none or it is unreadable. */
+function listedFiles(target: string): string[] {
+  const kustomization = path.join(target, KUSTOMIZATION);
+  if (!fs.existsSync(kustomization)) return [];
+  try {
+    const parsed = YAML.parse(fs.readFileSync(kustomization, 'utf8')) as { resources?: unknown };
+    return Array.isArray(parsed?.resources) ? parsed.resources.filter((r): r is string => typeof r === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 /** The files of `target` that synth did not write: not the kustomization and not listed in it. */
 export function filesNotWrittenBySynth(target: string): string[] {
   if (!fs.existsSync(target)) return [];
   if (!fs.statSync(target).isDirectory()) return [''];
-  const kustomization = path.join(target, KUSTOMIZATION);
-  let listed: readonly unknown[] = [];
-  if (fs.existsSync(kustomization)) {
-    try {
-      const parsed = YAML.parse(fs.readFileSync(kustomization, 'utf8')) as { resources?: unknown };
-      if (Array.isArray(parsed?.resources)) listed = parsed.resources;
-    } catch {
-      listed = [];
-    }
-  }
-  const known = new Set([KUSTOMIZATION, ...listed.filter((r): r is string => typeof r === 'string')]);
+  const known = new Set([KUSTOMIZATION, ...listedFiles(target)]);
   return filesUnder(target).filter((f) => !known.has(f));
 }
 
@@ -302,6 +304,8 @@ function swapIn(outdir: string, env: string, tmp: string): void {
  */
 export interface HeldOutput {
   readonly outdir: string;
+  /** Objects the environment folders to be replaced hold now; undefined when one of them does not exist yet. */
+  readonly objectsBefore?: number;
   /** Marks the lock as alive: a lock not refreshed for 30 s is taken over by the next run. */
   refresh(): void;
   /** Releases the lock; after a failed run (`failed`), also removes the folders holding made, where they are still empty. */
@@ -336,8 +340,10 @@ export function holdOutput(outdir: string, envs: readonly string[], options: Wri
     throw err;
   }
   const lockfilePath = path.join(outdir, LOCK_NAME);
+  const before = envs.map((env) => (fs.existsSync(path.join(outdir, env, KUSTOMIZATION)) ? listedFiles(path.join(outdir, env)).length : undefined));
   return {
     outdir,
+    objectsBefore: before.includes(undefined) ? undefined : before.reduce((sum: number, n) => sum + (n ?? 0), 0),
     refresh: () => {
       const now = new Date();
       fs.utimesSync(lockfilePath, now, now);
