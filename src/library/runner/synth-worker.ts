@@ -6,7 +6,7 @@
 import { workerData } from 'node:worker_threads';
 import { loadProject } from './cli';
 import type { Project } from './project';
-import { EnvironmentOutcome, QUEUE_FINISHED, QUEUE_NEXT, synthAndStage, WorkerInput } from './synth-to-folder';
+import { EnvironmentOutcome, QUEUE_FINISHED, synthAndStage, takeEnvironments, WorkerInput } from './synth-to-folder';
 
 const input = workerData as WorkerInput;
 const queue = new Int32Array(input.queue);
@@ -24,7 +24,4 @@ try {
 } catch (err) {
   loadError = (err as Error).message;
 }
-for (let i = Atomics.add(queue, QUEUE_NEXT, 1); i < input.envs.length; i = Atomics.add(queue, QUEUE_NEXT, 1)) {
-  const env = input.envs[i];
-  post(project ? synthAndStage(project, env, input.outdir, { releaseDir: input.releaseDir }) : { env, problems: [`[${env}] ${loadError}`] });
-}
+takeEnvironments(queue, input.envs, (env) => post(project ? synthAndStage(project, env, input.outdir, { releaseDir: input.releaseDir }) : { env, problems: [`[${env}] ${loadError}`] }));
