@@ -60,6 +60,14 @@ describe('synth on worker threads', () => {
     expect(readTree(out)).toEqual(before);
   });
 
+  test('an environment named twice is rendered once', () => {
+    const out = tmpdir('parallel-test');
+    const result = synth(['--threads', '2', '--env', 'dev', '--env', 'dev', '--outdir', out]);
+    expect(result.status).toBe(0);
+    expect(result.stdout.match(/dev: \d+ objects/g)).toHaveLength(1);
+    expect(fs.readdirSync(out)).toEqual(['dev']);
+  });
+
   test('--threads takes a whole number of 1 or more', () => {
     const result = synth(['--threads', '0', '--outdir', tmpdir('parallel-test')]);
     expect(result.status).toBe(1);

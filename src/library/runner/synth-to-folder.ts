@@ -173,11 +173,13 @@ function collectWorkerOutcomes(queue: Int32Array, workers: readonly StartedWorke
 }
 
 /**
- * Synthesizes `envs` of `project` into `<outdir>/<env>/`, replacing each folder whole once
+ * Synthesizes the `selected` environments of `project` into `<outdir>/<env>/`, replacing each folder whole once
  * all rendered cleanly; throws one SynthError with every environment's problems (or an
  * OutputError) and changes nothing otherwise. Returns each environment's object count.
  */
-export function synthToFolder(project: Project, envs: readonly string[], outdir: string, options: SynthToFolderOptions = {}): Map<string, number> {
+export function synthToFolder(project: Project, selected: readonly string[], outdir: string, options: SynthToFolderOptions = {}): Map<string, number> {
+  // an environment named twice is rendered once: its outcome and its staging folder are one
+  const envs = [...new Set(selected)];
   const held = holdOutput(outdir, envs, options);
   const queue = new Int32Array(new SharedArrayBuffer(QUEUE_SLOTS * Int32Array.BYTES_PER_ELEMENT));
   // workers read the release files themselves: a release state given in memory stays on this thread;
@@ -197,11 +199,9 @@ export function synthToFolder(project: Project, envs: readonly string[], outdir:
     const ordered = envs.map((env) => outcomes.get(env) as EnvironmentOutcome);
     const problems = ordered.flatMap((o) => o.problems ?? []);
     const outputErrors = ordered.flatMap((o) => (o.outputError === undefined ? [] : [o.outputError]));
-    if (problems.length > 0 || outputErrors.length > 0) {
-      discardStaged(ordered.flatMap((o) => (o.staged === undefined ? [] : [o.staged])));
-      if (problems.length > 0) throw new SynthError(problems);
-      throw new OutputError(outputErrors.join('\n'));
-    }
+    // what was staged is removed below, as after any failure
+    if (problems.length > 0) throw new SynthError(problems);
+    if (outputErrors.length > 0) throw new OutputError(outputErrors.join('\n'));
     swapInStaged(outdir, new Map(ordered.map((o) => [o.env, o.staged as string])));
     failed = false;
     return new Map(ordered.map((o) => [o.env, o.objects ?? 0]));
