@@ -134,6 +134,12 @@ describe('values the walk knows, and what it leaves to cdk8s', () => {
     expect(() => objectRenderer(app)(o)).toThrow(/non-simple object of type 'Opaque'/);
   });
 
+  test('a Lazy that throws fails with cdk8s own message, naming the construct', () => {
+    const { app, o } = object({ data: { a: Lazy.any({ produce: () => { throw new Error('no value yet'); } }) } });
+    expect(() => o.toJson()).toThrow(/Failed serializing construct at path 'c\/o'.*no value yet/);
+    expect(() => objectRenderer(app)(o)).toThrow(/Failed serializing construct at path 'c\/o'.*no value yet/);
+  });
+
   test('a subclass that overrides toJson keeps its own', () => {
     const app = new App();
     const chart = new Chart(app, 'c');

@@ -153,9 +153,9 @@ function fastApiObjectJson(object: ApiObject): Record<string, unknown> | undefin
     for (const key of LEADING_KEYS) if (key in json) result[key] = json[key];
     for (const key of Object.keys(json)) if (!(key in result)) result[key] = json[key];
     return result;
-  } catch (err) {
-    if (err instanceof NeedsCdk8s) return undefined;
-    throw err;
+  } catch {
+    // a value the walk does not know, or a producer that throws: toJson() renders it, or fails with its own message
+    return undefined;
   }
 }
 
