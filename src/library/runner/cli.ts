@@ -15,8 +15,8 @@
  * comma-separated list), each staged beside its folder, and changes nothing unless all
  * are clean; then each `<outdir>/<env>/` (default `dist`) is replaced whole
  * (synth-to-folder.ts, write-atomic.ts: one writer at a time, only folders synth made,
- * never the project's own folders). The environments are rendered on every core (one
- * thread per core, `--threads N` to choose; the files are the same).
+ * never the project's own folders). A large project's environments are rendered on every
+ * core (a thread per core, `--threads N` to choose; the files are the same).
  *
  * Under `cdk8s synth` (CDK8S_OUTDIR set), synth also writes each environment as one
  * multi-document `<env>.k8s.yaml` into CDK8S_OUTDIR, the folder cdk8s empties before every
