@@ -111,10 +111,10 @@ function filesUnder(dir: string): string[] {
   return out;
 }
 
-/** The files the kustomization of `target` lists (what synth wrote there); empty when there is none or it is unreadable. */
-function listedFiles(target: string): string[] {
+/** The files the kustomization of `target` lists (what synth wrote there): undefined when there is none, empty when it is unreadable. */
+function listedFiles(target: string): string[] | undefined {
   const kustomization = path.join(target, KUSTOMIZATION);
-  if (!fs.existsSync(kustomization)) return [];
+  if (!fs.existsSync(kustomization)) return undefined;
   try {
     const parsed = YAML.parse(fs.readFileSync(kustomization, 'utf8')) as { resources?: unknown };
     return Array.isArray(parsed?.resources) ? parsed.resources.filter((r): r is string => typeof r === 'string') : [];
@@ -123,11 +123,14 @@ function listedFiles(target: string): string[] {
   }
 }
 
-/** The files of `target` that synth did not write: not the kustomization and not listed in it. */
-export function filesNotWrittenBySynth(target: string): string[] {
+/**
+ * The files of `target` that synth did not write: not the kustomization and not in `listed`
+ * (what the kustomization lists, read here unless the caller has read it).
+ */
+export function filesNotWrittenBySynth(target: string, listed: readonly string[] | undefined = listedFiles(target)): string[] {
   if (!fs.existsSync(target)) return [];
   if (!fs.statSync(target).isDirectory()) return [''];
-  const known = new Set([KUSTOMIZATION, ...listedFiles(target)]);
+  const known = new Set([KUSTOMIZATION, ...(listed ?? [])]);
   return filesUnder(target).filter((f) => !known.has(f));
 }
 
@@ -187,16 +190,6 @@ function takeLock(outdir: string, waitMs: number): () => void {
   }
 }
 
-/** Runs `write` holding the lock of `outdir`; waits up to `waitMs` for another run's lock. */
-export function withOutputLock<T>(outdir: string, waitMs: number, write: () => T): T {
-  const release = takeLock(outdir, waitMs);
-  try {
-    return write();
-  } finally {
-    release();
-  }
-}
-
 /** Writes a file and flushes it to disk, so a crash after the rename cannot leave it empty. */
 function writeDurably(file: string, content: string): void {
   const fd = fs.openSync(file, 'w');
@@ -250,12 +243,14 @@ function linked(existing: string, file: string): boolean {
 }
 
 /**
- * Writes one tree into a fresh temporary sibling of its target, every file flushed; removes
- * it on failure. A file the current folder already holds with the same content is linked
+ * Writes one environment's files (relative path, content) into a fresh temporary sibling of
+ * `<outdir>/<env>` while the output is held, every file flushed; returns the folder for
+ * `swapInStaged`, and removes it on failure. A generator's files are written as it makes
+ * them, none kept. A file the current folder already holds with the same content is linked
  * from there instead (the synth that wrote it flushed it), so an unchanged file costs a
  * read, not a flush to disk: most of a synth after a small change is unchanged files.
  */
-function writeTemporary(outdir: string, env: string, files: Iterable<readonly [string, string]>): string {
+export function stageEnvironment(outdir: string, env: string, files: Iterable<readonly [string, string]>): string {
   const tmp = path.join(outdir, `.${env}.tmp-${process.pid}`);
   const current = path.join(outdir, env);
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -325,10 +320,13 @@ export function holdOutput(outdir: string, envs: readonly string[], options: Wri
     unlock();
     if (failed && created !== undefined) removeEmptyFolders(outdir, created);
   };
+  // each kustomization is read once: for the files synth did not write, and for how many objects there are
+  let listings: (string[] | undefined)[];
   try {
     for (const env of envs) recoverInterrupted(outdir, env);
+    listings = envs.map((env) => listedFiles(path.join(outdir, env)));
     if (!options.deleteUnknown) {
-      const foreign = envs.flatMap((env) => filesNotWrittenBySynth(path.join(outdir, env)).map((f) => (f === '' ? path.join(outdir, env) : path.join(outdir, env, f))));
+      const foreign = envs.flatMap((env, i) => filesNotWrittenBySynth(path.join(outdir, env), listings[i]).map((f) => (f === '' ? path.join(outdir, env) : path.join(outdir, env, f))));
       if (foreign.length > 0) {
         throw new OutputError(
           `synth replaces each environment folder whole, and these files in it were not written by synth: ${foreign.join(', ')}: move them out, or run with --delete-unknown to delete them`,
@@ -340,10 +338,9 @@ export function holdOutput(outdir: string, envs: readonly string[], options: Wri
     throw err;
   }
   const lockfilePath = path.join(outdir, LOCK_NAME);
-  const before = envs.map((env) => (fs.existsSync(path.join(outdir, env, KUSTOMIZATION)) ? listedFiles(path.join(outdir, env)).length : undefined));
   return {
     outdir,
-    objectsBefore: before.includes(undefined) ? undefined : before.reduce((sum: number, n) => sum + (n ?? 0), 0),
+    objectsBefore: listings.includes(undefined) ? undefined : listings.reduce((sum, listed) => sum + (listed?.length ?? 0), 0),
     refresh: () => {
       const now = new Date();
       fs.utimesSync(lockfilePath, now, now);
@@ -362,15 +359,6 @@ function removeEmptyFolders(dir: string, top: string): void {
     }
     if (d === top) return;
   }
-}
-
-/**
- * Writes one environment's files (relative path, content) into a temporary sibling of
- * `<outdir>/<env>` (see writeTemporary) while the output is held; returns the folder for
- * `swapInStaged`. A generator's files are written as it makes them, none kept.
- */
-export function stageEnvironment(outdir: string, env: string, files: Iterable<readonly [string, string]>): string {
-  return writeTemporary(outdir, env, files);
 }
 
 /** Removes staged folders: a run that fails changes nothing. */
