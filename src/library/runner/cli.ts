@@ -221,6 +221,11 @@ function writeBundles(folder: string, rendered: ReadonlyMap<string, ReadonlyMap<
   }
 }
 
+/** The output folder (default dist) and the release folder the command line names, absolute; no release folder: the project's. */
+function folders(line: CommandLine): { outdir: string; releaseDir?: string } {
+  return { outdir: path.resolve(line.outdir ?? DEFAULT_OUTDIR), releaseDir: line.releaseDir === undefined ? undefined : path.resolve(line.releaseDir) };
+}
+
 /**
  * Synthesizes and writes the selected environments. `projectFile` is the module the project
  * was loaded from (worker threads load it too); without it the environments render here.
@@ -230,9 +235,8 @@ function synth(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log:
     synthInMemory(project, line, env, log);
     return;
   }
-  const outdir = path.resolve(line.outdir ?? DEFAULT_OUTDIR);
+  const { outdir, releaseDir } = folders(line);
   checkOutputFolder(outdir, protectedFolders(line));
-  const releaseDir = line.releaseDir === undefined ? undefined : path.resolve(line.releaseDir);
   const envs = selectedEnvironments(project, line, env);
   const gitops = gitOpsTrees(project, envs, outdir);
   const counts = synthToFolder(project, envs, outdir, { releaseDir, deleteUnknown: line.deleteUnknown, projectFile, threads: line.threads });
@@ -245,9 +249,8 @@ function synth(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log:
  * synth`, the bundles cdk8s reads); returns the files, which `--watch` starts from.
  */
 function synthInMemory(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log: (line: string) => void): Map<string, Map<string, string>> {
-  const outdir = path.resolve(line.outdir ?? DEFAULT_OUTDIR);
+  const { outdir, releaseDir } = folders(line);
   checkOutputFolder(outdir, protectedFolders(line));
-  const releaseDir = line.releaseDir === undefined ? undefined : path.resolve(line.releaseDir);
   const rendered = synthProjectFiles(project, selectedEnvironments(project, line, env), { releaseDir });
   const cdk8sOutdir = env.CDK8S_OUTDIR ? path.resolve(env.CDK8S_OUTDIR) : undefined;
   if (cdk8sOutdir) writeBundles(cdk8sOutdir, rendered);
@@ -291,7 +294,7 @@ function synthAndWatch(project: Project, line: CommandLine, context: RunContext,
   watchProject(project, written, {
     projectFile: line.project === undefined ? undefined : path.resolve(line.project),
     envs: [...written.keys()],
-    outdir: path.resolve(line.outdir ?? DEFAULT_OUTDIR),
+    outdir: folders(line).outdir,
     releaseDir: line.releaseDir === undefined ? project.releaseDir() : path.resolve(line.releaseDir),
     build: context.watchBuild,
     write: { deleteUnknown: line.deleteUnknown },
@@ -318,8 +321,7 @@ function readFolder(dir: string): Map<string, string> {
 
 /** What a synth would change: a unified diff of each environment folder against a fresh synth; nothing is written. */
 function diff(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log: (line: string) => void): void {
-  const outdir = path.resolve(line.outdir ?? DEFAULT_OUTDIR);
-  const releaseDir = line.releaseDir === undefined ? undefined : path.resolve(line.releaseDir);
+  const { outdir, releaseDir } = folders(line);
   const rendered = synthProjectFiles(project, selectedEnvironments(project, line, env), { releaseDir });
   for (const [e, after] of rendered) {
     const folder = path.join(outdir, e);
@@ -331,7 +333,7 @@ function diff(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log: 
 /** The environment folder apply and diff --cluster send to the cluster, and how kubectl runs. */
 function liveTarget(project: Project, line: CommandLine, env: NodeJS.ProcessEnv): { folder: string; options: KubectlOptions } {
   const name = project.environments.get(line.envs[0]).name;
-  return { folder: path.join(path.resolve(line.outdir ?? DEFAULT_OUTDIR), name), options: { kubectl: env.KUBECTL, context: line.context, env } };
+  return { folder: path.join(folders(line).outdir, name), options: { kubectl: env.KUBECTL, context: line.context, env } };
 }
 
 function promote(project: Project, line: CommandLine, log: (line: string) => void): void {
