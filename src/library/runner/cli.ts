@@ -295,7 +295,7 @@ function synthAndWatch(project: Project, line: CommandLine, context: RunContext,
     projectFile: line.project === undefined ? undefined : path.resolve(line.project),
     envs: [...written.keys()],
     outdir: folders(line).outdir,
-    releaseDir: line.releaseDir === undefined ? project.releaseDir() : path.resolve(line.releaseDir),
+    releaseDir: folders(line).releaseDir ?? project.releaseDir(),
     build: context.watchBuild,
     write: { deleteUnknown: line.deleteUnknown },
     load: loadProject,
@@ -338,7 +338,7 @@ function liveTarget(project: Project, line: CommandLine, env: NodeJS.ProcessEnv)
 
 function promote(project: Project, line: CommandLine, log: (line: string) => void): void {
   const env = line.envs.at(-1);
-  const releaseDir = line.releaseDir === undefined ? project.releaseDir() : path.resolve(line.releaseDir);
+  const releaseDir = folders(line).releaseDir ?? project.releaseDir();
   const dist = path.resolve(line.dist ?? DEFAULT_OUTDIR);
   checkOutputFolder(dist, protectedFolders(line));
   if (line.outdir !== undefined) checkOutputFolder(line.outdir, protectedFolders(line));
