@@ -4,7 +4,7 @@
  * release/<env>.json; a missing or misspelled value is a compile error.
  */
 import { ComputeResources, GATEWAY_HTTPS_LISTENER, SecretSource, TenancyConfig, defineEnvironments } from 'k8s-iac';
-import type { LoggingConfig, LogStore, MysqlConfig, PlatformValues } from './environment';
+import type { GoMultirouteConfig, LoggingConfig, LogStore, MysqlConfig, PlatformValues } from './environment';
 import { PRIORITY_CLASSES } from './priorities';
 
 /** The seed app's container size (000 §1.6): 100m/10Mi requests, 100m/15Mi limits. */
@@ -120,17 +120,46 @@ export const GATEWAY_TENANCY: TenancyConfig = {
   limits: APP_LIMITS,
 };
 
+/** What every environment's cluster has in common. */
+const CLUSTER_SETTINGS = {
+  owner: OWNER,
+  storageClass: 'standard',
+  priorityClassName: PRIORITY_CLASSES.default,
+  nodeCount: NODE_COUNT,
+};
+
+/** staging and prod: images pinned by digest, replicas spread across zones, certificates from the platform team's issuer. */
+const GUARDED_SETTINGS = {
+  ...CLUSTER_SETTINGS,
+  requireImageDigest: true,
+  spreadAcrossZones: true,
+  tlsClusterIssuer: TLS_CLUSTER_ISSUER,
+};
+
+/** What differs for the go-multiroute app between environments. */
+type GoMultirouteValues = Pick<GoMultirouteConfig, 'host' | 'secret' | 'autoscaling' | 'releaseStrategy'> & {
+  /** Its namespace's quota. */
+  readonly quota: TenancyConfig['quota'];
+};
+
+/** The go-multiroute app: two replicas of the seed's container size in every environment. */
+function goMultiroute(values: GoMultirouteValues): GoMultirouteConfig {
+  return {
+    namespace: 'go-multiroute',
+    host: values.host,
+    replicas: 2,
+    resources: GO_MULTIROUTE_RESOURCES,
+    secret: values.secret,
+    autoscaling: values.autoscaling,
+    releaseStrategy: values.releaseStrategy,
+    tenancy: { quota: values.quota, limits: APP_LIMITS },
+  };
+}
+
 /** The reference platform's environments: dev, test, staging, prod. */
 export const ENVIRONMENTS = defineEnvironments<PlatformValues>()({
   dev: {
-    settings: {
-      owner: OWNER,
-      requireImageDigest: false,
-      spreadAcrossZones: false,
-      storageClass: 'standard',
-      priorityClassName: PRIORITY_CLASSES.default,
-      nodeCount: NODE_COUNT,
-    },
+    settings: { ...CLUSTER_SETTINGS, requireImageDigest: false, spreadAcrossZones: false },
     values: {
       traffic: { kind: 'ingress-nginx', className: 'nginx' },
       developers: [
@@ -139,35 +168,21 @@ export const ENVIRONMENTS = defineEnvironments<PlatformValues>()({
       ],
       developerTenancy: DEVELOPER_TENANCY,
       apps: {
-        goMultiroute: {
-          namespace: 'go-multiroute',
+        goMultiroute: goMultiroute({
           host: 'go-multiroute.dev.example.com',
-          replicas: 2,
-          resources: GO_MULTIROUTE_RESOURCES,
           secret: TEST_DB_PASSWORD,
           autoscaling: false,
           releaseStrategy: 'rolling',
-          tenancy: {
-            quota: quota(6, { cpu: '600m', memory: '120Mi' }, { cpu: '600m', memory: '180Mi' }),
-            limits: APP_LIMITS,
-          },
-        },
+          quota: quota(6, { cpu: '600m', memory: '120Mi' }, { cpu: '600m', memory: '180Mi' }),
+        }),
         mysql: mysql('2Gi', { kind: 'placeholder', value: 'dev-placeholder-not-a-secret' }),
       },
       logging: logging({ kind: 'stdout' }),
     },
   },
   test: {
-    settings: {
-      owner: OWNER,
-      requireImageDigest: false,
-      spreadAcrossZones: false,
-      storageClass: 'standard',
-      priorityClassName: PRIORITY_CLASSES.default,
-      nodeCount: NODE_COUNT,
-      // the Gateway's https listener, like staging and prod's Ingresses
-      tlsClusterIssuer: TLS_CLUSTER_ISSUER,
-    },
+    // the Gateway's https listener takes its certificate from the issuer, like staging and prod's Ingresses
+    settings: { ...CLUSTER_SETTINGS, requireImageDigest: false, spreadAcrossZones: false, tlsClusterIssuer: TLS_CLUSTER_ISSUER },
     values: {
       // test runs the Gateway API path (HTTPRoute, weighted backendRefs) on the Gateway's
       // https listener (gateway.ts); the others ingress-nginx
@@ -175,87 +190,51 @@ export const ENVIRONMENTS = defineEnvironments<PlatformValues>()({
       developers: [],
       developerTenancy: DEVELOPER_TENANCY,
       apps: {
-        goMultiroute: {
-          namespace: 'go-multiroute',
+        goMultiroute: goMultiroute({
           host: 'go-multiroute.test.example.com',
-          replicas: 2,
-          resources: GO_MULTIROUTE_RESOURCES,
           secret: TEST_DB_PASSWORD,
           autoscaling: false,
           releaseStrategy: 'canary',
-          tenancy: {
-            quota: quota(12, { cpu: '1200m', memory: '240Mi' }, { cpu: '1200m', memory: '360Mi' }),
-            limits: APP_LIMITS,
-          },
-        },
+          quota: quota(12, { cpu: '1200m', memory: '240Mi' }, { cpu: '1200m', memory: '360Mi' }),
+        }),
         mysql: mysql('2Gi', { kind: 'placeholder', value: 'test-placeholder-not-a-secret' }),
       },
       logging: logging({ kind: 'stdout' }),
     },
   },
   staging: {
-    settings: {
-      owner: OWNER,
-      requireImageDigest: true,
-      spreadAcrossZones: true,
-      storageClass: 'standard',
-      priorityClassName: PRIORITY_CLASSES.default,
-      nodeCount: NODE_COUNT,
-      // the platform team's cert-manager ClusterIssuer (dev serves plain HTTP: no issuer there)
-      tlsClusterIssuer: TLS_CLUSTER_ISSUER,
-    },
+    settings: GUARDED_SETTINGS,
     values: {
       traffic: { kind: 'ingress-nginx', className: 'nginx' },
       developers: [],
       developerTenancy: DEVELOPER_TENANCY,
       apps: {
-        goMultiroute: {
-          namespace: 'go-multiroute',
+        goMultiroute: goMultiroute({
           host: 'go-multiroute.staging.example.com',
-          replicas: 2,
-          resources: GO_MULTIROUTE_RESOURCES,
           secret: { kind: 'existing', secretName: 'go-multiroute-db' },
           autoscaling: { minReplicas: 2, maxReplicas: 4, cpuUtilization: 70, memoryUtilization: 80 },
           releaseStrategy: 'canary',
-          tenancy: {
-            quota: quota(16, { cpu: '1600m', memory: '320Mi' }, { cpu: '1600m', memory: '480Mi' }),
-            limits: APP_LIMITS,
-          },
-        },
+          quota: quota(16, { cpu: '1600m', memory: '320Mi' }, { cpu: '1600m', memory: '480Mi' }),
+        }),
         mysql: mysql('5Gi', { kind: 'existing', secretName: 'mysql-root' }),
       },
       logging: logging({ kind: 'forward', host: 'logs.staging.example.com', port: FORWARD_PORT }),
     },
   },
   prod: {
-    settings: {
-      owner: OWNER,
-      requireImageDigest: true,
-      spreadAcrossZones: true,
-      storageClass: 'standard',
-      priorityClassName: PRIORITY_CLASSES.default,
-      nodeCount: NODE_COUNT,
-      // the platform team's cert-manager ClusterIssuer (dev serves plain HTTP: no issuer there)
-      tlsClusterIssuer: TLS_CLUSTER_ISSUER,
-    },
+    settings: GUARDED_SETTINGS,
     values: {
       traffic: { kind: 'ingress-nginx', className: 'nginx' },
       developers: [],
       developerTenancy: DEVELOPER_TENANCY,
       apps: {
-        goMultiroute: {
-          namespace: 'go-multiroute',
+        goMultiroute: goMultiroute({
           host: 'go-multiroute.example.com',
-          replicas: 2,
-          resources: GO_MULTIROUTE_RESOURCES,
           secret: { kind: 'existing', secretName: 'go-multiroute-db' },
           autoscaling: { minReplicas: 2, maxReplicas: 6, cpuUtilization: 70, memoryUtilization: 80 },
           releaseStrategy: 'blue-green',
-          tenancy: {
-            quota: quota(20, { cpu: '2', memory: '400Mi' }, { cpu: '2', memory: '600Mi' }),
-            limits: APP_LIMITS,
-          },
-        },
+          quota: quota(20, { cpu: '2', memory: '400Mi' }, { cpu: '2', memory: '600Mi' }),
+        }),
         mysql: mysql('10Gi', { kind: 'existing', secretName: 'mysql-root' }),
       },
       logging: logging({ kind: 'forward', host: 'logs.example.com', port: FORWARD_PORT }),
