@@ -40,15 +40,46 @@ function newestMtime(entry) {
   return newest;
 }
 
+/** Ends the run with `message` on stderr, as the command's own errors do. */
+function fail(message) {
+  console.error(`error: ${message}`);
+  process.exit(1);
+}
+
+/** The TypeScript the project installed: its folder and package.json; a clear error where there is none. */
+function typescriptPackage(root) {
+  let manifest;
+  try {
+    manifest = require.resolve('typescript/package.json', { paths: [root] });
+  } catch {
+    fail(`package.json's "k8s-iac" field has a "build" entry, which compiles with TypeScript, and none is installed in ${root}: npm install --save-dev typescript@5`);
+  }
+  return { dir: path.dirname(manifest), json: JSON.parse(fs.readFileSync(manifest, 'utf8')) };
+}
+
+/** The project's tsc, from its package's own "bin" entry (TypeScript 7 exports no bin/tsc path). */
+function tscPath(root) {
+  const { dir, json } = typescriptPackage(root);
+  const bin = typeof json.bin === 'string' ? json.bin : json.bin && json.bin.tsc;
+  if (!bin) fail(`the typescript package in ${dir} (${json.version}) names no tsc: npm install --save-dev typescript@5`);
+  return path.join(dir, bin);
+}
+
 /** Runs tsc when the compiled project is missing or older than a source or the tsconfig. */
 function buildIfStale(root, build, projectFile) {
   const tsconfig = path.resolve(root, build.tsconfig || 'tsconfig.json');
+  if (!fs.existsSync(tsconfig)) fail(`${tsconfig} does not exist: create it (the "build" entry of package.json's "k8s-iac" field names it), e.g. { "compilerOptions": { "outDir": "lib", "rootDir": "src", "strict": true, "module": "commonjs", "target": "es2022" } }`);
   const sources = (build.sources || ['src']).map((s) => path.resolve(root, s));
   const built = fs.existsSync(projectFile) ? fs.statSync(projectFile).mtimeMs : 0;
   if (built > Math.max(fs.statSync(tsconfig).mtimeMs, ...sources.map(newestMtime))) return;
-  const tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
-  const result = spawnSync(process.execPath, [tsc, '-p', tsconfig], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [tscPath(root), '-p', tsconfig], { stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
+  if (!fs.existsSync(projectFile)) {
+    fail(
+      `tsc -p ${path.relative(root, tsconfig)} did not write ${path.relative(root, projectFile)}, the "project" of package.json's "k8s-iac" field: ` +
+        `set compilerOptions.outDir (and rootDir) in ${path.relative(root, tsconfig)} so that tsc writes it there, or point "project" at the file tsc writes`,
+    );
+  }
   // tsc leaves unchanged outputs as they were: mark the project fresh so the next run starts at once
   const now = new Date();
   fs.utimesSync(projectFile, now, now);
@@ -81,7 +112,11 @@ function sourceFiles(dir) {
  * `npm run typecheck`'s), with the project's own compiler options.
  */
 function watchBuild(root, build) {
+  const { json } = typescriptPackage(root);
   const ts = require(require.resolve('typescript', { paths: [root] }));
+  if (typeof ts.transpileModule !== 'function') {
+    fail(`synth --watch compiles each changed source with TypeScript's compiler API, which the installed typescript ${json.version} does not have: npm install --save-dev typescript@5, or run synth without --watch`);
+  }
   const tsconfig = path.resolve(root, build.tsconfig || 'tsconfig.json');
   const parsed = ts.getParsedCommandLineOfConfigFile(tsconfig, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
   const sources = (build.sources || ['src']).map((s) => path.resolve(root, s));
@@ -106,16 +141,35 @@ function watchBuild(root, build) {
   };
 }
 
+/** Options whose value is a path: given relative to the working folder, as a shell user means them. */
+const PATH_OPTIONS = ['--outdir', '--dist', '--release-dir', '--project'];
+
+/**
+ * `argv` with every path option's value made absolute, so that the command can run from the
+ * project's root (where its default dist/ and release/ are) whatever folder it was started in.
+ */
+function absolutePaths(argv) {
+  return argv.map((arg, i) => {
+    if (PATH_OPTIONS.includes(argv[i - 1])) return path.resolve(arg);
+    const eq = arg.indexOf('=');
+    return eq > 0 && PATH_OPTIONS.includes(arg.slice(0, eq)) ? `${arg.slice(0, eq)}=${path.resolve(arg.slice(eq + 1))}` : arg;
+  });
+}
+
 function main(argv) {
+  const cli = () => require('../lib/src/library/runner/cli.js');
+  if (cli().wantsHelp(argv)) return cli().main(argv);
   const found = findConfig(process.cwd());
-  const args = [...argv];
+  const args = absolutePaths(argv);
+  // the project's defaults (dist/, release/, cdk8s.yaml) are relative to its root, not to a subfolder it runs in
+  if (found) process.chdir(found.root);
   if (found && !args.includes('--project') && found.config.project) {
     const projectFile = path.resolve(found.root, found.config.project);
     if (found.config.build) buildIfStale(found.root, found.config.build, projectFile);
     args.push('--project', projectFile);
   }
   const watch = found && found.config.build && args[0] === 'synth' && args.includes('--watch') ? watchBuild(found.root, found.config.build) : undefined;
-  return require('../lib/src/library/runner/cli.js').main(args, { watchBuild: watch });
+  return cli().main(args, { watchBuild: watch });
 }
 
 process.exitCode = main(process.argv.slice(2));

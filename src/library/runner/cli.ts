@@ -35,6 +35,7 @@ import YAML from 'yaml';
 import { applyEnvironment, diffEnvironment, KubectlOptions } from './cluster';
 import { GITOPS_FOLDER, gitOpsFiles, readPackageRepository, resolveGitOps } from './gitops';
 import { Project } from './project';
+import { contains, shown } from './paths';
 import { diffTrees, PromoteStep, resumePromote, runPromote } from './promote';
 import { synthProjectFiles } from './synth-project';
 import { synthToFolder } from './synth-to-folder';
@@ -118,11 +119,45 @@ function threadCount(value: string | undefined): number | undefined {
   return n;
 }
 
+/** What `k8s-iac --help` (or `help`) prints. */
+export const USAGE = `usage: k8s-iac <command> [options]
+
+commands:
+  synth     write every environment (or each --env) to <outdir>/<env>/, all or nothing
+  diff      what a synth would change in <outdir>/<env>/, as a unified diff; exit 1 on differences
+  apply     server-side apply of <outdir>/<env>/ (one --env); objects it no longer holds are deleted
+  promote   one app's next release step in one environment (--env, --app): a blue-green switch, or a canary step
+
+options:
+  --env NAME           an environment; repeat for more (default: K8S_IAC_ENV=a,b, else every environment)
+  --outdir DIR         the environment folders (default: dist); for promote, where a dry run writes instead
+  --dist DIR           promote: the environment folders it rewrites (default: dist)
+  --release-dir DIR    the release files <env>.json (default: the project's, release/)
+  --project FILE       the compiled project module (default: package.json's "k8s-iac".project)
+  --delete-unknown     synth: delete files in an environment folder that synth did not write (default: name and keep them)
+  --watch              synth: keep running, and synthesize again after every change of a source or release file
+  --threads N          synth: threads that render (default: one per core, at most one per environment)
+  --canary-weight N    promote: the canary's share of requests, in percent
+  --canary-finish      promote: the canary becomes stable and its own objects go
+  --canary-abort       promote: the canary goes, stable stays
+  --resume             promote: finish a promote that a kill interrupted
+  --cluster            diff: against the live cluster (kubectl diff --server-side) instead of the folder
+  --context CTX        apply, diff --cluster: the kubeconfig context (default: the current one)
+  --help               this text
+`;
+
+/** Whether a command line asks for the usage text rather than a command. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv[0] === 'help' || argv.includes('--help') || argv.includes('-h');
+}
+
 /** Parses `argv` (after the bin's name); an error names the unknown command or option. */
 export function parseCommandLine(argv: readonly string[]): CommandLine {
   const [command, ...rest] = argv;
   if (!COMMANDS.includes(command as CommandName)) {
-    throw new Error(`${command === undefined ? 'no command given' : `unknown command "${command}"`}: use one of ${COMMANDS.join(', ')}, e.g. k8s-iac synth --env prod`);
+    // an option first (the bin adds --project to an empty command line) is no command either
+    const given = command === undefined || command.startsWith('-') ? 'no command given' : `unknown command "${command}"`;
+    throw new Error(`${given}: use one of ${COMMANDS.join(', ')}, e.g. k8s-iac synth --env prod (k8s-iac --help lists the options)`);
   }
   let values: ReturnType<typeof parse>['values'];
   try {
@@ -174,12 +209,6 @@ export function loadProject(file: string): Project {
     throw new Error(`${file} exports no project: end it with \`export default defineProject({ environments, build })\``);
   }
   return project;
-}
-
-/** A path as people read it: relative to the working folder when inside it. */
-function shown(p: string): string {
-  const relative = path.relative(process.cwd(), p);
-  return relative === '' ? '.' : relative.startsWith('..') ? p : relative;
 }
 
 /** The folder of the nearest package.json at or above `from`, if any. */
@@ -253,6 +282,12 @@ function synthInMemory(project: Project, line: CommandLine, env: NodeJS.ProcessE
   checkOutputFolder(outdir, protectedFolders(line));
   const rendered = synthProjectFiles(project, selectedEnvironments(project, line, env), { releaseDir });
   const cdk8sOutdir = env.CDK8S_OUTDIR ? path.resolve(env.CDK8S_OUTDIR) : undefined;
+  if (cdk8sOutdir && contains(cdk8sOutdir, outdir)) {
+    throw new Error(
+      `cdk8s synth empties its output folder ${shown(cdk8sOutdir)} before it runs the app, and ${shown(outdir)} is where the environment folders are: ` +
+        `set output: lib/cdk8s.out (a scratch folder outside ${shown(outdir)}) in cdk8s.yaml, then run cdk8s synth again to write them anew (git checkout -- ${shown(outdir)} restores the committed ones)`,
+    );
+  }
   if (cdk8sOutdir) writeBundles(cdk8sOutdir, rendered);
   // under `cdk8s synth --stdout` (or --output elsewhere) the bundles are all that is asked for
   if (cdk8sOutdir && cdk8sOutdir !== cdk8sOutput()) return rendered;
@@ -319,15 +354,22 @@ function readFolder(dir: string): Map<string, string> {
   return files;
 }
 
-/** What a synth would change: a unified diff of each environment folder against a fresh synth; nothing is written. */
-function diff(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log: (line: string) => void): void {
+/**
+ * What a synth would change: a unified diff of each environment folder against a fresh
+ * synth; nothing is written. True when any folder differs (the command then exits 1, as
+ * `diff` and `kubectl diff` do, so CI can fail on a stale folder).
+ */
+function diff(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log: (line: string) => void): boolean {
   const { outdir, releaseDir } = folders(line);
   const rendered = synthProjectFiles(project, selectedEnvironments(project, line, env), { releaseDir });
+  let differs = false;
   for (const [e, after] of rendered) {
     const folder = path.join(outdir, e);
     const changes = diffTrees(shown(folder), readFolder(folder), after);
+    differs ||= changes !== '';
     log(changes === '' ? `${shown(folder)}: no change` : changes);
   }
+  return differs;
 }
 
 /** The environment folder apply and diff --cluster send to the cluster, and how kubectl runs. */
@@ -367,11 +409,15 @@ export interface RunContext {
   readonly watchBuild?: WatchBuild;
 }
 
-/** Runs one command line: 0 on success, 1 with every problem on stderr (and for diff --cluster, 1 when the cluster differs). */
+/** Runs one command line: 0 on success, 1 with every problem on stderr (and for diff, 1 when a folder or the cluster differs). */
 export function main(argv: readonly string[], context: RunContext = {}): number {
   const log = context.log ?? console.log;
   const error = context.error ?? console.error;
   const env = context.env ?? process.env;
+  if (wantsHelp(argv)) {
+    log(USAGE);
+    return 0;
+  }
   try {
     const line = parseCommandLine(argv);
     const project = context.project ?? (line.project ? loadProject(line.project) : undefined);
@@ -383,7 +429,7 @@ export function main(argv: readonly string[], context: RunContext = {}): number 
     else if (line.command === 'diff' && line.cluster) {
       const { folder, options } = liveTarget(project, line, env);
       return diffEnvironment(shown(folder), options, log) ? 1 : 0;
-    } else if (line.command === 'diff') diff(project, line, env, log);
+    } else if (line.command === 'diff') return diff(project, line, env, log) ? 1 : 0;
     else if (line.command === 'apply') {
       const { folder, options } = liveTarget(project, line, env);
       applyEnvironment(shown(folder), options, log);

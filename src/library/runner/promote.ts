@@ -17,6 +17,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { structuredPatch } from 'diff';
 import { AppRelease, Colour, otherColour } from '../core/release';
+import { shown } from './paths';
 import type { Project } from './project';
 import { Journal, checkNoInterruptedPromote, parseReleaseState, promoteJournal, readReleaseJson, releaseFile } from './release-state';
 import { synthEnvironmentFiles } from './synth-project';
@@ -139,12 +140,6 @@ export function diffTrees(folder: string, before: ReadonlyMap<string, string>, a
   return changedFiles(before, after)
     .map((f) => unifiedDiff(`${folder}/${f}`, before.get(f), after.get(f)))
     .join('\n');
-}
-
-/** A path as people read it: relative to the working folder when inside it. */
-function shown(p: string): string {
-  const relative = path.relative(process.cwd(), p);
-  return relative === '' ? '.' : relative.startsWith('..') ? p : relative;
 }
 
 /** Writes the promoted folder, then the release file, with the journal around both. */

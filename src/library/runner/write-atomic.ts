@@ -19,6 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as lockfile from 'proper-lockfile';
 import YAML from 'yaml';
+import { contains } from './paths';
 
 /** The file synth writes into each environment folder; it lists every other file there. */
 export const KUSTOMIZATION = 'kustomization.yaml';
@@ -72,12 +73,6 @@ export function describeFsError(err: unknown, where: string, staging?: { readonl
   const fix = FS_FIXES[e.code] ?? `${e.message}: fix the cause and run again`;
   const at = e.path === undefined ? where : staging && e.path.startsWith(staging.tmp) ? staging.target + e.path.slice(staging.tmp.length) : e.path;
   return new OutputError(`cannot write ${at} (${e.code}): ${fix}; nothing there was changed`);
-}
-
-/** Whether `ancestor` is `dir` or a folder above it. */
-function contains(ancestor: string, dir: string): boolean {
-  const relative = path.relative(ancestor, dir);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
 /**
