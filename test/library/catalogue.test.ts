@@ -262,8 +262,8 @@ const cases: Case[] = [
   { name: 'pod limits above the LimitRange pod maximum', build: resources({ cpu: '1' }, { cpu: '2' }), namespace: limits({}, { pod: { max: { cpu: '1', memory: '2Gi' } } }), expected: /the pod's cpu limits add up to 2, above the LimitRange pod maximum 1: lower the limits or raise limits.pod.max.cpu/ },
   { name: 'claim outside the LimitRange PVC bounds', build: db({ volumeClaims: [{ name: 'data', size: '20Gi' }] }), expected: /volume claim data asks for 20Gi, outside the LimitRange PVC bounds 1Gi-10Gi: pick a size within them/ },
   // Services
-  { name: 'Service name in capitals', build: withService(web(), { name: 'Web' }), expected: /shop\/Svc: Service name "Web" is not a valid DNS-1123 label/ },
-  { name: 'Service with a dot in its name', build: withService(web(), { name: 'web.v1' }), expected: /Service name "web.v1" is not a valid DNS-1123 label/ },
+  { name: 'Service name in capitals', build: withService(web(), { name: 'Web' }), expected: /shop\/Svc: Service name "Web" is not a valid DNS-1035 label/ },
+  { name: 'Service with a dot in its name', build: withService(web(), { name: 'web.v1' }), expected: /Service name "web.v1" is not a valid DNS-1035 label/ },
   { name: 'Service without ports', build: withService(web(), { ports: [] }), expected: /Service "web" has no ports: a Service needs at least one/ },
   { name: 'Service port 0', build: withService(web(), { ports: [{ name: 'http', port: 0 }] }), expected: /Service port http 0 is outside 1-65535/ },
   { name: 'Service port name in capitals', build: withService(web(), { ports: [{ name: 'Http', port: 80 }] }), expected: /Service port name "Http" is not a valid port name/ },
@@ -330,6 +330,12 @@ const cases: Case[] = [
   { name: 'policy port 0', build: port({ port: 0 }), expected: /NetworkPolicy port 0 is outside 1-65535/ },
   { name: 'policy port name in capitals', build: port({ port: 'HTTP' }), expected: /NetworkPolicy port name "HTTP" is not a valid port name/ },
   { name: 'policy port name no selected pod declares', build: port({ port: 'metrics' }), expected: /NetworkPolicy "allow" opens port "metrics", which no pod it selects declares: name the container port "metrics", or use a port number/ },
+  {
+    name: 'egress to a port name the destination pods do not declare',
+    build: policy({ egress: [{ peers: [{ pods: { 'app.kubernetes.io/name': 'web' } }], ports: [{ port: 'pgsql' }] }] }),
+    expected: /NetworkPolicy "allow" allows egress to port "pgsql", which none of the pods it sends to declares: name their container port "pgsql", or use a port number/,
+  },
+  { name: 'peer pods no workload of the namespace has', build: peer({ pods: { 'app.kubernetes.io/name': 'wbe' } }), expected: /NetworkPolicy "allow" allows ingress from pods \{"app.kubernetes.io\/name":"wbe"\}, which no workload in the namespace has/ },
   { name: 'endPort below port', build: port({ port: 5000, endPort: 4000 }), expected: /endPort 4000 is below port 5000: the range runs from port up to endPort/ },
   { name: 'endPort with a named port', build: port({ port: 'http', endPort: 9000 }), expected: /endPort 9000 needs a numeric port, not "http"/ },
   { name: 'endPort over 65535', build: port({ port: 5000, endPort: 70000 }), expected: /NetworkPolicy endPort 70000 is outside 1-65535/ },

@@ -5,6 +5,7 @@
  */
 import type { Labels } from '../core/labels';
 import { RenderedObject, WorkloadFootprint, podTemplate, selects } from '../core/workloads';
+import { sameNamespacePeers } from './selectors-match-pods';
 
 type Json = Readonly<Record<string, unknown>>;
 const list = (value: unknown): Json[] => (Array.isArray(value) ? value.filter((v): v is Json => typeof v === 'object' && v !== null) : []);
@@ -48,6 +49,16 @@ export function namedPortsDeclared(rendered: readonly RenderedObject[], workload
         for (const port of list(rule.ports)) {
           if (typeof port.port === 'string' && missing(selector, port.port)) {
             problems.push(`NetworkPolicy "${name}" opens port "${port.port}", which no pod it selects declares: name the container port "${port.port}", or use a port number`);
+          }
+        }
+      }
+      // an egress rule's named port is the destination's: checkable where every destination is a pod of this namespace
+      for (const rule of list(spec.egress)) {
+        const peers = sameNamespacePeers(rule, 'egress');
+        if (peers.length === 0 || peers.length !== list(rule.to).length) continue;
+        for (const port of list(rule.ports)) {
+          if (typeof port.port === 'string' && peers.every((peer) => missing(peer, port.port as string))) {
+            problems.push(`NetworkPolicy "${name}" allows egress to port "${port.port}", which none of the pods it sends to declares: name their container port "${port.port}", or use a port number`);
           }
         }
       }

@@ -12,6 +12,8 @@ export interface PodSelector {
   readonly kind: string;
   readonly name: string;
   readonly selector: Labels;
+  /** For a NetworkPolicy's peer in its own namespace: the direction of the rule it is in. @default - the object's own selector */
+  readonly peer?: 'ingress from' | 'egress to';
 }
 
 type Json = Readonly<Record<string, unknown>>;
@@ -34,7 +36,26 @@ export function renderedSelectors(rendered: readonly RenderedObject[]): PodSelec
           : object.kind === 'PodDisruptionBudget'
             ? plainSelector(spec.selector)
             : undefined;
-    return selector === undefined || object.kind === undefined ? [] : [{ kind: object.kind, name, selector }];
+    const own: PodSelector[] = selector === undefined || object.kind === undefined ? [] : [{ kind: object.kind, name, selector }];
+    return object.kind === 'NetworkPolicy' ? [...own, ...peerSelectors(spec, name)] : own;
+  });
+}
+
+/** The peers of a NetworkPolicy's rules that pick pods of its own namespace by labels (no namespaceSelector, no ipBlock). */
+export function sameNamespacePeers(rule: Json, direction: 'ingress' | 'egress'): Labels[] {
+  const peers = (rule[direction === 'ingress' ? 'from' : 'to'] ?? []) as unknown;
+  if (!Array.isArray(peers)) return [];
+  return peers.flatMap((peer: Json) => {
+    if (typeof peer !== 'object' || peer === null || peer.namespaceSelector !== undefined || peer.ipBlock !== undefined || peer.podSelector === undefined) return [];
+    const selector = plainSelector(peer.podSelector);
+    return selector === undefined ? [] : [selector];
+  });
+}
+
+function peerSelectors(spec: Json, name: string): PodSelector[] {
+  return (['ingress', 'egress'] as const).flatMap((direction) => {
+    const rules = Array.isArray(spec[direction]) ? (spec[direction] as Json[]) : [];
+    return rules.flatMap((rule) => sameNamespacePeers(rule, direction).map((selector) => ({ kind: 'NetworkPolicy', name, selector, peer: direction === 'ingress' ? ('ingress from' as const) : ('egress to' as const) })));
   });
 }
 
@@ -51,6 +72,9 @@ export function selectorsMatchPods(selectors: readonly PodSelector[], workloads:
     .filter((s) => !workloads.some((w) => selects(s.selector, w.podLabels)))
     .map((s) => {
       const nearest = workloads.map((w) => `${w.kind} ${w.name} has ${JSON.stringify(w.podLabels)}`).join('; ');
+      if (s.peer) {
+        return `${s.kind} "${s.name}" allows ${s.peer} pods ${JSON.stringify(s.selector)}, which no workload in the namespace has (${nearest || 'no workloads'}): fix the peer's labels to match the pods', or name their namespace if they live elsewhere`;
+      }
       return `${s.kind} "${s.name}" selects no pods: selector ${JSON.stringify(s.selector)} matches no workload in the namespace (${nearest || 'no workloads'}): fix the selector labels to match the pods'`;
     });
 }

@@ -5,6 +5,7 @@
  * other setting has the safe default of PLATFORM_DEFAULTS.
  */
 import * as k8s from '../../../imports/k8s';
+import { checkDnsLabel, checkDnsSubdomain, checkLabels, checkLabelValue, checkNonNegativeInteger, checkTolerations, errors } from './validation';
 
 /** Who to call about an object: the `owner` label and the `email` annotation. */
 export interface Owner {
@@ -58,6 +59,28 @@ export const PLATFORM_DEFAULTS = {
   nodeSelector: {},
   tolerations: [],
 } as const satisfies Omit<PlatformSettings, 'name' | 'owner'>;
+
+/**
+ * What the API server would refuse of an environment's settings, on every object or pod
+ * that carries them: the owner label, names of cluster objects the pods refer to, the node
+ * selector and the tolerations. Each problem names the setting.
+ */
+export function checkPlatformSettings(settings: PlatformSettings): string[] {
+  const optional = (value: string | undefined, what: string) => (value === undefined ? undefined : checkDnsSubdomain(value, what));
+  return [
+    ...errors(
+      checkLabelValue(settings.owner.team, 'owner.team (the owner label of every object)'),
+      checkDnsSubdomain(settings.clusterDomain, 'clusterDomain'),
+      checkDnsLabel(settings.ingressControllerNamespace, 'ingressControllerNamespace'),
+      optional(settings.storageClass, 'storageClass'),
+      optional(settings.priorityClassName, 'priorityClassName'),
+      optional(settings.tlsClusterIssuer, 'tlsClusterIssuer'),
+      settings.nodeCount === undefined ? undefined : checkNonNegativeInteger(settings.nodeCount, 'nodeCount'),
+    ),
+    ...checkLabels(settings.nodeSelector, 'nodeSelector'),
+    ...checkTolerations(settings.tolerations, 'tolerations'),
+  ];
+}
 
 /** The settings of environment `name`: the input over PLATFORM_DEFAULTS. */
 export function platformSettings(name: string, input: PlatformSettingsInput): PlatformSettings {

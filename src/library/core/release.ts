@@ -43,6 +43,9 @@ export interface CanaryRelease extends VersionRelease, CanaryRouting {
 /** One half of a blue-green pair. */
 export type Colour = 'blue' | 'green';
 
+/** Both colours, for checks of a colour that came from outside the type system. */
+export const COLOURS: readonly Colour[] = ['blue', 'green'];
+
 /** The other colour. */
 export function otherColour(colour: Colour): Colour {
   return colour === 'blue' ? 'green' : 'blue';

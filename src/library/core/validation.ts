@@ -21,6 +21,16 @@ export function checkDnsLabel(value: string, what: string): string | undefined {
   return undefined;
 }
 
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** RFC 1035 label: names of Services, which must start with a letter (ValidateServiceName). */
+export function checkDns1035Label(value: string, what: string): string | undefined {
+  if (typeof value !== 'string' || value.length > 63 || !DNS1035_LABEL.test(value)) {
+    return `${what} ${JSON.stringify(value)} is not a valid DNS-1035 label: use at most 63 lower-case letters, digits and '-', starting with a letter and ending with a letter or digit`;
+  }
+  return undefined;
+}
+
 /** RFC 1123 subdomain: names of most objects (Deployments, ConfigMaps, ...). */
 export function checkDnsSubdomain(value: string, what: string): string | undefined {
   if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
@@ -89,6 +99,18 @@ export function checkLabelValue(value: string, what: string): string | undefined
   return undefined;
 }
 
+/** Most bytes the keys and values of one object's annotations may hold (TotalAnnotationSizeLimitB). */
+const MAX_ANNOTATION_BYTES = 256 * 1024;
+
+/** An annotation map: every key a qualified name, all of it within 256 KiB (ValidateAnnotations). */
+export function checkAnnotations(annotations: Readonly<Record<string, string>>, what: string): string[] {
+  const entries = Object.entries(annotations ?? {});
+  const problems = errors(...entries.map(([k]) => checkQualifiedName(k, `${what} key`)));
+  const bytes = entries.reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
+  if (bytes > MAX_ANNOTATION_BYTES) problems.push(`${what} hold ${bytes} bytes, over the ${MAX_ANNOTATION_BYTES} bytes (256 KiB) the API server accepts: move large values into a ConfigMap`);
+  return problems;
+}
+
 /** Every key and value of a label map. */
 export function checkLabels(labels: Readonly<Record<string, string>>, what: string): string[] {
   return errors(...Object.entries(labels ?? {}).flatMap(([k, v]) => [checkQualifiedName(k, `${what} key`), checkLabelValue(v, `${what} ${k}`)]));
@@ -98,6 +120,138 @@ export function checkLabels(labels: Readonly<Record<string, string>>, what: stri
 export function checkPortName(name: string, what: string): string | undefined {
   const valid = typeof name === 'string' && name.length >= 1 && name.length <= 15 && /^[a-z0-9-]+$/.test(name) && /[a-z]/.test(name) && !name.includes('--') && !name.startsWith('-') && !name.endsWith('-');
   return valid ? undefined : `${what} ${JSON.stringify(name)} is not a valid port name: use at most 15 lower-case letters, digits and '-', with at least one letter, no '--' and no '-' at either end`;
+}
+
+const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/** A key of a ConfigMap or Secret (IsConfigMapKey): at most 253 letters, digits, '-', '_' or '.', and not '.' or '..'. */
+export function checkConfigKey(key: string, what: string): string | undefined {
+  if (typeof key !== 'string' || key.length > 253 || !CONFIG_KEY.test(key) || key === '.' || key === '..') {
+    return `${what} ${JSON.stringify(key)} is not a valid key: use at most 253 letters, digits, '-', '_' or '.' (not '.' or '..')`;
+  }
+  return undefined;
+}
+
+/**
+ * A count or a percentage of pods (rolling updates, disruption budgets): a whole number of 0
+ * or more, or `N%` (ValidatePositiveIntOrPercent); with `atMost100`, not over 100%
+ * (IsNotMoreThan100Percent, as maxUnavailable and both budget fields need).
+ */
+export function checkIntOrPercent(value: number | string, what: string, atMost100: boolean): string | undefined {
+  if (typeof value === 'number') return checkNonNegativeInteger(value, what);
+  const percent = typeof value === 'string' && /^[0-9]+%$/.test(value) ? Number(value.slice(0, -1)) : undefined;
+  if (percent === undefined) return `${what} ${JSON.stringify(value)} is neither a whole number nor a percentage: give a count of pods, e.g. 1, or a percentage, e.g. '25%'`;
+  if (atMost100 && percent > 100) return `${what} ${value} is over 100%: give at most '100%'`;
+  return undefined;
+}
+
+/** The effects a taint, and so a toleration, can have. */
+const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+/** One toleration's fields as the pod spec types them. */
+interface TolerationFields {
+  readonly key?: string;
+  readonly operator?: string;
+  readonly value?: string;
+  readonly effect?: string;
+  readonly tolerationSeconds?: number;
+}
+
+/** Tolerations as the API validates them (validateTolerations). */
+export function checkTolerations(list: readonly TolerationFields[], what: string): string[] {
+  return (list ?? []).flatMap((t, i) => {
+    const at = `${what}[${i}]`;
+    const operator = t.operator ?? 'Equal';
+    const problems = errors(
+      t.key === undefined || t.key === '' ? undefined : checkQualifiedName(t.key, `${at}.key`),
+      t.tolerationSeconds === undefined ? undefined : checkNonNegativeInteger(t.tolerationSeconds, `${at}.tolerationSeconds`),
+    );
+    if (operator !== 'Equal' && operator !== 'Exists') problems.push(`${at}.operator ${JSON.stringify(operator)} is not an operator: use 'Equal' or 'Exists'`);
+    if ((t.key === undefined || t.key === '') && operator !== 'Exists') problems.push(`${at} has no key, so it must match every taint: set operator 'Exists', or give the key`);
+    if (operator === 'Exists' && t.value !== undefined && t.value !== '') problems.push(`${at}.value ${JSON.stringify(t.value)} goes with operator 'Exists', which matches any value: drop the value, or use operator 'Equal'`);
+    if (operator === 'Equal' && t.value !== undefined) problems.push(...errors(checkLabelValue(t.value, `${at}.value`)));
+    if (t.effect !== undefined && t.effect !== '' && !TAINT_EFFECTS.includes(t.effect)) problems.push(`${at}.effect ${JSON.stringify(t.effect)} is not a taint effect: use one of ${TAINT_EFFECTS.join(', ')} (or none for all)`);
+    if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') problems.push(`${at}.tolerationSeconds applies to effect 'NoExecute' only: set that effect, or drop tolerationSeconds`);
+    return problems;
+  });
+}
+
+/** The fields of a standard cron schedule, their bounds and names (robfig/cron v3, which the CronJob controller parses with). */
+const CRON_FIELDS: ReadonlyArray<{ readonly name: string; readonly min: number; readonly max: number; readonly names?: readonly string[] }> = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day-of-month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12, names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'] },
+  { name: 'day-of-week', min: 0, max: 6, names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] },
+];
+
+/** The descriptors the parser takes in place of five fields. */
+const CRON_DESCRIPTORS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
+
+/** `@every` and a Go duration (time.ParseDuration), which the parser also takes. */
+const EVERY_DURATION = /^@every ([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
+
+/** One value of a cron field (a number or a name), or what is wrong with it. */
+function cronValue(text: string, field: (typeof CRON_FIELDS)[number]): number | string {
+  const named = field.names?.indexOf(text.toLowerCase()) ?? -1;
+  const value = named >= 0 ? named + field.min : /^[0-9]+$/.test(text) ? Number(text) : NaN;
+  if (Number.isNaN(value)) return `"${text}" is not a number${field.names ? ' or a name' : ''}`;
+  if (value < field.min || value > field.max) return `${value} is outside ${field.min}-${field.max}`;
+  return value;
+}
+
+/** What is wrong with one comma-separated part of a cron field (`*`, `a`, `a-b`, each with an optional `/step`), or undefined. */
+function cronPartProblem(part: string, field: (typeof CRON_FIELDS)[number]): string | undefined {
+  const [range, step, extra] = part.split('/');
+  if (extra !== undefined || (step !== undefined && !/^[1-9][0-9]*$/.test(step))) return `"${part}" has a step that is not a whole number of 1 or more`;
+  if (range === '*' || range === '?') return undefined;
+  const bounds = range.split('-');
+  if (bounds.length > 2) return `"${part}" is not a value or a range a-b`;
+  const values = bounds.map((b) => cronValue(b, field));
+  const wrong = values.find((v): v is string => typeof v === 'string');
+  if (wrong) return wrong;
+  return values.length === 2 && values[0] > values[1] ? `"${range}" starts after it ends` : undefined;
+}
+
+/**
+ * A CronJob schedule the API server takes: five fields (minute, hour, day of month, month,
+ * day of week), each `*`, a value, a range or a list, with steps; or a descriptor such as
+ * `@daily`. The time zone goes in `timeZone`, not in the schedule (TZ= is refused).
+ */
+export function checkCronSchedule(schedule: string, what: string): string | undefined {
+  const fix = `give five fields (minute hour day-of-month month day-of-week), e.g. '30 2 * * *' for 02:30 every day`;
+  if (typeof schedule !== 'string') return `${what} is ${String(schedule)}, not a cron schedule: ${fix}`;
+  const text = schedule.trim();
+  if (/^(CRON_)?TZ=/.test(text)) return `${what} "${schedule}" names a time zone: put it in timeZone and leave the schedule its five fields`;
+  if (text.startsWith('@')) {
+    const known = CRON_DESCRIPTORS.includes(text) || EVERY_DURATION.test(text);
+    return known ? undefined : `${what} "${schedule}" is not a descriptor the CronJob controller knows: use one of ${CRON_DESCRIPTORS.join(', ')}, '@every <duration>' (e.g. @every 90m), or ${fix}`;
+  }
+  const fields = text.split(/\s+/);
+  if (fields.length !== CRON_FIELDS.length) return `${what} "${schedule}" has ${fields.length} fields: ${fix}`;
+  const problems = fields.flatMap((f, i) => {
+    const wrong = f.split(',').map((part) => cronPartProblem(part, CRON_FIELDS[i])).find((p) => p !== undefined);
+    return wrong === undefined ? [] : [`${CRON_FIELDS[i].name} ${wrong}`];
+  });
+  return problems.length === 0 ? undefined : `${what} "${schedule}" is not a valid cron schedule (${problems.join('; ')}): ${fix}`;
+}
+
+/**
+ * A time zone of the IANA database (as CronJob's timeZone takes it, through Go's
+ * time.LoadLocation): a name this runtime's time-zone data knows, written with its own
+ * capitals (the controller reads it as a file name, so `europe/london` is not found).
+ */
+export function checkTimeZone(zone: string, what: string): string | undefined {
+  let resolved: string;
+  try {
+    resolved = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return `${what} ${JSON.stringify(zone)} is not a time zone of the IANA database: use a name such as Europe/Berlin or America/New_York (or Etc/UTC)`;
+  }
+  if (zone === 'Local' || (resolved !== zone && resolved.toLowerCase() === zone.toLowerCase())) {
+    return `${what} ${JSON.stringify(zone)} is not a time zone name the controller finds: write ${resolved === 'Local' ? 'a name such as Etc/UTC' : resolved}`;
+  }
+  return undefined;
 }
 
 /** The values that occur more than once, each named once. */
@@ -119,11 +273,12 @@ export function checkDataSize(data: Readonly<Record<string, string>>, what: stri
 
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-/** A host of an Ingress or HTTPRoute: a DNS name of at most 253 characters, optionally `*.` first. */
+/** A host of an Ingress or HTTPRoute: a DNS name of at most 253 characters, optionally `*.` first, and not an IP address. */
 export function checkHostname(host: string, what: string): string | undefined {
   if (typeof host !== 'string' || host.length > 253 || !HOSTNAME.test(host)) {
     return `${what} ${JSON.stringify(host)} is not a DNS name: use at most 253 characters of lower-case labels separated by dots (a leading '*.' for a wildcard)`;
   }
+  if (ipaddr.IPv4.isValidFourPartDecimal(host)) return `${what} "${host}" is an IP address, which Ingress and HTTPRoute hosts may not be: give the DNS name clients use`;
   return undefined;
 }
 

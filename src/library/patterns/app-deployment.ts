@@ -13,8 +13,8 @@
 import type { Construct } from 'constructs';
 import type { VerticalAutoscaler } from './vertical-autoscaler';
 import * as k8s from '../../../imports/k8s';
-import { checkDnsSubdomain, checkNonNegativeInteger, errors } from '../core/validation';
-import { Budget, DisruptionBudgetProps, allowedDisruptions, blocksDrainsUnasked, createDisruptionBudget, explicitBudget, intOrPercent } from './disruption-budget';
+import { checkDnsSubdomain, checkIntOrPercent, checkNonNegativeInteger, errors } from '../core/validation';
+import { Budget, DisruptionBudgetProps, allowedDisruptions, blocksDrainsUnasked, checkDisruptionBudget, createDisruptionBudget, explicitBudget, intOrPercent } from './disruption-budget';
 import type { Labels } from '../core/labels';
 import { DEFAULT_MAX_SURGE, DEFAULT_MIN_AVAILABLE, DEFAULT_REPLICAS, DEFAULT_SCALE_DOWN_STABILIZATION_SECONDS, REVISION_HISTORY_LIMIT } from '../core/defaults';
 import { Workload, WorkloadProps } from './workload';
@@ -54,6 +54,22 @@ export interface AppDeploymentProps extends WorkloadProps {
   readonly disruptionBudget?: DisruptionBudgetProps | false;
 }
 
+/** A count or percentage that is zero: `0` or `'0%'`. */
+function isZero(value: number | string): boolean {
+  return value === 0 || value === '0%';
+}
+
+/** What the API refuses in a rolling update: a value that is no count or percentage, maxUnavailable over 100%, or both at zero. */
+function checkRollingUpdate(strategy: DeploymentStrategy | undefined): string[] {
+  if (strategy?.type !== 'RollingUpdate') return [];
+  const surge = strategy.maxSurge ?? DEFAULT_MAX_SURGE;
+  const unavailable = strategy.maxUnavailable ?? 0;
+  const problems = errors(checkIntOrPercent(surge, 'strategy.maxSurge', false), checkIntOrPercent(unavailable, 'strategy.maxUnavailable', true));
+  if (isZero(surge) && isZero(unavailable)) {
+    problems.push('strategy.maxSurge and maxUnavailable are both 0, so a rollout could neither add a pod nor take one down: raise one of them (maxSurge 1 keeps every pod serving)');
+  }
+  return problems;
+}
 
 /** A Deployment with its PodDisruptionBudget and, optionally, its HPA and VPA. */
 export class AppDeployment extends Workload {
@@ -154,6 +170,7 @@ export class AppDeployment extends Workload {
         if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 100)) problems.push(`autoscaling.${key} is ${value}: use a percentage of the request, 1-100`);
       }
     }
+    problems.push(...checkRollingUpdate(p.strategy), ...checkDisruptionBudget(p.disruptionBudget));
     if (p.disruptionBudget === false && this.maxReplicas >= 2) {
       problems.push(`disruptionBudget is false but the Deployment runs up to ${this.maxReplicas} replicas: keep a budget so node drains cannot take them all down at once`);
     }

@@ -5,7 +5,7 @@
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { checkDnsSubdomain, checkHostname, errors } from '../core/validation';
+import { checkAnnotations, checkDnsSubdomain, checkHostname, errors } from '../core/validation';
 import type { AppService } from './app-service';
 import type { Labels } from '../core/labels';
 import { namespaceContextOf } from '../core/namespace-context';
@@ -109,7 +109,13 @@ export class AppIngress extends Construct {
     }
     this.node.addValidation({
       validate: () => {
-        const problems = errors(checkDnsSubdomain(props.name, 'Ingress name'), checkHostname(props.host, 'Ingress host'), checkDnsSubdomain(props.className, 'IngressClass name'));
+        const problems = errors(
+          checkDnsSubdomain(props.name, 'Ingress name'),
+          checkHostname(props.host, 'Ingress host'),
+          checkDnsSubdomain(props.className, 'IngressClass name'),
+          this.tlsSecretName === undefined ? undefined : checkDnsSubdomain(this.tlsSecretName, 'tlsSecretName'),
+        );
+        problems.push(...checkAnnotations(props.annotations ?? {}, 'Ingress annotations'));
         if (!port) problems.push(`Service ${props.service.name} has no port to route to: give it a port`);
         if (props.paths.length === 0) problems.push('Ingress has no paths: list at least one path');
         for (const p of props.paths) {

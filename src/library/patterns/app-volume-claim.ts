@@ -6,6 +6,7 @@
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { namespaceContextOf } from '../core/namespace-context';
+import { parseQuantity } from '../core/quantity';
 import { checkDnsSubdomain, checkQuantity, errors } from '../core/validation';
 import type { AccessMode } from './stateful-app';
 
@@ -17,6 +18,16 @@ export interface AppVolumeClaimProps {
   readonly size: string;
   /** @default ['ReadWriteOnce'] */
   readonly accessModes?: readonly AccessMode[];
+}
+
+/** What the API refuses in a claim's request: a size that is no quantity or not above zero, or no access mode. */
+export function checkClaimRequest(name: string, size: string, accessModes: readonly string[] | undefined): string[] {
+  if (typeof size !== 'string') return [`volume claim ${name} has no size: request the storage each pod needs, e.g. size: '10Gi'`];
+  const problems = errors(checkQuantity(size, `volume claim ${name} size`));
+  const bytes = parseQuantity(size);
+  if (problems.length === 0 && bytes !== undefined && bytes <= 0) problems.push(`volume claim ${name} size ${size} is not above zero: request the storage it needs, e.g. 10Gi`);
+  if (accessModes && accessModes.length === 0) problems.push(`volume claim ${name} has no accessModes: use ['ReadWriteOnce'] (or leave it unset)`);
+  return problems;
 }
 
 /** A PersistentVolumeClaim on the environment's StorageClass. */
@@ -36,6 +47,6 @@ export class AppVolumeClaim extends Construct {
         resources: { requests: { storage: k8s.Quantity.fromString(props.size) } },
       },
     });
-    this.node.addValidation({ validate: () => errors(checkDnsSubdomain(props.name, 'PersistentVolumeClaim name'), checkQuantity(props.size, `PersistentVolumeClaim ${props.name} size`)) });
+    this.node.addValidation({ validate: () => [...errors(checkDnsSubdomain(props.name, 'PersistentVolumeClaim name')), ...checkClaimRequest(props.name, props.size, props.accessModes)] });
   }
 }

@@ -22,7 +22,7 @@ import { AppService, ServicePortProps } from './app-service';
 import { LABELS, Labels } from '../core/labels';
 import type { PodTemplateProps } from './pod-template';
 import { DEFAULT_REPLICAS } from '../core/defaults';
-import { Colour, otherColour } from '../core/release';
+import { COLOURS, Colour, otherColour } from '../core/release';
 
 /** One colour's pods: its version, image, config and the rest of the pod template. */
 export interface BlueGreenColourProps extends PodTemplateProps {
@@ -122,6 +122,7 @@ export class BlueGreen extends Construct {
   private validateBlueGreen(): string[] {
     const p = this.props;
     const problems: string[] = [];
+    if (!COLOURS.includes(p.active)) problems.push(`active is ${JSON.stringify(p.active)}: use ${COLOURS.map((c) => `'${c}'`).join(' or ')}, the colour users get`);
     if (p.idleReplicas !== undefined && (!Number.isInteger(p.idleReplicas) || p.idleReplicas < 0)) {
       problems.push(`idleReplicas is ${p.idleReplicas}: use 0 to free the idle colour's capacity, a whole number to keep some of it, or leave it unset for a full-size idle colour`);
     }

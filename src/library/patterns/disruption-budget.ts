@@ -7,6 +7,7 @@
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import type { Labels } from '../core/labels';
+import { checkIntOrPercent, errors } from '../core/validation';
 import { scaled } from '../core/workloads';
 
 /** A PodDisruptionBudget as the workload constructs take it. */
@@ -42,6 +43,19 @@ export function explicitBudget(props: DisruptionBudgetProps | undefined): Budget
   if (props?.maxUnavailable !== undefined) return { maxUnavailable: props.maxUnavailable };
   if (props?.minAvailable !== undefined) return { minAvailable: props.minAvailable };
   return undefined;
+}
+
+/** What is wrong with a budget's props: a value that is no count or percentage, or both fields set (the API takes one). */
+export function checkDisruptionBudget(props: DisruptionBudgetProps | false | undefined): string[] {
+  if (!props) return [];
+  const problems = errors(
+    props.minAvailable === undefined ? undefined : checkIntOrPercent(props.minAvailable, 'disruptionBudget.minAvailable', true),
+    props.maxUnavailable === undefined ? undefined : checkIntOrPercent(props.maxUnavailable, 'disruptionBudget.maxUnavailable', true),
+  );
+  if (props.minAvailable !== undefined && props.maxUnavailable !== undefined) {
+    problems.push('disruptionBudget sets both minAvailable and maxUnavailable, and a PodDisruptionBudget takes one of them: keep one');
+  }
+  return problems;
 }
 
 /** Whether `budget` stops every drain at `replicas` pods without the props accepting that. */

@@ -137,7 +137,7 @@ export class AppHttpRoute extends Construct {
   private validateRoute(): string[] {
     const { gateway, service, canary } = this.props;
     const problems = errors(checkDnsSubdomain(this.name, 'HTTPRoute name'), checkDnsSubdomain(gateway.name, 'Gateway name'), checkDnsLabel(gateway.namespace, 'Gateway namespace'));
-    problems.push(...errors(checkHostname(this.host, 'HTTPRoute host')));
+    problems.push(...errors(checkHostname(this.host, 'HTTPRoute host'), gateway.sectionName === undefined ? undefined : checkDnsSubdomain(gateway.sectionName, 'Gateway sectionName')));
     if (this.paths.length === 0) problems.push('HTTPRoute has no paths: list at least one path');
     if (this.paths.length > MAX_MATCHES) problems.push(`HTTPRoute has ${this.paths.length} paths, but a rule takes at most ${MAX_MATCHES} matches: split the paths over several routes`);
     for (const p of this.paths) {

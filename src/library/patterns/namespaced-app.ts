@@ -15,7 +15,8 @@ import { LABELS, MANAGED_BY, OWNER_EMAIL_ANNOTATION } from '../core/labels';
 import { NAMESPACED_APP_SYMBOL, NamespaceContext, isNamespaceContext, namespaceContextOf } from '../core/namespace-context';
 import type { PlatformSettings } from '../core/platform-settings';
 import { ComputeAmount, LimitRangeConfig, PriorityQuotaConfig, QuotaConfig, quantities } from '../core/resources';
-import { checkDnsLabel, checkDnsSubdomain, checkNonNegativeInteger, checkQuantity, errors } from '../core/validation';
+import { parseQuantity } from '../core/quantity';
+import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkNonNegativeInteger, checkQuantity, errors } from '../core/validation';
 import { DNS_PORTS, KUBE_DNS, NetworkPolicy } from './network-policy';
 
 /** The Pod Security Standards levels a namespace can enforce. */
@@ -195,14 +196,16 @@ export class NamespacedApp extends Chart implements NamespaceContext {
   }
 
   private validateNamespace(props: NamespacedAppProps): string[] {
-    const problems = errors(checkDnsLabel(props.namespace, 'namespace'));
+    const problems = errors(checkDnsLabel(props.namespace, 'namespace'), props.partOf === undefined ? undefined : checkLabelValue(props.partOf, 'partOf'));
     if (props.namespace === 'default') {
       problems.push('namespace "default" mixes unrelated apps and cannot be isolated (000:L76-79): give the app a namespace of its own');
     }
     if (props.podSecurityOptOut && props.podSecurityOptOut.reason.trim() === '') {
       problems.push('podSecurityOptOut has no reason: say why this namespace cannot run Pod Security restricted');
     }
-    problems.push(...quotaAndLimitQuantities(props.quota, props.limits), ...priorityQuotaProblems(props.priorityQuotas ?? []));
+    const quantities = quotaAndLimitQuantities(props.quota, props.limits);
+    // the order of the LimitRange's bounds is only read once each of them is a quantity
+    problems.push(...quantities, ...(quantities.length === 0 ? limitRangeOrder(props.limits) : []), ...priorityQuotaProblems(props.priorityQuotas ?? []));
     return problems;
   }
 }
@@ -251,6 +254,29 @@ function quotaAndLimitQuantities(quota: QuotaConfig, limits: LimitRangeConfig): 
     checkQuantity(limits.persistentVolumeClaim.min, 'limits.persistentVolumeClaim.min'),
     checkQuantity(limits.persistentVolumeClaim.max, 'limits.persistentVolumeClaim.max'),
     ...(['persistentVolumeClaims', 'pods', 'services', 'configMaps', 'secrets'] as const).map((k) => checkNonNegativeInteger(quota[k], `quota.${k}`)),
+  );
+}
+
+/** `a` above `b` (both quantities), as a problem naming both fields and the fix. */
+function above(fieldA: string, a: string, fieldB: string, b: string): string | undefined {
+  return (parseQuantity(a) ?? 0) > (parseQuantity(b) ?? 0) ? `${fieldA} ${a} is above ${fieldB} ${b}, which the API server refuses: lower ${fieldA} or raise ${fieldB}` : undefined;
+}
+
+/**
+ * The LimitRange's bounds in the order the API server requires (validateLimitRange):
+ * min <= defaultRequest <= default <= max for each resource, and the claims' min <= max.
+ */
+function limitRangeOrder(limits: LimitRangeConfig): string[] {
+  const c = limits.container;
+  return errors(
+    ...(['cpu', 'memory'] as const).flatMap((r) => [
+      above(`limits.container.min.${r}`, c.min[r], `limits.container.max.${r}`, c.max[r]),
+      above(`limits.container.default.${r}`, c.default[r], `limits.container.max.${r}`, c.max[r]),
+      above(`limits.container.defaultRequest.${r}`, c.defaultRequest[r], `limits.container.max.${r}`, c.max[r]),
+      above(`limits.container.min.${r}`, c.min[r], `limits.container.defaultRequest.${r}`, c.defaultRequest[r]),
+      above(`limits.container.defaultRequest.${r}`, c.defaultRequest[r], `limits.container.default.${r}`, c.default[r]),
+    ]),
+    above('limits.persistentVolumeClaim.min', limits.persistentVolumeClaim.min, 'limits.persistentVolumeClaim.max', limits.persistentVolumeClaim.max),
   );
 }
 

@@ -14,7 +14,7 @@
 import * as k8s from '../../../imports/k8s';
 import { DEFAULT_EPHEMERAL_STORAGE, DEFAULT_GRACE_SECONDS, DEFAULT_PRESTOP_SECONDS, DEFAULT_PROBE_PERIOD_SECONDS, DEFAULT_SCRATCH_SIZE, DEFAULT_UID } from '../core/defaults';
 import { formatBytes, parseQuantity } from '../core/quantity';
-import { checkDnsLabel, checkLabels, checkNonNegativeInteger, checkPort, checkPortName, checkQuantity, checkUnique, errors } from '../core/validation';
+import { checkConfigKey, checkDnsLabel, checkDnsSubdomain, checkLabels, checkQualifiedName, checkNonNegativeInteger, checkPort, checkPortName, checkQuantity, checkTolerations, checkUnique, errors } from '../core/validation';
 import type { Labels } from '../core/labels';
 import type { PlatformSettings } from '../core/platform-settings';
 import { ComputeResources, quantities } from '../core/resources';
@@ -317,6 +317,7 @@ function checkProbe(probe: ProbeProps | undefined, what: string, portNames: read
   const handlers = [probe.httpGet, probe.tcpSocket, probe.exec].filter((h) => h !== undefined).length;
   const problems: string[] = checkProbeTimings(probe, what);
   if (handlers !== 1) problems.push(`${what} needs exactly one of httpGet, tcpSocket or exec (has ${handlers}): keep one of them`);
+  if (probe.exec && (probe.exec.command ?? []).length === 0) problems.push(`${what}.exec has no command: give the command to run, e.g. ['cat', '/tmp/healthy']`);
   const port = probe.httpGet?.port ?? probe.tcpSocket?.port;
   if (typeof port === 'number') problems.push(...errors(checkPort(port, `${what} port`)));
   if (typeof port === 'string' && !portNames.includes(port)) {
@@ -339,6 +340,24 @@ function checkEphemeralStorage(props: PodTemplateProps): string[] {
   return problems;
 }
 
+/** The pod fields the Downward API gives an environment variable (validEnvDownwardAPIFieldPathExpressions, Kubernetes 1.28). */
+const ENV_FIELD_PATHS = ['metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.podIP', 'status.podIPs'];
+
+/** A label or annotation by key: `metadata.labels['key']`. */
+const ENV_FIELD_SUBSCRIPT = /^metadata\.(labels|annotations)\['(.+)'\]$/;
+
+/** What the API refuses in one environment variable's value: a Secret reference's name or key, or a pod field it cannot give. */
+function checkEnvValue(name: string, value: EnvValue): string[] {
+  if (typeof value === 'string') return [];
+  if (typeof value !== 'object' || value === null) {
+    return [`environment variable ${name} is ${String(value)}, not text: give its value as a string (environment variables are text), e.g. '${String(value)}'`];
+  }
+  if ('secret' in value) return errors(checkDnsSubdomain(value.secret.name, `environment variable ${name}: Secret name`), checkConfigKey(value.secret.key, `environment variable ${name}: Secret key`));
+  const subscript = ENV_FIELD_SUBSCRIPT.exec(value.fieldPath);
+  if (ENV_FIELD_PATHS.includes(value.fieldPath) || (subscript && checkQualifiedName(subscript[2], 'key') === undefined)) return [];
+  return [`environment variable ${name}: fieldPath ${JSON.stringify(value.fieldPath)} is not a pod field the Downward API gives: use one of ${ENV_FIELD_PATHS.join(', ')}, or metadata.labels['<key>'] / metadata.annotations['<key>']`];
+}
+
 /** Everything wrong with the pod template's props, each with its fix. */
 export function checkPodTemplate(props: PodTemplateProps): string[] {
   const c = props.container;
@@ -354,11 +373,9 @@ export function checkPodTemplate(props: PodTemplateProps): string[] {
     ...checkUnique(containerMounts(props).map((m) => m.name), 'volume name'),
     ...checkUnique(containerMounts(props).map((m) => m.mountPath.replace(/\/+$/, '') || '/'), 'mount path'),
     ...checkLabels(props.podLabels ?? {}, 'podLabels'),
-    ...Object.entries(c.env ?? {}).flatMap(([name, value]) =>
-      typeof value === 'string' || (typeof value === 'object' && value !== null)
-        ? []
-        : [`environment variable ${name} is ${String(value)}, not text: give its value as a string (environment variables are text), e.g. '${String(value)}'`],
-    ),
+    ...Object.entries(c.env ?? {}).flatMap(([name, value]) => checkEnvValue(name, value)),
+    ...errors(props.priorityClassName === undefined ? undefined : checkDnsSubdomain(props.priorityClassName, 'priorityClassName')),
+    ...checkTolerations(props.tolerations ?? [], 'tolerations'),
   );
   problems.push(
     ...checkProbe(c.readinessProbe, 'readinessProbe', portNames),

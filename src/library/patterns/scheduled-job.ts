@@ -14,7 +14,7 @@
 import type { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { DEFAULT_ACTIVE_DEADLINE_SECONDS, DEFAULT_BACKOFF_LIMIT, DEFAULT_STARTING_DEADLINE_SECONDS } from '../core/defaults';
-import { checkDnsSubdomain, checkNonNegativeInteger, errors } from '../core/validation';
+import { checkCronSchedule, checkDnsSubdomain, checkNonNegativeInteger, checkTimeZone, errors } from '../core/validation';
 import { Workload, WorkloadProps } from './workload';
 
 
@@ -47,10 +47,6 @@ export interface ScheduledJobProps extends WorkloadProps {
 
 /** Longest CronJob name: its Jobs are named `<name>-<11 digits of the schedule time>` and stay within 63. */
 const MAX_NAME_LENGTH = 52;
-
-/** Five fields of digits, `*`, `/`, `,`, `-` or names (jan, mon), or a `@daily`-style macro. */
-const CRON = /^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|(\S+\s+){4}\S+)$/;
-const CRON_FIELD = /^[\d*/,\-a-zA-Z?]+$/;
 
 /** A CronJob with the pod hygiene of the other workloads and every run bounded. */
 export class ScheduledJob extends Workload {
@@ -87,17 +83,15 @@ export class ScheduledJob extends Workload {
 
   private validateJob(): string[] {
     const p = this.props;
-    const fields = p.schedule.trim().split(/\s+/);
     const problems = errors(
       checkDnsSubdomain(p.name, 'CronJob name'),
+      checkCronSchedule(p.schedule, 'schedule'),
+      p.timeZone === undefined ? undefined : checkTimeZone(p.timeZone, 'timeZone'),
       ...(['startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit', 'backoffLimit', 'activeDeadlineSeconds', 'ttlSecondsAfterFinished'] as const).map((k) =>
         p[k] === undefined ? undefined : checkNonNegativeInteger(p[k] as number, k),
       ),
     );
     if (p.name.length > MAX_NAME_LENGTH) problems.push(`CronJob name "${p.name}" has ${p.name.length} characters: its Jobs add 11 and must stay within 63, so use at most ${MAX_NAME_LENGTH}`);
-    if (!CRON.test(p.schedule.trim()) || (!p.schedule.trim().startsWith('@') && !fields.every((f) => CRON_FIELD.test(f)))) {
-      problems.push(`schedule "${p.schedule}" is not a cron schedule: give five fields (minute hour day-of-month month day-of-week), e.g. '30 2 * * *' for 02:30 every day`);
-    }
     if (p.activeDeadlineSeconds === 0) problems.push('activeDeadlineSeconds 0 stops every run at once: give the longest a run may take');
     if (p.container.readinessProbe || p.container.livenessProbe) {
       problems.push('a scheduled job has no readiness or liveness probe to answer (nothing routes to it, and it ends by itself): drop the probes; bound the run with activeDeadlineSeconds');

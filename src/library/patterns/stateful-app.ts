@@ -20,10 +20,10 @@
  */
 import type { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { parseQuantity } from '../core/quantity';
+import { checkClaimRequest } from './app-volume-claim';
 import { checkDnsLabel, checkNonNegativeInteger, errors } from '../core/validation';
 import { AppService } from './app-service';
-import { Budget, DisruptionBudgetProps, blocksDrainsUnasked, createDisruptionBudget, explicitBudget } from './disruption-budget';
+import { Budget, DisruptionBudgetProps, blocksDrainsUnasked, checkDisruptionBudget, createDisruptionBudget, explicitBudget } from './disruption-budget';
 import { NetworkPolicy } from './network-policy';
 import type { VerticalAutoscaler } from './vertical-autoscaler';
 import { REVISION_HISTORY_LIMIT } from '../core/defaults';
@@ -204,6 +204,7 @@ export class StatefulApp extends Workload {
     if ((p.clientService ?? true) && (p.container.ports ?? []).length === 0) {
       problems.push('the client Service has no ports to expose: declare the container ports clients use, or set clientService false');
     }
+    problems.push(...checkDisruptionBudget(p.disruptionBudget));
     if (p.disruptionBudget === false && this.replicas >= 2) {
       problems.push(`disruptionBudget is false but the StatefulSet runs ${this.replicas} replicas: keep a budget (default maxUnavailable 1) so a drain cannot take a quorum down at once`);
     }
@@ -224,11 +225,7 @@ export class StatefulApp extends Workload {
     const claimMounts = (this.props.container.mounts ?? []).filter((m) => m.claim);
     const problems: string[] = [];
     claims.forEach((claim, index) => {
-      // the size is checked on the rendered StatefulSet (checks/), as every workload's claims are
-      problems.push(...errors(checkDnsLabel(claim.name, 'volume claim name')));
-      const size = parseQuantity(claim.size);
-      if (size !== undefined && size <= 0) problems.push(`volume claim ${claim.name} size ${claim.size} is not positive: request the storage each pod needs, e.g. 10Gi`);
-      if (claim.accessModes && claim.accessModes.length === 0) problems.push(`volume claim ${claim.name} has no accessModes: use ['ReadWriteOnce'] (or leave it unset)`);
+      problems.push(...errors(checkDnsLabel(claim.name, 'volume claim name')), ...checkClaimRequest(claim.name, claim.size, claim.accessModes));
       if (claims.findIndex((c) => c.name === claim.name) !== index) problems.push(`volume claim ${claim.name} is listed twice: give each claim its own name`);
       if (!claimMounts.some((m) => m.name === claim.name)) {
         problems.push(`volume claim ${claim.name} is not mounted: every pod would hold storage it never uses; add a mount { name: '${claim.name}', mountPath, claim: true } or drop the claim`);

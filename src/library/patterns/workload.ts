@@ -7,7 +7,7 @@
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { LABELS, Labels } from '../core/labels';
-import { checkDnsLabel, checkLabelValue, errors } from '../core/validation';
+import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, errors } from '../core/validation';
 import { NamespaceContext, namespaceContextOf } from '../core/namespace-context';
 import type { PodSelectable } from './network-policy';
 import { PodTemplateProps, checkPodTemplate, renderPodTemplate } from './pod-template';
@@ -111,6 +111,15 @@ export abstract class Workload extends Construct implements PodSelectable {
       props.securityOptOut?.runAsRoot && this.app.podSecurityLevel !== 'privileged'
         ? [`securityOptOut.runAsRoot runs the container as root, which Pod Security ${this.app.podSecurityLevel} forbids: give the namespace a podSecurityOptOut { level: 'privileged', reason }, or run as a non-root user`]
         : [];
-    return [...errors(checkDnsLabel(this.appName, 'container name (appName)'), checkLabelValue(props.version, 'version')), ...checkPodTemplate(props), ...hostAccess, ...rootAccess];
+    return [
+      ...errors(
+        checkDnsLabel(this.appName, 'container name (appName)'),
+        checkLabelValue(props.version, 'version'),
+        props.serviceAccountName === undefined ? undefined : checkDnsSubdomain(props.serviceAccountName, 'serviceAccountName'),
+      ),
+      ...checkPodTemplate(props),
+      ...hostAccess,
+      ...rootAccess,
+    ];
   }
 }

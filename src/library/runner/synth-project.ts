@@ -3,11 +3,12 @@
  * build it in a fresh cdk8s App, validate, render and check. Every environment's problems
  * are collected before anything is written, so one run reports them all.
  */
-import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { checkNoInterruptedPromote, loadReleaseState, releaseFile, releaseOf, ReleaseState } from './release-state';
 import type { Project } from './project';
+import { checkPlatformSettings } from '../core/platform-settings';
 import { labelApplySetMembers, withApplySet } from './applyset';
+import { shown } from './paths';
 import { Manifest, SynthError, renderFiles, renderManifests } from './synthesize';
 
 /** Where an environment's inputs come from. */
@@ -30,7 +31,9 @@ export function synthManifests(project: Project, envName: string, options: Synth
   const dir = options.releaseDir ?? project.releaseDir();
   const file = releaseFile(env.name, dir);
   // messages name the file as people type it: relative to the working folder when inside it
-  const shownFile = path.relative(process.cwd(), file).startsWith('..') ? file : path.relative(process.cwd(), file);
+  const shownFile = shown(file);
+  // checked once here rather than by each NamespacedApp: one message per setting, not one per namespace
+  const settingsProblems = checkPlatformSettings(env.settings).map((p) => `[${env.name}] settings of environment ${env.name}: ${p}`);
   let manifests: Manifest[] = [];
   try {
     if (!options.releaseState) checkNoInterruptedPromote(dir, env.name);
@@ -40,8 +43,9 @@ export function synthManifests(project: Project, envName: string, options: Synth
     labelApplySetMembers(app, project.applySetName(env.name));
     manifests = withApplySet(renderManifests(app, env.name), project.applySetName(env.name));
   } catch (err) {
-    throw new SynthError(problemsOf(err, env.name));
+    throw new SynthError([...settingsProblems, ...problemsOf(err, env.name)]);
   }
+  if (settingsProblems.length > 0) throw new SynthError(settingsProblems);
   return manifests;
 }
 

@@ -1,0 +1,201 @@
+/**
+ * Values the Kubernetes 1.28 API server refuses (each message below was first seen from
+ * `kubectl create --dry-run=server` against it) are refused at synth, naming the field and
+ * the fix; the values next to them that it accepts still pass.
+ */
+import {
+  AppDeployment,
+  AppDeploymentProps,
+  AppHttpRoute,
+  AppIngress,
+  AppService,
+  AppVolumeClaim,
+  BlueGreen,
+  Colour,
+  defineEnvironments,
+  defineProject,
+  NamespacedApp,
+  ScheduledJob,
+  StatefulApp,
+  StatefulAppProps,
+  checkAnnotations,
+  checkConfigKey,
+  checkCronSchedule,
+  checkDns1035Label,
+  checkHostname,
+  checkIntOrPercent,
+  checkTimeZone,
+  checkTolerations,
+  synthManifests,
+} from 'k8s-iac';
+import { synthProblems } from 'k8s-iac/testing';
+import { IMAGE, LIMITS, QUOTA, SETTINGS, synth, synthErrors, WEB_POD } from '../helpers';
+
+const web = (props: Partial<AppDeploymentProps> = {}) => (ns: NamespacedApp) => void new AppDeployment(ns, 'Web', { name: 'web', version: 'v1', ...WEB_POD, ...props });
+const withContainer = (container: Partial<AppDeploymentProps['container']>) => web({ container: { ...WEB_POD.container, ...container } });
+
+describe('validators, as the API server reads the values', () => {
+  test.each(['30 2 * * *', '*/5 * * * MON-FRI', '0 12 1,15 JAN-MAR *', '5/15 * * * *', '0 0 * * 0-6', '@daily', '@every 90m'])('schedule %j passes', (s) => {
+    expect(checkCronSchedule(s, 'schedule')).toBeUndefined();
+  });
+  test.each([
+    ['61 * * * *', /minute 61 is outside 0-59/],
+    ['0 0 1 13 *', /month 13 is outside 1-12/],
+    ['0 0 * * 7', /day-of-week 7 is outside 0-6/],
+    ['a b c d e', /minute "a" is not a number; hour "b"/],
+    ['5-1 * * * *', /"5-1" starts after it ends/],
+    ['*/0 * * * *', /has a step that is not a whole number of 1 or more/],
+    ['30 2 * *', /has 4 fields: give five fields/],
+    ['@fortnightly', /is not a descriptor the CronJob controller knows/],
+    ['TZ=UTC 0 2 * * *', /names a time zone: put it in timeZone/],
+  ])('schedule %j is refused', (s, message) => expect(checkCronSchedule(s, 'schedule')).toMatch(message));
+
+  test('time zones: IANA names and their aliases, with their own capitals', () => {
+    for (const zone of ['Europe/Berlin', 'America/New_York', 'Etc/UTC', 'UTC', 'US/Pacific']) expect(checkTimeZone(zone, 'timeZone')).toBeUndefined();
+    expect(checkTimeZone('Mars/Olympus', 'timeZone')).toMatch(/is not a time zone of the IANA database/);
+    expect(checkTimeZone('europe/berlin', 'timeZone')).toMatch(/write Europe\/Berlin/);
+    expect(checkTimeZone('Local', 'timeZone')).toMatch(/not a time zone/);
+  });
+
+  test('counts and percentages of pods', () => {
+    for (const ok of [0, 1, '0%', '25%', '100%']) expect(checkIntOrPercent(ok, 'maxUnavailable', true)).toBeUndefined();
+    expect(checkIntOrPercent('150%', 'maxSurge', false)).toBeUndefined();
+    expect(checkIntOrPercent('150%', 'maxUnavailable', true)).toMatch(/is over 100%/);
+    expect(checkIntOrPercent('one', 'minAvailable', true)).toMatch(/neither a whole number nor a percentage/);
+    expect(checkIntOrPercent('50 %', 'minAvailable', true)).toMatch(/neither a whole number nor a percentage/);
+    expect(checkIntOrPercent(-1, 'maxSurge', false)).toMatch(/use a whole number of 0 or more/);
+  });
+
+  test('tolerations', () => {
+    expect(checkTolerations([{ operator: 'Exists' }, { key: 'dedicated', operator: 'Equal', value: 'batch', effect: 'NoSchedule' }, { key: 'x', effect: 'NoExecute', tolerationSeconds: 30 }], 't')).toEqual([]);
+    expect(checkTolerations([{ key: 'a', operator: 'Exists', value: 'x' }], 't')).toEqual([expect.stringMatching(/t\[0\]\.value "x" goes with operator 'Exists'/)]);
+    expect(checkTolerations([{ key: 'a', effect: 'NoScedule' }], 't')).toEqual([expect.stringMatching(/effect "NoScedule" is not a taint effect: use one of NoSchedule, PreferNoSchedule, NoExecute/)]);
+    expect(checkTolerations([{ value: 'x' }], 't')).toEqual([expect.stringMatching(/has no key, so it must match every taint/)]);
+    expect(checkTolerations([{ key: 'a', tolerationSeconds: 5 }], 't')).toEqual([expect.stringMatching(/tolerationSeconds applies to effect 'NoExecute' only/)]);
+    expect(checkTolerations([{ key: 'bad key!' }], 't')).toEqual([expect.stringMatching(/t\[0\]\.key "bad key!" is not a valid key/)]);
+  });
+
+  test('names and keys', () => {
+    expect(checkDns1035Label('web', 'Service name')).toBeUndefined();
+    expect(checkDns1035Label('8web', 'Service name')).toMatch(/not a valid DNS-1035 label: .*starting with a letter/);
+    expect(checkConfigKey('password', 'key')).toBeUndefined();
+    expect(checkConfigKey('.dockerconfigjson', 'key')).toBeUndefined();
+    expect(checkConfigKey('pass word', 'key')).toMatch(/is not a valid key/);
+    expect(checkConfigKey('..', 'key')).toMatch(/is not a valid key/);
+    expect(checkAnnotations({ 'example.com/ok': 'x' }, 'annotations')).toEqual([]);
+    expect(checkAnnotations({ 'bad key!': 'x' }, 'annotations')).toEqual([expect.stringMatching(/annotations key "bad key!" is not a valid key/)]);
+    expect(checkAnnotations({ big: 'x'.repeat(256 * 1024) }, 'annotations')).toEqual([expect.stringMatching(/over the 262144 bytes \(256 KiB\)/)]);
+    expect(checkHostname('shop.example.com', 'host')).toBeUndefined();
+    expect(checkHostname('10.0.0.1', 'host')).toMatch(/is an IP address, which Ingress and HTTPRoute hosts may not be/);
+  });
+});
+
+describe('constructs refuse what the API server refuses', () => {
+  test.each<[string, (ns: NamespacedApp) => void, RegExp]>([
+    ['a rollout that can neither add nor remove a pod', web({ strategy: { type: 'RollingUpdate', maxSurge: 0 } }), /strategy.maxSurge and maxUnavailable are both 0/],
+    ['maxUnavailable over 100%', web({ strategy: { type: 'RollingUpdate', maxUnavailable: '200%' } }), /strategy.maxUnavailable 200% is over 100%/],
+    ['a maxSurge that is no count', web({ strategy: { type: 'RollingUpdate', maxSurge: 'abc' } }), /strategy.maxSurge "abc" is neither a whole number nor a percentage/],
+    ['a budget over 100%', web({ disruptionBudget: { maxUnavailable: '150%' } }), /disruptionBudget.maxUnavailable 150% is over 100%/],
+    ['a budget with both fields', web({ disruptionBudget: { minAvailable: 1, maxUnavailable: 1 } }), /sets both minAvailable and maxUnavailable, and a PodDisruptionBudget takes one of them/],
+    ['a Secret name with capitals', withContainer({ env: { PASS: { secret: { name: 'My_Secret', key: 'password' } } } }), /environment variable PASS: Secret name "My_Secret" is not a valid DNS-1123 subdomain/],
+    ['a Secret key with a space', withContainer({ env: { PASS: { secret: { name: 'db', key: 'pass word' } } } }), /environment variable PASS: Secret key "pass word" is not a valid key/],
+    ['a pod field the Downward API does not give', withContainer({ env: { IP: { fieldPath: 'status.bogus' } } }), /fieldPath "status.bogus" is not a pod field the Downward API gives/],
+    ['an exec probe without a command', withContainer({ livenessProbe: { exec: { command: [] } } }), /livenessProbe.exec has no command/],
+    ['a PriorityClass name with capitals', web({ priorityClassName: 'High_Prio' }), /priorityClassName "High_Prio" is not a valid DNS-1123 subdomain/],
+    ['a ServiceAccount name with a space', web({ serviceAccountName: 'My SA' }), /serviceAccountName "My SA" is not a valid DNS-1123 subdomain/],
+    ['a toleration with a value and Exists', web({ tolerations: [{ key: 'a', operator: 'Exists', value: 'x' }] }), /tolerations\[0\]\.value "x" goes with operator 'Exists'/],
+    ['a Service name starting with a digit', (ns) => void new AppService(ns, 'Svc', { name: '8web', selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] }), /Service name "8web" is not a valid DNS-1035 label/],
+    ['a claim of size 0', (ns) => void new AppVolumeClaim(ns, 'Data', { name: 'data', size: '0' }), /volume claim data size 0 is not above zero/],
+    ['a claim without access modes', (ns) => void new AppVolumeClaim(ns, 'Data', { name: 'data', size: '1Gi', accessModes: [] }), /volume claim data has no accessModes/],
+    ['a cron schedule out of range', (ns) => void new ScheduledJob(ns, 'Job', { name: 'report', version: 'v1', schedule: '61 * * * *', container: { image: IMAGE, resources: WEB_POD.container.resources } }), /schedule "61 \* \* \* \*" is not a valid cron schedule \(minute 61/],
+    ['an unknown time zone', (ns) => void new ScheduledJob(ns, 'Job', { name: 'report', version: 'v1', schedule: '0 2 * * *', timeZone: 'Mars/Olympus', container: { image: IMAGE, resources: WEB_POD.container.resources } }), /timeZone "Mars\/Olympus" is not a time zone of the IANA database/],
+  ])('%s', (_name, build, message) => {
+    expect(synthErrors(build)).toMatch(message);
+  });
+
+  test('a blue-green pair whose active colour is neither blue nor green says so', () => {
+    const pair = (ns: NamespacedApp) =>
+      void new BlueGreen(ns, 'Web', {
+        name: 'web',
+        active: 'red' as Colour,
+        blue: { version: 'v1', ...WEB_POD },
+        green: { version: 'v2', ...WEB_POD },
+        replicas: 2,
+        ports: [{ name: 'http', port: 8080 }],
+      });
+    expect(synthErrors(pair)).toMatch(/shop\/Web: active is "red": use 'blue' or 'green'/);
+  });
+
+  test('an Ingress on an IP address, a bad annotation key and a bad TLS Secret name are each named', () => {
+    const service = (ns: NamespacedApp) => new AppService(ns, 'Svc', { name: 'web', selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] });
+    const message = synthErrors(
+      (ns) => void new AppIngress(ns, 'Ingress', { name: 'web', className: 'nginx', host: '10.0.0.1', paths: [{ path: '/' }], service: service(ns), annotations: { 'bad key!': 'x' }, tlsSecretName: 'My_TLS' }),
+      { settings: { ...SETTINGS, tlsClusterIssuer: 'issuer' } },
+    );
+    expect(message).toMatch(/Ingress host "10.0.0.1" is an IP address/);
+    expect(message).toMatch(/Ingress annotations key "bad key!" is not a valid key/);
+    expect(message).toMatch(/tlsSecretName "My_TLS" is not a valid DNS-1123 subdomain/);
+  });
+
+  test('an HTTPRoute listener name with a space is named', () => {
+    const message = synthErrors((ns) => {
+      const service = new AppService(ns, 'Svc', { name: 'web', selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] });
+      new AppHttpRoute(ns, 'Route', { name: 'web', host: 'shop.example.com', paths: [{ path: '/' }], service, gateway: { name: 'public', namespace: 'gateway', sectionName: 'HTTP Listener' } });
+    });
+    expect(message).toMatch(/Gateway sectionName "HTTP Listener" is not a valid DNS-1123 subdomain/);
+  });
+
+  test('a StatefulApp claim without a size says so', () => {
+    const props = {
+      name: 'db',
+      version: 'v1',
+      replicas: 1,
+      container: { ...WEB_POD.container, mounts: [{ name: 'data', mountPath: '/data', claim: true }] },
+      volumeClaims: [{ name: 'data' }],
+      disruptionBudget: false,
+    } as unknown as StatefulAppProps;
+    expect(synthErrors((ns) => void new StatefulApp(ns, 'Db', props))).toMatch(/volume claim data has no size: request the storage each pod needs/);
+  });
+
+  test('a LimitRange whose bounds are out of order, and a partOf that is no label value, are named on the NamespacedApp', () => {
+    const limits = { ...LIMITS, container: { ...LIMITS.container, min: { cpu: '4', memory: '5Mi' } }, persistentVolumeClaim: { min: '10Gi', max: '1Gi' } };
+    const message = synthErrors(web(), { limits, partOf: 'My App' });
+    expect(message).toMatch(/shop: limits.container.min.cpu 4 is above limits.container.max.cpu 2, which the API server refuses/);
+    expect(message).toMatch(/limits.persistentVolumeClaim.min 10Gi is above limits.persistentVolumeClaim.max 1Gi/);
+    expect(message).toMatch(/partOf "My App" is not a valid label value/);
+  });
+
+  test('the values next to those still pass', () => {
+    expect(() =>
+      synth((ns) => {
+        web({
+          strategy: { type: 'RollingUpdate', maxSurge: 1, maxUnavailable: '25%' },
+          disruptionBudget: { maxUnavailable: '50%' },
+          priorityClassName: 'high.priority',
+          container: { ...WEB_POD.container, env: { PASS: { secret: { name: 'db.credentials', key: 'pass_word-1' } }, APP: { fieldPath: "metadata.labels['app.kubernetes.io/name']" } } },
+        })(ns);
+        new AppVolumeClaim(ns, 'Data', { name: 'data', size: '1Gi' });
+      }),
+    ).not.toThrow();
+  });
+});
+
+describe('environment settings', () => {
+  test('are checked once per environment, naming the setting, with every other problem of the run', () => {
+    const environments = defineEnvironments<Record<string, never>>()({
+      qa: { settings: { owner: { team: 'Payments Team', email: 'p@example.com' }, storageClass: 'Fast SSD', tolerations: [{ key: 'a', effect: 'NoScedule' }] }, values: {} },
+    });
+    const project = defineProject({
+      environments,
+      build(scope, env) {
+        for (const name of ['shop', 'cart']) new NamespacedApp(scope, name, { namespace: name, settings: env.settings, quota: QUOTA, limits: LIMITS });
+      },
+    });
+    const problems = synthProblems(() => synthManifests(project, 'qa'));
+    expect(problems.filter((p) => p.includes('owner.team'))).toEqual([
+      '[qa] settings of environment qa: owner.team (the owner label of every object) "Payments Team" is not a valid label value: use at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit',
+    ]);
+    expect(problems).toContainEqual(expect.stringMatching(/^\[qa\] settings of environment qa: storageClass "Fast SSD" is not a valid DNS-1123 subdomain/));
+    expect(problems).toContainEqual(expect.stringMatching(/^\[qa\] settings of environment qa: tolerations\[0\]\.effect "NoScedule"/));
+  });
+});
