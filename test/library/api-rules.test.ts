@@ -107,6 +107,7 @@ describe('constructs refuse what the API server refuses', () => {
     ['a Service name starting with a digit', (ns) => void new AppService(ns, 'Svc', { name: '8web', selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] }), /Service name "8web" is not a valid DNS-1035 label/],
     ['a claim of size 0', (ns) => void new AppVolumeClaim(ns, 'Data', { name: 'data', size: '0' }), /volume claim data size 0 is not above zero/],
     ['a claim without access modes', (ns) => void new AppVolumeClaim(ns, 'Data', { name: 'data', size: '1Gi', accessModes: [] }), /volume claim data has no accessModes/],
+    ['a memory request in thousandths of a byte', withContainer({ resources: { requests: { cpu: '100m', memory: '100m' }, limits: { cpu: '200m', memory: '128Mi' } } }), /container web: memory request "100m" is 100 thousandths of a byte \('m' is milli\): write 100Mi/],
     ['a cron schedule out of range', (ns) => void new ScheduledJob(ns, 'Job', { name: 'report', version: 'v1', schedule: '61 * * * *', container: { image: IMAGE, resources: WEB_POD.container.resources } }), /schedule "61 \* \* \* \*" is not a valid cron schedule \(minute 61/],
     ['an unknown time zone', (ns) => void new ScheduledJob(ns, 'Job', { name: 'report', version: 'v1', schedule: '0 2 * * *', timeZone: 'Mars/Olympus', container: { image: IMAGE, resources: WEB_POD.container.resources } }), /timeZone "Mars\/Olympus" is not a time zone of the IANA database/],
   ])('%s', (_name, build, message) => {
@@ -163,6 +164,8 @@ describe('constructs refuse what the API server refuses', () => {
     expect(message).toMatch(/shop: limits.container.min.cpu 4 is above limits.container.max.cpu 2, which the API server refuses/);
     expect(message).toMatch(/limits.persistentVolumeClaim.min 10Gi is above limits.persistentVolumeClaim.max 1Gi/);
     expect(message).toMatch(/partOf "My App" is not a valid label value/);
+    const milli = synthErrors(web(), { limits: { ...LIMITS, container: { ...LIMITS.container, max: { cpu: '2', memory: '512m' } } } });
+    expect(milli).toMatch(/limits.container.max.memory "512m" is 512 thousandths of a byte/);
   });
 
   test('the values next to those still pass', () => {
@@ -197,5 +200,15 @@ describe('environment settings', () => {
     ]);
     expect(problems).toContainEqual(expect.stringMatching(/^\[qa\] settings of environment qa: storageClass "Fast SSD" is not a valid DNS-1123 subdomain/));
     expect(problems).toContainEqual(expect.stringMatching(/^\[qa\] settings of environment qa: tolerations\[0\]\.effect "NoScedule"/));
+  });
+});
+
+describe('an unmatched selector', () => {
+  test("is named by its object's construct path, with the three workloads nearest to it", () => {
+    const message = synthErrors((ns) => {
+      for (const name of ['a', 'b', 'c', 'd', 'e']) new AppDeployment(ns, name, { name, version: 'v1', ...WEB_POD, podLabels: { tier: name === 'd' ? 'db' : 'web' } });
+      new AppService(ns, 'Svc', { name: 'db', selector: { tier: 'db', role: 'primary' }, ports: [{ name: 'http', port: 80 }] });
+    });
+    expect(message).toMatch(/shop\/Svc\/Resource: Service "db" selects no pods: selector \{"role":"primary","tier":"db"\} matches no workload in the namespace \(nearest: Deployment d has \{[^}]*\}; Deployment a has \{[^}]*\}; Deployment b has \{[^}]*\}; 2 more\)/);
   });
 });

@@ -232,7 +232,7 @@ const cases: Case[] = [
     expected: /both act on the cpu of Deployment web: .*drop cpu from one of them/,
   },
   // NamespacedApp
-  { name: 'namespace default', build: () => undefined, namespace: { namespace: 'default' }, expected: /\[test\] shop: namespace "default" mixes unrelated apps and cannot be isolated .*: give the app a namespace of its own/ },
+  { name: 'namespace default', build: () => undefined, namespace: { namespace: 'default' }, expected: /\[test\] shop: namespace "default" mixes unrelated apps and cannot be isolated: give the app a namespace of its own/ },
   { name: 'namespace in capitals', build: () => undefined, namespace: { namespace: 'Shop' }, expected: /shop: namespace "Shop" is not a valid DNS-1123 label/ },
   { name: 'namespace over 63 characters', build: () => undefined, namespace: { namespace: 'n'.repeat(64) }, expected: /namespace "n{64}" is not a valid DNS-1123 label/ },
   { name: 'empty namespace', build: () => undefined, namespace: { namespace: '' }, expected: /namespace "" is not a valid DNS-1123 label/ },
@@ -271,7 +271,7 @@ const cases: Case[] = [
   { name: 'Service with one port twice', build: withService(web(), { ports: [{ name: 'http', port: 80 }, { name: 'web', port: 80 }] }), expected: /Service "web" port "80\/TCP" is used more than once/ },
   { name: 'Service selector with a bad key', build: withService(web(), { selector: { 'bad key': 'web' } }), expected: /Service selector key "bad key" is not a valid key/ },
   { name: 'Service selector with a bad value', build: withService(web(), { selector: { app: 'web!' } }), expected: /Service selector app "web!" is not a valid label value/ },
-  { name: 'Service selecting no pods', build: withService(web(), { selector: { 'app.kubernetes.io/name': 'wbe' } }), expected: /shop: Service "web" selects no pods: selector \{"app.kubernetes.io\/name":"wbe"\} matches no workload in the namespace .*: fix the selector labels/ },
+  { name: 'Service selecting no pods', build: withService(web(), { selector: { 'app.kubernetes.io/name': 'wbe' } }), expected: /shop\/Svc\/Resource: Service "web" selects no pods: selector \{"app.kubernetes.io\/name":"wbe"\} matches no workload in the namespace .*: fix the selector labels/ },
   { name: 'Service targeting a port no pod declares', build: withService(web(), { ports: [{ name: 'admin', port: 9090 }] }), expected: /Service "web" targets port "admin", which no pod it selects declares: name the container port "admin"/ },
   { name: 'Service label with a bad key', build: withService(web(), { labels: { '/x': 'y' } }), expected: /Service labels key "\/x" is not a valid key/ },
   // Ingress
@@ -312,7 +312,7 @@ const cases: Case[] = [
   // NetworkPolicy
   { name: 'policy name in capitals', build: policy({ name: 'Allow', ingress: [] }), expected: /shop\/Policy: NetworkPolicy name "Allow" is not a valid DNS-1123 subdomain/ },
   { name: 'policy governing nothing', build: policy({}), expected: /NetworkPolicy "allow" governs neither ingress nor egress: pass ingress and\/or egress/ },
-  { name: 'policy selecting no pods', build: policy({ podSelector: { app: 'nothing' }, ingress: [] }), expected: /shop: NetworkPolicy "allow" selects no pods: selector \{"app":"nothing"\}/ },
+  { name: 'policy selecting no pods', build: policy({ podSelector: { app: 'nothing' }, ingress: [] }), expected: /shop\/Policy\/Resource: NetworkPolicy "allow" selects no pods: selector \{"app":"nothing"\}/ },
   { name: 'policy selector with a bad key', build: policy({ podSelector: { 'a b': 'x' }, ingress: [] }), expected: /NetworkPolicy podSelector key "a b" is not a valid key/ },
   { name: 'CIDR with host bits', build: peer({ cidr: '10.0.0.1/16' }), expected: /ipBlock cidr "10.0.0.1\/16" is not in canonical form: write 10.0.0.0\/16/ },
   { name: 'IPv6 CIDR with host bits', build: peer({ cidr: '2001:db8::1/32' }), expected: /ipBlock cidr "2001:db8::1\/32" is not in canonical form: write 2001:db8::\/32/ },

@@ -78,7 +78,7 @@ describe('the checks see every workload in a NamespacedApp, whatever made it', (
     const problems = problemsOf((ns) => {
       new ApiObject(ns, 'Svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'orphan' }, spec: { selector: { app: 'nothing' }, ports: [{ port: 80 }] } });
     });
-    expect(problems).toMatch(/Service "orphan" selects no pods: selector \{"app":"nothing"\} matches no workload in the namespace \(no workloads\)/);
+    expect(problems).toMatch(/Service "orphan" selects no pods: selector \{"app":"nothing"\} matches no workload in the namespace \(nearest: no workloads\)/);
   });
 });
 

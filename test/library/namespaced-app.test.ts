@@ -169,7 +169,7 @@ describe('selectors match pods', () => {
       api(ns);
       new AppService(ns, 'Svc', { name: 'api', selector: { 'app.kubernetes.io/name': 'apii' }, ports: [{ name: 'http', port: 80 }] });
     });
-    expect(message).toMatch(/Service "api" selects no pods: selector \{"app.kubernetes.io\/name":"apii"\} matches no workload in the namespace \(Deployment api has \{.*"app.kubernetes.io\/name":"api"/);
+    expect(message).toMatch(/Service "api" selects no pods: selector \{"app.kubernetes.io\/name":"apii"\} matches no workload in the namespace \(nearest: Deployment api has \{.*"app.kubernetes.io\/name":"api"/);
   });
 });
 

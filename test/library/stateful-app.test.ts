@@ -155,7 +155,7 @@ describe('errors, each with the construct path and the fix', () => {
     ['claim mount without claim', { volumeClaims: [] }, /mount data at \/var\/lib\/data is a claim, but no volumeClaims entry is named data/],
     ['partition above replicas', { partition: 4 }, /partition 4 is above replicas 3: no pod has an ordinal that high/],
     ['negative partition', { partition: -1 }, /partition is -1: use a whole number from 0/],
-    ['single instance with the default budget', { replicas: 1 }, /a single instance gets the PodDisruptionBudget maxUnavailable 0 \(003:L268-275\), which blocks every node drain .*disruptionBudget.allowZeroDisruptions/],
+    ['single instance with the default budget', { replicas: 1 }, /a single instance gets the PodDisruptionBudget maxUnavailable 0, which blocks every node drain .*disruptionBudget.allowZeroDisruptions/],
     ['explicit budget that blocks drains', { disruptionBudget: { maxUnavailable: 0 } }, /PodDisruptionBudget \{"maxUnavailable":0\} allows no voluntary disruption at 3 replicas/],
     ['no budget for a quorum', { disruptionBudget: false }, /disruptionBudget is false but the StatefulSet runs 3 replicas/],
     ['name too long for the revision label', { name: 'd'.repeat(53) }, /has 53 characters: .* use at most 52/],

@@ -9,6 +9,8 @@ import { RenderedObject, WorkloadFootprint, selects } from '../core/workloads';
 
 /** An object that selects pods of its namespace by labels. */
 export interface PodSelector {
+  /** Construct path of the object, for messages. */
+  readonly path: string;
   readonly kind: string;
   readonly name: string;
   readonly selector: Labels;
@@ -25,7 +27,7 @@ const asLabels = (value: unknown): Labels | undefined =>
  * with matchExpressions is left out: label equality alone cannot tell what it matches.
  */
 export function renderedSelectors(rendered: readonly RenderedObject[]): PodSelector[] {
-  return rendered.flatMap(({ object }) => {
+  return rendered.flatMap(({ path, object }) => {
     const spec = (object.spec ?? {}) as Json;
     const name = object.metadata?.name ?? '';
     const selector =
@@ -36,8 +38,8 @@ export function renderedSelectors(rendered: readonly RenderedObject[]): PodSelec
           : object.kind === 'PodDisruptionBudget'
             ? plainSelector(spec.selector)
             : undefined;
-    const own: PodSelector[] = selector === undefined || object.kind === undefined ? [] : [{ kind: object.kind, name, selector }];
-    return object.kind === 'NetworkPolicy' ? [...own, ...peerSelectors(spec, name)] : own;
+    const own: PodSelector[] = selector === undefined || object.kind === undefined ? [] : [{ path, kind: object.kind, name, selector }];
+    return object.kind === 'NetworkPolicy' ? [...own, ...peerSelectors(spec, path, name)] : own;
   });
 }
 
@@ -52,10 +54,10 @@ export function sameNamespacePeers(rule: Json, direction: 'ingress' | 'egress'):
   });
 }
 
-function peerSelectors(spec: Json, name: string): PodSelector[] {
+function peerSelectors(spec: Json, path: string, name: string): PodSelector[] {
   return (['ingress', 'egress'] as const).flatMap((direction) => {
     const rules = Array.isArray(spec[direction]) ? (spec[direction] as Json[]) : [];
-    return rules.flatMap((rule) => sameNamespacePeers(rule, direction).map((selector) => ({ kind: 'NetworkPolicy', name, selector, peer: direction === 'ingress' ? ('ingress from' as const) : ('egress to' as const) })));
+    return rules.flatMap((rule) => sameNamespacePeers(rule, direction).map((selector) => ({ path, kind: 'NetworkPolicy', name, selector, peer: direction === 'ingress' ? ('ingress from' as const) : ('egress to' as const) })));
   });
 }
 
@@ -65,17 +67,29 @@ function plainSelector(value: unknown): Labels | undefined {
   return asLabels(selector.matchLabels ?? {});
 }
 
-/** Selectors that match no workload's pods. */
+/** How many workloads a message about an unmatched selector shows. */
+const NEAREST_SHOWN = 3;
+
+/** The workloads whose pod labels share the most entries with `selector`, as a message shows them. */
+function nearestWorkloads(selector: Labels, workloads: readonly WorkloadFootprint[]): string {
+  if (workloads.length === 0) return 'no workloads';
+  const shared = (w: WorkloadFootprint) => Object.entries(selector).filter(([k, v]) => w.podLabels[k] === v).length;
+  const nearest = [...workloads].sort((a, b) => shared(b) - shared(a)).slice(0, NEAREST_SHOWN);
+  const more = workloads.length - nearest.length;
+  return `${nearest.map((w) => `${w.kind} ${w.name} has ${JSON.stringify(w.podLabels)}`).join('; ')}${more > 0 ? `; ${more} more` : ''}`;
+}
+
+/** Selectors that match no workload's pods, each named by the object's construct path. */
 export function selectorsMatchPods(selectors: readonly PodSelector[], workloads: readonly WorkloadFootprint[]): string[] {
   return selectors
     .filter((s) => Object.keys(s.selector).length > 0)
     .filter((s) => !workloads.some((w) => selects(s.selector, w.podLabels)))
     .map((s) => {
-      const nearest = workloads.map((w) => `${w.kind} ${w.name} has ${JSON.stringify(w.podLabels)}`).join('; ');
+      const nearest = nearestWorkloads(s.selector, workloads);
       if (s.peer) {
-        return `${s.kind} "${s.name}" allows ${s.peer} pods ${JSON.stringify(s.selector)}, which no workload in the namespace has (${nearest || 'no workloads'}): fix the peer's labels to match the pods', or name their namespace if they live elsewhere`;
+        return `${s.path}: ${s.kind} "${s.name}" allows ${s.peer} pods ${JSON.stringify(s.selector)}, which no workload in the namespace has (nearest: ${nearest}): fix the peer's labels to match the pods', or name their namespace if they live elsewhere`;
       }
-      return `${s.kind} "${s.name}" selects no pods: selector ${JSON.stringify(s.selector)} matches no workload in the namespace (${nearest || 'no workloads'}): fix the selector labels to match the pods'`;
+      return `${s.path}: ${s.kind} "${s.name}" selects no pods: selector ${JSON.stringify(s.selector)} matches no workload in the namespace (nearest: ${nearest}): fix the selector labels to match the pods'`;
     });
 }
 

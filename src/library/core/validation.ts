@@ -68,6 +68,16 @@ export function checkQuantity(value: string, what: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A memory amount in thousandths of a byte (`100m`): a valid quantity to the API, but no
+ * container starts with a fraction of a byte; it is nearly always meant as `100Mi`.
+ */
+export function checkMemoryUnit(value: unknown, what: string): string | undefined {
+  if (typeof value !== 'string' || !/^[0-9.]+m$/.test(value)) return undefined;
+  const amount = value.slice(0, -1);
+  return `${what} "${value}" is ${amount} thousandths of a byte ('m' is milli): write ${amount}Mi (mebibytes) or ${amount}M (megabytes)`;
+}
+
 /** A number the API can hold: finite (NaN and Infinity render as .nan/.inf, which no field accepts). */
 export function checkFinite(value: number, what: string): string | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? undefined : `${what} is ${value}: use a finite number`;

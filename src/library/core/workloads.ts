@@ -17,7 +17,7 @@ import type { IConstruct } from 'constructs';
 import type { Labels } from '../core/labels';
 import { parseQuantity } from './quantity';
 import { objectRenderer } from './render-object';
-import { checkFinite, checkQuantity } from './validation';
+import { checkFinite, checkMemoryUnit, checkQuantity, errors } from './validation';
 import type { ComputeAmount, LimitRangeConfig } from '../core/resources';
 
 /** One rendered object and the construct path that made it. */
@@ -304,6 +304,9 @@ function container(spec: Json, context: ContainerContext): ContainerFootprint {
   const requests: Partial<Record<Resource, number>> = {};
   const limits: Partial<Record<Resource, number>> = {};
   for (const r of RESOURCES) {
+    if (r === 'memory') {
+      context.malformed.push(...errors(checkMemoryUnit(field(spec, 'resources', 'limits', r), `${where} memory limit`), checkMemoryUnit(field(spec, 'resources', 'requests', r), `${where} memory request`)));
+    }
     const limit = quantity(field(spec, 'resources', 'limits', r), `${where} ${r} limit`, context.malformed) ?? amount(context.limitRange?.container.default, r);
     // API defaulting copies a set limit into an unset request, before the LimitRange default applies.
     const declaredLimit = quantity(field(spec, 'resources', 'limits', r), `${where} ${r} limit`, []);

@@ -16,7 +16,7 @@ import { NAMESPACED_APP_SYMBOL, NamespaceContext, isNamespaceContext, namespaceC
 import type { PlatformSettings } from '../core/platform-settings';
 import { ComputeAmount, LimitRangeConfig, PriorityQuotaConfig, QuotaConfig, quantities } from '../core/resources';
 import { parseQuantity } from '../core/quantity';
-import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkNonNegativeInteger, checkQuantity, errors } from '../core/validation';
+import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkMemoryUnit, checkNonNegativeInteger, checkQuantity, errors } from '../core/validation';
 import { DNS_PORTS, KUBE_DNS, NetworkPolicy } from './network-policy';
 
 /** The Pod Security Standards levels a namespace can enforce. */
@@ -197,8 +197,9 @@ export class NamespacedApp extends Chart implements NamespaceContext {
 
   private validateNamespace(props: NamespacedAppProps): string[] {
     const problems = errors(checkDnsLabel(props.namespace, 'namespace'), props.partOf === undefined ? undefined : checkLabelValue(props.partOf, 'partOf'));
+    // one namespace per app is the notes' isolation unit (000:L76-79)
     if (props.namespace === 'default') {
-      problems.push('namespace "default" mixes unrelated apps and cannot be isolated (000:L76-79): give the app a namespace of its own');
+      problems.push('namespace "default" mixes unrelated apps and cannot be isolated: give the app a namespace of its own');
     }
     if (props.podSecurityOptOut && props.podSecurityOptOut.reason.trim() === '') {
       problems.push('podSecurityOptOut has no reason: say why this namespace cannot run Pod Security restricted');
@@ -240,7 +241,10 @@ function priorityQuotaProblems(quotas: readonly PriorityQuotaConfig[]): string[]
 
 /** Every quantity of the quota and the LimitRange, checked where they enter. */
 function quotaAndLimitQuantities(quota: QuotaConfig, limits: LimitRangeConfig): string[] {
-  const amounts = (amount: { cpu: string; memory: string }, where: string) => [checkQuantity(amount.cpu, `${where}.cpu`), checkQuantity(amount.memory, `${where}.memory`)];
+  const amounts = (amount: { cpu: string; memory: string }, where: string) => [
+    checkQuantity(amount.cpu, `${where}.cpu`),
+    checkQuantity(amount.memory, `${where}.memory`) ?? (where.endsWith('maxLimitRequestRatio') ? undefined : checkMemoryUnit(amount.memory, `${where}.memory`)),
+  ];
   return errors(
     ...amounts(quota.requests, 'quota.requests'),
     ...amounts(quota.limits, 'quota.limits'),

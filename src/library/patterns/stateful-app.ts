@@ -213,7 +213,7 @@ export class StatefulApp extends Workload {
       const defaultBudget = explicitBudget(p.disruptionBudget === false ? undefined : p.disruptionBudget) === undefined;
       problems.push(
         this.replicas === 1 && defaultBudget
-          ? 'a single instance gets the PodDisruptionBudget maxUnavailable 0 (003:L268-275), which blocks every node drain until someone moves the pod by hand: accept that with disruptionBudget.allowZeroDisruptions, or set disruptionBudget false to let drains evict the only pod, or run 2+ replicas'
+          ? 'a single instance gets the PodDisruptionBudget maxUnavailable 0, which blocks every node drain until someone moves the pod by hand: accept that with disruptionBudget.allowZeroDisruptions, or set disruptionBudget false to let drains evict the only pod, or run 2+ replicas'
           : `the PodDisruptionBudget ${JSON.stringify(budget)} allows no voluntary disruption at ${this.replicas} replicas, which blocks node drains: loosen it, add replicas, or set disruptionBudget.allowZeroDisruptions`,
       );
     }

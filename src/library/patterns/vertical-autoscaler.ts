@@ -142,7 +142,7 @@ export class VerticalAutoscaler extends Construct {
     return problems;
   }
 
-  /** HPAs of the same workload that scale on a resource this VPA changes. */
+  /** HPAs of the same workload that scale on a resource this VPA changes: the two undo each other (000:L900). */
   private conflictingHorizontalAutoscalers(): string[] {
     if (this.mode === 'Off') return [];
     return namespaceContextOf(this)
@@ -154,7 +154,7 @@ export class VerticalAutoscaler extends Construct {
         const shared = (spec.metrics ?? []).map((m) => m.resource?.name ?? m.containerResource?.name).filter((r): r is VerticalResource => this.controlledResources.includes(r as VerticalResource));
         return shared.map(
           (r) =>
-            `the VerticalPodAutoscaler "${this.name}" (mode '${this.mode}') and the HorizontalPodAutoscaler "${hpa.name}" both act on the ${r} of ${this.target.kind} ${this.target.name}: the HPA adds pods when ${r} use is high against the request, the VPA raises the request, and they undo each other (000:L900); drop ${r} from one of them (verticalAutoscaling.controlledResources or the HPA's ${r} target), or set verticalAutoscaling.mode 'Off'`,
+            `the VerticalPodAutoscaler "${this.name}" (mode '${this.mode}') and the HorizontalPodAutoscaler "${hpa.name}" both act on the ${r} of ${this.target.kind} ${this.target.name}: the HPA adds pods when ${r} use is high against the request, the VPA raises the request, and they undo each other; drop ${r} from one of them (verticalAutoscaling.controlledResources or the HPA's ${r} target), or set verticalAutoscaling.mode 'Off'`,
         );
       });
   }
