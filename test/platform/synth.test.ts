@@ -40,6 +40,17 @@ describe('synth command', () => {
     expect([...a.entries()]).toEqual([...b.entries()]);
   });
 
+  test('a folder of an environment the project no longer has is named and left as it was', () => {
+    const out = tmpdir('synth-test');
+    fs.mkdirSync(path.join(out, 'qa'));
+    fs.writeFileSync(path.join(out, 'qa', 'kustomization.yaml'), 'resources: []\n');
+    fs.mkdirSync(path.join(out, 'notes'));
+    const lines: string[] = [];
+    expect(cli(['synth', '--env', 'dev', '--outdir', out], { project: PROJECT, log: (l) => void lines.push(l), error: () => undefined })).toBe(0);
+    expect(lines.filter((l) => l.includes('not an environment'))).toEqual([`${out}/qa: not an environment of this project (${ENVIRONMENT_NAMES.join(', ')}), left as it was: delete it if that environment is gone`]);
+    expect(fs.readFileSync(path.join(out, 'qa', 'kustomization.yaml'), 'utf8')).toBe('resources: []\n');
+  });
+
   test('unknown environment fails with the known names, and writes nothing', () => {
     const out = tmpdir('synth-test');
     const { result, stderr } = quiet(() => main(['--env', 'production', '--outdir', out]));

@@ -271,6 +271,7 @@ function synth(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log:
   const counts = synthToFolder(project, envs, outdir, { releaseDir, deleteUnknown: line.deleteUnknown, projectFile, threads: line.threads });
   for (const [e, objects] of counts) log(`${shown(path.join(outdir, e))}: ${objects} objects`);
   writeGitOps(gitops, outdir, line, log);
+  noteOtherFolders(project, outdir, log);
 }
 
 /**
@@ -295,7 +296,24 @@ function synthInMemory(project: Project, line: CommandLine, env: NodeJS.ProcessE
   writeEnvironments(outdir, rendered, { deleteUnknown: line.deleteUnknown });
   for (const [e, files] of rendered) log(`${shown(path.join(outdir, e))}: ${files.size - 1} objects`);
   writeGitOps(gitops, outdir, line, log);
+  noteOtherFolders(project, outdir, log);
   return rendered;
+}
+
+/**
+ * Says which folders of the output hold a kustomization but are no environment of the
+ * project (one renamed or removed): synth leaves them as they are, so CI would go on
+ * applying or committing them unless someone deletes them.
+ */
+function noteOtherFolders(project: Project, outdir: string, log: (line: string) => void): void {
+  if (!fs.existsSync(outdir)) return;
+  const known = new Set<string>([...project.environments.names, GITOPS_FOLDER]);
+  for (const entry of fs.readdirSync(outdir, { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name.startsWith('.') || known.has(entry.name)) continue;
+    if (fs.existsSync(path.join(outdir, entry.name, KUSTOMIZATION))) {
+      log(`${shown(path.join(outdir, entry.name))}: not an environment of this project (${project.environments.names.join(', ')}), left as it was: delete it if that environment is gone`);
+    }
+  }
 }
 
 /** Writes the GitOps folders, or says why there are none. */
