@@ -114,6 +114,20 @@ describe('constructs refuse what the API server refuses', () => {
     expect(synthErrors(build)).toMatch(message);
   });
 
+  test('values outside the types, from JavaScript or JSON, are named with the ones the API takes', () => {
+    const loose = <T>(value: unknown) => value as T;
+    expect(synthErrors(withContainer({ ports: [{ name: 'http', port: 8080, protocol: loose('tcp') }] }))).toMatch(/container port http protocol "tcp" is not one the API takes: use 'TCP', 'UDP'/);
+    const job = (ns: NamespacedApp) => void new ScheduledJob(ns, 'Job', { name: 'report', version: 'v1', schedule: '0 2 * * *', concurrencyPolicy: loose('forbid'), container: { image: IMAGE, resources: WEB_POD.container.resources } });
+    expect(synthErrors(job)).toMatch(/concurrencyPolicy "forbid" is not one the API takes: use 'Forbid', 'Replace', 'Allow'/);
+    const ingress = (ns: NamespacedApp) => {
+      const service = new AppService(ns, 'Svc', { name: 'web', selector: { app: 'web' }, ports: [{ name: 'http', port: 80, protocol: loose('ICMP') }] });
+      new AppIngress(ns, 'Ingress', { name: 'web', className: 'nginx', host: 'shop.example.com', paths: [{ path: '/', pathType: loose('Regex') }], service });
+    };
+    const message = synthErrors(ingress);
+    expect(message).toMatch(/Service port http protocol "ICMP" is not one the API takes/);
+    expect(message).toMatch(/Ingress path "\/" pathType "Regex" is not one the API takes: use 'Prefix', 'Exact'/);
+  });
+
   test('a blue-green pair whose active colour is neither blue nor green says so', () => {
     const pair = (ns: NamespacedApp) =>
       void new BlueGreen(ns, 'Web', {

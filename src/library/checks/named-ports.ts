@@ -23,7 +23,7 @@ function declaredPortNames(rendered: readonly RenderedObject[]): Map<string, Set
   return names;
 }
 
-/** Named ports no selected pod declares, for Services (targetPort) and NetworkPolicies (ports). */
+/** Named ports no selected pod declares, for Services (targetPort) and NetworkPolicies (ports), each named by the object's construct path. */
 export function namedPortsDeclared(rendered: readonly RenderedObject[], workloads: readonly WorkloadFootprint[]): string[] {
   const declared = declaredPortNames(rendered);
   const podsOf = (selector: Labels) => workloads.filter((w) => selects(selector, w.podLabels));
@@ -32,13 +32,13 @@ export function namedPortsDeclared(rendered: readonly RenderedObject[], workload
     return pods.length > 0 && !pods.some((w) => declared.get(`${w.kind}/${w.name}`)?.has(port));
   };
   const problems: string[] = [];
-  for (const { object } of rendered) {
+  for (const { path, object } of rendered) {
     const spec = (object.spec ?? {}) as Json;
     const name = object.metadata?.name ?? '';
     if (object.kind === 'Service' && typeof spec.selector === 'object' && spec.selector !== null) {
       for (const port of list(spec.ports)) {
         if (typeof port.targetPort === 'string' && missing(spec.selector as Labels, port.targetPort)) {
-          problems.push(`Service "${name}" targets port "${port.targetPort}", which no pod it selects declares: name the container port "${port.targetPort}", or target a port the pods declare`);
+          problems.push(`${path}: Service "${name}" targets port "${port.targetPort}", which no pod it selects declares: name the container port "${port.targetPort}", or target a port the pods declare`);
         }
       }
     }
@@ -48,7 +48,7 @@ export function namedPortsDeclared(rendered: readonly RenderedObject[], workload
       for (const rule of list(spec.ingress)) {
         for (const port of list(rule.ports)) {
           if (typeof port.port === 'string' && missing(selector, port.port)) {
-            problems.push(`NetworkPolicy "${name}" opens port "${port.port}", which no pod it selects declares: name the container port "${port.port}", or use a port number`);
+            problems.push(`${path}: NetworkPolicy "${name}" opens port "${port.port}", which no pod it selects declares: name the container port "${port.port}", or use a port number`);
           }
         }
       }
@@ -58,7 +58,7 @@ export function namedPortsDeclared(rendered: readonly RenderedObject[], workload
         if (peers.length === 0 || peers.length !== list(rule.to).length) continue;
         for (const port of list(rule.ports)) {
           if (typeof port.port === 'string' && peers.every((peer) => missing(peer, port.port as string))) {
-            problems.push(`NetworkPolicy "${name}" allows egress to port "${port.port}", which none of the pods it sends to declares: name their container port "${port.port}", or use a port number`);
+            problems.push(`${path}: NetworkPolicy "${name}" allows egress to port "${port.port}", which none of the pods it sends to declares: name their container port "${port.port}", or use a port number`);
           }
         }
       }

@@ -264,6 +264,14 @@ export function checkTimeZone(zone: string, what: string): string | undefined {
   return undefined;
 }
 
+/**
+ * One of the values a field's type allows: TypeScript holds typed callers to them, and
+ * this holds the rest (JavaScript, values read from JSON), since the API refuses any other.
+ */
+export function checkOneOf(value: unknown, allowed: readonly string[], what: string): string | undefined {
+  return allowed.includes(value as string) ? undefined : `${what} ${JSON.stringify(value)} is not one the API takes: use ${allowed.map((a) => `'${a}'`).join(', ')}`;
+}
+
 /** The values that occur more than once, each named once. */
 export function checkUnique(values: readonly string[], what: string): string[] {
   const seen = new Set<string>();

@@ -5,7 +5,7 @@
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { checkAnnotations, checkDnsSubdomain, checkHostname, errors } from '../core/validation';
+import { checkAnnotations, checkOneOf, checkDnsSubdomain, checkHostname, errors } from '../core/validation';
 import type { AppService } from './app-service';
 import type { Labels } from '../core/labels';
 import { namespaceContextOf } from '../core/namespace-context';
@@ -119,6 +119,7 @@ export class AppIngress extends Construct {
         if (!port) problems.push(`Service ${props.service.name} has no port to route to: give it a port`);
         if (props.paths.length === 0) problems.push('Ingress has no paths: list at least one path');
         for (const p of props.paths) {
+          problems.push(...errors(p.pathType === undefined ? undefined : checkOneOf(p.pathType, ['Prefix', 'Exact'], `Ingress path "${p.path}" pathType`)));
           if (!p.path.startsWith('/')) problems.push(`Ingress path "${p.path}" must start with '/': write "/${p.path}"`);
         }
         return problems;

@@ -5,7 +5,7 @@
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { checkDns1035Label, checkLabels, checkPort, checkPortName, checkUnique, errors } from '../core/validation';
+import { checkDns1035Label, checkOneOf, checkLabels, checkPort, checkPortName, checkUnique, errors } from '../core/validation';
 import type { Labels } from '../core/labels';
 import { namespaceContextOf } from '../core/namespace-context';
 
@@ -60,7 +60,14 @@ export class AppService extends Construct {
     });
     this.node.addValidation({
       validate: () => [
-        ...errors(checkDns1035Label(props.name, 'Service name'), ...props.ports.flatMap((p) => [checkPort(p.port, `Service port ${p.name}`), checkPortName(p.name, 'Service port name')])),
+        ...errors(
+          checkDns1035Label(props.name, 'Service name'),
+          ...props.ports.flatMap((p) => [
+            checkPort(p.port, `Service port ${p.name}`),
+            checkPortName(p.name, 'Service port name'),
+            p.protocol === undefined ? undefined : checkOneOf(p.protocol, ['TCP', 'UDP'], `Service port ${p.name} protocol`),
+          ]),
+        ),
         ...(props.ports.length === 0 ? [`Service "${props.name}" has no ports: a Service needs at least one (name it after the container port it targets)`] : []),
         ...checkUnique(props.ports.map((p) => p.name), `Service "${props.name}" port name`),
         ...checkUnique(props.ports.map((p) => `${p.port}/${p.protocol ?? 'TCP'}`), `Service "${props.name}" port`),

@@ -7,7 +7,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { checkCidr, checkDnsLabel, checkDnsSubdomain, checkLabels, checkPort, checkPortName, cidrContains, errors } from '../core/validation';
+import { checkCidr, checkOneOf, checkDnsLabel, checkDnsSubdomain, checkLabels, checkPort, checkPortName, cidrContains, errors } from '../core/validation';
 import { Labels } from '../core/labels';
 
 /** Something whose pods a policy can select: a workload construct, or plain labels. */
@@ -143,7 +143,12 @@ function checkPeer(peer: Peer): string[] {
 
 function checkPortRange(range: PortRange): string[] {
   const problems: string[] = [];
-  problems.push(...errors(typeof range.port === 'number' ? checkPort(range.port, 'NetworkPolicy port') : checkPortName(range.port, 'NetworkPolicy port name')));
+  problems.push(
+    ...errors(
+      typeof range.port === 'number' ? checkPort(range.port, 'NetworkPolicy port') : checkPortName(range.port, 'NetworkPolicy port name'),
+      range.protocol === undefined ? undefined : checkOneOf(range.protocol, ['TCP', 'UDP', 'SCTP'], 'NetworkPolicy port protocol'),
+    ),
+  );
   if (range.endPort !== undefined) {
     if (typeof range.port !== 'number') {
       problems.push(`endPort ${range.endPort} needs a numeric port, not "${range.port}": give the first port of the range as a number`);

@@ -14,7 +14,7 @@
 import * as k8s from '../../../imports/k8s';
 import { DEFAULT_EPHEMERAL_STORAGE, DEFAULT_GRACE_SECONDS, DEFAULT_PRESTOP_SECONDS, DEFAULT_PROBE_PERIOD_SECONDS, DEFAULT_SCRATCH_SIZE, DEFAULT_UID } from '../core/defaults';
 import { formatBytes, parseQuantity } from '../core/quantity';
-import { checkConfigKey, checkDnsLabel, checkDnsSubdomain, checkLabels, checkQualifiedName, checkNonNegativeInteger, checkPort, checkPortName, checkQuantity, checkTolerations, checkUnique, errors } from '../core/validation';
+import { checkConfigKey, checkOneOf, checkDnsLabel, checkDnsSubdomain, checkLabels, checkQualifiedName, checkNonNegativeInteger, checkPort, checkPortName, checkQuantity, checkTolerations, checkUnique, errors } from '../core/validation';
 import type { Labels } from '../core/labels';
 import type { PlatformSettings } from '../core/platform-settings';
 import { ComputeResources, quantities } from '../core/resources';
@@ -364,7 +364,11 @@ export function checkPodTemplate(props: PodTemplateProps): string[] {
   const portNames = (c.ports ?? []).map((p) => p.name);
   const problems = errors(
     // cpu and memory requests and limits are checked on the rendered pods (checks/), as every workload's are
-    ...(c.ports ?? []).flatMap((p) => [checkPort(p.port, `container port ${p.name}`), checkPortName(p.name, 'container port name')]),
+    ...(c.ports ?? []).flatMap((p) => [
+      checkPort(p.port, `container port ${p.name}`),
+      checkPortName(p.name, 'container port name'),
+      p.protocol === undefined ? undefined : checkOneOf(p.protocol, ['TCP', 'UDP'], `container port ${p.name} protocol`),
+    ]),
     ...containerMounts(props).flatMap((m) => [checkDnsLabel(m.name, 'volume name'), m.emptyDirSizeLimit === undefined ? undefined : checkQuantity(m.emptyDirSizeLimit, `volume ${m.name} emptyDirSizeLimit`)]),
   );
   problems.push(

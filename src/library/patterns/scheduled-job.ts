@@ -14,7 +14,7 @@
 import type { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { DEFAULT_ACTIVE_DEADLINE_SECONDS, DEFAULT_BACKOFF_LIMIT, DEFAULT_STARTING_DEADLINE_SECONDS } from '../core/defaults';
-import { checkCronSchedule, checkDnsSubdomain, checkNonNegativeInteger, checkTimeZone, errors } from '../core/validation';
+import { checkCronSchedule, checkOneOf, checkDnsSubdomain, checkNonNegativeInteger, checkTimeZone, errors } from '../core/validation';
 import { Workload, WorkloadProps } from './workload';
 
 
@@ -86,6 +86,7 @@ export class ScheduledJob extends Workload {
     const problems = errors(
       checkDnsSubdomain(p.name, 'CronJob name'),
       checkCronSchedule(p.schedule, 'schedule'),
+      p.concurrencyPolicy === undefined ? undefined : checkOneOf(p.concurrencyPolicy, ['Forbid', 'Replace', 'Allow'], 'concurrencyPolicy'),
       p.timeZone === undefined ? undefined : checkTimeZone(p.timeZone, 'timeZone'),
       ...(['startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit', 'backoffLimit', 'activeDeadlineSeconds', 'ttlSecondsAfterFinished'] as const).map((k) =>
         p[k] === undefined ? undefined : checkNonNegativeInteger(p[k] as number, k),
