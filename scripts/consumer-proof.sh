@@ -207,6 +207,33 @@ promote_canary() {
   [ "$(tree_hash "$SHOP/dist")" = "$(cat "$WORK/promoted-hash")" ] || fail "a synth after the promote wrote different files"
 }
 
+# The shipped bin from a user's seat: --help lists the commands; diff exits 0 with "no
+# change" right after a synth and 1, showing the change, when a release would change files; run from a
+# subfolder, synth writes the project's own dist/ (and no src/dist).
+cli_from_a_subfolder() {
+  (cd "$SHOP" && npx --no-install k8s-iac --help) >"$WORK/help.out" || return 1
+  grep -q '^usage: k8s-iac <command> \[options\]' "$WORK/help.out" || fail "--help printed no usage"
+  local code=0
+  (cd "$SHOP" && npx --no-install k8s-iac diff) >"$WORK/diff.out" || code=$?
+  [ "$code" -eq 0 ] || fail "diff right after a synth exited $code, want 0"
+  [ "$(grep -c ': no change$' "$WORK/diff.out")" -eq 2 ] || fail "diff did not say 'no change' for both environments: $(cat "$WORK/diff.out")"
+  mkdir -p "$WORK/changed-release"
+  cp "$SHOP/release/"*.json "$WORK/changed-release/"
+  (cd "$SHOP" && node -e '
+    const fs = require("node:fs");
+    const file = `${process.argv[1]}/live.json`;
+    const state = JSON.parse(fs.readFileSync(file, "utf8"));
+    state.apps.web.canary.weight = 60;
+    fs.writeFileSync(file, JSON.stringify(state, null, 2));' "$WORK/changed-release") || return 1
+  code=0
+  (cd "$SHOP" && npx --no-install k8s-iac diff --env live --release-dir "$WORK/changed-release") >"$WORK/diff-changed.out" 2>&1 || code=$?
+  [ "$code" -eq 1 ] || fail "diff against a changed release exited $code, want 1"
+  grep -q '^+.*canary-weight: "60"' "$WORK/diff-changed.out" || fail "diff does not show the canary weight going to 60: $(head -20 "$WORK/diff-changed.out")"
+  (cd "$SHOP/src" && npx --no-install k8s-iac synth) >/dev/null || return 1
+  [ ! -e "$SHOP/src/dist" ] || fail "a synth started in src/ wrote src/dist"
+  [ "$(tree_hash "$SHOP/dist")" = "$(cat "$WORK/promoted-hash")" ] || fail "a synth started in src/ wrote different files into dist/"
+}
+
 echo "consumer proof: $EXAMPLE -> $SHOP"
 check "npm pack (prepack builds lib/)" pack
 check "tarball holds only the library" tarball_holds_only_the_library
@@ -218,6 +245,7 @@ check "npx k8s-iac synth: one folder per environment" synth
 check "jest snapshot test in the consumer" jest_snapshots
 check "too-small quota: synth exits 1, names it, writes nothing" failing_synth
 check "npx k8s-iac promote: canary of live to 50%, release and dist together" promote_canary
+check "npx k8s-iac --help, diff's exit status, synth from a subfolder" cli_from_a_subfolder
 
 GLUE="$(grep -cvE '^\s*($|//|/?\*)' "$EXAMPLE/src/project.ts")"
 TOTAL="$(awk -v a="$START" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')"
