@@ -73,6 +73,7 @@ describe('validators, as the API server reads the values', () => {
     expect(checkTolerations([{ value: 'x' }], 't')).toEqual([expect.stringMatching(/has no key, so it must match every taint/)]);
     expect(checkTolerations([{ key: 'a', tolerationSeconds: 5 }], 't')).toEqual([expect.stringMatching(/tolerationSeconds applies to effect 'NoExecute' only/)]);
     expect(checkTolerations([{ key: 'bad key!' }], 't')).toEqual([expect.stringMatching(/t\[0\]\.key "bad key!" is not a valid key/)]);
+    expect(checkTolerations([{ key: 'x', effect: 'NoExecute', tolerationSeconds: -1 }], 't')).toEqual([]);
   });
 
   test('names and keys', () => {
@@ -82,7 +83,7 @@ describe('validators, as the API server reads the values', () => {
     expect(checkConfigKey('.dockerconfigjson', 'key')).toBeUndefined();
     expect(checkConfigKey('pass word', 'key')).toMatch(/is not a valid key/);
     expect(checkConfigKey('..', 'key')).toMatch(/is not a valid key/);
-    expect(checkAnnotations({ 'example.com/ok': 'x' }, 'annotations')).toEqual([]);
+    expect(checkAnnotations({ 'example.com/ok': 'x', 'Example.COM/Mixed_Case': 'x' }, 'annotations')).toEqual([]);
     expect(checkAnnotations({ 'bad key!': 'x' }, 'annotations')).toEqual([expect.stringMatching(/annotations key "bad key!" is not a valid key/)]);
     expect(checkAnnotations({ big: 'x'.repeat(256 * 1024) }, 'annotations')).toEqual([expect.stringMatching(/over the 262144 bytes \(256 KiB\)/)]);
     expect(checkHostname('shop.example.com', 'host')).toBeUndefined();

@@ -112,10 +112,11 @@ export function checkLabelValue(value: string, what: string): string | undefined
 /** Most bytes the keys and values of one object's annotations may hold (TotalAnnotationSizeLimitB). */
 const MAX_ANNOTATION_BYTES = 256 * 1024;
 
-/** An annotation map: every key a qualified name, all of it within 256 KiB (ValidateAnnotations). */
+/** An annotation map: every key a qualified name once lower-cased, all of it within 256 KiB (ValidateAnnotations). */
 export function checkAnnotations(annotations: Readonly<Record<string, string>>, what: string): string[] {
   const entries = Object.entries(annotations ?? {});
-  const problems = errors(...entries.map(([k]) => checkQualifiedName(k, `${what} key`)));
+  // the API checks the lower-cased key, so capitals pass in an annotation's prefix
+  const problems = errors(...entries.map(([k]) => (checkQualifiedName(k.toLowerCase(), `${what} key`) === undefined ? undefined : checkQualifiedName(k, `${what} key`))));
   const bytes = entries.reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
   if (bytes > MAX_ANNOTATION_BYTES) problems.push(`${what} hold ${bytes} bytes, over the ${MAX_ANNOTATION_BYTES} bytes (256 KiB) the API server accepts: move large values into a ConfigMap`);
   return problems;
@@ -172,10 +173,8 @@ export function checkTolerations(list: readonly TolerationFields[], what: string
   return (list ?? []).flatMap((t, i) => {
     const at = `${what}[${i}]`;
     const operator = t.operator ?? 'Equal';
-    const problems = errors(
-      t.key === undefined || t.key === '' ? undefined : checkQualifiedName(t.key, `${at}.key`),
-      t.tolerationSeconds === undefined ? undefined : checkNonNegativeInteger(t.tolerationSeconds, `${at}.tolerationSeconds`),
-    );
+    // a negative tolerationSeconds is valid: the API reads it as "evict at once"
+    const problems = errors(t.key === undefined || t.key === '' ? undefined : checkQualifiedName(t.key, `${at}.key`));
     if (operator !== 'Equal' && operator !== 'Exists') problems.push(`${at}.operator ${JSON.stringify(operator)} is not an operator: use 'Equal' or 'Exists'`);
     if ((t.key === undefined || t.key === '') && operator !== 'Exists') problems.push(`${at} has no key, so it must match every taint: set operator 'Exists', or give the key`);
     if (operator === 'Exists' && t.value !== undefined && t.value !== '') problems.push(`${at}.value ${JSON.stringify(t.value)} goes with operator 'Exists', which matches any value: drop the value, or use operator 'Equal'`);
