@@ -24,6 +24,7 @@ import {
   checkDns1035Label,
   checkHostname,
   checkIntOrPercent,
+  checkOneOf,
   checkTimeZone,
   checkTolerations,
   synthManifests,
@@ -88,6 +89,7 @@ describe('validators, as the API server reads the values', () => {
     expect(checkAnnotations({ big: 'x'.repeat(256 * 1024) }, 'annotations')).toEqual([expect.stringMatching(/over the 262144 bytes \(256 KiB\)/)]);
     expect(checkHostname('shop.example.com', 'host')).toBeUndefined();
     expect(checkHostname('10.0.0.1', 'host')).toMatch(/is an IP address, which Ingress and HTTPRoute hosts may not be/);
+    expect(checkOneOf('SCTP', ['TCP', 'UDP', 'SCTP'], 'protocol')).toBeUndefined();
   });
 });
 
@@ -106,6 +108,7 @@ describe('constructs refuse what the API server refuses', () => {
     ['a ServiceAccount name with a space', web({ serviceAccountName: 'My SA' }), /serviceAccountName "My SA" is not a valid DNS-1123 subdomain/],
     ['a toleration with a value and Exists', web({ tolerations: [{ key: 'a', operator: 'Exists', value: 'x' }] }), /tolerations\[0\]\.value "x" goes with operator 'Exists'/],
     ['a Service name starting with a digit', (ns) => void new AppService(ns, 'Svc', { name: '8web', selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] }), /Service name "8web" is not a valid DNS-1035 label/],
+    ['two Service ports on one number', (ns) => void new AppService(ns, 'Svc', { name: 'web', selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }, { name: 'admin', port: 80 }] }), /Service "web" port "80\/TCP" is used more than once: give each port its own number/],
     ['a claim of size 0', (ns) => void new AppVolumeClaim(ns, 'Data', { name: 'data', size: '0' }), /volume claim data size 0 is not above zero/],
     ['a claim without access modes', (ns) => void new AppVolumeClaim(ns, 'Data', { name: 'data', size: '1Gi', accessModes: [] }), /volume claim data has no accessModes/],
     ['a memory request in thousandths of a byte', withContainer({ resources: { requests: { cpu: '100m', memory: '100m' }, limits: { cpu: '200m', memory: '128Mi' } } }), /container web: memory request "100m" is 100 thousandths of a byte \('m' is milli\): write 100Mi/],
@@ -117,16 +120,16 @@ describe('constructs refuse what the API server refuses', () => {
 
   test('values outside the types, from JavaScript or JSON, are named with the ones the API takes', () => {
     const loose = <T>(value: unknown) => value as T;
-    expect(synthErrors(withContainer({ ports: [{ name: 'http', port: 8080, protocol: loose('tcp') }] }))).toMatch(/container port http protocol "tcp" is not one the API takes: use 'TCP', 'UDP'/);
+    expect(synthErrors(withContainer({ ports: [{ name: 'http', port: 8080, protocol: loose('tcp') }] }))).toMatch(/container port http protocol "tcp" is not one of the values it takes: use 'TCP', 'UDP', 'SCTP'/);
     const job = (ns: NamespacedApp) => void new ScheduledJob(ns, 'Job', { name: 'report', version: 'v1', schedule: '0 2 * * *', concurrencyPolicy: loose('forbid'), container: { image: IMAGE, resources: WEB_POD.container.resources } });
-    expect(synthErrors(job)).toMatch(/concurrencyPolicy "forbid" is not one the API takes: use 'Forbid', 'Replace', 'Allow'/);
+    expect(synthErrors(job)).toMatch(/concurrencyPolicy "forbid" is not one of the values it takes: use 'Forbid', 'Replace', 'Allow'/);
     const ingress = (ns: NamespacedApp) => {
       const service = new AppService(ns, 'Svc', { name: 'web', selector: { app: 'web' }, ports: [{ name: 'http', port: 80, protocol: loose('ICMP') }] });
       new AppIngress(ns, 'Ingress', { name: 'web', className: 'nginx', host: 'shop.example.com', paths: [{ path: '/', pathType: loose('Regex') }], service });
     };
     const message = synthErrors(ingress);
-    expect(message).toMatch(/Service port http protocol "ICMP" is not one the API takes/);
-    expect(message).toMatch(/Ingress path "\/" pathType "Regex" is not one the API takes: use 'Prefix', 'Exact'/);
+    expect(message).toMatch(/Service port http protocol "ICMP" is not one of the values it takes/);
+    expect(message).toMatch(/Ingress path "\/" pathType "Regex" is not one of the values it takes: use 'Prefix', 'Exact', 'ImplementationSpecific'/);
   });
 
   test('a blue-green pair whose active colour is neither blue nor green says so', () => {
@@ -170,7 +173,10 @@ describe('constructs refuse what the API server refuses', () => {
       volumeClaims: [{ name: 'data' }],
       disruptionBudget: false,
     } as unknown as StatefulAppProps;
-    expect(synthErrors((ns) => void new StatefulApp(ns, 'Db', props))).toMatch(/volume claim data has no size: request the storage each pod needs/);
+    const message = synthErrors((ns) => void new StatefulApp(ns, 'Db', props));
+    expect(message).toMatch(/volume claim data has no size: request the storage each pod needs/);
+    // it renders, so neither an internal serializer error nor knock-on selector problems follow
+    expect(message).toMatch(/synth failed with 1 error/);
   });
 
   test('a LimitRange whose bounds are out of order, and a partOf that is no label value, are named on the NamespacedApp', () => {
@@ -193,12 +199,24 @@ describe('constructs refuse what the API server refuses', () => {
           container: { ...WEB_POD.container, env: { PASS: { secret: { name: 'db.credentials', key: 'pass_word-1' } }, APP: { fieldPath: "metadata.labels['app.kubernetes.io/name']" } } },
         })(ns);
         new AppVolumeClaim(ns, 'Data', { name: 'data', size: '1Gi' });
+        // what the API takes beyond the types: an SCTP port, an ImplementationSpecific path
+        const sctp = { name: 'sig', port: 3868, protocol: 'SCTP' as 'TCP' };
+        new AppDeployment(ns, 'Signal', { name: 'signal', version: 'v1', ...WEB_POD, container: { ...WEB_POD.container, ports: [...(WEB_POD.container.ports ?? []), sctp] } });
+        const service = new AppService(ns, 'Svc', { name: 'signal', selector: { 'app.kubernetes.io/name': 'signal' }, ports: [{ name: 'http', port: 80 }] });
+        new AppIngress(ns, 'Ingress', { name: 'signal', className: 'nginx', host: 'shop.example.com', paths: [{ path: '/', pathType: 'ImplementationSpecific' as 'Prefix' }], service });
       }),
     ).not.toThrow();
   });
 });
 
 describe('environment settings', () => {
+  test('given straight to a NamespacedApp, are checked there', () => {
+    const message = synthErrors(() => undefined, { settings: { ...SETTINGS, owner: { team: 'Payments Team', email: 'p@example.com' }, nodeSelector: { 'bad key!': 'x' }, storageClass: 'Fast SSD' } });
+    expect(message).toMatch(/\[test\] shop: settings: owner.team \(the owner label of every object\) "Payments Team" is not a valid label value/);
+    expect(message).toMatch(/shop: settings: nodeSelector key "bad key!" is not a valid key/);
+    expect(message).toMatch(/shop: settings: storageClass "Fast SSD" is not a valid DNS-1123 subdomain/);
+  });
+
   test('are checked once per environment, naming the setting, with every other problem of the run', () => {
     const environments = defineEnvironments<Record<string, never>>()({
       qa: { settings: { owner: { team: 'Payments Team', email: 'p@example.com' }, storageClass: 'Fast SSD', tolerations: [{ key: 'a', effect: 'NoScedule' }] }, values: {} },
@@ -210,6 +228,7 @@ describe('environment settings', () => {
       },
     });
     const problems = synthProblems(() => synthManifests(project, 'qa'));
+    // the environment's own settings: one message for the environment, none from its two NamespacedApps
     expect(problems.filter((p) => p.includes('owner.team'))).toEqual([
       '[qa] settings of environment qa: owner.team (the owner label of every object) "Payments Team" is not a valid label value: use at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit',
     ]);

@@ -82,6 +82,14 @@ export function checkPlatformSettings(settings: PlatformSettings): string[] {
   ];
 }
 
+/**
+ * Tree context under which the synth runner puts the settings of the environment it
+ * builds, having checked them itself: a NamespacedApp given those very settings leaves
+ * them to that one check (one message per environment, not one per namespace), and checks
+ * any other settings it is given.
+ */
+export const CHECKED_SETTINGS_CONTEXT = 'k8s-iac:checked-settings';
+
 /** The settings of environment `name`: the input over PLATFORM_DEFAULTS. */
 export function platformSettings(name: string, input: PlatformSettingsInput): PlatformSettings {
   return { name, ...PLATFORM_DEFAULTS, ...input };

@@ -264,19 +264,19 @@ export function checkTimeZone(zone: string, what: string): string | undefined {
 }
 
 /**
- * One of the values a field's type allows: TypeScript holds typed callers to them, and
- * this holds the rest (JavaScript, values read from JSON), since the API refuses any other.
+ * One of the values a field takes: TypeScript holds typed callers to them, and this holds
+ * the rest (JavaScript, values read from JSON).
  */
 export function checkOneOf(value: unknown, allowed: readonly string[], what: string): string | undefined {
-  return allowed.includes(value as string) ? undefined : `${what} ${JSON.stringify(value)} is not one the API takes: use ${allowed.map((a) => `'${a}'`).join(', ')}`;
+  return allowed.includes(value as string) ? undefined : `${what} ${JSON.stringify(value)} is not one of the values it takes: use ${allowed.map((a) => `'${a}'`).join(', ')}`;
 }
 
-/** The values that occur more than once, each named once. */
-export function checkUnique(values: readonly string[], what: string): string[] {
+/** The values that occur more than once, each named once, with `fix` (by default, a name of its own for each). */
+export function checkUnique(values: readonly string[], what: string, fix = 'give each a name of its own'): string[] {
   const seen = new Set<string>();
   const repeated = new Set<string>();
   for (const v of values) (seen.has(v) ? repeated : seen).add(v);
-  return [...repeated].map((v) => `${what} ${JSON.stringify(v)} is used more than once: give each a name of its own`);
+  return [...repeated].map((v) => `${what} ${JSON.stringify(v)} is used more than once: ${fix}`);
 }
 
 /** Most bytes of data a ConfigMap or Secret may hold (the API server's limit). */

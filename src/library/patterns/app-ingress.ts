@@ -119,7 +119,7 @@ export class AppIngress extends Construct {
         if (!port) problems.push(`Service ${props.service.name} has no port to route to: give it a port`);
         if (props.paths.length === 0) problems.push('Ingress has no paths: list at least one path');
         for (const p of props.paths) {
-          problems.push(...errors(p.pathType === undefined ? undefined : checkOneOf(p.pathType, ['Prefix', 'Exact'], `Ingress path "${p.path}" pathType`)));
+          problems.push(...errors(p.pathType === undefined ? undefined : checkOneOf(p.pathType, ['Prefix', 'Exact', 'ImplementationSpecific'], `Ingress path "${p.path}" pathType`)));
           if (!p.path.startsWith('/')) problems.push(`Ingress path "${p.path}" must start with '/': write "/${p.path}"`);
         }
         return problems;

@@ -20,12 +20,16 @@ export interface AppVolumeClaimProps {
   readonly accessModes?: readonly AccessMode[];
 }
 
-/** What the API refuses in a claim's request: a size that is no quantity or not above zero, or no access mode. */
+/**
+ * What the API refuses in a claim's request besides the size's form (each caller checks that
+ * once: AppVolumeClaim on its props, StatefulApp on the rendered claims): no size, a size
+ * not above zero, or no access mode.
+ */
 export function checkClaimRequest(name: string, size: string, accessModes: readonly string[] | undefined): string[] {
   if (typeof size !== 'string') return [`volume claim ${name} has no size: request the storage each pod needs, e.g. size: '10Gi'`];
-  const problems = errors(checkQuantity(size, `volume claim ${name} size`));
+  const problems: string[] = [];
   const bytes = parseQuantity(size);
-  if (problems.length === 0 && bytes !== undefined && bytes <= 0) problems.push(`volume claim ${name} size ${size} is not above zero: request the storage it needs, e.g. 10Gi`);
+  if (bytes !== undefined && bytes <= 0) problems.push(`volume claim ${name} size ${size} is not above zero: request the storage it needs, e.g. 10Gi`);
   if (accessModes && accessModes.length === 0) problems.push(`volume claim ${name} has no accessModes: use ['ReadWriteOnce'] (or leave it unset)`);
   return problems;
 }
@@ -47,6 +51,11 @@ export class AppVolumeClaim extends Construct {
         resources: { requests: { storage: k8s.Quantity.fromString(props.size) } },
       },
     });
-    this.node.addValidation({ validate: () => [...errors(checkDnsSubdomain(props.name, 'PersistentVolumeClaim name')), ...checkClaimRequest(props.name, props.size, props.accessModes)] });
+    this.node.addValidation({
+      validate: () => [
+        ...errors(checkDnsSubdomain(props.name, 'PersistentVolumeClaim name'), typeof props.size === 'string' ? checkQuantity(props.size, `PersistentVolumeClaim ${props.name} size`) : undefined),
+        ...checkClaimRequest(props.name, props.size, props.accessModes),
+      ],
+    });
   }
 }

@@ -13,7 +13,7 @@ import { Construct, IConstruct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { LABELS, MANAGED_BY, OWNER_EMAIL_ANNOTATION } from '../core/labels';
 import { NAMESPACED_APP_SYMBOL, NamespaceContext, isNamespaceContext, namespaceContextOf } from '../core/namespace-context';
-import type { PlatformSettings } from '../core/platform-settings';
+import { CHECKED_SETTINGS_CONTEXT, PlatformSettings, checkPlatformSettings } from '../core/platform-settings';
 import { ComputeAmount, LimitRangeConfig, PriorityQuotaConfig, QuotaConfig, quantities } from '../core/resources';
 import { parseQuantity } from '../core/quantity';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkMemoryUnit, checkNonNegativeInteger, checkQuantity, errors } from '../core/validation';
@@ -207,6 +207,7 @@ export class NamespacedApp extends Chart implements NamespaceContext {
     const quantities = quotaAndLimitQuantities(props.quota, props.limits);
     // the order of the LimitRange's bounds is only read once each of them is a quantity
     problems.push(...quantities, ...(quantities.length === 0 ? limitRangeOrder(props.limits) : []), ...priorityQuotaProblems(props.priorityQuotas ?? []));
+    if (this.node.tryGetContext(CHECKED_SETTINGS_CONTEXT) !== props.settings) problems.push(...checkPlatformSettings(props.settings).map((p) => `settings: ${p}`));
     return problems;
   }
 }

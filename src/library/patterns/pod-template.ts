@@ -367,13 +367,13 @@ export function checkPodTemplate(props: PodTemplateProps): string[] {
     ...(c.ports ?? []).flatMap((p) => [
       checkPort(p.port, `container port ${p.name}`),
       checkPortName(p.name, 'container port name'),
-      p.protocol === undefined ? undefined : checkOneOf(p.protocol, ['TCP', 'UDP'], `container port ${p.name} protocol`),
+      p.protocol === undefined ? undefined : checkOneOf(p.protocol, ['TCP', 'UDP', 'SCTP'], `container port ${p.name} protocol`),
     ]),
     ...containerMounts(props).flatMap((m) => [checkDnsLabel(m.name, 'volume name'), m.emptyDirSizeLimit === undefined ? undefined : checkQuantity(m.emptyDirSizeLimit, `volume ${m.name} emptyDirSizeLimit`)]),
   );
   problems.push(
     ...checkUnique(portNames, 'container port name'),
-    ...checkUnique((c.ports ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`), 'container port'),
+    ...checkUnique((c.ports ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`), 'container port', 'give each port its own number'),
     ...checkUnique(containerMounts(props).map((m) => m.name), 'volume name'),
     ...checkUnique(containerMounts(props).map((m) => m.mountPath.replace(/\/+$/, '') || '/'), 'mount path'),
     ...checkLabels(props.podLabels ?? {}, 'podLabels'),

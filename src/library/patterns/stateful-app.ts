@@ -158,7 +158,8 @@ export class StatefulApp extends Workload {
       spec: {
         accessModes: [...(claim.accessModes ?? ['ReadWriteOnce'])],
         storageClassName: storageClass,
-        resources: { requests: { storage: k8s.Quantity.fromString(claim.size) } },
+        // a claim without a size (from JavaScript) is reported by its validation; rendering it must not fail first
+        resources: { requests: typeof claim.size === 'string' ? { storage: k8s.Quantity.fromString(claim.size) } : undefined },
       },
     }));
   }

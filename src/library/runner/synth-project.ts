@@ -6,7 +6,7 @@
 import { App } from 'cdk8s';
 import { checkNoInterruptedPromote, loadReleaseState, releaseFile, releaseOf, ReleaseState } from './release-state';
 import type { Project } from './project';
-import { checkPlatformSettings } from '../core/platform-settings';
+import { CHECKED_SETTINGS_CONTEXT, checkPlatformSettings } from '../core/platform-settings';
 import { labelApplySetMembers, withApplySet } from './applyset';
 import { shown } from './paths';
 import { Manifest, SynthError, renderFiles, renderManifests } from './synthesize';
@@ -39,6 +39,7 @@ export function synthManifests(project: Project, envName: string, options: Synth
     if (!options.releaseState) checkNoInterruptedPromote(dir, env.name);
     const state = options.releaseState ?? (project.releaseApps.length > 0 ? loadReleaseState(env.name, dir, project.releaseApps) : { apps: {} });
     const app = new App({ outdir: 'unused' });
+    app.node.setContext(CHECKED_SETTINGS_CONTEXT, env.settings);
     project.build(app, env, releaseOf(state, shownFile));
     labelApplySetMembers(app, project.applySetName(env.name));
     manifests = withApplySet(renderManifests(app, env.name), project.applySetName(env.name));
