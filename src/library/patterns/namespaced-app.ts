@@ -242,9 +242,10 @@ function priorityQuotaProblems(quotas: readonly PriorityQuotaConfig[]): string[]
 
 /** Every quantity of the quota and the LimitRange, checked where they enter. */
 function quotaAndLimitQuantities(quota: QuotaConfig, limits: LimitRangeConfig): string[] {
-  const amounts = (amount: { cpu: string; memory: string }, where: string) => [
+  // a ratio's memory is a plain number, not bytes: 'm' is no unit mistake there
+  const amounts = (amount: { cpu: string; memory: string }, where: string, memoryInBytes = true) => [
     checkQuantity(amount.cpu, `${where}.cpu`),
-    checkQuantity(amount.memory, `${where}.memory`) ?? (where.endsWith('maxLimitRequestRatio') ? undefined : checkMemoryUnit(amount.memory, `${where}.memory`)),
+    checkQuantity(amount.memory, `${where}.memory`) ?? (memoryInBytes ? checkMemoryUnit(amount.memory, `${where}.memory`) : undefined),
   ];
   return errors(
     ...amounts(quota.requests, 'quota.requests'),
@@ -254,7 +255,7 @@ function quotaAndLimitQuantities(quota: QuotaConfig, limits: LimitRangeConfig): 
     ...amounts(limits.container.default, 'limits.container.default'),
     ...amounts(limits.container.min, 'limits.container.min'),
     ...amounts(limits.container.max, 'limits.container.max'),
-    ...amounts(limits.container.maxLimitRequestRatio, 'limits.container.maxLimitRequestRatio'),
+    ...amounts(limits.container.maxLimitRequestRatio, 'limits.container.maxLimitRequestRatio', false),
     ...amounts(limits.pod.max, 'limits.pod.max'),
     checkQuantity(limits.persistentVolumeClaim.min, 'limits.persistentVolumeClaim.min'),
     checkQuantity(limits.persistentVolumeClaim.max, 'limits.persistentVolumeClaim.max'),
