@@ -199,6 +199,8 @@ describe('constructs refuse what the API server refuses', () => {
           container: { ...WEB_POD.container, env: { PASS: { secret: { name: 'db.credentials', key: 'pass_word-1' } }, APP: { fieldPath: "metadata.labels['app.kubernetes.io/name']" } } },
         })(ns);
         new AppVolumeClaim(ns, 'Data', { name: 'data', size: '1Gi' });
+        // a utilization target above 100% of the request: pods may burst past it before the HPA adds one
+        new AppDeployment(ns, 'Burst', { name: 'burst', version: 'v1', ...WEB_POD, autoscaling: { minReplicas: 2, maxReplicas: 4, cpuUtilization: 150 } });
         // what the API takes beyond the types: an SCTP port, an ImplementationSpecific path
         const sctp = { name: 'sig', port: 3868, protocol: 'SCTP' as 'TCP' };
         new AppDeployment(ns, 'Signal', { name: 'signal', version: 'v1', ...WEB_POD, container: { ...WEB_POD.container, ports: [...(WEB_POD.container.ports ?? []), sctp] } });
@@ -215,6 +217,7 @@ describe('environment settings', () => {
     expect(message).toMatch(/\[test\] shop: settings: owner.team \(the owner label of every object\) "Payments Team" is not a valid label value/);
     expect(message).toMatch(/shop: settings: nodeSelector key "bad key!" is not a valid key/);
     expect(message).toMatch(/shop: settings: storageClass "Fast SSD" is not a valid DNS-1123 subdomain/);
+    expect(synthErrors(() => undefined, { settings: { ...SETTINGS, name: 'prod env' } })).toMatch(/shop: settings: name \(the environment label of every object\) "prod env" is not a valid label value/);
   });
 
   test('are checked once per environment, naming the setting, with every other problem of the run', () => {

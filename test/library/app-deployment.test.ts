@@ -145,7 +145,7 @@ describe('errors, each with the construct path and the fix', () => {
     ['probe with two handlers', { container: { ...BASE.container, livenessProbe: { tcpSocket: { port: 'http' }, exec: { command: ['true'] } } } }, /livenessProbe needs exactly one of httpGet, tcpSocket or exec \(has 2\)/],
     ['guaranteed with unequal requests', { qos: 'guaranteed' }, /qos 'guaranteed' needs requests equal to limits/],
     ['preStop longer than grace', { preStopSleepSeconds: 30 }, /preStopSleepSeconds 30 leaves no time to shut down within terminationGracePeriodSeconds 30/],
-    ['root user', { runAsUser: 0 }, /runAsUser 0 is root or invalid/],
+    ['root user', { runAsUser: 0 }, /runAsUser 0 is root: Pod Security restricted needs a non-zero user id/],
     ['replicas and HPA both', { autoscaling: { minReplicas: 2, maxReplicas: 4, cpuUtilization: 60 } }, /replicas 3 and autoscaling are both set: the HPA owns the replica count/],
     ['HPA min 0', { replicas: undefined, autoscaling: { minReplicas: 0, maxReplicas: 4, cpuUtilization: 60 } }, /autoscaling.minReplicas is 0: use 1 or more/],
     ['HPA without target', { replicas: undefined, autoscaling: { minReplicas: 2, maxReplicas: 4 } }, /autoscaling has no target/],

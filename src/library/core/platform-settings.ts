@@ -69,6 +69,7 @@ export function checkPlatformSettings(settings: PlatformSettings): string[] {
   const optional = (value: string | undefined, what: string) => (value === undefined ? undefined : checkDnsSubdomain(value, what));
   return [
     ...errors(
+      checkLabelValue(settings.name, 'name (the environment label of every object)'),
       checkLabelValue(settings.owner.team, 'owner.team (the owner label of every object)'),
       checkDnsSubdomain(settings.clusterDomain, 'clusterDomain'),
       checkDnsLabel(settings.ingressControllerNamespace, 'ingressControllerNamespace'),

@@ -229,7 +229,7 @@ function cronPartProblem(part: string, field: (typeof CRON_FIELDS)[number]): str
  */
 export function checkCronSchedule(schedule: string, what: string): string | undefined {
   const fix = `give five fields (minute hour day-of-month month day-of-week), e.g. '30 2 * * *' for 02:30 every day`;
-  if (typeof schedule !== 'string') return `${what} is ${String(schedule)}, not a cron schedule: ${fix}`;
+  if (typeof schedule !== 'string') return `${what} is missing or not text: ${fix}`;
   const text = schedule.trim();
   if (/^(CRON_)?TZ=/.test(text)) return `${what} "${schedule}" names a time zone: put it in timeZone and leave the schedule its five fields`;
   if (text.startsWith('@')) {
@@ -322,7 +322,7 @@ export function parseImage(image: string): ImageReference | undefined {
 export function checkImage(image: string, what: string, requireDigest: boolean): string | undefined {
   const ref = parseImage(image);
   if (!ref) {
-    return `${what} "${image}" is not an image reference: use registry/repository:tag or registry/repository:tag@sha256:<64 hex digits>`;
+    return `${what} "${image}" is not an image reference: use registry/repository:tag or registry/repository:tag@sha256:<64 hex digits>, the repository in lower case`;
   }
   if (!ref.tag) {
     return `${what} "${image}" has no tag: pin a versioned tag, e.g. ${ref.repository}:v1`;

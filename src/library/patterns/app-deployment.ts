@@ -167,7 +167,8 @@ export class AppDeployment extends Workload {
       if (!Number.isInteger(a.maxReplicas) || a.maxReplicas < a.minReplicas) problems.push(`autoscaling.maxReplicas ${a.maxReplicas} is below minReplicas ${a.minReplicas}: raise it`);
       if (a.cpuUtilization === undefined && a.memoryUtilization === undefined) problems.push('autoscaling has no target: set cpuUtilization and/or memoryUtilization');
       for (const [key, value] of [['cpuUtilization', a.cpuUtilization], ['memoryUtilization', a.memoryUtilization]] as const) {
-        if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 100)) problems.push(`autoscaling.${key} is ${value}: use a percentage of the request, 1-100`);
+        // above 100 is valid: the HPA then lets pods use more than they request before it adds one
+        if (value !== undefined && (!Number.isInteger(value) || value < 1)) problems.push(`autoscaling.${key} is ${value}: use a whole percentage of the request, 1 or more (e.g. 70)`);
       }
     }
     problems.push(...checkRollingUpdate(p.strategy), ...checkDisruptionBudget(p.disruptionBudget));

@@ -41,7 +41,8 @@ export function checkCanaryRouting(r: CanaryRouting): string[] {
     problems.push(`canary weightTotal is ${r.weightTotal}: use a whole number of 1 or more (weight is a share of it; 100 when unset)`);
   } else if (r.weight !== undefined && (!Number.isInteger(r.weight) || r.weight < 0 || r.weight > total)) {
     const scale = r.weightTotal === undefined ? '0-100 (percent of requests)' : `0-${total} (a share of weightTotal ${total})`;
-    problems.push(`canary weight ${r.weight} is outside ${scale}: use a whole number in that range${r.weightTotal === undefined ? ', or set weightTotal for a finer scale' : ''}`);
+    const wrong = Number.isInteger(r.weight) ? `is outside ${scale}` : `is not a whole number on the scale ${scale}`;
+    problems.push(`canary weight ${r.weight} ${wrong}: use a whole number in that range${r.weightTotal === undefined ? ', or set weightTotal for a finer scale' : ''}`);
   }
   if (r.weightTotal !== undefined && r.weight === undefined) {
     problems.push(`canary weightTotal ${r.weightTotal} is set without weight: set weight (a share of weightTotal) or drop weightTotal`);

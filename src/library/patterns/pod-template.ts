@@ -400,7 +400,7 @@ export function checkPodTemplate(props: PodTemplateProps): string[] {
   if (props.securityOptOut?.runAsRoot && props.runAsUser !== undefined) {
     problems.push(`runAsUser ${props.runAsUser} and securityOptOut.runAsRoot contradict each other: keep one`);
   } else if (!Number.isInteger(uid) || uid < 1) {
-    problems.push(`runAsUser ${uid} is root or invalid: Pod Security restricted needs a non-zero user id (default ${DEFAULT_UID})`);
+    problems.push(`runAsUser ${uid} is ${uid === 0 ? 'root' : 'not a whole number above 0'}: Pod Security restricted needs a non-zero user id (default ${DEFAULT_UID})`);
   }
   if (props.securityOptOut && props.securityOptOut.reason.trim() === '') {
     problems.push('securityOptOut has no reason: say why the restricted security context does not fit this app');
