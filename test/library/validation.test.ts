@@ -30,6 +30,11 @@ describe('names', () => {
     expect(checkDnsLabel('-x', 'name')).toMatch(/starting and ending with a letter or digit/);
   });
 
+  test('a name that is no string is a message, not a TypeError (values from JavaScript or JSON)', () => {
+    expect(checkDnsLabel(undefined as unknown as string, 'name')).toMatch(/name "undefined" is not a valid DNS-1123 label/);
+    expect(checkDnsSubdomain(42 as unknown as string, 'name')).toMatch(/is not a valid DNS-1123 subdomain/);
+  });
+
   test('DNS-1123 subdomains allow dots', () => {
     expect(checkDnsSubdomain('config.v1', 'name')).toBeUndefined();
     expect(checkDnsSubdomain('config..v1', 'name')).toMatch(/DNS-1123 subdomain/);

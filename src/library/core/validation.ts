@@ -15,7 +15,7 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 
 /** RFC 1123 label: names of Namespaces, Services, and container/port names. */
 export function checkDnsLabel(value: string, what: string): string | undefined {
-  if (value.length > 63 || !DNS1123_LABEL.test(value)) {
+  if (typeof value !== 'string' || value.length > 63 || !DNS1123_LABEL.test(value)) {
     return `${what} "${value}" is not a valid DNS-1123 label: use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit`;
   }
   return undefined;
@@ -33,7 +33,7 @@ export function checkDns1035Label(value: string, what: string): string | undefin
 
 /** RFC 1123 subdomain: names of most objects (Deployments, ConfigMaps, ...). */
 export function checkDnsSubdomain(value: string, what: string): string | undefined {
-  if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
+  if (typeof value !== 'string' || value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
     return `${what} "${value}" is not a valid DNS-1123 subdomain: use at most 253 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit`;
   }
   return undefined;

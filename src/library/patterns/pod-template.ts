@@ -14,7 +14,21 @@
 import * as k8s from '../../../imports/k8s';
 import { DEFAULT_EPHEMERAL_STORAGE, DEFAULT_GRACE_SECONDS, DEFAULT_PRESTOP_SECONDS, DEFAULT_PROBE_PERIOD_SECONDS, DEFAULT_SCRATCH_SIZE, DEFAULT_UID } from '../core/defaults';
 import { formatBytes, parseQuantity } from '../core/quantity';
-import { checkConfigKey, checkOneOf, checkDnsLabel, checkDnsSubdomain, checkLabels, checkQualifiedName, checkNonNegativeInteger, checkPort, checkPortName, checkQuantity, checkTolerations, checkUnique, errors } from '../core/validation';
+import {
+  checkConfigKey,
+  checkDnsLabel,
+  checkDnsSubdomain,
+  checkLabels,
+  checkNonNegativeInteger,
+  checkOneOf,
+  checkPort,
+  checkPortName,
+  checkQualifiedName,
+  checkQuantity,
+  checkTolerations,
+  checkUnique,
+  errors,
+} from '../core/validation';
 import type { Labels } from '../core/labels';
 import type { PlatformSettings } from '../core/platform-settings';
 import { ComputeResources, quantities } from '../core/resources';
