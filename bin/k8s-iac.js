@@ -157,8 +157,8 @@ function absolutePaths(argv) {
 }
 
 function main(argv) {
-  const cli = () => require('../lib/src/library/runner/cli.js');
-  if (cli().wantsHelp(argv)) return cli().main(argv);
+  const cli = require('../lib/src/library/runner/cli.js');
+  if (cli.wantsHelp(argv)) return cli.main(argv);
   const found = findConfig(process.cwd());
   const args = absolutePaths(argv);
   // the project's defaults (dist/, release/, cdk8s.yaml) are relative to its root, not to a subfolder it runs in
@@ -169,7 +169,7 @@ function main(argv) {
     args.push('--project', projectFile);
   }
   const watch = found && found.config.build && args[0] === 'synth' && args.includes('--watch') ? watchBuild(found.root, found.config.build) : undefined;
-  return cli().main(args, { watchBuild: watch });
+  return cli.main(args, { watchBuild: watch });
 }
 
 process.exitCode = main(process.argv.slice(2));
