@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { namespaceContextOf } from '../core/namespace-context';
 import { parseQuantity } from '../core/quantity';
-import { checkDnsSubdomain, checkQuantity, errors } from '../core/validation';
+import { checkDnsSubdomain, checkOneOf, checkQuantity, errors } from '../core/validation';
 import type { AccessMode } from './stateful-app';
 
 /** A claim's name, size and access. */
@@ -20,6 +20,9 @@ export interface AppVolumeClaimProps {
   readonly accessModes?: readonly AccessMode[];
 }
 
+/** The access modes a PersistentVolumeClaim takes (Kubernetes 1.28). */
+const ACCESS_MODES: readonly AccessMode[] = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
+
 /**
  * What the API refuses in a claim's request besides the size's form (each caller checks that
  * once: AppVolumeClaim on its props, StatefulApp on the rendered claims): no size, a size
@@ -31,6 +34,8 @@ export function checkClaimRequest(name: string, size: string, accessModes: reado
   const bytes = parseQuantity(size);
   if (bytes !== undefined && bytes <= 0) problems.push(`volume claim ${name} size ${size} is not above zero: request the storage it needs, e.g. 10Gi`);
   if (accessModes && accessModes.length === 0) problems.push(`volume claim ${name} has no accessModes: use ['ReadWriteOnce'] (or leave it unset)`);
+  // the StatefulSet itself takes any mode; its controller's claims would then be refused, and the pods never start
+  problems.push(...errors(...(accessModes ?? []).map((mode) => checkOneOf(mode, ACCESS_MODES, `volume claim ${name} access mode`))));
   return problems;
 }
 

@@ -372,6 +372,23 @@ function checkEnvValue(name: string, value: EnvValue): string[] {
   return [`environment variable ${name}: fieldPath ${JSON.stringify(value.fieldPath)} is not a pod field the Downward API gives: use one of ${ENV_FIELD_PATHS.join(', ')}, or metadata.labels['<key>'] / metadata.annotations['<key>']`];
 }
 
+/**
+ * What makes a mount fail when the pod starts, though the API server takes it: a path that
+ * is not absolute (the runtime refuses it), or a ConfigMap, Secret or claim named in a way
+ * no such object can be (object names are DNS-1123 subdomains), so the pod waits forever.
+ */
+function checkMount(m: MountProps): string[] {
+  const problems = errors(
+    m.configMap === undefined ? undefined : checkDnsSubdomain(m.configMap, `volume ${m.name}: ConfigMap name`),
+    m.secret === undefined ? undefined : checkDnsSubdomain(m.secret, `volume ${m.name}: Secret name`),
+    m.persistentVolumeClaim === undefined ? undefined : checkDnsSubdomain(m.persistentVolumeClaim, `volume ${m.name}: PersistentVolumeClaim name`),
+  );
+  if (typeof m.mountPath !== 'string' || !m.mountPath.startsWith('/')) {
+    problems.push(`volume ${m.name} mountPath ${JSON.stringify(m.mountPath)} is not an absolute path, which the container runtime refuses when the pod starts: write it from the root, e.g. "/${m.mountPath ?? 'data'}"`);
+  }
+  return problems;
+}
+
 /** Everything wrong with the pod template's props, each with its fix. */
 export function checkPodTemplate(props: PodTemplateProps): string[] {
   const c = props.container;
@@ -388,6 +405,7 @@ export function checkPodTemplate(props: PodTemplateProps): string[] {
   problems.push(
     ...checkUnique(portNames, 'container port name'),
     ...checkUnique((c.ports ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`), 'container port', 'give each port its own number'),
+    ...(c.mounts ?? []).flatMap(checkMount),
     ...checkUnique(containerMounts(props).map((m) => m.name), 'volume name'),
     ...checkUnique(containerMounts(props).map((m) => m.mountPath.replace(/\/+$/, '') || '/'), 'mount path'),
     ...checkLabels(props.podLabels ?? {}, 'podLabels'),
