@@ -40,11 +40,11 @@ export interface CanaryRelease extends VersionRelease, CanaryRouting {
   readonly replicas?: number;
 }
 
-/** One half of a blue-green pair. */
-export type Colour = 'blue' | 'green';
+/** Both colours of a blue-green pair, for checks of a colour that came from outside the type system. */
+export const COLOURS = ['blue', 'green'] as const;
 
-/** Both colours, for checks of a colour that came from outside the type system. */
-export const COLOURS: readonly Colour[] = ['blue', 'green'];
+/** One half of a blue-green pair. */
+export type Colour = (typeof COLOURS)[number];
 
 /** The other colour. */
 export function otherColour(colour: Colour): Colour {

@@ -263,6 +263,9 @@ export function checkTimeZone(zone: string, what: string): string | undefined {
   return undefined;
 }
 
+/** The protocols of a container, Service or NetworkPolicy port, as the API takes them. */
+export const PORT_PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
+
 /**
  * One of the values a field takes: TypeScript holds typed callers to them, and this holds
  * the rest (JavaScript, values read from JSON).

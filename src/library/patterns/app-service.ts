@@ -5,7 +5,7 @@
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { checkDns1035Label, checkOneOf, checkLabels, checkPort, checkPortName, checkUnique, errors } from '../core/validation';
+import { checkDns1035Label, checkLabels, checkOneOf, checkPort, checkPortName, checkUnique, errors, PORT_PROTOCOLS } from '../core/validation';
 import type { Labels } from '../core/labels';
 import { namespaceContextOf } from '../core/namespace-context';
 
@@ -65,7 +65,7 @@ export class AppService extends Construct {
           ...props.ports.flatMap((p) => [
             checkPort(p.port, `Service port ${p.name}`),
             checkPortName(p.name, 'Service port name'),
-            p.protocol === undefined ? undefined : checkOneOf(p.protocol, ['TCP', 'UDP', 'SCTP'], `Service port ${p.name} protocol`),
+            p.protocol === undefined ? undefined : checkOneOf(p.protocol, PORT_PROTOCOLS, `Service port ${p.name} protocol`),
           ]),
         ),
         ...(props.ports.length === 0 ? [`Service "${props.name}" has no ports: a Service needs at least one (name it after the container port it targets)`] : []),

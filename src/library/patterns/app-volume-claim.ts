@@ -8,7 +8,12 @@ import * as k8s from '../../../imports/k8s';
 import { namespaceContextOf } from '../core/namespace-context';
 import { parseQuantity } from '../core/quantity';
 import { checkDnsSubdomain, checkOneOf, checkQuantity, errors } from '../core/validation';
-import type { AccessMode } from './stateful-app';
+
+/** The access modes a PersistentVolumeClaim takes (Kubernetes 1.28). */
+const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'] as const;
+
+/** How a volume claim may be mounted. */
+export type AccessMode = (typeof ACCESS_MODES)[number];
 
 /** A claim's name, size and access. */
 export interface AppVolumeClaimProps {
@@ -19,9 +24,6 @@ export interface AppVolumeClaimProps {
   /** @default ['ReadWriteOnce'] */
   readonly accessModes?: readonly AccessMode[];
 }
-
-/** The access modes a PersistentVolumeClaim takes (Kubernetes 1.28). */
-const ACCESS_MODES: readonly AccessMode[] = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
 
 /**
  * What the API refuses in a claim's request besides the size's form (each caller checks that

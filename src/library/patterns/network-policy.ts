@@ -7,7 +7,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { checkCidr, checkOneOf, checkDnsLabel, checkDnsSubdomain, checkLabels, checkPort, checkPortName, cidrContains, errors } from '../core/validation';
+import { checkCidr, checkDnsLabel, checkDnsSubdomain, checkLabels, checkOneOf, checkPort, checkPortName, cidrContains, errors, PORT_PROTOCOLS } from '../core/validation';
 import { Labels } from '../core/labels';
 
 /** Something whose pods a policy can select: a workload construct, or plain labels. */
@@ -38,7 +38,7 @@ export interface PortRange {
   /** Last port of a range starting at `port` (needs a numeric port). @default - a single port */
   readonly endPort?: number;
   /** @default 'TCP' */
-  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+  readonly protocol?: (typeof PORT_PROTOCOLS)[number];
 }
 
 /** One allow rule: from or to these peers, on these ports. */
@@ -146,7 +146,7 @@ function checkPortRange(range: PortRange): string[] {
   problems.push(
     ...errors(
       typeof range.port === 'number' ? checkPort(range.port, 'NetworkPolicy port') : checkPortName(range.port, 'NetworkPolicy port name'),
-      range.protocol === undefined ? undefined : checkOneOf(range.protocol, ['TCP', 'UDP', 'SCTP'], 'NetworkPolicy port protocol'),
+      range.protocol === undefined ? undefined : checkOneOf(range.protocol, PORT_PROTOCOLS, 'NetworkPolicy port protocol'),
     ),
   );
   if (range.endPort !== undefined) {

@@ -28,6 +28,7 @@ import {
   checkTolerations,
   checkUnique,
   errors,
+  PORT_PROTOCOLS,
 } from '../core/validation';
 import type { Labels } from '../core/labels';
 import type { PlatformSettings } from '../core/platform-settings';
@@ -398,7 +399,7 @@ export function checkPodTemplate(props: PodTemplateProps): string[] {
     ...(c.ports ?? []).flatMap((p) => [
       checkPort(p.port, `container port ${p.name}`),
       checkPortName(p.name, 'container port name'),
-      p.protocol === undefined ? undefined : checkOneOf(p.protocol, ['TCP', 'UDP', 'SCTP'], `container port ${p.name} protocol`),
+      p.protocol === undefined ? undefined : checkOneOf(p.protocol, PORT_PROTOCOLS, `container port ${p.name} protocol`),
     ]),
     ...containerMounts(props).flatMap((m) => [checkDnsLabel(m.name, 'volume name'), m.emptyDirSizeLimit === undefined ? undefined : checkQuantity(m.emptyDirSizeLimit, `volume ${m.name} emptyDirSizeLimit`)]),
   );

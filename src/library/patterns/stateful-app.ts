@@ -20,7 +20,7 @@
  */
 import type { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { checkClaimRequest } from './app-volume-claim';
+import { AccessMode, checkClaimRequest } from './app-volume-claim';
 import { checkDnsLabel, checkNonNegativeInteger, errors } from '../core/validation';
 import { AppService } from './app-service';
 import { Budget, DisruptionBudgetProps, blocksDrainsUnasked, checkDisruptionBudget, createDisruptionBudget, explicitBudget } from './disruption-budget';
@@ -28,9 +28,6 @@ import { NetworkPolicy } from './network-policy';
 import type { VerticalAutoscaler } from './vertical-autoscaler';
 import { REVISION_HISTORY_LIMIT } from '../core/defaults';
 import { Workload, WorkloadProps } from './workload';
-
-/** How a volume claim may be mounted. */
-export type AccessMode = 'ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod';
 
 /** A volumeClaimTemplate: every pod gets its own claim `<name>-<statefulset>-<n>`. */
 export interface VolumeClaimProps {

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
-import type { AppRelease, BlueGreenRelease, CanaryRelease, VersionRelease } from '../core/release';
+import { AppRelease, BlueGreenRelease, CanaryRelease, COLOURS, Colour, VersionRelease } from '../core/release';
 import type { Release } from './project';
 
 /** A release file's content, parsed. */
@@ -164,12 +164,13 @@ function readBlueGreen(r: Reader, value: unknown, where: string): BlueGreenRelea
   if (!obj) return undefined;
   r.onlyKeys(obj, ['active', 'blue', 'green', 'idleReplicas'], where);
   const active = obj.active;
-  if (active !== 'blue' && active !== 'green') r.fail(`${where}.active`, `is ${JSON.stringify(active)}: use "blue" or "green"`);
+  const isColour = COLOURS.includes(active as Colour);
+  if (!isColour) r.fail(`${where}.active`, `is ${JSON.stringify(active)}: use "blue" or "green"`);
   const blue = readVersion(r, obj.blue, `${where}.blue`);
   const green = readVersion(r, obj.green, `${where}.green`);
   const idleReplicas = r.optionalInteger(obj.idleReplicas, `${where}.idleReplicas`);
-  if (!blue || !green || (active !== 'blue' && active !== 'green')) return undefined;
-  return { active, blue, green, idleReplicas };
+  if (!blue || !green || !isColour) return undefined;
+  return { active: active as Colour, blue, green, idleReplicas };
 }
 
 /**
