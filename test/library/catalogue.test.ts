@@ -312,6 +312,14 @@ const cases: Case[] = [
   // NetworkPolicy
   { name: 'policy name in capitals', build: policy({ name: 'Allow', ingress: [] }), expected: /shop\/Policy: NetworkPolicy name "Allow" is not a valid DNS-1123 subdomain/ },
   { name: 'policy governing nothing', build: policy({}), expected: /NetworkPolicy "allow" governs neither ingress nor egress: pass ingress and\/or egress/ },
+  {
+    name: 'allowTo on an ingress-only policy',
+    build: (ns) => {
+      web()(ns);
+      new NetworkPolicy(ns, 'Policy', { name: 'allow', podSelector: { 'app.kubernetes.io/name': 'web' }, ingress: [] }).allowTo({ cidr: '10.0.0.0/8' });
+    },
+    expected: /shop\/Policy: allowTo\(\{"cidr":"10.0.0.0\/8"\}\) needs a policy that governs egress, and NetworkPolicy "allow" does not: pass egress: \[\] in its props/,
+  },
   { name: 'policy selecting no pods', build: policy({ podSelector: { app: 'nothing' }, ingress: [] }), expected: /shop\/Policy\/Resource: NetworkPolicy "allow" selects no pods: selector \{"app":"nothing"\}/ },
   { name: 'policy selector with a bad key', build: policy({ podSelector: { 'a b': 'x' }, ingress: [] }), expected: /NetworkPolicy podSelector key "a b" is not a valid key/ },
   { name: 'CIDR with host bits', build: peer({ cidr: '10.0.0.1/16' }), expected: /ipBlock cidr "10.0.0.1\/16" is not in canonical form: write 10.0.0.0\/16/ },

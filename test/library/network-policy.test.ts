@@ -117,7 +117,14 @@ describe('errors', () => {
     const message = synthErrors((ns) => new NetworkPolicy(ns, 'P', { name: 'allow-db', podSelector: { db: 'mysqll' }, ingress: [] }));
     expect(message).toMatch(/NetworkPolicy "allow-db" selects no pods: selector \{"db":"mysqll"\} matches no workload/);
   });
-  test('allowFrom on an egress-only policy says how to fix it', () => {
-    expect(() => synth((ns) => new NetworkPolicy(ns, 'P', { name: 'p', podSelector: {}, egress: [] }).allowFrom({ pods: { a: 'b' } }))).toThrow(/allowFrom needs a policy that governs ingress \(pass ingress: \[\]\)/);
+  test('allowFrom on an egress-only policy and allowTo on an ingress-only one are reported at synth, with the other problems', () => {
+    const message = synthErrors((ns) => {
+      new NetworkPolicy(ns, 'Out', { name: 'out', podSelector: {}, egress: [] }).allowFrom({ pods: { a: 'b' } });
+      new NetworkPolicy(ns, 'In', { name: 'in', podSelector: {}, ingress: [] }).allowTo({ cidr: '10.0.0.0/8' }, { port: 5432 });
+      new NetworkPolicy(ns, 'Bad', { name: 'Bad_Name', podSelector: {}, ingress: [] });
+    });
+    expect(message).toMatch(/shop\/Out: allowFrom\(\{"pods":\{"a":"b"\}\}\) needs a policy that governs ingress, and NetworkPolicy "out" does not: pass ingress: \[\] in its props/);
+    expect(message).toMatch(/shop\/In: allowTo\(\{"cidr":"10.0.0.0\/8"\}\) needs a policy that governs egress, and NetworkPolicy "in" does not: pass egress: \[\] in its props/);
+    expect(message).toMatch(/Bad_Name/);
   });
 });

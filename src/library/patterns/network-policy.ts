@@ -69,6 +69,8 @@ export class NetworkPolicy extends Construct {
   readonly podSelector: Labels;
   private readonly ingressRules: NetworkPolicyRule[] | undefined;
   private readonly egressRules: NetworkPolicyRule[] | undefined;
+  /** Rules added for a direction the policy does not govern: reported at synth with the others' problems, not thrown mid-build. */
+  private readonly ungovernedRules: string[] = [];
   readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: NetworkPolicyProps) {
@@ -93,15 +95,17 @@ export class NetworkPolicy extends Construct {
 
   /** Admits traffic from `peer` on `ports` (all ports when none are given). */
   allowFrom(peer: Peer, ...ports: PortRange[]): this {
-    if (!this.ingressRules) throw new Error(`${this.node.path}: allowFrom needs a policy that governs ingress (pass ingress: [])`);
-    this.ingressRules.push({ peers: [peer], ports });
-    return this;
+    return this.addRule(this.ingressRules, 'allowFrom', 'ingress', { peers: [peer], ports });
   }
 
   /** Lets the selected pods reach `peer` on `ports` (all ports when none are given). */
   allowTo(peer: Peer, ...ports: PortRange[]): this {
-    if (!this.egressRules) throw new Error(`${this.node.path}: allowTo needs a policy that governs egress (pass egress: [])`);
-    this.egressRules.push({ peers: [peer], ports });
+    return this.addRule(this.egressRules, 'allowTo', 'egress', { peers: [peer], ports });
+  }
+
+  private addRule(rules: NetworkPolicyRule[] | undefined, method: string, direction: 'ingress' | 'egress', rule: NetworkPolicyRule): this {
+    if (rules) rules.push(rule);
+    else this.ungovernedRules.push(`${method}(${JSON.stringify(rule.peers[0])}) needs a policy that governs ${direction}, and NetworkPolicy "${this.name}" does not: pass ${direction}: [] in its props`);
     return this;
   }
 
@@ -113,7 +117,7 @@ export class NetworkPolicy extends Construct {
   }
 
   private validatePolicy(): string[] {
-    const problems = [...errors(checkDnsSubdomain(this.name, 'NetworkPolicy name')), ...checkLabels(this.podSelector, 'NetworkPolicy podSelector')];
+    const problems = [...errors(checkDnsSubdomain(this.name, 'NetworkPolicy name')), ...checkLabels(this.podSelector, 'NetworkPolicy podSelector'), ...this.ungovernedRules];
     if (!this.ingressRules && !this.egressRules) {
       problems.push(`NetworkPolicy "${this.name}" governs neither ingress nor egress: pass ingress and/or egress (an empty list denies all)`);
     }
