@@ -2,12 +2,13 @@
  * `npm run bench [-- --quick] [--reps R] [--sizes 10,100,1000] [--limit S] [--json FILE] [--check]`
  *
  * For each size N, synthesizes the synthetic platform (N services x 4 environments) with
- * six tools, each measurement in a child process of its own, R repetitions, median
- * reported: ours, the floor (YAML and write), write (the bytes only), json
+ * seven tools, each measurement in a child process of its own, R repetitions, median
+ * reported: ours, one-thread, the floor (YAML and write), write (the bytes only), json
  * (JSON.stringify and write), naive cdk8s-plus-28 and kustomize. A measurement
  * still running after S seconds is stopped and recorded as "more than S"; that tool is not
  * run again at that or a larger N (it only gets slower). Then times
- * the blueprint's own `npm run synth` from a cold process, and `synth --watch` from saving a
+ * the blueprint's own `npm run synth` from a cold process (beside `npm run` of a script that
+ * only starts Node, the least it can take), and `synth --watch` from saving a
  * one-line change to the written files (watch-timing.ts). Writes bench/out/results.json,
  * bench/out/results.md and the plot (bench/results.svg; bench/out/results.svg with --quick).
  */
@@ -195,14 +196,16 @@ function measureSize(n: number, tools: readonly Tool[], args: BenchArgs, workdir
 export interface SynthStartup {
   readonly bin_synth_s: number;
   readonly npm_synth_s: number;
-  readonly samples: { readonly bin_synth_s: readonly number[]; readonly npm_synth_s: readonly number[] };
+  /** `npm run -s` of a script that only starts Node (`node -e 0`): the least any synth through npm can take here. */
+  readonly npm_node_floor_s: number;
+  readonly samples: { readonly bin_synth_s: readonly number[]; readonly npm_synth_s: readonly number[]; readonly npm_node_floor_s: readonly number[] };
   /** Milliseconds to require each module in a fresh process, in this order (each after the ones before). */
   readonly require_ms: Readonly<Record<string, number>>;
 }
 
-function timeCommand(command: string, args: readonly string[]): number {
+function timeCommand(command: string, args: readonly string[], cwd = ROOT): number {
   const start = performance.now();
-  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'ignore' });
+  const result = spawnSync(command, args, { cwd, stdio: 'ignore' });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status})`);
   return (performance.now() - start) / 1000;
 }
@@ -213,23 +216,40 @@ const out = {};
 for (const m of JSON.parse(process.argv[1])) { const t = performance.now(); require(m); out[m.replace(/.*\\/(lib|node_modules)\\//, '')] = +(performance.now() - t).toFixed(1); }
 console.log(JSON.stringify(out));`;
 
+/** A package whose one script only starts Node: what `npm run -s` costs before any synth. */
+function nodeOnlyPackage(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-iac-bench-node-only-'));
+  fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name: 'node-start-only', version: '1.0.0', private: true, scripts: { start: 'node -e 0' } })}\n`);
+  return dir;
+}
+
 export function measureSynthStartup(runs: number): SynthStartup {
   // the blueprint's synth writes to the ordinary temporary folder, as a user's would
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-iac-bench-synth-'));
+  const nodeOnly = nodeOnlyPackage();
   try {
     const bin: number[] = [];
     const npm: number[] = [];
+    const floor: number[] = [];
     // an untimed run first: bin/k8s-iac.js compiles when a source is newer than lib/, and that is not start-up
     timeCommand(process.execPath, [path.join(ROOT, 'bin', 'k8s-iac.js'), 'synth', '--outdir', outdir]);
     for (let i = 0; i < runs; i++) {
       bin.push(timeCommand(process.execPath, [path.join(ROOT, 'bin', 'k8s-iac.js'), 'synth', '--outdir', outdir]));
       npm.push(timeCommand('npm', ['run', '-s', 'synth', '--', '--outdir', outdir]));
+      floor.push(timeCommand('npm', ['run', '-s', 'start'], nodeOnly));
     }
     const modules = ['yaml', 'constructs', 'cdk8s', path.join(ROOT, 'lib', 'imports', 'k8s.js'), path.join(ROOT, 'lib', 'src', 'library', 'runner', 'cli.js')];
     const probe = spawnSync(process.execPath, ['-e', REQUIRE_PROBE, JSON.stringify(modules)], { cwd: ROOT, encoding: 'utf8' });
-    return { bin_synth_s: median(bin), npm_synth_s: median(npm), samples: { bin_synth_s: bin, npm_synth_s: npm }, require_ms: JSON.parse(probe.stdout) as Record<string, number> };
+    return {
+      bin_synth_s: median(bin),
+      npm_synth_s: median(npm),
+      npm_node_floor_s: median(floor),
+      samples: { bin_synth_s: bin, npm_synth_s: npm, npm_node_floor_s: floor },
+      require_ms: JSON.parse(probe.stdout) as Record<string, number>,
+    };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
+    fs.rmSync(nodeOnly, { recursive: true, force: true });
   }
 }
 
@@ -256,7 +276,7 @@ function writeOutputs(args: BenchArgs, summary: Summary, startup: SynthStartup, 
   if (args.json) fs.writeFileSync(args.json, json);
   const startupLines = [
     '',
-    `Blueprint synth from a cold process (median of ${startup.samples.bin_synth_s.length}): \`node bin/k8s-iac.js synth\` ${startup.bin_synth_s.toFixed(2)} s, \`npm run -s synth\` ${startup.npm_synth_s.toFixed(2)} s (target <= ${LIMITS.coldSynthS} s).`,
+    `Blueprint synth from a cold process (median of ${startup.samples.bin_synth_s.length}): \`node bin/k8s-iac.js synth\` ${startup.bin_synth_s.toFixed(2)} s, \`npm run -s synth\` ${startup.npm_synth_s.toFixed(2)} s (target <= ${LIMITS.coldSynthS} s); \`npm run -s\` of a script that only runs \`node -e 0\` ${startup.npm_node_floor_s.toFixed(2)} s.`,
     `\`synth --watch\`, save to written files after a one-line change of src/platform/environments.ts (median of ${watchSamples.length}): ${summary.watch_resynth_s === null ? 'n/a' : `${(summary.watch_resynth_s * 1000).toFixed(0)} ms`} (target <= ${LIMITS.watchResynthS * 1000} ms; samples ${watchSamples.map((t) => (t * 1000).toFixed(0)).join(', ')} ms).`,
     `Require times in a fresh process, in order: ${Object.entries(startup.require_ms).map(([m, ms]) => `${m} ${ms} ms`).join(', ')}.`,
     `Machine: ${machine.cpus} cores, Node ${machine.node}, scratch in ${machine.scratch_dir}, load average ${machine.load_avg_start.map((l) => l.toFixed(1)).join('/')} at the start, ${machine.load_avg_end.map((l) => l.toFixed(1)).join('/')} at the end.`,
