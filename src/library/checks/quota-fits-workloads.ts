@@ -9,8 +9,11 @@ import { WorkloadFootprint, podResources } from '../core/workloads';
 
 /** Objects counted against the quota's object-count limits, by kind. */
 export interface ObjectCounts {
+  /** Services of the namespace. */
   readonly services: number;
+  /** ConfigMaps of the namespace. */
   readonly configMaps: number;
+  /** Secrets of the namespace. */
   readonly secrets: number;
   /** Storage of each PersistentVolumeClaim made outside a StatefulSet, in bytes. */
   readonly claims: readonly number[];

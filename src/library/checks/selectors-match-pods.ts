@@ -11,8 +11,11 @@ import { RenderedObject, WorkloadFootprint, selects } from '../core/workloads';
 export interface PodSelector {
   /** Construct path of the object, for messages. */
   readonly path: string;
+  /** Kind of the object, e.g. `Service` or `NetworkPolicy`. */
   readonly kind: string;
+  /** Name of the object. */
   readonly name: string;
+  /** Labels a pod must carry, all of them, to be selected. */
   readonly selector: Labels;
   /** For a NetworkPolicy's peer in its own namespace: the direction of the rule it is in. @default - the object's own selector */
   readonly peer?: 'ingress from' | 'egress to';

@@ -22,9 +22,11 @@ export const APPLYSET = {
 
 /** What identifies a parent object: the id hashes these four. */
 export interface ApplySetParentRef {
+  /** Name of the parent object. */
   readonly name: string;
   /** @default - none: a cluster-scoped parent */
   readonly namespace?: string;
+  /** Kind of the parent object, e.g. `Secret` or `ConfigMap`. */
   readonly kind: string;
   /** API group; '' for the core group. */
   readonly group: string;

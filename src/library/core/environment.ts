@@ -16,8 +16,11 @@ export interface EnvironmentInput<Values> {
 
 /** One environment, resolved: its name, its platform settings and its values. */
 export interface Environment<Values, Name extends string = string> {
+  /** The environment's name: its folder under the output and its `environment` label. */
   readonly name: Name;
+  /** What the environment's cluster offers and requires, checked once per synth. */
   readonly settings: PlatformSettings;
+  /** The project's own values for this environment, of the project's type. */
   readonly values: Values;
 }
 

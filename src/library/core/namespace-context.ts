@@ -13,9 +13,13 @@ export const NAMESPACED_APP_SYMBOL = Symbol.for('k8s-iac.NamespacedApp');
 
 /** The namespace-wide facts a construct inside a NamespacedApp reads. */
 export interface NamespaceContext extends IConstruct {
+  /** Name of the Namespace object. */
   readonly namespaceName: string;
+  /** The environment's settings the namespace was made with. */
   readonly settings: PlatformSettings;
+  /** The namespace's ResourceQuota, which its workloads must fit at their largest. */
   readonly quota: QuotaConfig;
+  /** The namespace's LimitRange, which every container must satisfy. */
   readonly limits: LimitRangeConfig;
   /** Quotas scoped to the pods of one PriorityClass each. */
   readonly priorityQuotas: readonly PriorityQuotaConfig[];

@@ -55,7 +55,9 @@ export function otherColour(colour: Colour): Colour {
 export interface BlueGreenRelease {
   /** The colour the active Service sends users to. */
   readonly active: Colour;
+  /** Image and version of the blue Deployment. */
   readonly blue: VersionRelease;
+  /** Image and version of the green Deployment. */
   readonly green: VersionRelease;
   /** Replicas of the idle colour. @default - full size, for instant rollback */
   readonly idleReplicas?: number;

@@ -6,26 +6,37 @@ import * as k8s from '../../../imports/k8s';
 
 /** CPU and memory amounts, as Kubernetes quantities (`100m`, `15Mi`). */
 export interface ComputeAmount {
+  /** CPU in cores or millicores, e.g. `100m` or `2`. */
   readonly cpu: string;
+  /** Memory in bytes with a binary or decimal suffix, e.g. `128Mi`. */
   readonly memory: string;
 }
 
 /** Container requests and limits; always both (000:L852-856: a quota rejects pods without them). */
 export interface ComputeResources {
+  /** What the scheduler reserves for the container and the quota counts. */
   readonly requests: ComputeAmount;
+  /** The most the container may use: throttled above the CPU limit, killed above the memory limit. */
   readonly limits: ComputeAmount;
 }
 
 /** A namespace's ResourceQuota: the ceiling on the sum of what its objects ask for. */
 export interface QuotaConfig {
+  /** Sum of the requests of all pods. */
   readonly requests: ComputeAmount;
+  /** Sum of the limits of all pods. */
   readonly limits: ComputeAmount;
   /** Sum of PVC storage requests. */
   readonly storage: string;
+  /** Most PersistentVolumeClaims, those of StatefulSets included. */
   readonly persistentVolumeClaims: number;
+  /** Most pods at once, rollout surge and autoscaling maximum included. */
   readonly pods: number;
+  /** Most Services. */
   readonly services: number;
+  /** Most ConfigMaps. */
   readonly configMaps: number;
+  /** Most Secrets. */
   readonly secrets: number;
 }
 
@@ -47,15 +58,22 @@ export interface PriorityQuotaConfig {
 
 /** A namespace's LimitRange: per-object bounds and the defaults for containers that omit them. */
 export interface LimitRangeConfig {
+  /** Bounds and defaults of each container. */
   readonly container: {
+    /** Requests of a container that declares none. */
     readonly defaultRequest: ComputeAmount;
+    /** Limits of a container that declares none. */
     readonly default: ComputeAmount;
+    /** Smallest request a container may declare. */
     readonly min: ComputeAmount;
+    /** Largest limit a container may declare. */
     readonly max: ComputeAmount;
     /** Largest limit/request ratio, e.g. `{ cpu: '4', memory: '10' }`. */
     readonly maxLimitRequestRatio: ComputeAmount;
   };
+  /** Largest sum of the limits of one pod's containers. */
   readonly pod: { readonly max: ComputeAmount };
+  /** Smallest and largest storage request of one PersistentVolumeClaim. */
   readonly persistentVolumeClaim: { readonly min: string; readonly max: string };
 }
 
@@ -66,7 +84,9 @@ export function quantities(amount: ComputeAmount): Record<string, k8s.Quantity> 
 
 /** Sizing of one namespace: its ResourceQuota and its LimitRange. */
 export interface TenancyConfig {
+  /** The namespace's ResourceQuota. */
   readonly quota: QuotaConfig;
+  /** The namespace's LimitRange. */
   readonly limits: LimitRangeConfig;
   /** Quotas scoped to one PriorityClass each. @default - none */
   readonly priorityQuotas?: readonly PriorityQuotaConfig[];

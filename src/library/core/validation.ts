@@ -304,8 +304,11 @@ export function checkHostname(host: string, what: string): string | undefined {
 
 /** A parsed image reference `registry/repo:tag@sha256:digest`. */
 export interface ImageReference {
+  /** Registry and repository, e.g. `docker.io/library/nginx`. */
   readonly repository: string;
+  /** @default - no tag */
   readonly tag?: string;
+  /** `sha256:` and 64 hex digits. @default - no digest: the image is not pinned */
   readonly digest?: string;
 }
 

@@ -30,23 +30,32 @@ export interface RenderedObject {
 
 /** The fields of a rendered object this module reads; everything else is kept as is. */
 export interface KubeObject {
+  /** @default - none, in an object that is not a Kubernetes object */
   readonly apiVersion?: string;
+  /** @default - none, in an object that is not a Kubernetes object */
   readonly kind?: string;
+  /** Name, namespace, labels and annotations. @default - none */
   readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly labels?: Labels; readonly annotations?: Readonly<Record<string, string>> };
   readonly [field: string]: unknown;
 }
 
 /** CPU (cores) and memory (bytes) of one container; undefined where unset. */
 export interface ResourceAmounts {
+  /** @default - unset */
   readonly cpu?: number;
+  /** @default - unset */
   readonly memory?: number;
 }
 
 /** A container's image and the resources admission will give it. */
 export interface ContainerFootprint {
+  /** Name of the container. */
   readonly name: string;
+  /** Image reference as written. */
   readonly image: string;
+  /** Requests after the LimitRange's defaults. */
   readonly requests: ResourceAmounts;
+  /** Limits after the LimitRange's defaults. */
   readonly limits: ResourceAmounts;
   /** Whether the container declares a readiness probe. */
   readonly readinessProbe: boolean;
@@ -56,7 +65,7 @@ export interface ContainerFootprint {
 export interface ClaimFootprint {
   /** volumeClaimTemplate name. */
   readonly name: string;
-  /** Requested storage in bytes; undefined when unset or malformed. */
+  /** Requested storage in bytes. @default - unset or malformed */
   readonly size?: number;
 }
 
@@ -64,18 +73,23 @@ export interface ClaimFootprint {
 export interface WorkloadFootprint {
   /** Construct path of the workload, for messages. */
   readonly path: string;
+  /** Kind of the workload, e.g. `Deployment`. */
   readonly kind: string;
+  /** Name of the workload. */
   readonly name: string;
   /** Labels on the pods (Services, policies and budgets select by these). */
   readonly podLabels: Labels;
-  /** The pods' PriorityClass, where they name one (priority-scoped quotas count by it). */
+  /** The pods' PriorityClass (priority-scoped quotas count by it). @default - none */
   readonly priorityClassName?: string;
   /** Most pods that can exist at once. */
   readonly maxPods: number;
   /** How maxPods was reached, e.g. "HPA max 6 + surge 2". */
   readonly maxPodsReason: string;
+  /** The pod's containers. */
   readonly containers: readonly ContainerFootprint[];
+  /** The pod's init containers, which run one at a time before the containers. */
   readonly initContainers: readonly ContainerFootprint[];
+  /** The claims each pod gets from volumeClaimTemplates (StatefulSets only). */
   readonly claims: readonly ClaimFootprint[];
   /** Values that are not Kubernetes quantities, each naming the field. */
   readonly malformed: readonly string[];

@@ -23,6 +23,7 @@ import { Workload, WorkloadProps } from './workload';
 export interface AutoscalingProps {
   /** At least 1. */
   readonly minReplicas: number;
+  /** Most replicas the HPA may run; at least minReplicas. The quota counts the Deployment at this size. */
   readonly maxReplicas: number;
   /** Target average CPU utilisation, percent of the request. @default - no CPU target */
   readonly cpuUtilization?: number;

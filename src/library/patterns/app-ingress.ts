@@ -13,6 +13,7 @@ import { NetworkPolicy } from './network-policy';
 
 /** One routed path of an Ingress or HTTPRoute. */
 export interface HttpPath {
+  /** Path the rule matches; starts with `/`. */
   readonly path: string;
   /** @default 'Prefix' */
   readonly pathType?: 'Prefix' | 'Exact';
@@ -26,6 +27,7 @@ export interface AppIngressProps {
   readonly className: string;
   /** Host the rules match. */
   readonly host: string;
+  /** Paths of the host routed to the Service. */
   readonly paths: readonly HttpPath[];
   /** Service that receives the traffic (its first port). */
   readonly service: AppService;

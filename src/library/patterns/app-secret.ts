@@ -15,6 +15,7 @@ export interface AppSecretProps {
   readonly name: string;
   /** Key holding the value. */
   readonly key: string;
+  /** Where the value comes from: a Secret that already exists in the cluster, or a placeholder made here (dev and test only). */
   readonly source: SecretSource;
 }
 

@@ -13,6 +13,7 @@ import { namespaceContextOf } from '../core/namespace-context';
 export interface ServicePortProps {
   /** Port name; also the container port name traffic goes to. */
   readonly name: string;
+  /** Port number the Service listens on, 1-65535. */
   readonly port: number;
   /** @default 'TCP' */
   readonly protocol?: 'TCP' | 'UDP';
@@ -24,6 +25,7 @@ export interface AppServiceProps {
   readonly name: string;
   /** Labels the pods must carry. */
   readonly selector: Labels;
+  /** Ports of the Service, each with a name unique in it. */
   readonly ports: readonly ServicePortProps[];
   /** Headless (`clusterIP: None`): DNS returns the pods, as a StatefulSet needs. @default false */
   readonly headless?: boolean;

@@ -40,7 +40,9 @@ export interface BlueGreenProps {
   readonly name: string;
   /** The colour the active Service sends users to. */
   readonly active: Colour;
+  /** The blue Deployment's pod and version. */
   readonly blue: BlueGreenColourProps;
+  /** The green Deployment's pod and version. */
   readonly green: BlueGreenColourProps;
   /** Ports of both Services (each names a container port). */
   readonly ports: readonly ServicePortProps[];

@@ -22,6 +22,7 @@ export type Subject =
 export interface DeveloperAccessProps {
   /** Role and RoleBinding name. */
   readonly name: string;
+  /** The user, group or ServiceAccount the RoleBinding grants the Role to. */
   readonly subject: Subject;
   /** `view`: read workloads, config and logs; `edit`: also create, change and delete them. */
   readonly preset: AccessPreset;

@@ -22,7 +22,9 @@ export interface DisruptionBudgetProps {
 
 /** The budget written to the PodDisruptionBudget: one of minAvailable or maxUnavailable. */
 export interface Budget {
+  /** Pods that must stay up, a count or a percentage. @default - not set: maxUnavailable is */
   readonly minAvailable?: number | string;
+  /** Pods that may be down at once, a count or a percentage. @default - not set: minAvailable is */
   readonly maxUnavailable?: number | string;
 }
 

@@ -25,7 +25,9 @@ import { NetworkPolicy } from './network-policy';
 
 /** The Gateway a route attaches to. */
 export interface GatewayRef {
+  /** Name of the Gateway object. */
   readonly name: string;
+  /** Namespace of the Gateway; its pods are admitted to the route's Services by a NetworkPolicy. */
   readonly namespace: string;
   /** Listener of the Gateway to attach to. @default - every listener that accepts the route */
   readonly sectionName?: string;

@@ -24,6 +24,7 @@ export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
 /** A visible, reasoned step down from Pod Security `restricted`. */
 export interface PodSecurityOptOut {
+  /** The Pod Security level the namespace enforces instead: `baseline` or `privileged`. */
   readonly level: Exclude<PodSecurityLevel, 'restricted'>;
   /** Why this namespace cannot run restricted; written to an annotation for reviewers. */
   readonly reason: string;

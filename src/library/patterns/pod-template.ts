@@ -64,6 +64,7 @@ export type EnvValue =
 export interface ContainerPortProps {
   /** Port name (IANA_SVC_NAME: at most 15 characters). */
   readonly name: string;
+  /** Port number the container listens on, 1-65535. */
   readonly port: number;
   /** @default 'TCP' */
   readonly protocol?: 'TCP' | 'UDP';
@@ -73,6 +74,7 @@ export interface ContainerPortProps {
 export interface MountProps {
   /** Volume name, a DNS-1123 label. */
   readonly name: string;
+  /** Absolute path in the container where the volume appears. */
   readonly mountPath: string;
   /** ConfigMap whose keys become files. @default - not a ConfigMap volume */
   readonly configMap?: string;
@@ -134,6 +136,7 @@ export interface SecurityOptOut {
 
 /** The pod of a workload: its container and the hygiene settings around it. */
 export interface PodTemplateProps {
+  /** The one container of the pod: image, ports, probes, resources and environment. */
   readonly container: ContainerProps;
   /**
    * Labels on the pods outside the (immutable) selector: what NetworkPolicies pick pods
@@ -174,11 +177,17 @@ export interface PodTemplateProps {
 
 /** What the pod template needs from its workload. */
 export interface PodIdentity {
+  /** Name of the container: the app's name, which both workloads of a canary or blue-green pair share. */
   readonly name: string;
+  /** Every label of the pods: the selector's, the common ones and the workload's own. */
   readonly podLabels: Labels;
+  /** The workload's selector: spreading and anti-affinity group the pods by it. */
   readonly selectorLabels: Labels;
+  /** ServiceAccount the pods run as. */
   readonly serviceAccountName: string;
+  /** Annotations of the pods: the namespace owner's, so whoever reads a pod knows whom to call. */
   readonly annotations: Record<string, string>;
+  /** The environment's settings: zones to spread over, PriorityClass and tolerations. */
   readonly settings: PlatformSettings;
   /** What the kubelet does when the container exits: Always for services and agents, OnFailure or Never for jobs. @default 'Always' */
   readonly restartPolicy?: 'Always' | 'OnFailure' | 'Never';

@@ -48,7 +48,9 @@ export interface VerticalAutoscalingProps {
 
 /** The workload a VPA acts on. */
 export interface VerticalAutoscalerTarget {
+  /** Kind of the workload. */
   readonly kind: 'Deployment' | 'StatefulSet' | 'DaemonSet';
+  /** Name of the workload, in the VPA's namespace. */
   readonly name: string;
   /** The container the resource policy applies to. */
   readonly containerName: string;
@@ -60,6 +62,7 @@ export interface VerticalAutoscalerTarget {
 export interface VerticalAutoscalerProps extends VerticalAutoscalingProps {
   /** VPA name. @default - the target's name */
   readonly name?: string;
+  /** The workload and container the VPA resizes. */
   readonly target: VerticalAutoscalerTarget;
 }
 

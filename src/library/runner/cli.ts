@@ -50,6 +50,7 @@ type CommandName = (typeof COMMANDS)[number];
 
 /** What a command line asks for. */
 export interface CommandLine {
+  /** The command: synth, diff, apply or promote. */
   readonly command: CommandName;
   /** `--env`, in the order given. */
   readonly envs: readonly string[];

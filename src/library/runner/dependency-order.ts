@@ -9,6 +9,7 @@ import type { IConstruct } from 'constructs';
 
 /** An object to order: the construct path of its ApiObject, and its place without dependencies. */
 export interface Orderable {
+  /** Construct path of the object's ApiObject, as `addDependency` edges name it. */
   readonly path: string;
 }
 

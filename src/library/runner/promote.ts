@@ -36,7 +36,9 @@ export type PromoteStep =
 
 /** What promote is asked to do. */
 export interface PromoteArgs {
+  /** Environment whose release file changes. */
   readonly env: string;
+  /** App of the release file to promote. */
   readonly app: string;
   /** The change. @default - switch the active colour of a blue-green app */
   readonly step?: PromoteStep;
@@ -50,14 +52,19 @@ export interface PromoteArgs {
 
 /** What a promote changes: the release file's new text and the environment's files before and after. */
 export interface PromotePlan {
+  /** The release file that changes. */
   readonly file: string;
   /** What changes, for people: e.g. "active colour blue -> green". */
   readonly description: string;
   /** The colours before and after, for a blue-green switch. @default - not a switch */
   readonly from?: Colour;
+  /** The colour users get after the switch. @default - not a switch */
   readonly to?: Colour;
+  /** The release file's new text. */
   readonly releaseJson: string;
+  /** The environment's files (path -> content) as the current release file renders them. */
   readonly before: ReadonlyMap<string, string>;
+  /** The environment's files as the promoted release file renders them. */
   readonly after: ReadonlyMap<string, string>;
 }
 

@@ -11,6 +11,7 @@ import type { Release } from './project';
 
 /** A release file's content, parsed. */
 export interface ReleaseState {
+  /** Each app's release (image, canary or colours), by the app's name in the file. */
   readonly apps: Readonly<Record<string, AppRelease>>;
 }
 

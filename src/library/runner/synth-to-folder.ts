@@ -24,6 +24,7 @@ import { discardStaged, holdOutput, HeldOutput, OutputError, stageEnvironment, s
 
 /** What became of one environment: staged with its object count, or its problems, or a write fault. */
 export interface EnvironmentOutcome {
+  /** The environment's name. */
   readonly env: string;
   /** The temporary folder its files were written to. @default - none: it failed */
   readonly staged?: string;
@@ -122,12 +123,17 @@ export function synthThreads(envs: number): number {
 
 /** What this thread passes to a worker (synth-worker.ts). */
 export interface WorkerInput {
+  /** The compiled project module the worker loads. */
   readonly projectFile: string;
+  /** The environments of the run, in the queue's order. */
   readonly envs: readonly string[];
+  /** The output folder the environments are staged beside. */
   readonly outdir: string;
+  /** Folder of the release files. @default - the project's releaseDir */
   readonly releaseDir?: string;
   /** The shared queue: QUEUE_NEXT is the next environment's index, QUEUE_FINISHED counts outcomes posted. */
   readonly queue: SharedArrayBuffer;
+  /** Where the worker posts each environment's outcome. */
   readonly port: MessagePort;
 }
 

@@ -21,12 +21,15 @@ import { readsAsNonStringInYaml11, writeBlockYaml } from './yaml-writer';
 export interface Manifest {
   /** Path inside dist/<env>/, e.g. `go-multiroute/deployment-go-multiroute.yaml`. */
   readonly file: string;
+  /** Kind of the object. */
   readonly kind: string;
   /** @default - none: a cluster-scoped object */
   readonly namespace?: string;
+  /** Name of the object. */
   readonly name: string;
   /** Construct path of the ApiObject that made it. */
   readonly path: string;
+  /** The rendered object, as it is written. */
   readonly object: KubeObject;
 }
 

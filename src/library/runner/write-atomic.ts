@@ -293,8 +293,9 @@ function swapIn(outdir: string, env: string, tmp: string): void {
  * each environment, then swap all in; release it either way.
  */
 export interface HeldOutput {
+  /** The output folder the lock is held on. */
   readonly outdir: string;
-  /** Objects the environment folders to be replaced hold now; undefined when one of them does not exist yet. */
+  /** Objects the environment folders to be replaced hold now. @default - unknown: one of them does not exist yet */
   readonly objectsBefore?: number;
   /** Marks the lock as alive: a lock not refreshed for 30 s is taken over by the next run. */
   refresh(): void;
