@@ -8,7 +8,8 @@
 #
 # The jest property (test/library/fuzz.test.ts) fails on any TypeError or unlocated
 # problem; this script adds the schema leg, which needs the conformance tools
-# (scripts/conformance/tools.sh builds them once into the cache).
+# (scripts/conformance/tools.sh builds them once into the cache), and holds the canary
+# header pattern check against PCRE2 (grep -P) on as many generated patterns.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 RUNS=10000
@@ -39,4 +40,6 @@ const r = require(process.argv[1]);
 const rows = Object.entries(r.outcomes).map(([c, o]) => `${c} ${o.rendered} rendered / ${o.refused} refused`);
 console.log(`fuzz: ${r.runs} cases per construct, seed ${r.seed}: ${rows.join("; ")}`);
 ' "$OUT/report.json"
+# the canary header pattern check against PCRE2 itself, the parser ingress-nginx matches patterns with
+(cd "$ROOT" && npx tsc -p tsconfig.json && node scripts/header-pattern-agreement.js "$RUNS" "${FUZZ_SEED:-20261123}")
 echo "fuzz: passed in $((SECONDS - start))s (property ${fuzz_seconds}s)"

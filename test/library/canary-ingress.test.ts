@@ -88,6 +88,10 @@ describe('canary Ingress errors', () => {
     expect(synthErrors(withCanary({ headerPattern: 'gr.*', weight: 1 }))).toMatch(/canary headerPattern "gr\.\*" is set without header/);
   });
 
+  test('a header pattern that does not compile', () => {
+    expect(synthErrors(withCanary({ header: 'X-Client-Build', headerPattern: '^gray-(' }))).toMatch(/canary headerPattern "\^gray-\(" is not a regular expression \(Unterminated group\)/);
+  });
+
   test('both headerValue and headerPattern', () => {
     expect(synthErrors(withCanary({ header: 'X-Client-Build', headerValue: 'gray', headerPattern: 'gr.*' }))).toMatch(
       /canary sets both headerValue "gray" and headerPattern "gr\.\*": ingress-nginx ignores the pattern when a value is set, so keep one of them/,

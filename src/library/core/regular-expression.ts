@@ -1,0 +1,179 @@
+/**
+ * Regular expressions as PCRE reads them, checked with JavaScript's own parser: ingress-nginx
+ * matches a canary's `canary-by-header-pattern` with PCRE (`ngx.re.match`), and a pattern
+ * that does not compile there sends every request carrying the header to stable. PCRE's
+ * syntax is a superset of what JavaScript reads for the questions asked here, so the
+ * pattern's PCRE-only pieces are replaced by JavaScript stand-ins first; a refusal is then
+ * one PCRE makes too (scripts/header-pattern-agreement.js holds this against PCRE2).
+ */
+
+/** A group of the pattern that PCRE syntax refers to: by number (absolute) or by name. */
+type GroupReference = number | string;
+
+/** A PCRE piece at a group's start, its JavaScript stand-in, and the group it refers to, if any. */
+interface PcreGroupSyntax {
+  readonly syntax: RegExp;
+  readonly standIn: string | ((match: RegExpExecArray) => string);
+  readonly refersTo?: (match: RegExpExecArray) => GroupReference | undefined;
+}
+
+/** The name or number a reference names: digits are a number. */
+function referenceOf(text: string | undefined): GroupReference | undefined {
+  if (text === undefined) return undefined;
+  return /^\d+$/.test(text) ? Number(text) : text;
+}
+
+/**
+ * PCRE syntax JavaScript lacks, tried where a `(` opens outside character classes and
+ * escapes, each with a JavaScript stand-in that compiles wherever the PCRE piece does:
+ * comments, recursion and back references by group, option settings, backtracking verbs,
+ * callouts, conditions, option, atomic, branch-reset and alpha-named groups, Python-style
+ * and quoted group names. A recursion or back reference is an item a quantifier may
+ * follow, so it stands in as an empty group, not as nothing.
+ */
+const PCRE_GROUP_SYNTAX: readonly PcreGroupSyntax[] = [
+  { syntax: /\(\?#[^)]*\)/y, standIn: '' },
+  { syntax: /\(\?(?:R|[-+]\d+)\)/y, standIn: '(?:)' },
+  { syntax: /\(\?(?:(\d+)|&(\w+)|P>(\w+)|P=(\w+))\)/y, standIn: '(?:)', refersTo: (m) => referenceOf(m[1] ?? m[2] ?? m[3] ?? m[4]) },
+  { syntax: /\(\?[a-zA-Z^-]*\)/y, standIn: '' },
+  { syntax: /\(\*(?:ACCEPT|FAIL|F|COMMIT|PRUNE|SKIP|THEN|MARK)?(?::[^)]*)?\)/y, standIn: '' },
+  { syntax: /\(\?C(?:\d*|"[^"]*"|'[^']*'|`[^`]*`|\{[^}]*\})\)/y, standIn: '' },
+  { syntax: /\(\?\((?:(\d+)|<(\w+)>|'(\w+)'|R\d*|R&\w+|DEFINE|VERSION>?=[\d.]+|\w+)\)/y, standIn: '(?:', refersTo: (m) => referenceOf(m[1] ?? m[2] ?? m[3]) },
+  // JavaScript quantifies a lookahead only; the length limits of a lookbehind are PCRE's own
+  { syntax: /\(\?<([=!])/y, standIn: (m) => `(?${m[1]}` },
+  // a condition that is an assertion: the assertion stays, inside a plain group
+  { syntax: /\(\?\((?=\?)/y, standIn: '(?:(' },
+  { syntax: /\(\?(?:[a-zA-Z^-]+:|[>|])|\(\*[a-z_]+:/y, standIn: '(?:' },
+  { syntax: /\(\?P<|\(\?'(\w+)'/y, standIn: (m) => (m[1] === undefined ? '(?<' : `(?<${m[1]}>`) },
+];
+
+/** An option PCRE takes at the start of a pattern only, e.g. `(*UCP)` or `(*LIMIT_MATCH=100)`. */
+const START_OPTION = /\(\*[A-Z_]+(?:=\d+)?\)/y;
+
+/** Back references and subroutine calls written as escapes: `\1`-`\9`, `\k<n>` and its PCRE spellings, `\g`. */
+const ESCAPE_REFERENCE = /\\(?:([1-9])(?!\d)|k<(\w+)>|k'(\w+)'|k\{(\w+)\}|g\{(\w+)\}|g(\d+)|g<(\w+)>|g'(\w+)')/y;
+
+/** An escape whose value is in braces: `\x{41}`, `\o{101}`, `\p{L}`, `\P{Lu}`, `\N{U+41}`. */
+const BRACED_ESCAPE = /\\[xopPN]\{[^}]*\}/y;
+
+/** A POSIX class inside a character class, e.g. `[:alpha:]`: its `]` does not end the class. */
+const POSIX_CLASS = /\[:\^?[a-z]+:\]/y;
+
+/** Characters `\Q...\E` makes literal, escaped for JavaScript. */
+const QUOTED_LITERAL = /[\\^$.*+?()[\]{}|/-]/g;
+
+/** The match of a sticky `syntax` at `index` of `text`, if any. */
+function matchAt(syntax: RegExp, text: string, index: number): RegExpExecArray | null {
+  syntax.lastIndex = index;
+  return syntax.exec(text);
+}
+
+/** A PCRE pattern as JavaScript can compile it, and the groups it refers to. */
+interface JavascriptStandIn {
+  readonly javascript: string;
+  readonly references: readonly GroupReference[];
+}
+
+/**
+ * `pattern` with its PCRE-only syntax replaced by JavaScript stand-ins, read as PCRE reads it:
+ * options such as `(*UCP)` lead it, `\Q...\E` is literal text, an escape is one item
+ * (`\x{41}` too), a character class runs to its first `]` (one right after `[` or `[^` is
+ * literal), a possessive quantifier loses its `+`, and every reference to a group becomes
+ * an empty group, listed in `references`.
+ */
+function javascriptStandIn(pattern: string): JavascriptStandIn {
+  const references: GroupReference[] = [];
+  let javascript = '';
+  let inClass = false;
+  let i = 0;
+  // where the options at the start of the pattern end
+  let optionsEnd = 0;
+  const emit = (text: string, length: number) => {
+    javascript += text;
+    i += length;
+  };
+  while (i < pattern.length) {
+    const c = pattern[i];
+    const reference = inClass ? null : matchAt(ESCAPE_REFERENCE, pattern, i);
+    const braced = matchAt(BRACED_ESCAPE, pattern, i);
+    const startOption = i === optionsEnd ? matchAt(START_OPTION, pattern, i) : null;
+    if (startOption) {
+      optionsEnd += startOption[0].length;
+      emit('', startOption[0].length);
+    } else if (c === '\\' && pattern[i + 1] === 'E') {
+      // an \E that ends no \Q is ignored
+      emit('', 2);
+    } else if (c === '\\' && pattern[i + 1] === 'Q') {
+      const end = pattern.indexOf('\\E', i + 2);
+      const literal = pattern.slice(i + 2, end < 0 ? undefined : end);
+      emit(literal.replace(QUOTED_LITERAL, '\\$&'), end < 0 ? pattern.length - i : end + 2 - i);
+    } else if (braced) {
+      // one character (or one class of them) to PCRE; JavaScript would read a quantifier in the braces
+      emit('a', braced[0].length);
+    } else if (reference) {
+      references.push(referenceOf(reference.slice(1).find((group) => group !== undefined)) as GroupReference);
+      emit('(?:)', reference[0].length);
+    } else if (c === '\\') {
+      emit(pattern.slice(i, i + 2), 2);
+    } else if (inClass) {
+      const posix = matchAt(POSIX_CLASS, pattern, i);
+      if (!posix && c === ']') inClass = false;
+      emit(posix ? posix[0] : c, posix ? posix[0].length : 1);
+    } else if (c === '[') {
+      inClass = true;
+      const negated = pattern[i + 1] === '^' ? '^' : '';
+      const literalBracket = pattern[i + 1 + negated.length] === ']';
+      emit(`[${negated}${literalBracket ? '\\]' : ''}`, 1 + negated.length + (literalBracket ? 1 : 0));
+    } else if ('*+?}'.includes(c) && pattern[i + 1] === '+') {
+      emit(c, 2);
+    } else {
+      const group = c === '(' ? pcreGroupAt(pattern, i) : undefined;
+      if (group?.reference !== undefined) references.push(group.reference);
+      emit(group ? group.standIn : c, group ? group.length : 1);
+    }
+  }
+  return { javascript, references };
+}
+
+/** The PCRE-only group syntax at `index` of `pattern`, if any: its stand-in, length and reference. */
+function pcreGroupAt(pattern: string, index: number): { standIn: string; length: number; reference?: GroupReference } | undefined {
+  for (const { syntax, standIn, refersTo } of PCRE_GROUP_SYNTAX) {
+    const match = matchAt(syntax, pattern, index);
+    if (match) return { standIn: typeof standIn === 'string' ? standIn : standIn(match), length: match[0].length, reference: refersTo?.(match) };
+  }
+  return undefined;
+}
+
+/** The numbered and named capture groups of a JavaScript pattern that compiles. */
+function captureGroups(javascript: string): { count: number; names: ReadonlySet<string> } {
+  // an empty alternative always matches, so the match lists every group
+  const match = new RegExp(`${javascript}|`).exec('') as RegExpExecArray;
+  return { count: match.length - 1, names: new Set(Object.keys(match.groups ?? {})) };
+}
+
+/** JavaScript's refusal of a group name used twice, which PCRE takes under (?J) or in a branch-reset group. */
+const DUPLICATE_NAME = /Duplicate capture group name/;
+
+/**
+ * A regular expression that PCRE cannot compile (ingress-nginx matches canary header
+ * patterns with it). The pattern, its PCRE-only syntax replaced by JavaScript stand-ins, is
+ * refused where JavaScript's parser refuses it too (an unbalanced `(` or `[`, a quantifier
+ * with nothing to repeat, a range out of order), or where it refers to a group it does not
+ * have. The stand-ins never make a valid PCRE pattern invalid, so a valid pattern is never
+ * refused (scripts/header-pattern-agreement.js holds this against PCRE2 itself).
+ */
+export function checkRegularExpression(pattern: string, what: string): string | undefined {
+  const { javascript, references } = javascriptStandIn(pattern);
+  const fix = 'write \\ before each of ( ) [ ] { } * + ? | ^ $ . \\ meant as itself';
+  try {
+    new RegExp(javascript);
+  } catch (err) {
+    const reason = (err as Error).message.split(': ').pop() ?? '';
+    return DUPLICATE_NAME.test(reason) ? undefined : `${what} ${JSON.stringify(pattern)} is not a regular expression (${reason}): ${fix}`;
+  }
+  const groups = captureGroups(javascript);
+  const missing = references.find((r) => (typeof r === 'number' ? r > groups.count : !groups.names.has(r)));
+  if (missing === undefined) return undefined;
+  const group = typeof missing === 'number' ? `group ${missing}, and it has ${groups.count}` : `a group named "${missing}", which it does not define`;
+  return `${what} ${JSON.stringify(pattern)} is not a regular expression (it refers to ${group}): refer only to groups it defines, or ${fix}`;
+}

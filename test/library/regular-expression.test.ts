@@ -1,0 +1,30 @@
+import { checkRegularExpression } from 'k8s-iac';
+
+describe('regular expressions', () => {
+  test('a pattern no proxy compiles is refused with the reason and the fix', () => {
+    for (const [pattern, reason] of [
+      ['([', /Unterminated character class/],
+      ['gray-(', /Unterminated group/],
+      ['gray)', /Unmatched '\)'/],
+      ['*gray', /Nothing to repeat/],
+      ['a{3,1}', /numbers out of order/],
+      ['gray\\', /\\ at end of pattern/],
+      ['(a)\\2', /it refers to group 2, and it has 1/],
+      ['(?P=build)-x', /it refers to a group named "build", which it does not define/],
+      ['(?<b>x)\\k<c>', /it refers to a group named "c"/],
+      ['(?1)x', /it refers to group 1, and it has 0/],
+    ] as const) {
+      expect(checkRegularExpression(pattern, 'canary headerPattern')).toMatch(reason);
+      expect(checkRegularExpression(pattern, 'canary headerPattern')).toMatch(/is not a regular expression \(.*\): .*write \\ before each of/);
+    }
+  });
+  test('patterns PCRE2 compiles pass, its own syntax included: groups, references, quoting and possessive quantifiers', () => {
+    // each compiles in PCRE2 (grep -P); scripts/header-pattern-agreement.js holds the same against generated patterns
+    for (const pattern of [
+      ...['^gray-.*', '^(test|prod)-[0-9]+$', '(?:a|b)+', '(?<build>\\d+)\\k<build>', '(a)(b)\\2', '(?i)^gray', '(?>ab|a)c', 'a++b', '\\d*+', '(*UCP)\\w+'],
+      ...['(?P<n>x)(?P=n)', "(?'n'x)\\k'n'", '(?#comment)x', '[[:alpha:]]+', '[]a]', 'x{2}?', '\\x{41}*', '[\\x{41}-\\x{5a}]', '\\Q(*\\E+', '(?<=a)?b', '(a)(?1)*', '(a)?(?(1)b|c)', '(?C1)a'],
+    ]) {
+      expect(checkRegularExpression(pattern, 'canary headerPattern')).toBeUndefined();
+    }
+  });
+});
