@@ -146,8 +146,8 @@ function pcreGroupAt(pattern: string, index: number): { standIn: string; length:
 
 /** The numbered and named capture groups of a JavaScript pattern that compiles. */
 function captureGroups(javascript: string): { count: number; names: ReadonlySet<string> } {
-  // an empty alternative always matches, so the match lists every group
-  const match = new RegExp(`${javascript}|`).exec('') as RegExpExecArray;
+  // the empty alternative first matches at once, so the pattern itself never runs, and the match still lists every group
+  const match = new RegExp(`(?:|${javascript})`).exec('') as RegExpExecArray;
   return { count: match.length - 1, names: new Set(Object.keys(match.groups ?? {})) };
 }
 
