@@ -94,9 +94,9 @@ function javascriptStandIn(pattern: string): JavascriptStandIn {
   };
   while (i < pattern.length) {
     const c = pattern[i];
-    const reference = inClass ? null : matchAt(ESCAPE_REFERENCE, pattern, i);
-    const braced = matchAt(BRACED_ESCAPE, pattern, i);
-    const startOption = i === optionsEnd ? matchAt(START_OPTION, pattern, i) : null;
+    const reference = c === '\\' && !inClass ? matchAt(ESCAPE_REFERENCE, pattern, i) : null;
+    const braced = c === '\\' ? matchAt(BRACED_ESCAPE, pattern, i) : null;
+    const startOption = c === '(' && i === optionsEnd ? matchAt(START_OPTION, pattern, i) : null;
     if (startOption) {
       optionsEnd += startOption[0].length;
       emit('', startOption[0].length);

@@ -28,6 +28,7 @@ import { AppIngress, HttpPath } from './app-ingress';
 import type { AppService } from './app-service';
 import { namespaceContextOf } from '../core/namespace-context';
 import { checkRegularExpression } from '../core/regular-expression';
+import { errors } from '../core/validation';
 
 const ANNOTATION = 'nginx.ingress.kubernetes.io';
 
@@ -54,11 +55,8 @@ export function checkCanaryRouting(r: CanaryRouting): string[] {
   } else if (!TOKEN.test(r.header)) {
     problems.push(`canary header "${r.header}" is not an HTTP header name: use letters, digits and '-', e.g. X-Client-Build`);
   }
-  if (r.headerPattern !== undefined) {
-    // ingress-nginx: a pattern that does not compile sends every request carrying the header to stable, weight and cookie unread
-    const bad = checkRegularExpression(r.headerPattern, 'canary headerPattern');
-    if (bad) problems.push(bad);
-  }
+  // ingress-nginx: a pattern that does not compile sends every request carrying the header to stable, weight and cookie unread
+  if (r.headerPattern !== undefined) problems.push(...errors(checkRegularExpression(r.headerPattern, 'canary headerPattern')));
   if (r.headerValue !== undefined && r.headerPattern !== undefined) {
     problems.push(`canary sets both headerValue "${r.headerValue}" and headerPattern "${r.headerPattern}": ingress-nginx ignores the pattern when a value is set, so keep one of them`);
   }
