@@ -89,6 +89,11 @@ describe('validators, as the API server reads the values', () => {
     expect(checkAnnotations({ big: 'x'.repeat(256 * 1024) }, 'annotations')).toEqual([expect.stringMatching(/over the 262144 bytes \(256 KiB\)/)]);
     expect(checkHostname('shop.example.com', 'host')).toBeUndefined();
     expect(checkHostname('10.0.0.1', 'host')).toMatch(/is an IP address, which Ingress and HTTPRoute hosts may not be/);
+    expect(checkHostname('255.255.255.255', 'host')).toMatch(/is an IP address/);
+    // not addresses (an octet past 255, a leading zero, five parts): names, as Kubernetes' net.ParseIP reads them
+    expect(checkHostname('256.1.1.1', 'host')).toBeUndefined();
+    expect(checkHostname('10.0.0.01', 'host')).toBeUndefined();
+    expect(checkHostname('1.2.3.4.5', 'host')).toBeUndefined();
     expect(checkOneOf('SCTP', ['TCP', 'UDP', 'SCTP'], 'protocol')).toBeUndefined();
   });
 });

@@ -291,6 +291,9 @@ export function checkDataSize(data: Readonly<Record<string, string>>, what: stri
   return bytes > MAX_OBJECT_DATA_BYTES ? `${what} holds ${bytes} bytes, over the ${MAX_OBJECT_DATA_BYTES} bytes (1 MiB) the API server accepts: split it, or mount the content from a volume` : undefined;
 }
 
+/** Four dot-separated decimal numbers: the only shape ipaddr.IPv4.isValidFourPartDecimal takes. */
+const FOUR_PART_DECIMAL = /^\d+\.\d+\.\d+\.\d+$/;
+
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** A host of an Ingress or HTTPRoute: a DNS name of at most 253 characters, optionally `*.` first, and not an IP address. */
@@ -298,7 +301,8 @@ export function checkHostname(host: string, what: string): string | undefined {
   if (typeof host !== 'string' || host.length > 253 || !HOSTNAME.test(host)) {
     return `${what} ${JSON.stringify(host)} is not a DNS name: use at most 253 characters of lower-case labels separated by dots (a leading '*.' for a wildcard)`;
   }
-  if (ipaddr.IPv4.isValidFourPartDecimal(host)) return `${what} "${host}" is an IP address, which Ingress and HTTPRoute hosts may not be: give the DNS name clients use`;
+  // ipaddr throws and catches an Error inside for every name that is no address: try the shape first
+  if (FOUR_PART_DECIMAL.test(host) && ipaddr.IPv4.isValidFourPartDecimal(host)) return `${what} "${host}" is an IP address, which Ingress and HTTPRoute hosts may not be: give the DNS name clients use`;
   return undefined;
 }
 
