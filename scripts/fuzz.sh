@@ -9,7 +9,8 @@
 # The jest property (test/library/fuzz.test.ts) fails on any TypeError or unlocated
 # problem; this script adds the schema leg, which needs the conformance tools
 # (scripts/conformance/tools.sh builds them once into the cache), and holds the canary
-# header pattern check against PCRE2 (grep -P) on as many generated patterns.
+# header pattern checks against PCRE2 (grep -P) and RE2 (Go's regexp) on as many
+# generated patterns each.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 RUNS=10000
@@ -40,6 +41,6 @@ const r = require(process.argv[1]);
 const rows = Object.entries(r.outcomes).map(([c, o]) => `${c} ${o.rendered} rendered / ${o.refused} refused`);
 console.log(`fuzz: ${r.runs} cases per construct, seed ${r.seed}: ${rows.join("; ")}`);
 ' "$OUT/report.json"
-# the canary header pattern check against PCRE2 itself, the parser ingress-nginx matches patterns with
+# the canary header pattern checks against the parsers themselves: PCRE2 (ingress-nginx) and Go's regexp (RE2, Envoy-based gateways)
 (cd "$ROOT" && npx tsc -p tsconfig.json && node scripts/header-pattern-agreement.js "$RUNS" "${FUZZ_SEED:-20261123}")
 echo "fuzz: passed in $((SECONDS - start))s (property ${fuzz_seconds}s)"

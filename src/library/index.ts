@@ -11,6 +11,7 @@ export * from './core/labels';
 export * from './core/namespace-context';
 export * from './core/platform-settings';
 export * from './core/quantity';
+export * from './core/re2-expression';
 export * from './core/regular-expression';
 export * from './core/render-object';
 export * from './core/release';

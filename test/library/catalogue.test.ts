@@ -18,6 +18,7 @@ import {
   defineEnvironments,
   defineProject,
   DeveloperAccess,
+  LABELS,
   LimitRangeConfig,
   main,
   NamespacedApp,
@@ -310,6 +311,16 @@ const cases: Case[] = [
   { name: 'Gateway name in capitals', build: route({ gateway: { name: 'Public', namespace: 'gateway-system' } }), expected: /Gateway name "Public" is not a valid DNS-1123 subdomain/ },
   { name: 'Gateway namespace with a dot', build: route({ gateway: { name: 'public', namespace: 'gw.system' } }), expected: /Gateway namespace "gw.system" is not a valid DNS-1123 label/ },
   { name: 'HTTPRoute name in capitals', build: route({ name: 'Web' }), expected: /HTTPRoute name "Web" is not a valid DNS-1123 subdomain/ },
+  {
+    name: 'HTTPRoute canary header pattern with a look-ahead, which RE2 gateways cannot compile',
+    build: (ns) => {
+      const svc = withService(web())(ns);
+      const canary = new AppDeployment(ns, 'Canary', { name: 'web-canary', appName: 'web', version: 'v2', replicas: 2, ...WEB_POD, selectorLabels: { [LABELS.track]: 'canary' } });
+      const canaryService = new AppService(ns, 'CanarySvc', { name: 'web-canary', selector: canary.podSelector, ports: [{ name: 'http', port: 8080 }] });
+      new AppHttpRoute(ns, 'Route', { name: 'web', gateway: { name: 'public', namespace: 'gateway-system' }, host: 'shop.example.com', paths: [{ path: '/' }], service: svc, canary: { service: canaryService, header: 'X-Build', headerPattern: 'gray(?!-old)' } });
+    },
+    expected: /shop\/Route: canary headerPattern "gray\(\?!-old\)" is not an RE2 regular expression \(invalid or unsupported Perl syntax: `\(\?!`\): RE2 has no look-arounds.*name it in gateway\.headerPatternDialect/,
+  },
   // NetworkPolicy
   { name: 'policy name in capitals', build: policy({ name: 'Allow', ingress: [] }), expected: /shop\/Policy: NetworkPolicy name "Allow" is not a valid DNS-1123 subdomain/ },
   { name: 'policy governing nothing', build: policy({}), expected: /NetworkPolicy "allow" governs neither ingress nor egress: pass ingress and\/or egress/ },

@@ -102,6 +102,16 @@ describe('HTTPRoute errors', () => {
     expect(synthErrors(route({}))).toMatch(/canary has no routing rule/);
   });
 
+  test('a header pattern must compile in the dialect of the Gateway: PCRE and RE2 unless it is named', () => {
+    const lookahead = { header: 'X-B', headerPattern: 'gray(?!-old)' };
+    expect(synthErrors(route(lookahead))).toMatch(/canary headerPattern "gray\(\?!-old\)" is not an RE2 regular expression .*; or, where the Gateway's implementation reads one dialect only, name it in gateway.headerPatternDialect/);
+    expect(synthErrors(route(lookahead, { gateway: { ...GATEWAY, headerPatternDialect: 'RE2' } }))).toMatch(/is not an RE2 regular expression \(invalid or unsupported Perl syntax: `\(\?!`\): RE2 has no look-arounds[^;]*$/m);
+    expect(find(synth(route(lookahead, { gateway: { ...GATEWAY, headerPatternDialect: 'PCRE' } })), 'HTTPRoute', 'api').spec.rules[0].matches[0].headers[0].value).toBe('gray(?!-old)');
+    // RE2 repeats an anchor, PCRE does not
+    expect(synthErrors(route({ header: 'X-B', headerPattern: '^*gray' }))).toMatch(/canary headerPattern "\^\*gray" is not a regular expression \(Nothing to repeat\)/);
+    expect(find(synth(route({ header: 'X-B', headerPattern: '^*gray' }, { gateway: { ...GATEWAY, headerPatternDialect: 'RE2' } })), 'HTTPRoute', 'api')).toBeDefined();
+  });
+
   test('a cookie canary cannot be expressed', () => {
     expect(synthErrors(route({ cookie: 'canary' }))).toMatch(/canary cookie "canary" cannot be routed: HTTPRoute has no cookie match, so route the canary by header or weight/);
   });

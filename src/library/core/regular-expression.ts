@@ -7,6 +7,9 @@
  * one PCRE makes too (scripts/header-pattern-agreement.js holds this against PCRE2).
  */
 
+import { checkRe2Expression } from './re2-expression';
+import { matchAt } from './sticky-match';
+
 /** A group of the pattern that PCRE syntax refers to: by number (absolute) or by name. */
 type GroupReference = number | string;
 
@@ -61,12 +64,6 @@ const POSIX_CLASS = /\[:\^?[a-z]+:\]/y;
 
 /** Characters `\Q...\E` makes literal, escaped for JavaScript. */
 const QUOTED_LITERAL = /[\\^$.*+?()[\]{}|/-]/g;
-
-/** The match of a sticky `syntax` at `index` of `text`, if any. */
-function matchAt(syntax: RegExp, text: string, index: number): RegExpExecArray | null {
-  syntax.lastIndex = index;
-  return syntax.exec(text);
-}
 
 /** A PCRE pattern as JavaScript can compile it, and the groups it refers to. */
 interface JavascriptStandIn {
@@ -176,4 +173,28 @@ export function checkRegularExpression(pattern: string, what: string): string | 
   if (missing === undefined) return undefined;
   const group = typeof missing === 'number' ? `group ${missing}, and it has ${groups.count}` : `a group named "${missing}", which it does not define`;
   return `${what} ${JSON.stringify(pattern)} is not a regular expression (it refers to ${group}): refer only to groups it defines, or ${fix}`;
+}
+
+/**
+ * A dialect of regular expressions a traffic controller matches header patterns in:
+ * ingress-nginx and other NGINX-based controllers read PCRE, Envoy-based gateways RE2.
+ */
+export type RegexDialect = 'PCRE' | 'RE2';
+
+/** The check of each dialect, in the order problems are looked for. */
+const DIALECT_CHECKS: Readonly<Record<RegexDialect, (pattern: string, what: string) => string | undefined>> = {
+  PCRE: checkRegularExpression,
+  RE2: checkRe2Expression,
+};
+
+/**
+ * A regular expression that one of `dialects` cannot compile: the first dialect's problem,
+ * since a pattern every dialect refuses has one fault, not one per dialect.
+ */
+export function checkRegularExpressionIn(pattern: string, what: string, dialects: readonly RegexDialect[]): string | undefined {
+  for (const dialect of dialects) {
+    const problem = DIALECT_CHECKS[dialect](pattern, what);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
 }

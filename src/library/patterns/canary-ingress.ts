@@ -35,8 +35,19 @@ const ANNOTATION = 'nginx.ingress.kubernetes.io';
 /** HTTP header and cookie names are RFC 9110 tokens. */
 const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
-/** Problems with a canary's routing, whatever API carries it. */
-export function checkCanaryRouting(r: CanaryRouting): string[] {
+/**
+ * A canary header pattern as ingress-nginx reads it (PCRE, `ngx.re.match`): one that does not
+ * compile sends every request carrying the header to stable, weight and cookie unread.
+ */
+function checkIngressNginxPattern(pattern: string): string | undefined {
+  return checkRegularExpression(pattern, 'canary headerPattern');
+}
+
+/**
+ * Problems with a canary's routing, whatever API carries it; `checkPattern` checks a header
+ * pattern in the dialect of what routes the traffic.
+ */
+export function checkCanaryRouting(r: CanaryRouting, checkPattern: (pattern: string) => string | undefined = checkIngressNginxPattern): string[] {
   const problems: string[] = [];
   const total = r.weightTotal ?? 100;
   if (r.weightTotal !== undefined && (!Number.isInteger(r.weightTotal) || r.weightTotal < 1)) {
@@ -55,8 +66,7 @@ export function checkCanaryRouting(r: CanaryRouting): string[] {
   } else if (!TOKEN.test(r.header)) {
     problems.push(`canary header "${r.header}" is not an HTTP header name: use letters, digits and '-', e.g. X-Client-Build`);
   }
-  // ingress-nginx: a pattern that does not compile sends every request carrying the header to stable, weight and cookie unread
-  if (r.headerPattern !== undefined) problems.push(...errors(checkRegularExpression(r.headerPattern, 'canary headerPattern')));
+  if (r.headerPattern !== undefined) problems.push(...errors(checkPattern(r.headerPattern)));
   if (r.headerValue !== undefined && r.headerPattern !== undefined) {
     problems.push(`canary sets both headerValue "${r.headerValue}" and headerPattern "${r.headerPattern}": ingress-nginx ignores the pattern when a value is set, so keep one of them`);
   }

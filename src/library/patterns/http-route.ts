@@ -21,6 +21,7 @@ import type { CanaryRouting } from '../core/release';
 import { checkCanaryRouting } from './canary-ingress';
 import type { Labels } from '../core/labels';
 import { namespaceContextOf } from '../core/namespace-context';
+import { checkRegularExpressionIn, RegexDialect } from '../core/regular-expression';
 import { NetworkPolicy } from './network-policy';
 
 /** The Gateway a route attaches to. */
@@ -31,7 +32,16 @@ export interface GatewayRef {
   readonly namespace: string;
   /** Listener of the Gateway to attach to. @default - every listener that accepts the route */
   readonly sectionName?: string;
+  /**
+   * The dialect the Gateway's implementation reads a canary `headerPattern` in: the Gateway
+   * API leaves it to the implementation (Envoy-based gateways read RE2, NGINX-based ones PCRE).
+   * @default - both: the pattern must compile as PCRE and as RE2
+   */
+  readonly headerPatternDialect?: RegexDialect;
 }
+
+/** Dialects a header pattern is checked in when the Gateway's is not named: every one a Gateway may read. */
+const ANY_GATEWAY_DIALECT: readonly RegexDialect[] = ['PCRE', 'RE2'];
 
 /** A canary beside the stable Service, and which requests reach it. */
 export interface HttpRouteCanary extends CanaryRouting {
@@ -136,6 +146,14 @@ export class AppHttpRoute extends Construct {
     }
   }
 
+  /** A canary header pattern in the Gateway's dialect, or in every dialect when it is not named. */
+  private checkHeaderPattern(pattern: string): string | undefined {
+    const named = this.props.gateway.headerPatternDialect;
+    const problem = checkRegularExpressionIn(pattern, 'canary headerPattern', named === undefined ? ANY_GATEWAY_DIALECT : [named]);
+    if (problem === undefined || named !== undefined) return problem;
+    return `${problem}; or, where the Gateway's implementation reads one dialect only, name it in gateway.headerPatternDialect ('PCRE' or 'RE2')`;
+  }
+
   private validateRoute(): string[] {
     const { gateway, service, canary } = this.props;
     const problems = errors(checkDnsSubdomain(this.name, 'HTTPRoute name'), checkDnsSubdomain(gateway.name, 'Gateway name'), checkDnsLabel(gateway.namespace, 'Gateway namespace'));
@@ -147,7 +165,7 @@ export class AppHttpRoute extends Construct {
       if (!p.path.startsWith('/')) problems.push(`HTTPRoute path "${p.path}" must start with '/': write "/${p.path}"`);
     }
     if (!service.ports[0]) problems.push(`Service ${service.name} has no port to route to: give it a port`);
-    if (canary) problems.push(...checkCanaryRouting(canary), ...checkRouteCanary(service, canary));
+    if (canary) problems.push(...checkCanaryRouting(canary, (pattern) => this.checkHeaderPattern(pattern)), ...checkRouteCanary(service, canary));
     return problems;
   }
 }
