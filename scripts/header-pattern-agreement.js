@@ -48,13 +48,13 @@ const COMMON_PIECES = [
 
 /** PCRE patterns: the common pieces, and PCRE's grammar with an option or reference around it. */
 const PCRE_GRAMMAR = grammar({
-  atoms: ['a', 'b', '.', '\\d', '\\w', '\\.', '\\(', '[a-z]', '[^0-9]', '[]a]', '[[:alpha:]-]', '\\Q(*\\E', '\\x{41}', '\\p{L}', '(*F)'],
+  atoms: ['a', 'b', '.', '\\d', '\\w', '\\.', '\\(', '[a-z]', '[^0-9]', '[]a]', '[[:alpha:]-]', '\\Q(*\\E', '\\x{41}', '\\p{L}', '(*F)', '(*ACCEPT)', '(?C1)'],
   groups: ['(', '(?:', '(?i:', '(?>', '(?|', '(?=', '(?!', '(?<=', '(?<!', '(?<n>', '(?P<p>', "(?'q'", '(*pla:', '(*atomic:'],
   quantifiers: ['', '', '*', '+', '?', '{2}', '{1,3}', '*?', '+?', '*+', '++', '?+', '{2,}+'],
 });
 const PCRE_PATTERNS = fc.oneof(
   strung(COMMON_PIECES),
-  fc.tuple(fc.constantFrom('', '^', '(*UCP)', '(?i)', '(?#note)'), PCRE_GRAMMAR, fc.constantFrom('', '$', '(?1)', '\\1', '\\k<n>', '(?P=p)', '(?&n)')).map((parts) => parts.join('')),
+  fc.tuple(fc.constantFrom('', '^', '(*UCP)', '(?i)', '(?J)', '(?#note)'), PCRE_GRAMMAR, fc.constantFrom('', '$', '(?1)', '\\1', '\\k<n>', '(?P=p)', '(?&n)')).map((parts) => parts.join('')),
 );
 
 /** RE2 patterns: the common pieces with RE2's own escapes, classes and counts, and RE2's grammar. */

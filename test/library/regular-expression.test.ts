@@ -13,15 +13,25 @@ describe('regular expressions', () => {
       ['(?P=build)-x', /it refers to a group named "build", which it does not define/],
       ['(?<b>x)\\k<c>', /it refers to a group named "c"/],
       ['(?1)x', /it refers to group 1, and it has 0/],
+      // PCRE quantifies no option setting, verb or callout
+      ['a(?i)*', /Nothing to repeat/],
+      ['a(*F)*', /Nothing to repeat/],
+      ['a(?C1)?', /Nothing to repeat/],
     ] as const) {
       expect(checkRegularExpression(pattern, 'canary headerPattern')).toMatch(reason);
       expect(checkRegularExpression(pattern, 'canary headerPattern')).toMatch(/is not a regular expression \(.*\): .*write \\ before each of/);
     }
   });
+  test('a group name used twice is refused unless (?J) or a branch-reset group lets PCRE take it', () => {
+    expect(checkRegularExpression('(?<a>x)(?<a>y)', 'canary headerPattern')).toBe(
+      'canary headerPattern "(?<a>x)(?<a>y)" is not a regular expression (two groups have the same name): give each group its own name, or set (?J) before them where PCRE should take a name twice',
+    );
+  });
   test('patterns PCRE2 compiles pass, its own syntax included: groups, references, quoting and possessive quantifiers', () => {
     // each compiles in PCRE2 (grep -P); scripts/header-pattern-agreement.js holds the same against generated patterns
     for (const pattern of [
       ...['^gray-.*', '^(test|prod)-[0-9]+$', '(?:a|b)+', '(?<build>\\d+)\\k<build>', '(a)(b)\\2', '(?i)^gray', '(?>ab|a)c', 'a++b', '\\d*+', '(*UCP)\\w+'],
+      ...['(*ACCEPT)*', 'a(?i){,3}', 'a(?#c)*', '(?J)(?<a>x)(?<a>y)', '(?|(?<a>x)|(?<a>y))'],
       ...['(?P<n>x)(?P=n)', "(?'n'x)\\k'n'", '(?#comment)x', '[[:alpha:]]+', '[]a]', 'x{2}?', '\\x{41}*', '[\\x{41}-\\x{5a}]', '\\Q(*\\E+', '(?<=a)?b', '(a)(?1)*', '(a)?(?(1)b|c)', '(?C1)a'],
     ]) {
       expect(checkRegularExpression(pattern, 'canary headerPattern')).toBeUndefined();

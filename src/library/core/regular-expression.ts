@@ -26,21 +26,27 @@ function referenceOf(text: string | undefined): GroupReference | undefined {
   return /^\d+$/.test(text) ? Number(text) : text;
 }
 
+/** A stand-in that matches nothing's worth of text and, like the PCRE piece, takes no quantifier. */
+const NOT_REPEATABLE = '\\b';
+
 /**
  * PCRE syntax JavaScript lacks, tried where a `(` opens outside character classes and
  * escapes, each with a JavaScript stand-in that compiles wherever the PCRE piece does:
  * comments, recursion and back references by group, option settings, backtracking verbs,
  * callouts, conditions, option, atomic, branch-reset and alpha-named groups, Python-style
  * and quoted group names. A recursion or back reference is an item a quantifier may
- * follow, so it stands in as an empty group, not as nothing.
+ * follow, so it stands in as an empty group; an option setting, a verb or a callout is not,
+ * so it stands in as an assertion.
  */
 const PCRE_GROUP_SYNTAX: readonly PcreGroupSyntax[] = [
   { syntax: /\(\?#[^)]*\)/y, standIn: '' },
   { syntax: /\(\?(?:R|[-+]\d+)\)/y, standIn: '(?:)' },
   { syntax: /\(\?(?:(\d+)|&(\w+)|P>(\w+)|P=(\w+))\)/y, standIn: '(?:)', refersTo: (m) => referenceOf(m[1] ?? m[2] ?? m[3] ?? m[4]) },
-  { syntax: /\(\?[a-zA-Z^-]*\)/y, standIn: '' },
-  { syntax: /\(\*(?:ACCEPT|FAIL|F|COMMIT|PRUNE|SKIP|THEN|MARK)?(?::[^)]*)?\)/y, standIn: '' },
-  { syntax: /\(\?C(?:\d*|"[^"]*"|'[^']*'|`[^`]*`|\{[^}]*\})\)/y, standIn: '' },
+  // no quantifier may follow an option setting, a verb other than (*ACCEPT) or a callout: \b takes none either
+  { syntax: /\(\?[a-zA-Z^-]*\)/y, standIn: NOT_REPEATABLE },
+  { syntax: /\(\*ACCEPT(?::[^)]*)?\)/y, standIn: '(?:)' },
+  { syntax: /\(\*(?:FAIL|F|COMMIT|PRUNE|SKIP|THEN|MARK)?(?::[^)]*)?\)/y, standIn: NOT_REPEATABLE },
+  { syntax: /\(\?C(?:\d*|"[^"]*"|'[^']*'|`[^`]*`|\{[^}]*\})\)/y, standIn: NOT_REPEATABLE },
   { syntax: /\(\?\((?:(\d+)|<(\w+)>|'(\w+)'|R\d*|R&\w+|DEFINE|VERSION>?=[\d.]+|\w+)\)/y, standIn: '(?:', refersTo: (m) => referenceOf(m[1] ?? m[2] ?? m[3]) },
   // JavaScript quantifies a lookahead only; the length limits of a lookbehind are PCRE's own
   { syntax: /\(\?<([=!])/y, standIn: (m) => `(?${m[1]}` },
@@ -50,8 +56,8 @@ const PCRE_GROUP_SYNTAX: readonly PcreGroupSyntax[] = [
   { syntax: /\(\?P<|\(\?'(\w+)'/y, standIn: (m) => (m[1] === undefined ? '(?<' : `(?<${m[1]}>`) },
 ];
 
-/** An option PCRE takes at the start of a pattern only, e.g. `(*UCP)` or `(*LIMIT_MATCH=100)`. */
-const START_OPTION = /\(\*[A-Z_]+(?:=\d+)?\)/y;
+/** An option PCRE takes at the start of a pattern only, e.g. `(*UCP)` or `(*LIMIT_MATCH=100)`; not a verb such as `(*F)`. */
+const START_OPTION = /\(\*(?!(?:ACCEPT|FAIL|F|COMMIT|PRUNE|SKIP|THEN|MARK)\))[A-Z_]+(?:=\d+)?\)/y;
 
 /** Back references and subroutine calls written as escapes: `\1`-`\9`, `\k<n>` and its PCRE spellings, `\g`. */
 const ESCAPE_REFERENCE = /\\(?:([1-9])(?!\d)|k<(\w+)>|k'(\w+)'|k\{(\w+)\}|g\{(\w+)\}|g(\d+)|g<(\w+)>|g'(\w+)')/y;
@@ -151,12 +157,15 @@ function captureGroups(javascript: string): { count: number; names: ReadonlySet<
 /** JavaScript's refusal of a group name used twice, which PCRE takes under (?J) or in a branch-reset group. */
 const DUPLICATE_NAME = /Duplicate capture group name/;
 
+/** The J option (names may repeat) set anywhere, or a branch-reset group, where PCRE may take a name twice. */
+const NAMES_MAY_REPEAT = /\(\?[a-zA-Z^-]*J[a-zA-Z^-]*[:)]|\(\?\|/;
+
 /**
  * A regular expression that PCRE cannot compile (ingress-nginx matches canary header
  * patterns with it). The pattern, its PCRE-only syntax replaced by JavaScript stand-ins, is
  * refused where JavaScript's parser refuses it too (an unbalanced `(` or `[`, a quantifier
- * with nothing to repeat, a range out of order), or where it refers to a group it does not
- * have. The stand-ins never make a valid PCRE pattern invalid, so a valid pattern is never
+ * with nothing to repeat, a range out of order), where it refers to a group it does not
+ * have, or where it names two groups alike with neither (?J) nor a branch-reset group in it. The stand-ins never make a valid PCRE pattern invalid, so a valid pattern is never
  * refused (scripts/header-pattern-agreement.js holds this against PCRE2 itself).
  */
 export function checkRegularExpression(pattern: string, what: string): string | undefined {
@@ -166,7 +175,9 @@ export function checkRegularExpression(pattern: string, what: string): string | 
     new RegExp(javascript);
   } catch (err) {
     const reason = (err as Error).message.split(': ').pop() ?? '';
-    return DUPLICATE_NAME.test(reason) ? undefined : `${what} ${JSON.stringify(pattern)} is not a regular expression (${reason}): ${fix}`;
+    if (!DUPLICATE_NAME.test(reason)) return `${what} ${JSON.stringify(pattern)} is not a regular expression (${reason}): ${fix}`;
+    if (NAMES_MAY_REPEAT.test(pattern)) return undefined;
+    return `${what} ${JSON.stringify(pattern)} is not a regular expression (two groups have the same name): give each group its own name, or set (?J) before them where PCRE should take a name twice`;
   }
   const groups = captureGroups(javascript);
   const missing = references.find((r) => (typeof r === 'number' ? r > groups.count : !groups.names.has(r)));
