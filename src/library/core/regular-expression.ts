@@ -165,7 +165,8 @@ const NAMES_MAY_REPEAT = /\(\?[a-zA-Z^-]*J[a-zA-Z^-]*[:)]|\(\?\|/;
  * patterns with it). The pattern, its PCRE-only syntax replaced by JavaScript stand-ins, is
  * refused where JavaScript's parser refuses it too (an unbalanced `(` or `[`, a quantifier
  * with nothing to repeat, a range out of order), where it refers to a group it does not
- * have, or where it names two groups alike with neither (?J) nor a branch-reset group in it. The stand-ins never make a valid PCRE pattern invalid, so a valid pattern is never
+ * have, or where it names two groups alike with neither (?J) nor a branch-reset group in
+ * it. The stand-ins never make a valid PCRE pattern invalid, so a valid pattern is never
  * refused (scripts/header-pattern-agreement.js holds this against PCRE2 itself).
  */
 export function checkRegularExpression(pattern: string, what: string): string | undefined {
