@@ -94,7 +94,7 @@ describe('canary Ingress errors', () => {
 
   test('both headerValue and headerPattern', () => {
     expect(synthErrors(withCanary({ header: 'X-Client-Build', headerValue: 'gray', headerPattern: 'gr.*' }))).toMatch(
-      /canary sets both headerValue "gray" and headerPattern "gr\.\*": ingress-nginx ignores the pattern when a value is set, so keep one of them/,
+      /canary sets both headerValue "gray" and headerPattern "gr\.\*": one of them goes unread \(ingress-nginx reads the value, an HTTPRoute the pattern\), so keep one of them/,
     );
   });
 

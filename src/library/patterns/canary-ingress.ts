@@ -68,7 +68,7 @@ export function checkCanaryRouting(r: CanaryRouting, checkPattern: (pattern: str
   }
   if (r.headerPattern !== undefined) problems.push(...errors(checkPattern(r.headerPattern)));
   if (r.headerValue !== undefined && r.headerPattern !== undefined) {
-    problems.push(`canary sets both headerValue "${r.headerValue}" and headerPattern "${r.headerPattern}": ingress-nginx ignores the pattern when a value is set, so keep one of them`);
+    problems.push(`canary sets both headerValue "${r.headerValue}" and headerPattern "${r.headerPattern}": one of them goes unread (ingress-nginx reads the value, an HTTPRoute the pattern), so keep one of them`);
   }
   if (r.cookie !== undefined && !TOKEN.test(r.cookie)) {
     problems.push(`canary cookie "${r.cookie}" is not a cookie name: use letters, digits, '-' and '_'`);
