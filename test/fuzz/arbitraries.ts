@@ -23,6 +23,7 @@ import {
   NetworkPolicyRule,
   NodeAgent,
   PlatformSettings,
+  RegexDialect,
   ReleasedService,
   ScheduledJob,
   StatefulApp,
@@ -112,6 +113,9 @@ const canaryRouting: fc.Arbitrary<CanaryRouting> = mostly<CanaryRouting>(
   anyCanaryRouting,
 );
 
+/** The Gateway's dialect: unnamed, named, or (as a JavaScript caller may pass) a string that is neither. */
+const headerPatternDialect: fc.Arbitrary<RegexDialect | undefined> = mostly(fc.constantFrom(undefined, 'PCRE' as const, 'RE2' as const), fc.constantFrom('pcre', 'Re2', '') as unknown as fc.Arbitrary<RegexDialect>);
+
 const rule: fc.Arbitrary<NetworkPolicyRule> = fc.record({
   peers: fc.array(
     fc.oneof(
@@ -167,11 +171,11 @@ export const SCENARIOS: Readonly<Record<string, fc.Arbitrary<Scenario>>> = {
     const csvc = new AppService(ns, 'CanarySvc', { name: 'web-canary', selector: c.podSelector, ports: [{ name: 'http', port: 8080 }] });
     new CanaryIngress(ns, 'CanaryIng', { primary, service: csvc, ...routing });
   }),
-  AppHttpRoute: scenario(fc.tuple(deploymentProps, host, mostly(fc.array(fc.record({ path }), { minLength: 1, maxLength: 3 }), fc.array(fc.record({ path }), { maxLength: 9 })), mostly(fc.constant(undefined), canaryRouting)), ([p, h, paths, routing], ns) => {
+  AppHttpRoute: scenario(fc.tuple(deploymentProps, host, mostly(fc.array(fc.record({ path }), { minLength: 1, maxLength: 3 }), fc.array(fc.record({ path }), { maxLength: 9 })), mostly(fc.constant(undefined), canaryRouting), headerPatternDialect), ([p, h, paths, routing, dialect], ns) => {
     const d = new AppDeployment(ns, 'Web', p);
     const svc = new AppService(ns, 'Svc', { name: 'web', selector: d.podSelector, ports: [{ name: 'http', port: 8080 }] });
     const canary = routing && { service: svc, ...routing };
-    new AppHttpRoute(ns, 'Route', { name: 'web', gateway: { name: 'public', namespace: 'gateway-system' }, host: h, paths, service: svc, canary });
+    new AppHttpRoute(ns, 'Route', { name: 'web', gateway: { name: 'public', namespace: 'gateway-system', headerPatternDialect: dialect }, host: h, paths, service: svc, canary });
   }),
   AppGateway: scenario(
     fc.record({

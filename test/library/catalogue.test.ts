@@ -27,6 +27,7 @@ import {
   NetworkPolicyRule,
   PlatformSettingsInput,
   QuotaConfig,
+  RegexDialect,
   StatefulApp,
   StatefulAppProps,
   VersionedConfigMap,
@@ -311,6 +312,11 @@ const cases: Case[] = [
   { name: 'Gateway name in capitals', build: route({ gateway: { name: 'Public', namespace: 'gateway-system' } }), expected: /Gateway name "Public" is not a valid DNS-1123 subdomain/ },
   { name: 'Gateway namespace with a dot', build: route({ gateway: { name: 'public', namespace: 'gw.system' } }), expected: /Gateway namespace "gw.system" is not a valid DNS-1123 label/ },
   { name: 'HTTPRoute name in capitals', build: route({ name: 'Web' }), expected: /HTTPRoute name "Web" is not a valid DNS-1123 subdomain/ },
+  {
+    name: 'Gateway header pattern dialect in lower case',
+    build: route({ gateway: { name: 'public', namespace: 'gateway-system', headerPatternDialect: 'pcre' as RegexDialect } }),
+    expected: /shop\/Route: Gateway headerPatternDialect "pcre" is not one of the values it takes: use 'PCRE', 'RE2'/,
+  },
   {
     name: 'HTTPRoute canary header pattern with a look-ahead, which RE2 gateways cannot compile',
     build: (ns) => {

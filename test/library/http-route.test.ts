@@ -1,4 +1,4 @@
-import { AppDeployment, AppHttpRoute, AppHttpRouteProps, AppService, HttpRouteCanary, LABELS, type NamespacedApp } from 'k8s-iac';
+import { AppDeployment, AppHttpRoute, AppHttpRouteProps, AppService, HttpRouteCanary, LABELS, type NamespacedApp, type RegexDialect } from 'k8s-iac';
 import { find, synth, synthErrors, synthManifests, WEB_POD as POD } from '../helpers';
 
 
@@ -110,6 +110,13 @@ describe('HTTPRoute errors', () => {
     // RE2 repeats an anchor, PCRE does not
     expect(synthErrors(route({ header: 'X-B', headerPattern: '^*gray' }))).toMatch(/canary headerPattern "\^\*gray" is not a regular expression \(Nothing to repeat\)/);
     expect(find(synth(route({ header: 'X-B', headerPattern: '^*gray' }, { gateway: { ...GATEWAY, headerPatternDialect: 'RE2' } })), 'HTTPRoute', 'api')).toBeDefined();
+  });
+
+  test('a dialect the checks do not know is one problem, the pattern left unchecked', () => {
+    // a JavaScript caller, or a value read from a file, may pass any string
+    const message = synthErrors(route({ header: 'X-B', headerPattern: 'gray(' }, { gateway: { ...GATEWAY, headerPatternDialect: 'pcre' as RegexDialect } }));
+    expect(message).toMatch(/shop\/Route: Gateway headerPatternDialect "pcre" is not one of the values it takes: use 'PCRE', 'RE2'/);
+    expect(message).not.toMatch(/TypeError|headerPattern "gray\("/);
   });
 
   test('a cookie canary cannot be expressed', () => {

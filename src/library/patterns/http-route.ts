@@ -43,6 +43,11 @@ export interface GatewayRef {
 /** Dialects a header pattern is checked in when the Gateway's is not named: every one a Gateway may read. */
 const ANY_GATEWAY_DIALECT: readonly RegexDialect[] = ['PCRE', 'RE2'];
 
+/** Whether `dialect` is one the checks know (a JavaScript caller may pass any string). */
+function isRegexDialect(dialect: string): dialect is RegexDialect {
+  return (ANY_GATEWAY_DIALECT as readonly string[]).includes(dialect);
+}
+
 /** A canary beside the stable Service, and which requests reach it. */
 export interface HttpRouteCanary extends CanaryRouting {
   /** Service of the canary's pods. */
@@ -149,6 +154,8 @@ export class AppHttpRoute extends Construct {
   /** A canary header pattern in the Gateway's dialect, or in every dialect when it is not named. */
   private checkHeaderPattern(pattern: string): string | undefined {
     const named = this.props.gateway.headerPatternDialect;
+    // a dialect the checks do not know is reported by validateRoute
+    if (named !== undefined && !isRegexDialect(named)) return undefined;
     const problem = checkRegularExpressionIn(pattern, 'canary headerPattern', named === undefined ? ANY_GATEWAY_DIALECT : [named]);
     if (problem === undefined || named !== undefined) return problem;
     return `${problem}; or, where the Gateway's implementation reads one dialect only, name it in gateway.headerPatternDialect ('PCRE' or 'RE2')`;
@@ -158,6 +165,7 @@ export class AppHttpRoute extends Construct {
     const { gateway, service, canary } = this.props;
     const problems = errors(checkDnsSubdomain(this.name, 'HTTPRoute name'), checkDnsSubdomain(gateway.name, 'Gateway name'), checkDnsLabel(gateway.namespace, 'Gateway namespace'));
     problems.push(...errors(checkHostname(this.host, 'HTTPRoute host'), gateway.sectionName === undefined ? undefined : checkDnsSubdomain(gateway.sectionName, 'Gateway sectionName')));
+    if (gateway.headerPatternDialect !== undefined) problems.push(...errors(checkOneOf(gateway.headerPatternDialect, ANY_GATEWAY_DIALECT, 'Gateway headerPatternDialect')));
     if (this.paths.length === 0) problems.push('HTTPRoute has no paths: list at least one path');
     if (this.paths.length > MAX_MATCHES) problems.push(`HTTPRoute has ${this.paths.length} paths, but a rule takes at most ${MAX_MATCHES} matches: split the paths over several routes`);
     for (const p of this.paths) {
