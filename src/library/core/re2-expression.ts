@@ -218,17 +218,18 @@ class Re2Reader {
 
   /** The length of the Perl class, Unicode class or character escape at the reader's index; refuses any other escape. */
   private classOrCharacterEscape(): number {
-    for (const syntax of [PERL_CLASS, UNICODE_CLASS]) {
-      const match = matchAt(syntax, this.pattern, this.index);
-      if (match) return match[0].length;
-    }
-    if (matchAt(UNICODE_CLASS_START, this.pattern, this.index)) this.refuseUnicodeClass();
-    return this.characterEscape().length;
+    return this.classEscape() ?? this.characterEscape().length;
   }
 
-  /** A `\p` or `\P` whose name is missing or not in braces that close. */
-  private refuseUnicodeClass(): never {
-    throw new Re2SyntaxError(`invalid character class range: \`${this.pattern.slice(this.index, this.index + 3)}\``);
+  /**
+   * The length of the Perl or Unicode class escape at the reader's index, if one is there;
+   * refuses a `\p` or `\P` whose name is missing or not in braces that close.
+   */
+  private classEscape(): number | undefined {
+    const match = matchAt(PERL_CLASS, this.pattern, this.index) ?? matchAt(UNICODE_CLASS, this.pattern, this.index);
+    if (match) return match[0].length;
+    if (matchAt(UNICODE_CLASS_START, this.pattern, this.index)) throw new Re2SyntaxError(`invalid character class range: \`${this.pattern.slice(this.index, this.index + 3)}\``);
+    return undefined;
   }
 
   /** The character escape at the reader's index (not read past); refuses any other escape. */
@@ -247,12 +248,11 @@ class Re2Reader {
       if (this.index >= this.pattern.length) throw new Re2SyntaxError(`missing closing ]: \`${this.pattern.slice(start)}\``);
       first = false;
       if (this.posixClass()) continue;
-      const perlOrUnicode = this.pattern[this.index] === '\\' ? (matchAt(PERL_CLASS, this.pattern, this.index) ?? matchAt(UNICODE_CLASS, this.pattern, this.index)) : null;
-      if (perlOrUnicode) {
-        this.index += perlOrUnicode[0].length;
+      const classEscape = this.classEscape();
+      if (classEscape !== undefined) {
+        this.index += classEscape;
         continue;
       }
-      if (this.pattern[this.index] === '\\' && matchAt(UNICODE_CLASS_START, this.pattern, this.index)) this.refuseUnicodeClass();
       const rangeStart = this.index;
       const low = this.classCharacter(start);
       if (this.pattern[this.index] === '-' && this.index + 1 < this.pattern.length && this.pattern[this.index + 1] !== ']') {
