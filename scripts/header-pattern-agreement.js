@@ -54,7 +54,7 @@ const PCRE_GRAMMAR = grammar({
 });
 const PCRE_PATTERNS = fc.oneof(
   strung(COMMON_PIECES),
-  fc.tuple(fc.constantFrom('', '^', '(*UCP)', '(?i)', '(?J)', '(?#note)'), PCRE_GRAMMAR, fc.constantFrom('', '$', '(?1)', '\\1', '\\k<n>', '(?P=p)', '(?&n)')).map((parts) => parts.join('')),
+  fc.tuple(fc.constantFrom('', '^', '(*UCP)', '(?i)', '(?J)', '(?#note)'), PCRE_GRAMMAR, fc.constantFrom('', '$', '(?1)', '\\1', '\\k<n>', '(?P=p)', '(?&n)', '(?-1)', '\\g{-2}', '(?+1)', '(?0)', '\\g0')).map((parts) => parts.join('')),
 );
 
 /** RE2 patterns: the common pieces with RE2's own escapes, classes and counts, and RE2's grammar. */

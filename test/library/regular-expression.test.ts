@@ -13,6 +13,16 @@ describe('regular expressions', () => {
       ['(?P=build)-x', /it refers to a group named "build", which it does not define/],
       ['(?<b>x)\\k<c>', /it refers to a group named "c"/],
       ['(?1)x', /it refers to group 1, and it has 0/],
+      // a relative reference counts from where it stands: back past the first group, or past the last
+      ['(?-1)(a)', /it refers to a group before its first one/],
+      ['(a(?-2))', /it refers to a group before its first one/],
+      ['\\g{-1}', /it refers to a group before its first one/],
+      ['(a)(?+1)', /it refers to group 2, and it has 1/],
+      ["(a)\\g'+1'", /it refers to group 2, and it has 1/],
+      // group 0 is the whole pattern: it may be called, not referred back to
+      ['a\\g0', /it refers to a group before its first one/],
+      ['(?(0)a|b)', /it refers to a group before its first one/],
+      ['(a)(?+0)', /Invalid group/],
       // PCRE quantifies no option setting, verb or callout
       ['a(?i)*', /Nothing to repeat/],
       ['a(*F)*', /Nothing to repeat/],
@@ -31,6 +41,7 @@ describe('regular expressions', () => {
     // each compiles in PCRE2 (grep -P); scripts/header-pattern-agreement.js holds the same against generated patterns
     for (const pattern of [
       ...['^gray-.*', '^(test|prod)-[0-9]+$', '(?:a|b)+', '(?<build>\\d+)\\k<build>', '(a)(b)\\2', '(?i)^gray', '(?>ab|a)c', 'a++b', '\\d*+', '(*UCP)\\w+'],
+      ...['a(?0)?', 'a\\g<0>?', "a\\g'0'", '(a)(?-1)', '(a(?-1))', '(?+1)(a)', '(a)\\g-1', '\\g+1(a)', '(a)\\g<-1>', '\\g<+1>(a)', '(?<n>a)(?-1)'],
       ...['(*ACCEPT)*', 'a(?i){,3}', 'a(?#c)*', '(?J)(?<a>x)(?<a>y)', '(?|(?<a>x)|(?<a>y))'],
       ...['(?P<n>x)(?P=n)', "(?'n'x)\\k'n'", '(?#comment)x', '[[:alpha:]]+', '[]a]', 'x{2}?', '\\x{41}*', '[\\x{41}-\\x{5a}]', '\\Q(*\\E+', '(?<=a)?b', '(a)(?1)*', '(a)?(?(1)b|c)', '(?C1)a'],
     ]) {

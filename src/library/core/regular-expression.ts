@@ -13,11 +13,16 @@ import { matchAt } from './sticky-match';
 /** A group of the pattern that PCRE syntax refers to: by number (absolute) or by name. */
 type GroupReference = number | string;
 
+/** A group referred to by its distance from the reference: `-1` the group opened last before it, `+1` the next one. */
+interface RelativeReference {
+  readonly relative: number;
+}
+
 /** A PCRE piece at a group's start, its JavaScript stand-in, and the group it refers to, if any. */
 interface PcreGroupSyntax {
   readonly syntax: RegExp;
   readonly standIn: string | ((match: RegExpExecArray) => string);
-  readonly refersTo?: (match: RegExpExecArray) => GroupReference | undefined;
+  readonly refersTo?: (match: RegExpExecArray) => GroupReference | RelativeReference | undefined;
 }
 
 /** The name or number a reference names: digits are a number. */
@@ -40,8 +45,10 @@ const NOT_REPEATABLE = '\\b';
  */
 const PCRE_GROUP_SYNTAX: readonly PcreGroupSyntax[] = [
   { syntax: /\(\?#[^)]*\)/y, standIn: '' },
-  { syntax: /\(\?(?:R|[-+]\d+)\)/y, standIn: '(?:)' },
-  { syntax: /\(\?(?:(\d+)|&(\w+)|P>(\w+)|P=(\w+))\)/y, standIn: '(?:)', refersTo: (m) => referenceOf(m[1] ?? m[2] ?? m[3] ?? m[4]) },
+  { syntax: /\(\?R\)/y, standIn: '(?:)' },
+  { syntax: /\(\?([-+][1-9]\d*)\)/y, standIn: '(?:)', refersTo: (m) => ({ relative: Number(m[1]) }) },
+  // (?0) recurses into the whole pattern, not a group
+  { syntax: /\(\?(?:(\d+)|&(\w+)|P>(\w+)|P=(\w+))\)/y, standIn: '(?:)', refersTo: (m) => (m[1] === '0' ? undefined : referenceOf(m[1] ?? m[2] ?? m[3] ?? m[4])) },
   // no quantifier may follow an option setting, a verb other than (*ACCEPT) or a callout: \b takes none either
   { syntax: /\(\?[a-zA-Z^-]*\)/y, standIn: NOT_REPEATABLE },
   { syntax: /\(\*ACCEPT(?::[^)]*)?\)/y, standIn: '(?:)' },
@@ -61,6 +68,15 @@ const START_OPTION = /\(\*(?!(?:ACCEPT|FAIL|F|COMMIT|PRUNE|SKIP|THEN|MARK)\))[A-
 
 /** Back references and subroutine calls written as escapes: `\1`-`\9`, `\k<n>` and its PCRE spellings, `\g`. */
 const ESCAPE_REFERENCE = /\\(?:([1-9])(?!\d)|k<(\w+)>|k'(\w+)'|k\{(\w+)\}|g\{(\w+)\}|g(\d+)|g<(\w+)>|g'(\w+)')/y;
+
+/** Back references and subroutine calls by relative number written as escapes: `\g-1`, `\g{-1}`, `\g<+1>`, `\g'-1'`. */
+const RELATIVE_ESCAPE_REFERENCE = /\\g(?:([-+][1-9]\d*)|\{([-+][1-9]\d*)\}|<([-+][1-9]\d*)>|'([-+][1-9]\d*)')/y;
+
+/** A subroutine call written as an escape, `\g<...>` or `\g'...'`: a call of 0 runs the whole pattern, no group. */
+const ESCAPE_CALL = /^\\g[<']/;
+
+/** Where a capture group opens: a `(` not followed by `?`, or a named group (not a lookbehind). */
+const CAPTURE_OPENING = /^\((?![?*])|^\(\?<(?![=!])/;
 
 /** An escape whose value is in braces: `\x{41}`, `\o{101}`, `\p{L}`, `\P{Lu}`, `\N{U+41}`. */
 const BRACED_ESCAPE = /\\[xopPN]\{[^}]*\}/y;
@@ -89,6 +105,9 @@ function javascriptStandIn(pattern: string): JavascriptStandIn {
   let javascript = '';
   let inClass = false;
   let i = 0;
+  // capture groups opened so far, which a relative reference counts from
+  let opened = 0;
+  const refer = (reference: GroupReference | RelativeReference) => references.push(absolute(reference, opened));
   // where the options at the start of the pattern end
   let optionsEnd = 0;
   const emit = (text: string, length: number) => {
@@ -97,7 +116,7 @@ function javascriptStandIn(pattern: string): JavascriptStandIn {
   };
   while (i < pattern.length) {
     const c = pattern[i];
-    const reference = c === '\\' && !inClass ? matchAt(ESCAPE_REFERENCE, pattern, i) : null;
+    const reference = c === '\\' && !inClass ? (matchAt(ESCAPE_REFERENCE, pattern, i) ?? matchAt(RELATIVE_ESCAPE_REFERENCE, pattern, i)) : null;
     const braced = c === '\\' ? matchAt(BRACED_ESCAPE, pattern, i) : null;
     const startOption = c === '(' && i === optionsEnd ? matchAt(START_OPTION, pattern, i) : null;
     if (startOption) {
@@ -114,7 +133,9 @@ function javascriptStandIn(pattern: string): JavascriptStandIn {
       // one character (or one class of them) to PCRE; JavaScript would read a quantifier in the braces
       emit('a', braced[0].length);
     } else if (reference) {
-      references.push(referenceOf(reference.slice(1).find((group) => group !== undefined)) as GroupReference);
+      const target = reference.slice(1).find((group) => group !== undefined) as string;
+      if (/^[-+]/.test(target)) refer({ relative: Number(target) });
+      else if (!(target === '0' && ESCAPE_CALL.test(reference[0]))) refer(referenceOf(target) as GroupReference);
       emit('(?:)', reference[0].length);
     } else if (c === '\\') {
       emit(pattern.slice(i, i + 2), 2);
@@ -131,15 +152,25 @@ function javascriptStandIn(pattern: string): JavascriptStandIn {
       emit(c, 2);
     } else {
       const group = c === '(' ? pcreGroupAt(pattern, i) : undefined;
-      if (group?.reference !== undefined) references.push(group.reference);
+      if (group?.reference !== undefined) refer(group.reference);
+      if (c === '(' && CAPTURE_OPENING.test(group?.standIn ?? pattern.slice(i, i + 4))) opened++;
       emit(group ? group.standIn : c, group ? group.length : 1);
     }
   }
   return { javascript, references };
 }
 
+/**
+ * A reference by the group's number as PCRE counts it: a relative one from the `opened`
+ * capture groups before it (0 where it reaches back past the first group).
+ */
+function absolute(reference: GroupReference | RelativeReference, opened: number): GroupReference {
+  if (typeof reference !== 'object') return reference;
+  return Math.max(0, reference.relative < 0 ? opened + reference.relative + 1 : opened + reference.relative);
+}
+
 /** The PCRE-only group syntax at `index` of `pattern`, if any: its stand-in, length and reference. */
-function pcreGroupAt(pattern: string, index: number): { standIn: string; length: number; reference?: GroupReference } | undefined {
+function pcreGroupAt(pattern: string, index: number): { standIn: string; length: number; reference?: GroupReference | RelativeReference } | undefined {
   for (const { syntax, standIn, refersTo } of PCRE_GROUP_SYNTAX) {
     const match = matchAt(syntax, pattern, index);
     if (match) return { standIn: typeof standIn === 'string' ? standIn : standIn(match), length: match[0].length, reference: refersTo?.(match) };
@@ -181,9 +212,10 @@ export function checkRegularExpression(pattern: string, what: string): string | 
     return `${what} ${JSON.stringify(pattern)} is not a regular expression (two groups have the same name): give each group its own name, or set (?J) before them where PCRE should take a name twice`;
   }
   const groups = captureGroups(javascript);
-  const missing = references.find((r) => (typeof r === 'number' ? r > groups.count : !groups.names.has(r)));
+  const missing = references.find((r) => (typeof r === 'number' ? r < 1 || r > groups.count : !groups.names.has(r)));
   if (missing === undefined) return undefined;
-  const group = typeof missing === 'number' ? `group ${missing}, and it has ${groups.count}` : `a group named "${missing}", which it does not define`;
+  const group =
+    typeof missing === 'string' ? `a group named "${missing}", which it does not define` : missing === 0 ? 'a group before its first one' : `group ${missing}, and it has ${groups.count}`;
   return `${what} ${JSON.stringify(pattern)} is not a regular expression (it refers to ${group}): refer only to groups it defines, or ${fix}`;
 }
 
