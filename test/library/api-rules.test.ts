@@ -90,9 +90,10 @@ describe('validators, as the API server reads the values', () => {
     expect(checkHostname('shop.example.com', 'host')).toBeUndefined();
     expect(checkHostname('10.0.0.1', 'host')).toMatch(/is an IP address, which Ingress and HTTPRoute hosts may not be/);
     expect(checkHostname('255.255.255.255', 'host')).toMatch(/is an IP address/);
-    // not addresses (an octet past 255, a leading zero, five parts): names, as Kubernetes' net.ParseIP reads them
+    // as Kubernetes' Ingress validation reads them (netutils.ParseIPSloppy): a leading zero still makes an address,
+    // a part past 255 or a fifth part a name
+    expect(checkHostname('10.0.0.01', 'host')).toMatch(/is an IP address/);
     expect(checkHostname('256.1.1.1', 'host')).toBeUndefined();
-    expect(checkHostname('10.0.0.01', 'host')).toBeUndefined();
     expect(checkHostname('1.2.3.4.5', 'host')).toBeUndefined();
     expect(checkOneOf('SCTP', ['TCP', 'UDP', 'SCTP'], 'protocol')).toBeUndefined();
   });

@@ -291,8 +291,18 @@ export function checkDataSize(data: Readonly<Record<string, string>>, what: stri
   return bytes > MAX_OBJECT_DATA_BYTES ? `${what} holds ${bytes} bytes, over the ${MAX_OBJECT_DATA_BYTES} bytes (1 MiB) the API server accepts: split it, or mount the content from a volume` : undefined;
 }
 
-/** Four dot-separated decimal numbers: the only shape ipaddr.IPv4.isValidFourPartDecimal takes. */
-const FOUR_PART_DECIMAL = /^\d+\.\d+\.\d+\.\d+$/;
+/** Four dot-separated decimal numbers, leading zeros allowed. */
+const FOUR_PART_DECIMAL = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/;
+
+/**
+ * Whether `host` is an IPv4 address as Kubernetes' Ingress validation reads one
+ * (`netutils.ParseIPSloppy`): four decimal parts of at most 255, leading zeros allowed, so
+ * `10.0.0.01` is an address and `256.1.1.1` a name.
+ */
+function isSloppyIPv4(host: string): boolean {
+  const parts = FOUR_PART_DECIMAL.exec(host);
+  return parts !== null && parts.slice(1).every((part) => Number(part) <= 255);
+}
 
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -301,8 +311,7 @@ export function checkHostname(host: string, what: string): string | undefined {
   if (typeof host !== 'string' || host.length > 253 || !HOSTNAME.test(host)) {
     return `${what} ${JSON.stringify(host)} is not a DNS name: use at most 253 characters of lower-case labels separated by dots (a leading '*.' for a wildcard)`;
   }
-  // ipaddr throws and catches an Error inside for every name that is no address: try the shape first
-  if (FOUR_PART_DECIMAL.test(host) && ipaddr.IPv4.isValidFourPartDecimal(host)) return `${what} "${host}" is an IP address, which Ingress and HTTPRoute hosts may not be: give the DNS name clients use`;
+  if (isSloppyIPv4(host)) return `${what} "${host}" is an IP address, which Ingress and HTTPRoute hosts may not be: give the DNS name clients use`;
   return undefined;
 }
 
