@@ -31,6 +31,9 @@ function referenceOf(text: string | undefined): GroupReference | undefined {
   return /^\d+$/.test(text) ? Number(text) : text;
 }
 
+/** PCRE's backtracking verbs other than (*ACCEPT), as alternatives of a regular expression. */
+const VERBS = 'FAIL|F|COMMIT|PRUNE|SKIP|THEN|MARK';
+
 /** A stand-in that matches nothing's worth of text and, like the PCRE piece, takes no quantifier. */
 const NOT_REPEATABLE = '\\b';
 
@@ -52,7 +55,7 @@ const PCRE_GROUP_SYNTAX: readonly PcreGroupSyntax[] = [
   // no quantifier may follow an option setting, a verb other than (*ACCEPT) or a callout: \b takes none either
   { syntax: /\(\?[a-zA-Z^-]*\)/y, standIn: NOT_REPEATABLE },
   { syntax: /\(\*ACCEPT(?::[^)]*)?\)/y, standIn: '(?:)' },
-  { syntax: /\(\*(?:FAIL|F|COMMIT|PRUNE|SKIP|THEN|MARK)?(?::[^)]*)?\)/y, standIn: NOT_REPEATABLE },
+  { syntax: new RegExp(`\\(\\*(?:${VERBS})?(?::[^)]*)?\\)`, 'y'), standIn: NOT_REPEATABLE },
   { syntax: /\(\?C(?:\d*|"[^"]*"|'[^']*'|`[^`]*`|\{[^}]*\})\)/y, standIn: NOT_REPEATABLE },
   { syntax: /\(\?\((?:(\d+)|<(\w+)>|'(\w+)'|R\d*|R&\w+|DEFINE|VERSION>?=[\d.]+|\w+)\)/y, standIn: '(?:', refersTo: (m) => referenceOf(m[1] ?? m[2] ?? m[3]) },
   // JavaScript quantifies a lookahead only; the length limits of a lookbehind are PCRE's own
@@ -64,7 +67,7 @@ const PCRE_GROUP_SYNTAX: readonly PcreGroupSyntax[] = [
 ];
 
 /** An option PCRE takes at the start of a pattern only, e.g. `(*UCP)` or `(*LIMIT_MATCH=100)`; not a verb such as `(*F)`. */
-const START_OPTION = /\(\*(?!(?:ACCEPT|FAIL|F|COMMIT|PRUNE|SKIP|THEN|MARK)\))[A-Z_]+(?:=\d+)?\)/y;
+const START_OPTION = new RegExp(`\\(\\*(?!(?:ACCEPT|${VERBS})\\))[A-Z_]+(?:=\\d+)?\\)`, 'y');
 
 /** Back references and subroutine calls written as escapes: `\1`-`\9`, `\k<n>` and its PCRE spellings, `\g`. */
 const ESCAPE_REFERENCE = /\\(?:([1-9])(?!\d)|k<(\w+)>|k'(\w+)'|k\{(\w+)\}|g\{(\w+)\}|g(\d+)|g<(\w+)>|g'(\w+)')/y;
