@@ -127,52 +127,86 @@ function hasKeys(value: object): boolean {
   return false;
 }
 
-/** Indentation by nesting depth, made once: a block's lines reuse its string. */
-const INDENTS: string[] = [''];
-
-function deeper(indent: string): string {
-  const depth = indent.length / INDENT.length + 1;
-  while (INDENTS.length <= depth) INDENTS.push(INDENTS[INDENTS.length - 1] + INDENT);
-  return INDENTS[depth];
+/**
+ * The start of a line at one nesting depth: its indentation, and the `- ` or `key: ` that
+ * opens it. Made once per depth and key and reused, so a scalar entry is three pieces of
+ * the output (its start, its value, the line end) rather than six, and joining them copies less.
+ */
+interface Depth {
+  /** The indentation. */
+  readonly indent: string;
+  /** `<indent>- `, a list item's start. */
+  readonly item: string;
+  /** `<indent><key>: ` by key, for a value on the same line. */
+  readonly scalarEntry: Map<string, string>;
+  /** `<indent><key>:\n` by key, for a map or list on the lines below. */
+  readonly blockEntry: Map<string, string>;
 }
 
-function key(name: string): string {
-  if (name.length > MAX_IMPLICIT_KEY) throw new OutsideSubset();
-  return scalarString(name);
+/** Line starts by nesting depth; depth 0 has no indentation, so it also starts what follows a `- `. */
+const DEPTHS: Depth[] = [];
+
+function depth(level: number): Depth {
+  while (DEPTHS.length <= level) {
+    const indent = INDENT.repeat(DEPTHS.length);
+    DEPTHS.push({ indent, item: `${indent}- `, scalarEntry: new Map(), blockEntry: new Map() });
+  }
+  return DEPTHS[level];
 }
 
-/** Appends the lines of a non-empty map at `indent` to `out`, the first line without its indentation. */
-function map(object: Record<string, unknown>, indent: string, out: string[]): void {
-  let first = true;
-  for (const name of Object.keys(object)) {
+/** Keys a depth remembers; its maps are emptied when full, like the scalar cache. */
+const ENTRY_CACHE_SIZE = 10_000;
+
+/** `<indent><key>` followed by `suffix`, from `cache` where it was made before. */
+function entryStart(at: Depth, cache: Map<string, string>, name: string, suffix: string): string {
+  let start = cache.get(name);
+  if (start === undefined) {
+    if (name.length > MAX_IMPLICIT_KEY) throw new OutsideSubset();
+    start = `${at.indent}${scalarString(name)}${suffix}`;
+    if (cache.size >= ENTRY_CACHE_SIZE) cache.clear();
+    cache.set(name, start);
+  }
+  return start;
+}
+
+/**
+ * Appends the lines of a non-empty map at depth `level` to `out`; its first line starts at
+ * depth `firstLevel` (0 right after a `- `, else `level`).
+ */
+function map(object: Record<string, unknown>, level: number, firstLevel: number, out: string[]): void {
+  const at = depth(level);
+  let lineAt = depth(firstLevel);
+  for (const name in object) {
+    if (!Object.hasOwn(object, name)) continue;
     const value = object[name];
     if (value === undefined) throw new OutsideSubset();
-    out.push(first ? '' : indent, key(name), ':');
-    first = false;
     const scalar = inline(value);
-    if (scalar !== undefined) out.push(' ', scalar, '\n');
+    if (scalar !== undefined) out.push(entryStart(lineAt, lineAt.scalarEntry, name, ': '), scalar, '\n');
     else {
-      out.push('\n', indent, INDENT);
-      block(value as object, deeper(indent), out);
+      out.push(entryStart(lineAt, lineAt.blockEntry, name, ':\n'));
+      block(value as object, level + 1, level + 1, out);
     }
+    lineAt = at;
   }
 }
 
-/** Appends the lines of a non-empty list at `indent` to `out`, the first line without its indentation. */
-function list(items: readonly unknown[], indent: string, out: string[]): void {
+/** Appends the lines of a non-empty list at depth `level` to `out`; its first line starts at depth `firstLevel`. */
+function list(items: readonly unknown[], level: number, firstLevel: number, out: string[]): void {
+  const at = depth(level);
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
     if (item === undefined) throw new OutsideSubset();
-    out.push(i === 0 ? '' : indent, '- ');
+    out.push(i === 0 ? depth(firstLevel).item : at.item);
     const scalar = inline(item);
     if (scalar !== undefined) out.push(scalar, '\n');
-    else block(item as object, deeper(indent), out);
+    // what follows `- ` is on the same line, its later lines one step deeper
+    else block(item as object, level + 1, 0, out);
   }
 }
 
-function block(value: object, indent: string, out: string[]): void {
-  if (Array.isArray(value)) list(value, indent, out);
-  else map(value as Record<string, unknown>, indent, out);
+function block(value: object, level: number, firstLevel: number, out: string[]): void {
+  if (Array.isArray(value)) list(value, level, firstLevel, out);
+  else map(value as Record<string, unknown>, level, firstLevel, out);
 }
 
 /**
@@ -188,7 +222,7 @@ export function writeBlockYaml(object: object): string | undefined {
     const scalar = inline(object);
     if (scalar !== undefined) return `${scalar}\n`;
     const out: string[] = [];
-    block(object, '', out);
+    block(object, 0, 0, out);
     return out.join('');
   } catch (err) {
     if (err instanceof OutsideSubset) return undefined;
