@@ -129,6 +129,16 @@ typecheck() {
   (cd "$SHOP" && npx --no-install tsc -p test/tsconfig.json --module node16 --moduleResolution node16)
 }
 
+# The README's install line has no @types/node: both entries' types compile with no @types
+# package in scope ("types": [] keeps out the one the example project has for its tests).
+types_without_node() {
+  mkdir -p "$SHOP/types-only"
+  echo "import * as library from 'k8s-iac'; import * as testing from 'k8s-iac/testing'; export const entries = [library, testing];" >"$SHOP/types-only/entries.ts"
+  echo '{ "compilerOptions": { "target": "ES2022", "module": "commonjs", "strict": true, "noEmit": true, "types": [] }, "files": ["entries.ts"] }' >"$SHOP/types-only/tsconfig.json"
+  (cd "$SHOP" && npx --no-install tsc -p types-only/tsconfig.json) || return 1
+  rm -rf "$SHOP/types-only"
+}
+
 tree_hash() {
   (cd "$1" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
 }
@@ -241,6 +251,7 @@ check "temporary project outside the repository" create_project
 check "npm ci --offline (the tarball, cdk8s, constructs, jest, tsc)" install_offline
 check "one copy of cdk8s and constructs" one_copy_of_cdk8s_and_constructs
 check "tsc: project and tests against the tarball's types" typecheck
+check "tsc: the tarball's types without @types/node" types_without_node
 check "npx k8s-iac synth: one folder per environment" synth
 check "jest snapshot test in the consumer" jest_snapshots
 check "too-small quota: synth exits 1, names it, writes nothing" failing_synth

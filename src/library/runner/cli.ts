@@ -32,7 +32,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
-import { applyEnvironment, diffEnvironment, KubectlOptions } from './cluster';
+import { applyEnvironment, diffEnvironment, EnvironmentVariables, KubectlOptions } from './cluster';
 import { GITOPS_FOLDER, gitOpsFiles, readPackageRepository, resolveGitOps } from './gitops';
 import { Project } from './project';
 import { contains, shown } from './paths';
@@ -227,7 +227,7 @@ function protectedFolders(line: CommandLine): string[] {
 }
 
 /** The environments a command covers: --env, else K8S_IAC_ENV (comma-separated), else all; each one checked. */
-function selectedEnvironments(project: Project, line: CommandLine, env: NodeJS.ProcessEnv): readonly string[] {
+function selectedEnvironments(project: Project, line: CommandLine, env: EnvironmentVariables): readonly string[] {
   const fromVariable = (env.K8S_IAC_ENV ?? '').split(',').map((e) => e.trim()).filter((e) => e !== '');
   const envs = line.envs.length > 0 ? line.envs : fromVariable.length > 0 ? fromVariable : project.environments.names;
   for (const e of envs) project.environments.get(e);
@@ -260,7 +260,7 @@ function folders(line: CommandLine): { outdir: string; releaseDir?: string } {
  * Synthesizes and writes the selected environments. `projectFile` is the module the project
  * was loaded from (worker threads load it too); without it the environments render here.
  */
-function synth(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log: (line: string) => void, projectFile: string | undefined): void {
+function synth(project: Project, line: CommandLine, env: EnvironmentVariables, log: (line: string) => void, projectFile: string | undefined): void {
   if (env.CDK8S_OUTDIR) {
     synthInMemory(project, line, env, log);
     return;
@@ -279,7 +279,7 @@ function synth(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log:
  * Synthesizes the selected environments in memory, then writes them (and, under `cdk8s
  * synth`, the bundles cdk8s reads); returns the files, which `--watch` starts from.
  */
-function synthInMemory(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log: (line: string) => void): Map<string, Map<string, string>> {
+function synthInMemory(project: Project, line: CommandLine, env: EnvironmentVariables, log: (line: string) => void): Map<string, Map<string, string>> {
   const { outdir, releaseDir } = folders(line);
   checkOutputFolder(outdir, protectedFolders(line));
   const rendered = synthProjectFiles(project, selectedEnvironments(project, line, env), { releaseDir });
@@ -378,7 +378,7 @@ function readFolder(dir: string): Map<string, string> {
  * synth; nothing is written. True when any folder differs (the command then exits 1, as
  * `diff` and `kubectl diff` do, so CI can fail on a stale folder).
  */
-function diff(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log: (line: string) => void): boolean {
+function diff(project: Project, line: CommandLine, env: EnvironmentVariables, log: (line: string) => void): boolean {
   const { outdir, releaseDir } = folders(line);
   const rendered = synthProjectFiles(project, selectedEnvironments(project, line, env), { releaseDir });
   let differs = false;
@@ -392,7 +392,7 @@ function diff(project: Project, line: CommandLine, env: NodeJS.ProcessEnv, log: 
 }
 
 /** The environment folder apply and diff --cluster send to the cluster, and how kubectl runs. */
-function liveTarget(project: Project, line: CommandLine, env: NodeJS.ProcessEnv): { folder: string; options: KubectlOptions } {
+function liveTarget(project: Project, line: CommandLine, env: EnvironmentVariables): { folder: string; options: KubectlOptions } {
   const name = project.environments.get(line.envs[0]).name;
   return { folder: path.join(folders(line).outdir, name), options: { kubectl: env.KUBECTL, context: line.context, env } };
 }
@@ -423,7 +423,7 @@ export interface RunContext {
   /** Where the problems go. @default console.error */
   readonly error?: (line: string) => void;
   /** The variables CDK8S_OUTDIR, K8S_IAC_ENV and KUBECTL are read from (kubectl runs with them). @default process.env */
-  readonly env?: NodeJS.ProcessEnv;
+  readonly env?: EnvironmentVariables;
   /** How `synth --watch` compiles a changed source. @default - none: the watch follows release files only */
   readonly watchBuild?: WatchBuild;
 }

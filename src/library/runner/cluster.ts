@@ -28,6 +28,12 @@ const FIELD_MANAGER = 'k8s-iac';
 /** How long apply waits for the parent type's CRD to be served. */
 const CRD_ESTABLISHED_TIMEOUT = '60s';
 
+/**
+ * Environment variables as `process.env` holds them. Declared here rather than as
+ * `NodeJS.ProcessEnv`, so the package's types compile without `@types/node`.
+ */
+export type EnvironmentVariables = Readonly<Record<string, string | undefined>>;
+
 /** How kubectl is run. */
 export interface KubectlOptions {
   /** The kubectl binary. @default DEFAULT_KUBECTL */
@@ -35,7 +41,7 @@ export interface KubectlOptions {
   /** The kubeconfig context. @default - kubeconfig's current context */
   readonly context?: string;
   /** The variables kubectl runs with. @default process.env */
-  readonly env?: NodeJS.ProcessEnv;
+  readonly env?: EnvironmentVariables;
 }
 
 interface KubectlResult {
@@ -45,7 +51,7 @@ interface KubectlResult {
 }
 
 /** Runs kubectl with `args` (and `input` on stdin); an error when there is no kubectl to run. */
-function kubectl(options: KubectlOptions, args: readonly string[], input?: string, extraEnv: NodeJS.ProcessEnv = {}): KubectlResult {
+function kubectl(options: KubectlOptions, args: readonly string[], input?: string, extraEnv: EnvironmentVariables = {}): KubectlResult {
   const binary = options.kubectl ?? DEFAULT_KUBECTL;
   const context = options.context === undefined ? [] : ['--context', options.context];
   const result = spawnSync(binary, [...context, ...args], { input, encoding: 'utf8', env: { ...(options.env ?? process.env), ...extraEnv }, maxBuffer: 1 << 30 });
@@ -58,7 +64,7 @@ function kubectl(options: KubectlOptions, args: readonly string[], input?: strin
 }
 
 /** Runs kubectl; a non-zero exit is an error quoting what kubectl said. */
-function kubectlOk(options: KubectlOptions, args: readonly string[], input?: string, extraEnv?: NodeJS.ProcessEnv): string {
+function kubectlOk(options: KubectlOptions, args: readonly string[], input?: string, extraEnv?: EnvironmentVariables): string {
   const result = kubectl(options, args, input, extraEnv);
   if (result.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed (exit ${result.status}): ${result.stderr.trim() || result.stdout.trim()}`);
   return result.stdout;

@@ -121,6 +121,14 @@ export function synthThreads(envs: number): number {
   return Math.max(1, Math.min(os.availableParallelism(), envs));
 }
 
+/**
+ * Where a worker posts each environment's outcome: a `MessagePort`, declared by the one
+ * method the worker calls, so the package's types compile without `@types/node`.
+ */
+export interface OutcomePort {
+  postMessage(outcome: EnvironmentOutcome): void;
+}
+
 /** What this thread passes to a worker (synth-worker.ts). */
 export interface WorkerInput {
   /** The compiled project module the worker loads. */
@@ -134,7 +142,7 @@ export interface WorkerInput {
   /** The shared queue: QUEUE_NEXT is the next environment's index, QUEUE_FINISHED counts outcomes posted. */
   readonly queue: SharedArrayBuffer;
   /** Where the worker posts each environment's outcome. */
-  readonly port: MessagePort;
+  readonly port: OutcomePort;
 }
 
 interface StartedWorker {
