@@ -72,7 +72,8 @@ function buildIfStale(root, build, projectFile) {
   const sources = (build.sources || ['src']).map((s) => path.resolve(root, s));
   const built = fs.existsSync(projectFile) ? fs.statSync(projectFile).mtimeMs : 0;
   if (built > Math.max(fs.statSync(tsconfig).mtimeMs, ...sources.map(newestMtime))) return;
-  const result = spawnSync(process.execPath, [tscPath(root), '-p', tsconfig], { stdio: 'inherit' });
+  // nothing is written on a type error, so the next run compiles, and fails, again rather than run what tsc wrote
+  const result = spawnSync(process.execPath, [tscPath(root), '-p', tsconfig, '--noEmitOnError'], { stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
   if (!fs.existsSync(projectFile)) {
     fail(

@@ -90,4 +90,18 @@ describe('the bin, in a project of its own', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^error: tsc -p tsconfig.json did not write lib\/project.js, .* set compilerOptions.outDir \(and rootDir\) in tsconfig.json/);
   });
+
+  test('a type error fails every run until it is fixed: nothing compiled is left for the next run to take', () => {
+    const root = projectFolder({ project: 'lib/project.js', build: { tsconfig: 'tsconfig.json', sources: ['src'] } });
+    fs.mkdirSync(path.join(root, 'src'));
+    fs.writeFileSync(path.join(root, 'src', 'project.ts'), 'export const replicas: number = "two";\n');
+    fs.writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'commonjs', target: 'es2022', strict: true, outDir: 'lib', rootDir: 'src' }, include: ['src'] }));
+    for (const run of [1, 2]) {
+      const result = bin(['synth'], root);
+      expect({ run, status: result.status }).toEqual({ run, status: 1 });
+      expect(result.stdout).toMatch(/src\/project.ts\(1,14\): error TS2322/);
+      expect(fs.existsSync(path.join(root, 'lib', 'project.js'))).toBe(false);
+      expect(fs.existsSync(path.join(root, 'dist'))).toBe(false);
+    }
+  });
 });
