@@ -21,6 +21,11 @@ import {
   checkAnnotations,
   checkConfigKey,
   checkCronSchedule,
+  checkDataSize,
+  checkEnvVarName,
+  checkHttpPath,
+  checkNonNegativeInteger,
+  MAX_INT64_CHECKED,
   checkDns1035Label,
   checkHostname,
   checkIntOrPercent,
@@ -36,7 +41,8 @@ const web = (props: Partial<AppDeploymentProps> = {}) => (ns: NamespacedApp) => 
 const withContainer = (container: Partial<AppDeploymentProps['container']>) => web({ container: { ...WEB_POD.container, ...container } });
 
 describe('validators, as the API server reads the values', () => {
-  test.each(['30 2 * * *', '*/5 * * * MON-FRI', '0 12 1,15 JAN-MAR *', '5/15 * * * *', '0 0 * * 0-6', '@daily', '@every 90m'])('schedule %j passes', (s) => {
+  // the @every durations as Go's time.ParseDuration reads them (checked with go1.26: .5h, -1h, +5m and 0 parse)
+  test.each(['30 2 * * *', '*/5 * * * MON-FRI', '0 12 1,15 JAN-MAR *', '5/15 * * * *', '0 0 * * 0-6', '@daily', '@every 90m', '@every .5h', '@every 1h30m', '@every -1h', '@every +5m', '@every 0', ' 30 2 * * * '])('schedule %j passes', (s) => {
     expect(checkCronSchedule(s, 'schedule')).toBeUndefined();
   });
   test.each([
@@ -49,6 +55,11 @@ describe('validators, as the API server reads the values', () => {
     ['30 2 * *', /has 4 fields: give five fields/],
     ['@fortnightly', /is not a descriptor the CronJob controller knows/],
     ['TZ=UTC 0 2 * * *', /names a time zone: put it in timeZone/],
+    // a descriptor is compared whole: the API server refuses '@daily ' (unrecognized descriptor)
+    ['@daily ', /has spaces around its descriptor, which the CronJob controller does not take: write "@daily"/],
+    [' @hourly', /has spaces around its descriptor/],
+    ['@every 1', /is not a descriptor the CronJob controller knows/],
+    ['@every .', /is not a descriptor the CronJob controller knows/],
   ])('schedule %j is refused', (s, message) => expect(checkCronSchedule(s, 'schedule')).toMatch(message));
 
   test('time zones: IANA names and their aliases, with their own capitals', () => {
@@ -56,6 +67,35 @@ describe('validators, as the API server reads the values', () => {
     expect(checkTimeZone('Mars/Olympus', 'timeZone')).toMatch(/is not a time zone of the IANA database/);
     expect(checkTimeZone('europe/berlin', 'timeZone')).toMatch(/write Europe\/Berlin/);
     expect(checkTimeZone('Local', 'timeZone')).toMatch(/not a time zone/);
+  });
+
+  test('Ingress and HTTPRoute paths, as validateHTTPIngressPath and the HTTPRoute CRD read them', () => {
+    for (const path of ['/', '/api/v1', '/a.b/c..d', '/.well-known/x', '/a%20b']) {
+      expect(checkHttpPath(path, 'path', false)).toEqual([]);
+      expect(checkHttpPath(path, 'path', true)).toEqual([]);
+    }
+    const refused = (path: string, route: boolean) => checkHttpPath(path, 'path', route).join('\n');
+    expect(refused('api', false)).toMatch(/must start with '\/': write "\/api"/);
+    for (const [path, part] of [['/a//b', '//'], ['/a/./b', '/./'], ['/a/../b', '/../'], ['/a%2fb', '%2f'], ['/a%2Fb', '%2F']]) {
+      expect(refused(path, false)).toMatch(`must not contain '${part}'`);
+      expect(refused(path, true)).toMatch(`must not contain '${part}'`);
+    }
+    for (const [path, end] of [['/static/..', '/..'], ['/static/.', '/.']]) expect(refused(path, false)).toMatch(`must not end with '${end}'`);
+    // '#', a space and a bare '%' pass an Ingress; an HTTPRoute takes URI path characters only, and at most 1024
+    for (const path of ['/a#b', '/a b', '/100%']) {
+      expect(checkHttpPath(path, 'path', false)).toEqual([]);
+      expect(refused(path, true)).toMatch(/holds characters an HTTPRoute path cannot/);
+    }
+    expect(refused(`/${'a'.repeat(1024)}`, true)).toMatch(/has 1025 characters, over the 1024 an HTTPRoute takes/);
+  });
+
+  test('int32 and int64 fields, and data sizes as the API server adds them up', () => {
+    expect(checkNonNegativeInteger(2 ** 31 - 1, 'replicas')).toBeUndefined();
+    expect(checkNonNegativeInteger(2 ** 31, 'replicas')).toMatch(/is 2147483648, over the 2147483647 the field holds/);
+    expect(checkNonNegativeInteger(2 ** 31, 'terminationGracePeriodSeconds', MAX_INT64_CHECKED)).toBeUndefined();
+    // ValidateConfigMap and ValidateSecret count the values' bytes only
+    expect(checkDataSize({ ['k'.repeat(200)]: 'x'.repeat(1024 * 1024) }, 'ConfigMap')).toBeUndefined();
+    expect(checkDataSize({ a: 'x'.repeat(512 * 1024), b: 'x'.repeat(512 * 1024 + 1) }, 'ConfigMap')).toMatch(/holds 1048577 bytes, over the 1048576 bytes/);
   });
 
   test('counts and percentages of pods', () => {
@@ -84,6 +124,11 @@ describe('validators, as the API server reads the values', () => {
     expect(checkConfigKey('.dockerconfigjson', 'key')).toBeUndefined();
     expect(checkConfigKey('pass word', 'key')).toMatch(/is not a valid key/);
     expect(checkConfigKey('..', 'key')).toMatch(/is not a valid key/);
+    // IsConfigMapKey and IsEnvVarName: '.', '..' and anything starting with '..' would leave the folder a volume mounts
+    for (const key of ['.', '..data', '..x', 'k'.repeat(254)]) expect(checkConfigKey(key, 'key')).toMatch(/is not a valid key/);
+    for (const key of ['.a', 'a..b', 'k'.repeat(253)]) expect(checkConfigKey(key, 'key')).toBeUndefined();
+    for (const name of ['.', '..', '..X', '1X', 'A B']) expect(checkEnvVarName(name, 'env')).toMatch(/is invalid/);
+    for (const name of ['.X', 'my.env-name', 'MY_ENV.NAME', '_x']) expect(checkEnvVarName(name, 'env')).toBeUndefined();
     expect(checkAnnotations({ 'example.com/ok': 'x', 'Example.COM/Mixed_Case': 'x' }, 'annotations')).toEqual([]);
     expect(checkAnnotations({ 'bad key!': 'x' }, 'annotations')).toEqual([expect.stringMatching(/annotations key "bad key!" is not a valid key/)]);
     expect(checkAnnotations({ big: 'x'.repeat(256 * 1024) }, 'annotations')).toEqual([expect.stringMatching(/over the 262144 bytes \(256 KiB\)/)]);

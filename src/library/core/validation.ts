@@ -47,11 +47,18 @@ export function checkPort(port: number, what: string): string | undefined {
   return undefined;
 }
 
-/** A count: a whole number of 0 or more. */
-export function checkNonNegativeInteger(value: number, what: string): string | undefined {
+/** The largest value of an int32 field (replicas, probe timings, user ids): the API server cannot read a larger one. */
+export const MAX_INT32 = 2 ** 31 - 1;
+
+/** The bound of an int64 field (grace periods, deadlines, quota counts): as far as a number holds whole values exactly. */
+export const MAX_INT64_CHECKED = Number.MAX_SAFE_INTEGER;
+
+/** A count: a whole number of 0 or more, at most `max` (by default an int32's largest, as most count fields are). */
+export function checkNonNegativeInteger(value: number, what: string, max = MAX_INT32): string | undefined {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
     return `${what} is ${value}: use a whole number of 0 or more`;
   }
+  if (value > max) return `${what} is ${value}, over the ${max} the field holds: use a smaller number`;
   return undefined;
 }
 
@@ -135,12 +142,53 @@ export function checkPortName(name: string, what: string): string | undefined {
 
 const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
 
-/** A key of a ConfigMap or Secret (IsConfigMapKey): at most 253 letters, digits, '-', '_' or '.', and not '.' or '..'. */
+/** A name that would step out of the folder it is mounted or expanded in: '.', or starting with '..' (hasChDirPrefix). */
+function leavesFolder(name: string): boolean {
+  return name === '.' || name.startsWith('..');
+}
+
+/** A key of a ConfigMap or Secret (IsConfigMapKey): at most 253 letters, digits, '-', '_' or '.', not '.' and not starting with '..'. */
 export function checkConfigKey(key: string, what: string): string | undefined {
-  if (typeof key !== 'string' || key.length > 253 || !CONFIG_KEY.test(key) || key === '.' || key === '..') {
-    return `${what} ${JSON.stringify(key)} is not a valid key: use at most 253 letters, digits, '-', '_' or '.' (not '.' or '..')`;
+  if (typeof key !== 'string' || key.length > 253 || !CONFIG_KEY.test(key) || leavesFolder(key)) {
+    return `${what} ${JSON.stringify(key)} is not a valid key: use at most 253 letters, digits, '-', '_' or '.' (not '.', and not starting with '..')`;
   }
   return undefined;
+}
+
+const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+/** An environment variable's name (IsEnvVarName): letters, digits, '_', '-' or '.', not starting with a digit, not '.' and not starting with '..'. */
+export function checkEnvVarName(name: string, what: string): string | undefined {
+  if (typeof name === 'string' && ENV_VAR_NAME.test(name) && !leavesFolder(name)) return undefined;
+  return `${what} ${JSON.stringify(name)} is invalid: use letters, digits, '_', '-' or '.', not starting with a digit (and not '.', or starting with '..')`;
+}
+
+/** Sequences Kubernetes refuses in an Exact or Prefix path of an Ingress or HTTPRoute: a proxy normalizing the request path would read past them. */
+const UNNORMALIZED_PATH_PARTS = ['//', '/./', '/../', '%2f', '%2F'];
+/** Endings refused in such a path, for the same reason. */
+const UNNORMALIZED_PATH_ENDS = ['/..', '/.'];
+/** What an HTTPRoute's Exact or PathPrefix path may hold besides: the Gateway API's CRD also refuses '#' and every character outside a URI path. */
+const HTTP_ROUTE_PATH = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/;
+/** The longest path an HTTPRoute takes. */
+const MAX_HTTP_ROUTE_PATH = 1024;
+
+/**
+ * An Exact or Prefix path of an Ingress (`validateHTTPIngressPath`) or of an HTTPRoute
+ * (the CRD's validation rules, `route` true): absolute, with no empty, '.' or '..' segment
+ * and no encoded '/'; an HTTPRoute's also of URI path characters only, at most 1024.
+ */
+export function checkHttpPath(path: string, what: string, route: boolean): string[] {
+  if (typeof path !== 'string' || !path.startsWith('/')) return [`${what} ${JSON.stringify(path)} must start with '/': write "/${path}"`];
+  const fix = "write the path as a proxy reads it once normalized: no '//', no '.' or '..' segment, '/' itself rather than %2F";
+  const problems = [
+    ...UNNORMALIZED_PATH_PARTS.filter((part) => path.includes(part)).map((part) => `${what} "${path}" must not contain '${part}': ${fix}`),
+    ...UNNORMALIZED_PATH_ENDS.filter((end) => path.endsWith(end)).map((end) => `${what} "${path}" must not end with '${end}': ${fix}`),
+  ];
+  if (route && path.length > MAX_HTTP_ROUTE_PATH) problems.push(`${what} has ${path.length} characters, over the ${MAX_HTTP_ROUTE_PATH} an HTTPRoute takes: shorten it`);
+  if (route && !HTTP_ROUTE_PATH.test(path)) {
+    problems.push(`${what} "${path}" holds characters an HTTPRoute path cannot ('#', spaces, or others outside a URI path): percent-encode them, e.g. %20 for a space`);
+  }
+  return problems;
 }
 
 /**
@@ -198,7 +246,7 @@ const CRON_FIELDS: ReadonlyArray<{ readonly name: string; readonly min: number; 
 const CRON_DESCRIPTORS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
 
 /** `@every` and a Go duration (time.ParseDuration), which the parser also takes. */
-const EVERY_DURATION = /^@every ([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
+const EVERY_DURATION = /^@every [-+]?(0|(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$/;
 
 /** One value of a cron field (a number or a name), or what is wrong with it. */
 function cronValue(text: string, field: (typeof CRON_FIELDS)[number]): number | string {
@@ -233,6 +281,8 @@ export function checkCronSchedule(schedule: string, what: string): string | unde
   const text = schedule.trim();
   if (/^(CRON_)?TZ=/.test(text)) return `${what} "${schedule}" names a time zone: put it in timeZone and leave the schedule its five fields`;
   if (text.startsWith('@')) {
+    // the controller's parser compares a descriptor whole, spaces included
+    if (text !== schedule) return `${what} "${schedule}" has spaces around its descriptor, which the CronJob controller does not take: write "${text}"`;
     const known = CRON_DESCRIPTORS.includes(text) || EVERY_DURATION.test(text);
     return known ? undefined : `${what} "${schedule}" is not a descriptor the CronJob controller knows: use one of ${CRON_DESCRIPTORS.join(', ')}, '@every <duration>' (e.g. @every 90m), or ${fix}`;
   }
@@ -285,9 +335,9 @@ export function checkUnique(values: readonly string[], what: string, fix = 'give
 /** Most bytes of data a ConfigMap or Secret may hold (the API server's limit). */
 export const MAX_OBJECT_DATA_BYTES = 1024 * 1024;
 
-/** The data of a ConfigMap or Secret fits the 1 MiB the API server accepts. */
+/** The data of a ConfigMap or Secret fits the 1 MiB the API server accepts: the values' bytes, as ValidateConfigMap and ValidateSecret add them up (keys do not count). */
 export function checkDataSize(data: Readonly<Record<string, string>>, what: string): string | undefined {
-  const bytes = Object.entries(data).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+  const bytes = Object.values(data).reduce((sum, v) => sum + Buffer.byteLength(v), 0);
   return bytes > MAX_OBJECT_DATA_BYTES ? `${what} holds ${bytes} bytes, over the ${MAX_OBJECT_DATA_BYTES} bytes (1 MiB) the API server accepts: split it, or mount the content from a volume` : undefined;
 }
 

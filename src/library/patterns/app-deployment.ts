@@ -29,7 +29,7 @@ export interface AutoscalingProps {
   readonly cpuUtilization?: number;
   /** Target average memory utilisation, percent of the request. @default - no memory target */
   readonly memoryUtilization?: number;
-  /** Seconds of lower recommendations before scaling down (damps flapping). @default 300 */
+  /** Seconds of lower recommendations before scaling down (damps flapping), 0 to 3600. @default 300 */
   readonly scaleDownStabilizationSeconds?: number;
 }
 
@@ -55,9 +55,12 @@ export interface AppDeploymentProps extends WorkloadProps {
   readonly disruptionBudget?: DisruptionBudgetProps | false;
 }
 
-/** A count or percentage that is zero: `0` or `'0%'`. */
+/** The longest scale-down stabilization window the HPA takes (MaxStabilizationWindowSeconds). */
+const MAX_STABILIZATION_SECONDS = 3600;
+
+/** A count or percentage that is zero: `0`, `'0%'`, or `'00%'` (the API reads the digits as a number). */
 function isZero(value: number | string): boolean {
-  return value === 0 || value === '0%';
+  return value === 0 || (typeof value === 'string' && /^0+%$/.test(value));
 }
 
 /** What the API refuses in a rolling update: a value that is no count or percentage, maxUnavailable over 100%, or both at zero. */
@@ -167,6 +170,10 @@ export class AppDeployment extends Workload {
       if (!Number.isInteger(a.minReplicas) || a.minReplicas < 1) problems.push(`autoscaling.minReplicas is ${a.minReplicas}: use 1 or more`);
       if (!Number.isInteger(a.maxReplicas) || a.maxReplicas < a.minReplicas) problems.push(`autoscaling.maxReplicas ${a.maxReplicas} is below minReplicas ${a.minReplicas}: raise it`);
       if (a.cpuUtilization === undefined && a.memoryUtilization === undefined) problems.push('autoscaling has no target: set cpuUtilization and/or memoryUtilization');
+      const window = a.scaleDownStabilizationSeconds;
+      if (window !== undefined && (!Number.isInteger(window) || window < 0 || window > MAX_STABILIZATION_SECONDS)) {
+        problems.push(`autoscaling.scaleDownStabilizationSeconds is ${window}: use a whole number of seconds from 0 to ${MAX_STABILIZATION_SECONDS} (an hour), the most the HPA takes`);
+      }
       for (const [key, value] of [['cpuUtilization', a.cpuUtilization], ['memoryUtilization', a.memoryUtilization]] as const) {
         // above 100 is valid: the HPA then lets pods use more than they request before it adds one
         if (value !== undefined && (!Number.isInteger(value) || value < 1)) problems.push(`autoscaling.${key} is ${value}: use a whole percentage of the request, 1 or more (e.g. 70)`);

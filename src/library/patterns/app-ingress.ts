@@ -5,7 +5,7 @@
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { checkAnnotations, checkOneOf, checkDnsSubdomain, checkHostname, errors } from '../core/validation';
+import { checkAnnotations, checkOneOf, checkDnsSubdomain, checkHostname, checkHttpPath, errors } from '../core/validation';
 import type { AppService } from './app-service';
 import type { Labels } from '../core/labels';
 import { namespaceContextOf } from '../core/namespace-context';
@@ -122,7 +122,9 @@ export class AppIngress extends Construct {
         if (props.paths.length === 0) problems.push('Ingress has no paths: list at least one path');
         for (const p of props.paths) {
           problems.push(...errors(p.pathType === undefined ? undefined : checkOneOf(p.pathType, ['Prefix', 'Exact', 'ImplementationSpecific'], `Ingress path "${p.path}" pathType`)));
-          if (!p.path.startsWith('/')) problems.push(`Ingress path "${p.path}" must start with '/': write "/${p.path}"`);
+          // an ImplementationSpecific path is the controller's to read: the API only asks it to be absolute
+          if ((p.pathType as string | undefined) === 'ImplementationSpecific') problems.push(...(p.path.startsWith('/') ? [] : [`Ingress path "${p.path}" must start with '/': write "/${p.path}"`]));
+          else problems.push(...checkHttpPath(p.path, 'Ingress path', false));
         }
         return problems;
       },

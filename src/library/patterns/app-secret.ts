@@ -5,7 +5,7 @@
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { checkDataSize, checkDnsSubdomain, errors } from '../core/validation';
+import { checkConfigKey, checkDataSize, checkDnsSubdomain, errors } from '../core/validation';
 import { namespaceContextOf } from '../core/namespace-context';
 import type { SecretSource } from '../core/secret-source';
 
@@ -38,12 +38,11 @@ export class AppSecret extends Construct {
     }
     this.node.addValidation({
       validate: () => {
-        const problems = errors(
+        return errors(
           checkDnsSubdomain(this.secretName, 'Secret name'),
           props.source.kind === 'placeholder' ? checkDataSize({ [props.key]: props.source.value }, `Secret "${props.name}"`) : undefined,
+          checkConfigKey(props.key, 'Secret key'),
         );
-        if (!/^[-._a-zA-Z0-9]+$/.test(props.key)) problems.push(`Secret key "${props.key}" is invalid: use letters, digits, '-', '_' or '.'`);
-        return problems;
       },
     });
   }

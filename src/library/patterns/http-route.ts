@@ -14,7 +14,7 @@
  */
 import { Construct } from 'constructs';
 import * as gw from '../../../imports/gateway.networking.k8s.io';
-import { checkDnsLabel, checkOneOf, checkDnsSubdomain, checkHostname, errors } from '../core/validation';
+import { checkDnsLabel, checkOneOf, checkDnsSubdomain, checkHostname, checkHttpPath, errors } from '../core/validation';
 import type { HttpPath } from './app-ingress';
 import type { AppService } from './app-service';
 import type { CanaryRouting } from '../core/release';
@@ -170,7 +170,7 @@ export class AppHttpRoute extends Construct {
     if (this.paths.length > MAX_MATCHES) problems.push(`HTTPRoute has ${this.paths.length} paths, but a rule takes at most ${MAX_MATCHES} matches: split the paths over several routes`);
     for (const p of this.paths) {
       problems.push(...errors(p.pathType === undefined ? undefined : checkOneOf(p.pathType, ['Prefix', 'Exact'], `HTTPRoute path "${p.path}" pathType`)));
-      if (!p.path.startsWith('/')) problems.push(`HTTPRoute path "${p.path}" must start with '/': write "/${p.path}"`);
+      problems.push(...checkHttpPath(p.path, 'HTTPRoute path', true));
     }
     if (!service.ports[0]) problems.push(`Service ${service.name} has no port to route to: give it a port`);
     if (canary) problems.push(...checkCanaryRouting(canary, (pattern) => this.checkHeaderPattern(pattern)), ...checkRouteCanary(service, canary));

@@ -16,7 +16,7 @@ import { NAMESPACED_APP_SYMBOL, NamespaceContext, isNamespaceContext, namespaceC
 import { CHECKED_SETTINGS_CONTEXT, PlatformSettings, checkPlatformSettings } from '../core/platform-settings';
 import { ComputeAmount, LimitRangeConfig, PriorityQuotaConfig, QuotaConfig, quantities } from '../core/resources';
 import { parseQuantity } from '../core/quantity';
-import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkMemoryUnit, checkNonNegativeInteger, checkQuantity, errors } from '../core/validation';
+import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkMemoryUnit, checkNonNegativeInteger, checkQuantity, errors, MAX_INT64_CHECKED } from '../core/validation';
 import { DNS_PORTS, KUBE_DNS, NetworkPolicy } from './network-policy';
 
 /** The Pod Security Standards levels a namespace can enforce. */
@@ -235,7 +235,7 @@ function priorityQuotaProblems(quotas: readonly PriorityQuotaConfig[]): string[]
       // the ResourceQuota is named after the class, so the class leaves room for the prefix
       checkDnsSubdomain(`quota-${q.priorityClassName}`, `${where}'s ResourceQuota name`),
       duplicate,
-      checkNonNegativeInteger(q.pods, `${where}.pods`),
+      checkNonNegativeInteger(q.pods, `${where}.pods`, MAX_INT64_CHECKED),
       ...(['cpu', 'memory'] as const).flatMap((r) => [checkQuantity(q.requests[r], `${where}.requests.${r}`), checkQuantity(q.limits[r], `${where}.limits.${r}`)]),
     );
   });
@@ -260,7 +260,7 @@ function quotaAndLimitQuantities(quota: QuotaConfig, limits: LimitRangeConfig): 
     ...amounts(limits.pod.max, 'limits.pod.max'),
     checkQuantity(limits.persistentVolumeClaim.min, 'limits.persistentVolumeClaim.min'),
     checkQuantity(limits.persistentVolumeClaim.max, 'limits.persistentVolumeClaim.max'),
-    ...(['persistentVolumeClaims', 'pods', 'services', 'configMaps', 'secrets'] as const).map((k) => checkNonNegativeInteger(quota[k], `quota.${k}`)),
+    ...(['persistentVolumeClaims', 'pods', 'services', 'configMaps', 'secrets'] as const).map((k) => checkNonNegativeInteger(quota[k], `quota.${k}`, MAX_INT64_CHECKED)),
   );
 }
 

@@ -16,6 +16,9 @@ import { DEFAULT_EPHEMERAL_STORAGE, DEFAULT_GRACE_SECONDS, DEFAULT_PRESTOP_SECON
 import { formatBytes, parseQuantity } from '../core/quantity';
 import {
   checkConfigKey,
+  checkEnvVarName,
+  MAX_INT32,
+  MAX_INT64_CHECKED,
   checkDnsLabel,
   checkDnsSubdomain,
   checkLabels,
@@ -279,8 +282,9 @@ export function renderPodTemplate(identity: PodIdentity, props: PodTemplateProps
     ports: c.ports?.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol ?? 'TCP' })),
     env: c.env && Object.keys(c.env).length ? renderEnv(c.env) : undefined,
     resources: {
-      requests: { ...quantities(c.resources.requests), 'ephemeral-storage': k8s.Quantity.fromString(ephemeral.request) },
-      limits: { ...quantities(c.resources.limits), 'ephemeral-storage': k8s.Quantity.fromString(ephemeral.limit) },
+      // missing only where the types were not checked (JavaScript, a watch-mode compile): checkPodTemplate says so
+      requests: { ...(c.resources?.requests && quantities(c.resources.requests)), 'ephemeral-storage': k8s.Quantity.fromString(ephemeral.request) },
+      limits: { ...(c.resources?.limits && quantities(c.resources.limits)), 'ephemeral-storage': k8s.Quantity.fromString(ephemeral.limit) },
     },
     readinessProbe: renderProbe(c.readinessProbe),
     livenessProbe: renderProbe(c.livenessProbe),
@@ -327,7 +331,7 @@ export function renderPodTemplate(identity: PodIdentity, props: PodTemplateProps
 /** Probe timings the API takes: whole seconds, at least 1 (0 for the initial delay). */
 function checkProbeTimings(probe: ProbeProps, what: string): string[] {
   const positive = (value: number | undefined, field: string) =>
-    value === undefined || (Number.isInteger(value) && value >= 1) ? undefined : `${what}.${field} is ${value}: use a whole number of 1 or more`;
+    value === undefined || (Number.isInteger(value) && value >= 1 && value <= MAX_INT32) ? undefined : `${what}.${field} is ${value}: use a whole number from 1 to ${MAX_INT32}`;
   return errors(
     probe.initialDelaySeconds === undefined ? undefined : checkNonNegativeInteger(probe.initialDelaySeconds, `${what}.initialDelaySeconds`),
     positive(probe.periodSeconds, 'periodSeconds'),
@@ -428,12 +432,15 @@ export function checkPodTemplate(props: PodTemplateProps): string[] {
     ...checkProbe(c.livenessProbe, 'livenessProbe', portNames),
     ...checkProbe(c.startupProbe, 'startupProbe', portNames),
   );
-  if (props.qos === 'guaranteed' && (c.resources.requests.cpu !== c.resources.limits.cpu || c.resources.requests.memory !== c.resources.limits.memory)) {
+  const missing = (['requests', 'limits'] as const).filter((k) => !c.resources?.[k]);
+  if (missing.length > 0) {
+    problems.push(`container.resources ${c.resources ? `has no ${missing.join(' and ')}` : 'is missing'}: give requests and limits of cpu and memory, e.g. { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } }`);
+  } else if (props.qos === 'guaranteed' && (c.resources.requests.cpu !== c.resources.limits.cpu || c.resources.requests.memory !== c.resources.limits.memory)) {
     problems.push(`qos 'guaranteed' needs requests equal to limits (requests ${c.resources.requests.cpu}/${c.resources.requests.memory}, limits ${c.resources.limits.cpu}/${c.resources.limits.memory}): set them equal, or use qos 'burstable'`);
   }
   const grace = props.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
   const preStop = props.preStopSleepSeconds ?? DEFAULT_PRESTOP_SECONDS;
-  problems.push(...errors(checkNonNegativeInteger(grace, 'terminationGracePeriodSeconds'), preStop === false ? undefined : checkNonNegativeInteger(preStop, 'preStopSleepSeconds')));
+  problems.push(...errors(checkNonNegativeInteger(grace, 'terminationGracePeriodSeconds', MAX_INT64_CHECKED), preStop === false ? undefined : checkNonNegativeInteger(preStop, 'preStopSleepSeconds')));
   if (preStop !== false && preStop >= grace) {
     problems.push(`preStopSleepSeconds ${preStop} leaves no time to shut down within terminationGracePeriodSeconds ${grace}: make the grace period longer than the preStop pause`);
   }
@@ -443,12 +450,12 @@ export function checkPodTemplate(props: PodTemplateProps): string[] {
     problems.push(`runAsUser ${props.runAsUser} and securityOptOut.runAsRoot contradict each other: keep one`);
   } else if (!Number.isInteger(uid) || uid < 1) {
     problems.push(`runAsUser ${uid} is ${uid === 0 ? 'root' : 'not a whole number above 0'}: Pod Security restricted needs a non-zero user id (default ${DEFAULT_UID})`);
+  } else if (uid > MAX_INT32) {
+    problems.push(`runAsUser ${uid} is over ${MAX_INT32}, the largest user id the API server takes: use a smaller id (default ${DEFAULT_UID})`);
   }
   if (props.securityOptOut && props.securityOptOut.reason.trim() === '') {
     problems.push('securityOptOut has no reason: say why the restricted security context does not fit this app');
   }
-  for (const name of Object.keys(c.env ?? {})) {
-    if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) problems.push(`environment variable name "${name}" is invalid: use letters, digits, '_', '-' or '.', not starting with a digit`);
-  }
+  problems.push(...errors(...Object.keys(c.env ?? {}).map((name) => checkEnvVarName(name, 'environment variable name'))));
   return problems;
 }

@@ -14,7 +14,7 @@
 import type { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { DEFAULT_ACTIVE_DEADLINE_SECONDS, DEFAULT_BACKOFF_LIMIT, DEFAULT_STARTING_DEADLINE_SECONDS } from '../core/defaults';
-import { checkCronSchedule, checkOneOf, checkDnsSubdomain, checkNonNegativeInteger, checkTimeZone, errors } from '../core/validation';
+import { checkCronSchedule, checkOneOf, checkDnsSubdomain, checkNonNegativeInteger, checkTimeZone, errors, MAX_INT32, MAX_INT64_CHECKED } from '../core/validation';
 import { Workload, WorkloadProps } from './workload';
 
 
@@ -47,6 +47,9 @@ export interface ScheduledJobProps extends WorkloadProps {
 
 /** Longest CronJob name: its Jobs are named `<name>-<11 digits of the schedule time>` and stay within 63. */
 const MAX_NAME_LENGTH = 52;
+
+/** The fields of a CronJob and its Job that are int64 in the API; the others are int32. */
+const INT64_FIELDS: ReadonlySet<string> = new Set(['startingDeadlineSeconds', 'activeDeadlineSeconds']);
 
 /** A CronJob with the pod hygiene of the other workloads and every run bounded. */
 export class ScheduledJob extends Workload {
@@ -89,7 +92,7 @@ export class ScheduledJob extends Workload {
       p.concurrencyPolicy === undefined ? undefined : checkOneOf(p.concurrencyPolicy, ['Forbid', 'Replace', 'Allow'], 'concurrencyPolicy'),
       p.timeZone === undefined ? undefined : checkTimeZone(p.timeZone, 'timeZone'),
       ...(['startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit', 'backoffLimit', 'activeDeadlineSeconds', 'ttlSecondsAfterFinished'] as const).map((k) =>
-        p[k] === undefined ? undefined : checkNonNegativeInteger(p[k] as number, k),
+        p[k] === undefined ? undefined : checkNonNegativeInteger(p[k] as number, k, INT64_FIELDS.has(k) ? MAX_INT64_CHECKED : MAX_INT32),
       ),
     );
     if (p.name.length > MAX_NAME_LENGTH) problems.push(`CronJob name "${p.name}" has ${p.name.length} characters: its Jobs add 11 and must stay within 63, so use at most ${MAX_NAME_LENGTH}`);

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { checkDataSize, checkDnsSubdomain, errors } from '../core/validation';
+import { checkConfigKey, checkDataSize, checkDnsSubdomain, errors } from '../core/validation';
 import { namespaceContextOf } from '../core/namespace-context';
 
 /** The base name and the data of a ConfigMap named by its content. */
@@ -39,10 +39,7 @@ export class VersionedConfigMap extends Construct {
     });
     this.node.addValidation({
       validate: () => {
-        const keyProblems = Object.keys(props.data)
-          .filter((k) => !/^[-._a-zA-Z0-9]+$/.test(k))
-          .map((k) => `ConfigMap key "${k}" is invalid: use letters, digits, '-', '_' or '.'`);
-        return [...errors(checkDnsSubdomain(this.name, 'ConfigMap name'), checkDataSize(props.data, `ConfigMap "${this.name}"`)), ...keyProblems];
+        return errors(checkDnsSubdomain(this.name, 'ConfigMap name'), checkDataSize(props.data, `ConfigMap "${this.name}"`), ...Object.keys(props.data).map((k) => checkConfigKey(k, 'ConfigMap key')));
       },
     });
   }

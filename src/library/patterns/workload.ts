@@ -28,6 +28,17 @@ export interface WorkloadProps extends PodTemplateProps {
 }
 
 
+/** `name` made a DNS-1123 label, for a suggestion: lower case, runs of other characters as '-', at most 63. */
+function labelLike(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .slice(0, 63)
+      .replace(/^-+|-+$/g, '') || 'app'
+  );
+}
+
 /** Labels on a workload's pods: the selector, plus version, app and environment (not in the immutable selector). */
 export function workloadPodLabels(app: NamespaceContext, appName: string, selector: Labels, version: string, extra: Labels = {}): Labels {
   return { ...extra, ...selector, [LABELS.version]: version, [LABELS.partOf]: app.labels[LABELS.partOf] ?? appName, [LABELS.environment]: app.settings.name };
@@ -99,6 +110,16 @@ export abstract class Workload extends Construct implements PodSelectable {
   }
 
   /** Problems of the props every workload shares: the container name (the app name), the version label and the pod template. */
+  /**
+   * The container's name is appName, which is the workload's name unless set: a name may be
+   * a DNS subdomain (`web.v1`) where a container's name must be a label.
+   */
+  private appNameProblem(props: WorkloadProps): string | undefined {
+    const problem = checkDnsLabel(this.appName, 'container name (appName)');
+    if (problem === undefined || props.appName !== undefined) return problem;
+    return `container name (appName) "${this.appName}", taken from the name, is not a valid DNS-1123 label: set appName to at most 63 lower-case letters, digits and '-' (e.g. "${labelLike(this.appName)}")`;
+  }
+
   protected workloadProblems(props: WorkloadProps): string[] {
     const hostPaths = (props.container.mounts ?? []).filter((m) => m.hostPath !== undefined).map((m) => m.name);
     const hostAccess =
@@ -113,7 +134,7 @@ export abstract class Workload extends Construct implements PodSelectable {
         : [];
     return [
       ...errors(
-        checkDnsLabel(this.appName, 'container name (appName)'),
+        this.appNameProblem(props),
         checkLabelValue(props.version, 'version'),
         props.serviceAccountName === undefined ? undefined : checkDnsSubdomain(props.serviceAccountName, 'serviceAccountName'),
       ),
