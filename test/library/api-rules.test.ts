@@ -304,4 +304,14 @@ describe('an unmatched selector', () => {
     });
     expect(message).toMatch(/shop\/Svc\/Resource: Service "db" selects no pods: selector \{"role":"primary","tier":"db"\} matches no workload in the namespace \(nearest: Deployment d has \{[^}]*\}; Deployment a has \{[^}]*\}; Deployment b has \{[^}]*\}; 2 more\)/);
   });
+
+  test('ranks first the workload a typo in a value, or a value under another key, was meant for', () => {
+    const message = synthErrors((ns) => {
+      for (const name of ['api', 'checkout', 'postgres', 'order-worker']) new AppDeployment(ns, name, { name, version: 'v1', ...WEB_POD });
+      new AppService(ns, 'Typo', { name: 'typo', selector: { 'app.kubernetes.io/name': 'order-wroker' }, ports: [{ name: 'http', port: 80 }] });
+      new AppService(ns, 'Key', { name: 'key', selector: { app: 'order-worker' }, ports: [{ name: 'http', port: 80 }] });
+    });
+    expect(message).toMatch(/Service "typo" selects no pods: .*\(nearest: Deployment order-worker has /);
+    expect(message).toMatch(/Service "key" selects no pods: .*\(nearest: Deployment order-worker has /);
+  });
 });

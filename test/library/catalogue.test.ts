@@ -274,7 +274,7 @@ const cases: Case[] = [
   { name: 'Service selector with a bad key', build: withService(web(), { selector: { 'bad key': 'web' } }), expected: /Service selector key "bad key" is not a valid key/ },
   { name: 'Service selector with a bad value', build: withService(web(), { selector: { app: 'web!' } }), expected: /Service selector app "web!" is not a valid label value/ },
   { name: 'Service selecting no pods', build: withService(web(), { selector: { 'app.kubernetes.io/name': 'wbe' } }), expected: /shop\/Svc\/Resource: Service "web" selects no pods: selector \{"app.kubernetes.io\/name":"wbe"\} matches no workload in the namespace .*: fix the selector labels/ },
-  { name: 'Service targeting a port no pod declares', build: withService(web(), { ports: [{ name: 'admin', port: 9090 }] }), expected: /Service "web" targets port "admin", which no pod it selects declares: name the container port "admin"/ },
+  { name: 'Service targeting a port no pod declares', build: withService(web(), { ports: [{ name: 'admin', port: 9090 }] }), expected: /Service "web" targets port "admin", which no pod it selects declares \(they declare "http"\): target one of theirs, or name the container port "admin"/ },
   { name: 'Service label with a bad key', build: withService(web(), { labels: { '/x': 'y' } }), expected: /Service labels key "\/x" is not a valid key/ },
   // Ingress
   { name: 'Ingress name in capitals', build: ingress({ name: 'Web' }), expected: /shop\/Ing: Ingress name "Web" is not a valid DNS-1123 subdomain/ },
@@ -355,11 +355,19 @@ const cases: Case[] = [
   { name: 'peer namespaces selector with a bad key', build: peer({ namespaces: { 'team name': 'x' } }), expected: /peer namespaces key "team name" is not a valid key/ },
   { name: 'policy port 0', build: port({ port: 0 }), expected: /NetworkPolicy port 0 is outside 1-65535/ },
   { name: 'policy port name in capitals', build: port({ port: 'HTTP' }), expected: /NetworkPolicy port name "HTTP" is not a valid port name/ },
-  { name: 'policy port name no selected pod declares', build: port({ port: 'metrics' }), expected: /NetworkPolicy "allow" opens port "metrics", which no pod it selects declares: name the container port "metrics", or use a port number/ },
+  { name: 'policy port name no selected pod declares', build: port({ port: 'metrics' }), expected: /NetworkPolicy "allow" opens port "metrics", which no pod it selects declares \(they declare "http"\): open one of theirs, or use a port number/ },
   {
     name: 'egress to a port name the destination pods do not declare',
     build: policy({ egress: [{ peers: [{ pods: { 'app.kubernetes.io/name': 'web' } }], ports: [{ port: 'pgsql' }] }] }),
-    expected: /NetworkPolicy "allow" allows egress to port "pgsql", which none of the pods it sends to declares: name their container port "pgsql", or use a port number/,
+    expected: /NetworkPolicy "allow" allows egress to port "pgsql", which none of the pods it sends to declares \(they declare "http"\): use one of theirs, or a port number/,
+  },
+  {
+    name: 'egress by allowTo({ workload }) to a port name the workload does not declare',
+    build: (ns) => {
+      const d = web()(ns);
+      new NetworkPolicy(ns, 'Allow', { name: 'allow', podSelector: d.podSelector, egress: [] }).allowTo({ workload: d }, { port: 'pgsql' });
+    },
+    expected: /shop\/Allow\/Resource: NetworkPolicy "allow" allows egress to port "pgsql", which none of the pods it sends to declares \(they declare "http"\)/,
   },
   { name: 'peer pods no workload of the namespace has', build: peer({ pods: { 'app.kubernetes.io/name': 'wbe' } }), expected: /NetworkPolicy "allow" allows ingress from pods \{"app.kubernetes.io\/name":"wbe"\}, which no workload in the namespace has/ },
   { name: 'endPort below port', build: port({ port: 5000, endPort: 4000 }), expected: /endPort 4000 is below port 5000: the range runs from port up to endPort/ },

@@ -27,9 +27,15 @@ function declaredPortNames(rendered: readonly RenderedObject[]): Map<string, Set
 export function namedPortsDeclared(rendered: readonly RenderedObject[], workloads: readonly WorkloadFootprint[]): string[] {
   const declared = declaredPortNames(rendered);
   const podsOf = (selector: Labels) => workloads.filter((w) => selects(selector, w.podLabels));
+  const namesOf = (pods: readonly WorkloadFootprint[]) => pods.flatMap((w) => [...(declared.get(`${w.kind}/${w.name}`) ?? [])]);
   const missing = (selector: Labels, port: string) => {
     const pods = podsOf(selector);
-    return pods.length > 0 && !pods.some((w) => declared.get(`${w.kind}/${w.name}`)?.has(port));
+    return pods.length > 0 && !namesOf(pods).includes(port);
+  };
+  /** The port names the pods selected by `selectors` declare, as a message lists them: a typo is then seen beside its fix. */
+  const theyDeclare = (...selectors: Labels[]) => {
+    const names = [...new Set(selectors.flatMap((selector) => namesOf(podsOf(selector))))].sort();
+    return names.length === 0 ? 'they declare no named ports' : `they declare ${names.map((n) => `"${n}"`).join(', ')}`;
   };
   const problems: string[] = [];
   for (const { path, object } of rendered) {
@@ -38,7 +44,7 @@ export function namedPortsDeclared(rendered: readonly RenderedObject[], workload
     if (object.kind === 'Service' && typeof spec.selector === 'object' && spec.selector !== null) {
       for (const port of list(spec.ports)) {
         if (typeof port.targetPort === 'string' && missing(spec.selector as Labels, port.targetPort)) {
-          problems.push(`${path}: Service "${name}" targets port "${port.targetPort}", which no pod it selects declares: name the container port "${port.targetPort}", or target a port the pods declare`);
+          problems.push(`${path}: Service "${name}" targets port "${port.targetPort}", which no pod it selects declares (${theyDeclare(spec.selector as Labels)}): target one of theirs, or name the container port "${port.targetPort}"`);
         }
       }
     }
@@ -48,17 +54,17 @@ export function namedPortsDeclared(rendered: readonly RenderedObject[], workload
       for (const rule of list(spec.ingress)) {
         for (const port of list(rule.ports)) {
           if (typeof port.port === 'string' && missing(selector, port.port)) {
-            problems.push(`${path}: NetworkPolicy "${name}" opens port "${port.port}", which no pod it selects declares: name the container port "${port.port}", or use a port number`);
+            problems.push(`${path}: NetworkPolicy "${name}" opens port "${port.port}", which no pod it selects declares (${theyDeclare(selector)}): open one of theirs, or use a port number`);
           }
         }
       }
       // an egress rule's named port is the destination's: checkable where every destination is a pod of this namespace
       for (const rule of list(spec.egress)) {
-        const peers = sameNamespacePeers(rule, 'egress');
+        const peers = sameNamespacePeers(rule, 'egress', object.metadata?.namespace);
         if (peers.length === 0 || peers.length !== list(rule.to).length) continue;
         for (const port of list(rule.ports)) {
           if (typeof port.port === 'string' && peers.every((peer) => missing(peer, port.port as string))) {
-            problems.push(`${path}: NetworkPolicy "${name}" allows egress to port "${port.port}", which none of the pods it sends to declares: name their container port "${port.port}", or use a port number`);
+            problems.push(`${path}: NetworkPolicy "${name}" allows egress to port "${port.port}", which none of the pods it sends to declares (${theyDeclare(...peers)}): use one of theirs, or a port number`);
           }
         }
       }

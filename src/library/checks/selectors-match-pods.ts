@@ -4,7 +4,7 @@
  * endpoints, the policy protects nothing. Empty selectors (every pod) are exempt: the
  * default-deny policies apply to the namespace, pods or not.
  */
-import type { Labels } from '../core/labels';
+import { type Labels, NAMESPACE_NAME_LABEL } from '../core/labels';
 import { RenderedObject, WorkloadFootprint, selects } from '../core/workloads';
 
 /** An object that selects pods of its namespace by labels. */
@@ -42,25 +42,35 @@ export function renderedSelectors(rendered: readonly RenderedObject[]): PodSelec
             ? plainSelector(spec.selector)
             : undefined;
     const own: PodSelector[] = selector === undefined || object.kind === undefined ? [] : [{ path, kind: object.kind, name, selector }];
-    return object.kind === 'NetworkPolicy' ? [...own, ...peerSelectors(spec, path, name)] : own;
+    return object.kind === 'NetworkPolicy' ? [...own, ...peerSelectors(spec, path, name, object.metadata?.namespace)] : own;
   });
 }
 
-/** The peers of a NetworkPolicy's rules that pick pods of its own namespace by labels (no namespaceSelector, no ipBlock). */
-export function sameNamespacePeers(rule: Json, direction: 'ingress' | 'egress'): Labels[] {
+/** Whether a peer's namespaceSelector picks `namespace` alone, by its name label (as allowTo({ workload }) writes it), or is absent. */
+function inNamespace(peer: Json, namespace: string | undefined): boolean {
+  if (peer.namespaceSelector === undefined) return true;
+  const selector = plainSelector(peer.namespaceSelector);
+  return namespace !== undefined && selector !== undefined && Object.keys(selector).length === 1 && selector[NAMESPACE_NAME_LABEL] === namespace;
+}
+
+/**
+ * The peers of a NetworkPolicy's rules that pick pods of its own namespace, `namespace`, by
+ * labels: no ipBlock, and no namespaceSelector or one naming this namespace alone.
+ */
+export function sameNamespacePeers(rule: Json, direction: 'ingress' | 'egress', namespace: string | undefined): Labels[] {
   const peers = (rule[direction === 'ingress' ? 'from' : 'to'] ?? []) as unknown;
   if (!Array.isArray(peers)) return [];
   return peers.flatMap((peer: Json) => {
-    if (typeof peer !== 'object' || peer === null || peer.namespaceSelector !== undefined || peer.ipBlock !== undefined || peer.podSelector === undefined) return [];
+    if (typeof peer !== 'object' || peer === null || !inNamespace(peer, namespace) || peer.ipBlock !== undefined || peer.podSelector === undefined) return [];
     const selector = plainSelector(peer.podSelector);
     return selector === undefined ? [] : [selector];
   });
 }
 
-function peerSelectors(spec: Json, path: string, name: string): PodSelector[] {
+function peerSelectors(spec: Json, path: string, name: string, namespace: string | undefined): PodSelector[] {
   return (['ingress', 'egress'] as const).flatMap((direction) => {
     const rules = Array.isArray(spec[direction]) ? (spec[direction] as Json[]) : [];
-    return rules.flatMap((rule) => sameNamespacePeers(rule, direction).map((selector) => ({ path, kind: 'NetworkPolicy', name, selector, peer: direction === 'ingress' ? ('ingress from' as const) : ('egress to' as const) })));
+    return rules.flatMap((rule) => sameNamespacePeers(rule, direction, namespace).map((selector) => ({ path, kind: 'NetworkPolicy', name, selector, peer: direction === 'ingress' ? ('ingress from' as const) : ('egress to' as const) })));
   });
 }
 
@@ -73,11 +83,44 @@ function plainSelector(value: unknown): Labels | undefined {
 /** How many workloads a message about an unmatched selector shows. */
 const NEAREST_SHOWN = 3;
 
-/** The workloads whose pod labels share the most entries with `selector`, as a message shows them. */
+/** Edits (insert, delete, replace one character) that turn `a` into `b`, stopping once past `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    if (Math.min(...current) > limit) return limit + 1;
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** Edits within which a label value reads as a typo of another: two, or one for values of up to four characters. */
+function typoLimit(value: string): number {
+  return value.length <= 4 ? 1 : 2;
+}
+
+/**
+ * How near a workload's pod labels come to `selector`: two points for each entry they hold,
+ * one for an entry they hold with a typo in the value or under another key (the usual ways a
+ * selector misses), so the workload meant ranks first.
+ */
+function closeness(selector: Labels, podLabels: Labels): number {
+  const values = Object.values(podLabels);
+  return Object.entries(selector).reduce((points, [k, v]) => {
+    const held = podLabels[k];
+    if (held === v) return points + 2;
+    const nearMiss = (held !== undefined && editDistance(v, held, typoLimit(v)) <= typoLimit(v)) || values.includes(v);
+    return points + (nearMiss ? 1 : 0);
+  }, 0);
+}
+
+/** The workloads whose pod labels come nearest to `selector`, as a message shows them. */
 function nearestWorkloads(selector: Labels, workloads: readonly WorkloadFootprint[]): string {
   if (workloads.length === 0) return 'no workloads';
-  const shared = (w: WorkloadFootprint) => Object.entries(selector).filter(([k, v]) => w.podLabels[k] === v).length;
-  const nearest = [...workloads].sort((a, b) => shared(b) - shared(a)).slice(0, NEAREST_SHOWN);
+  const points = new Map(workloads.map((w) => [w, closeness(selector, w.podLabels)]));
+  const nearest = [...workloads].sort((a, b) => (points.get(b) ?? 0) - (points.get(a) ?? 0)).slice(0, NEAREST_SHOWN);
   const more = workloads.length - nearest.length;
   return `${nearest.map((w) => `${w.kind} ${w.name} has ${JSON.stringify(w.podLabels)}`).join('; ')}${more > 0 ? `; ${more} more` : ''}`;
 }

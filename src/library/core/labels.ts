@@ -25,6 +25,9 @@ export const LABELS = {
 /** The `app.kubernetes.io/managed-by` value of every object this library makes. */
 export const MANAGED_BY = 'k8s-iac';
 
+/** The label every namespace carries with its own name (Kubernetes sets it): how a selector names one namespace. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
 /** The annotation kube-linter and people read to reach an object's owners. */
 export const OWNER_EMAIL_ANNOTATION = 'email';
 

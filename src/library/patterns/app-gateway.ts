@@ -11,6 +11,7 @@
  */
 import { Construct } from 'constructs';
 import * as gw from '../../../imports/gateway.networking.k8s.io';
+import { NAMESPACE_NAME_LABEL } from '../core/labels';
 import { checkDnsLabel, checkDnsSubdomain, checkHostname, errors } from '../core/validation';
 import { CLUSTER_ISSUER_ANNOTATION } from './app-ingress';
 
@@ -22,8 +23,6 @@ const HTTP_PORT = 80;
 const HTTPS_PORT = 443;
 /** A permanent redirect: browsers and crawlers remember the HTTPS address. */
 const REDIRECT_STATUS = gw.HttpRouteSpecRulesFiltersRequestRedirectStatusCode.VALUE_301;
-/** The label every namespace carries with its own name (Kubernetes sets it). */
-const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** The Gateway of an environment: its class, its host, who may attach routes, and TLS. */
 export interface AppGatewayProps {

@@ -8,7 +8,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { checkCidr, checkDnsLabel, checkDnsSubdomain, checkLabels, checkOneOf, checkPort, checkPortName, cidrContains, errors, PORT_PROTOCOLS } from '../core/validation';
-import { Labels } from '../core/labels';
+import { Labels, NAMESPACE_NAME_LABEL } from '../core/labels';
 
 /** Something whose pods a policy can select: a workload construct, or plain labels. */
 export interface PodSelectable {
@@ -61,7 +61,6 @@ export interface NetworkPolicyProps {
   readonly egress?: readonly NetworkPolicyRule[];
 }
 
-const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** A NetworkPolicy that starts from its props and grows with allowFrom/allowTo. */
 export class NetworkPolicy extends Construct {
