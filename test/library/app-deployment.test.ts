@@ -147,7 +147,7 @@ describe('errors, each with the construct path and the fix', () => {
     ['preStop longer than grace', { preStopSleepSeconds: 30 }, /preStopSleepSeconds 30 leaves no time to shut down within terminationGracePeriodSeconds 30/],
     ['root user', { runAsUser: 0 }, /runAsUser 0 is root: Pod Security restricted needs a non-zero user id/],
     ['replicas and HPA both', { autoscaling: { minReplicas: 2, maxReplicas: 4, cpuUtilization: 60 } }, /replicas 3 and autoscaling are both set: the HPA owns the replica count/],
-    ['HPA min 0', { replicas: undefined, autoscaling: { minReplicas: 0, maxReplicas: 4, cpuUtilization: 60 } }, /autoscaling.minReplicas is 0: use 1 or more/],
+    ['HPA min 0', { replicas: undefined, autoscaling: { minReplicas: 0, maxReplicas: 4, cpuUtilization: 60 } }, /autoscaling.minReplicas is 0: use a whole number of 1 or more/],
     ['HPA without target', { replicas: undefined, autoscaling: { minReplicas: 2, maxReplicas: 4 } }, /autoscaling has no target/],
     ['HPA max below min', { replicas: undefined, autoscaling: { minReplicas: 4, maxReplicas: 2, cpuUtilization: 60 } }, /autoscaling.maxReplicas 2 is below minReplicas 4/],
     ['PDB that blocks drains', { disruptionBudget: { minAvailable: 3 } }, /PodDisruptionBudget \{"minAvailable":3\} allows no voluntary disruption at 3 replicas, which blocks node drains/],

@@ -213,8 +213,9 @@ const cases: Case[] = [
   { name: 'emptyDir size malformed', build: container({ mounts: [{ name: 'cache', mountPath: '/cache', emptyDirSizeLimit: '1 GB' }] }), expected: /volume cache emptyDirSizeLimit "1 GB" is not a Kubernetes quantity/ },
   { name: '/tmp size malformed', build: web({ tmpSizeLimit: 'big' }), expected: /volume tmp emptyDirSizeLimit "big" is not a Kubernetes quantity/ },
   // autoscaling and budgets
-  { name: 'autoscaling minimum 0', build: web({ replicas: undefined, autoscaling: { minReplicas: 0, maxReplicas: 3, cpuUtilization: 70 } }), expected: /autoscaling.minReplicas is 0: use 1 or more/ },
+  { name: 'autoscaling minimum 0', build: web({ replicas: undefined, autoscaling: { minReplicas: 0, maxReplicas: 3, cpuUtilization: 70 } }), expected: /autoscaling.minReplicas is 0: use a whole number of 1 or more/ },
   { name: 'autoscaling maximum below the minimum', build: web({ replicas: undefined, autoscaling: { minReplicas: 3, maxReplicas: 2, cpuUtilization: 70 } }), expected: /autoscaling.maxReplicas 2 is below minReplicas 3: raise it/ },
+  { name: 'autoscaling maximum not a number (types not checked)', build: web({ replicas: undefined, autoscaling: { minReplicas: 2, maxReplicas: 'x' as unknown as number, cpuUtilization: 70 } }), expected: /shop\/Web: autoscaling.maxReplicas is "x": use a whole number, at least minReplicas/ },
   { name: 'autoscaling without a target', build: web({ replicas: undefined, autoscaling: { minReplicas: 2, maxReplicas: 3 } }), expected: /autoscaling has no target: set cpuUtilization and\/or memoryUtilization/ },
   { name: 'autoscaling target of 0', build: web({ replicas: undefined, autoscaling: { minReplicas: 2, maxReplicas: 3, cpuUtilization: 0 } }), expected: /autoscaling.cpuUtilization is 0: use a whole percentage of the request, 1 or more/ },
   { name: 'autoscaling target NaN', build: web({ replicas: undefined, autoscaling: { minReplicas: 2, maxReplicas: 3, memoryUtilization: NaN } }), expected: /autoscaling.memoryUtilization is NaN/ },

@@ -167,8 +167,9 @@ export class AppDeployment extends Workload {
     const a = p.autoscaling;
     if (a) {
       if (p.replicas !== undefined) problems.push(`replicas ${p.replicas} and autoscaling are both set: the HPA owns the replica count, so drop replicas and set autoscaling.minReplicas`);
-      if (!Number.isInteger(a.minReplicas) || a.minReplicas < 1) problems.push(`autoscaling.minReplicas is ${a.minReplicas}: use 1 or more`);
-      if (!Number.isInteger(a.maxReplicas) || a.maxReplicas < a.minReplicas) problems.push(`autoscaling.maxReplicas ${a.maxReplicas} is below minReplicas ${a.minReplicas}: raise it`);
+      if (!Number.isInteger(a.minReplicas) || a.minReplicas < 1) problems.push(`autoscaling.minReplicas is ${JSON.stringify(a.minReplicas)}: use a whole number of 1 or more`);
+      if (!Number.isInteger(a.maxReplicas)) problems.push(`autoscaling.maxReplicas is ${JSON.stringify(a.maxReplicas)}: use a whole number, at least minReplicas`);
+      else if (a.maxReplicas < a.minReplicas) problems.push(`autoscaling.maxReplicas ${a.maxReplicas} is below minReplicas ${a.minReplicas}: raise it`);
       if (a.cpuUtilization === undefined && a.memoryUtilization === undefined) problems.push('autoscaling has no target: set cpuUtilization and/or memoryUtilization');
       const window = a.scaleDownStabilizationSeconds;
       if (window !== undefined && (!Number.isInteger(window) || window < 0 || window > MAX_STABILIZATION_SECONDS)) {
