@@ -343,7 +343,7 @@ const cases: Case[] = [
   { name: 'policy selector with a bad key', build: policy({ podSelector: { 'a b': 'x' }, ingress: [] }), expected: /NetworkPolicy podSelector key "a b" is not a valid key/ },
   { name: 'CIDR with host bits', build: peer({ cidr: '10.0.0.1/16' }), expected: /ipBlock cidr "10.0.0.1\/16" is not in canonical form: write 10.0.0.0\/16/ },
   { name: 'IPv6 CIDR with host bits', build: peer({ cidr: '2001:db8::1/32' }), expected: /ipBlock cidr "2001:db8::1\/32" is not in canonical form: write 2001:db8::\/32/ },
-  { name: 'CIDR with leading zeros', build: peer({ cidr: '010.000.000.000/8' }), expected: /ipBlock cidr "010.000.000.000\/8" is not (in canonical form|a valid CIDR)/ },
+  { name: 'CIDR with leading zeros', build: peer({ cidr: '010.000.000.000/8' }), expected: /ipBlock cidr "010.000.000.000\/8" is not in canonical form: write 10.0.0.0\/8 / },
   { name: 'CIDR without a prefix', build: peer({ cidr: '10.0.0.0' }), expected: /ipBlock cidr "10.0.0.0" is not a CIDR: write an address with a prefix length/ },
   { name: 'CIDR prefix too long', build: peer({ cidr: '10.0.0.0/33' }), expected: /ipBlock cidr "10.0.0.0\/33" is not a valid CIDR/ },
   { name: 'CIDR that is a name', build: peer({ cidr: 'intranet/8' }), expected: /ipBlock cidr "intranet\/8" is not a valid CIDR/ },

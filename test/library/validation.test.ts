@@ -69,6 +69,12 @@ describe('CIDRs', () => {
     expect(checkCidr('fd00::/8', 'cidr')).toBeUndefined();
   });
   test.each(['10.0.0.0', '10.0.0.0/33', '300.0.0.0/8', 'fd00::/129', 'x/8'])('%s is refused', (c) => expect(checkCidr(c, 'cidr')).toMatch(/CIDR/));
+  test('an IPv4 address is read as Kubernetes reads it (ParseCIDRSloppy): leading zeros are decimal, and fewer than four parts no address', () => {
+    expect(checkCidr('010.0.0.0/8', 'cidr')).toMatch(/is not in canonical form: write 10\.0\.0\.0\/8 /);
+    expect(checkCidr('10.0.0.0/08', 'cidr')).toMatch(/write 10\.0\.0\.0\/8 /);
+    expect(checkCidr('10/8', 'cidr')).toMatch(/"10\/8" is not a valid CIDR/);
+    expect(checkCidr('10.1.2/24', 'cidr')).toMatch(/is not a valid CIDR/);
+  });
   test('containment', () => {
     expect(cidrContains('10.0.0.0/16', '10.0.5.0/24')).toBe(true);
     expect(cidrContains('10.0.0.0/16', '10.1.0.0/24')).toBe(false);

@@ -345,13 +345,18 @@ export function checkDataSize(data: Readonly<Record<string, string>>, what: stri
 const FOUR_PART_DECIMAL = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/;
 
 /**
- * Whether `host` is an IPv4 address as Kubernetes' Ingress validation reads one
- * (`netutils.ParseIPSloppy`): four decimal parts of at most 255, leading zeros allowed, so
- * `10.0.0.01` is an address and `256.1.1.1` a name.
+ * `address` as an IPv4 address the way Kubernetes' validation reads one
+ * (`netutils.ParseIPSloppy`, `ParseCIDRSloppy`): four decimal parts of at most 255, leading
+ * zeros allowed (and read as decimal), so `10.0.0.01` is 10.0.0.1 and `256.1.1.1` no
+ * address. Returned without the leading zeros; undefined when it is no such address.
  */
+function sloppyIPv4(address: string): string | undefined {
+  const parts = FOUR_PART_DECIMAL.exec(address)?.slice(1).map(Number);
+  return parts && parts.every((part) => part <= 255) ? parts.join('.') : undefined;
+}
+
 function isSloppyIPv4(host: string): boolean {
-  const parts = FOUR_PART_DECIMAL.exec(host);
-  return parts !== null && parts.slice(1).every((part) => Number(part) <= 255);
+  return sloppyIPv4(host) !== undefined;
 }
 
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -405,15 +410,25 @@ export function checkImage(image: string, what: string, requireDigest: boolean):
   return undefined;
 }
 
-/** An IPv4 or IPv6 CIDR in canonical form (the network address, as Go prints it), as NetworkPolicy ipBlock takes it. */
+/**
+ * An IPv4 or IPv6 CIDR in canonical form (the network address, as Go prints it), for a
+ * NetworkPolicy ipBlock. Kubernetes 1.28 stores a non-canonical one as written; synth asks
+ * for the canonical form, since host bits are dropped without a word and leading zeros read
+ * as decimal here and as octal by other parsers (CVE-2021-29923).
+ */
 export function checkCidr(cidr: string, what: string): string | undefined {
   if (typeof cidr !== 'string' || !/\/\d{1,3}$/.test(cidr)) {
     return `${what} ${JSON.stringify(cidr)} is not a CIDR: write an address with a prefix length, e.g. 10.0.0.0/16`;
   }
+  const [address, length] = cidr.split('/');
+  // an IPv4 address is read as Kubernetes reads it, not as ipaddr does: 010 is ten there, not eight, and 10/8 no address
+  const ipv4 = address.includes(':') ? undefined : sloppyIPv4(address);
   let canonical: string;
   try {
-    const [address, bits] = ipaddr.parseCIDR(cidr);
-    const network = address.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(cidr) : ipaddr.IPv6.networkAddressFromCIDR(cidr);
+    if (!address.includes(':') && ipv4 === undefined) throw new Error('not four decimal parts');
+    const readable = ipv4 === undefined ? cidr : `${ipv4}/${length}`;
+    const [parsed, bits] = ipaddr.parseCIDR(readable);
+    const network = parsed.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(readable) : ipaddr.IPv6.networkAddressFromCIDR(readable);
     canonical = `${network.toString()}/${bits}`;
   } catch {
     return `${what} "${cidr}" is not a valid CIDR: write an address with a prefix length, e.g. 10.0.0.0/16`;
