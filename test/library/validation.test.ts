@@ -61,6 +61,19 @@ describe('images', () => {
     expect(checkImage('nginx:latest', 'image', false)).toMatch(/uses the tag "latest".*pin a versioned tag/);
     expect(checkImage('Nginx:1.0', 'image', false)).toMatch(/is not an image reference/);
   });
+
+  // docker/distribution's reference grammar (v2.8.2, reference/regexp.go), which the container runtimes parse with
+  test.each(['registry.example.com/my__app:v1', 'registry.example.com/my--app:v1', 'registry.example.com/my.app_x:v1', 'Registry.Example.com/app:v1', 'registry.example.com:5000/a/b/c:v1'])(
+    '%s is an image reference',
+    (image) => expect(checkImage(image, 'image', false)).toBeUndefined(),
+  );
+  test.each(['app:v1:v2', 'a/b:c:d', 'app_:v1', 'a/-b:v1', 'a/B:v1', `${'a'.repeat(256)}:v1`])('%s is not an image reference', (image) =>
+    expect(checkImage(image, 'image', false)).toMatch(/is not an image reference/),
+  );
+  // with the upstream separator `[-]*` as written, these would backtrack for longer than any test run
+  test('a long reference that goes wrong at its end is refused', () => {
+    for (const image of [`${'a-'.repeat(5000)}!`, `${'a.'.repeat(5000)}!`, `${'a'.repeat(20000)}:`]) expect(checkImage(image, 'image', false)).toMatch(/is not an image reference/);
+  });
 });
 
 describe('CIDRs', () => {

@@ -380,12 +380,28 @@ export interface ImageReference {
   readonly digest?: string;
 }
 
-const IMAGE = /^([a-z0-9]+(?:[._\-/:][a-z0-9]+)*?)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
+/**
+ * An image reference as docker/distribution's `reference` package (v2.8.2) reads one:
+ * `[domain[:port]/]component[/component...][:tag][@digest]`, a domain's parts in either
+ * case, a path component lower-case letters and digits joined by '.', '_', '__' or dashes.
+ * Its separator `[-]*` is written `-+` here: the language is the same, and a JavaScript
+ * engine, unlike Go's, would backtrack without end over `[a-z0-9]+([-]*[a-z0-9]+)*`. The
+ * digest is sha256, the one the pinning rules ask for.
+ */
+const IMAGE = (() => {
+  const component = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+  const domainPart = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+  const domain = `${domainPart}(?:\\.${domainPart})*(?::[0-9]+)?`;
+  return new RegExp(`^((?:${domain}/)?${component}(?:/${component})*)(?::([\\w][\\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`);
+})();
+
+/** The longest repository name (registry included) a reference may have (NameTotalLengthMax). */
+const MAX_IMAGE_NAME = 255;
 
 /** The parts of an image reference, or undefined when it is not one. */
 export function parseImage(image: string): ImageReference | undefined {
-  const match = IMAGE.exec(image);
-  if (!match) return undefined;
+  const match = typeof image === 'string' ? IMAGE.exec(image) : null;
+  if (!match || match[1].length > MAX_IMAGE_NAME) return undefined;
   return { repository: match[1], tag: match[2], digest: match[3] };
 }
 
@@ -396,7 +412,7 @@ export function parseImage(image: string): ImageReference | undefined {
 export function checkImage(image: string, what: string, requireDigest: boolean): string | undefined {
   const ref = parseImage(image);
   if (!ref) {
-    return `${what} "${image}" is not an image reference: use registry/repository:tag or registry/repository:tag@sha256:<64 hex digits>, the repository in lower case`;
+    return `${what} "${image}" is not an image reference: use registry/repository:tag or registry/repository:tag@sha256:<64 hex digits>, the repository path in lower case`;
   }
   if (!ref.tag) {
     return `${what} "${image}" has no tag: pin a versioned tag, e.g. ${ref.repository}:v1`;
