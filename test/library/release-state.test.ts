@@ -33,6 +33,33 @@ describe('release state', () => {
     expect(message).toMatch(/apps.api.extra is not a known field: use one of stable, canary, blueGreen/);
   });
 
+  test("the canary's routing and the environment's image rules are checked where the values are written", () => {
+    const file = {
+      apps: {
+        api: {
+          stable: { version: 'v1', image: 'r/api:v1' },
+          canary: { version: 'v2', image: 'r/api:latest', weight: 150, headerValue: 'always', replicas: -1 },
+          blueGreen: { active: 'blue', blue: { version: 'v1', image: 'r/api:v1' }, green: { version: 'v2', image: 'r/api:v2' }, idleReplicas: -1 },
+        },
+      },
+    };
+    let message = '';
+    try {
+      parseReleaseState(file, 'release/prod.json', ['api'], { requireImageDigest: true });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    const lines = message.split('\n');
+    expect(lines).toContainEqual(expect.stringMatching(/^release\/prod.json: apps.api.canary: canary weight 150 is outside 0-100 \(percent of requests\): use a whole number in that range/));
+    expect(lines).toContainEqual(expect.stringMatching(/^release\/prod.json: apps.api.canary: canary headerValue "always" is set without header/));
+    expect(lines).toContainEqual(expect.stringMatching(/^release\/prod.json: apps.api.canary.replicas is -1: use a whole number of 0 or more/));
+    expect(lines).toContainEqual(expect.stringMatching(/^release\/prod.json: apps.api.blueGreen.idleReplicas is -1/));
+    expect(lines).toContainEqual(expect.stringMatching(/^release\/prod.json: apps.api.stable.image "r\/api:v1" has no digest, and this environment requires one/));
+    expect(lines).toContainEqual(expect.stringMatching(/^release\/prod.json: apps.api.canary.image "r\/api:latest" uses the tag "latest"/));
+    // without the environment's rules (as promote reads a file it then synthesizes), images are left to the workloads
+    expect(() => parseReleaseState({ apps: { api: { stable: { version: 'v1', image: 'r/api:v1' } } } }, 'f', ['api'])).not.toThrow();
+  });
+
   test('a missing apps object', () => {
     expect(parse({ app: {} })).toThrow(/release\/prod.json: apps must be an object/);
   });

@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
 import { AppRelease, BlueGreenRelease, CanaryRelease, COLOURS, Colour, VersionRelease } from '../core/release';
+import { checkImage, checkNonNegativeInteger } from '../core/validation';
+import { checkCanaryRouting } from '../patterns/canary-ingress';
 import type { Release } from './project';
 
 /** A release file's content, parsed. */
@@ -74,10 +76,16 @@ export function readReleaseJson(file: string): unknown {
   return value;
 }
 
+/** What a release file is checked against beyond its shape: the rules of the environment it releases to. */
+export interface ReleaseRules {
+  /** Every image must carry a digest (the environment's requireImageDigest). */
+  readonly requireImageDigest: boolean;
+}
+
 /** Reads and validates environment `env`'s release file; only `knownApps` may appear in it. */
-export function loadReleaseState(env: string, dir: string, knownApps: readonly string[]): ReleaseState {
+export function loadReleaseState(env: string, dir: string, knownApps: readonly string[], rules?: ReleaseRules): ReleaseState {
   const file = releaseFile(env, dir);
-  return parseReleaseState(readReleaseJson(file), file, knownApps);
+  return parseReleaseState(readReleaseJson(file), file, knownApps, rules);
 }
 
 /** The typed view `build` gets of a release state. */
@@ -96,7 +104,15 @@ const TOP_LEVEL = '(top level)';
 
 class Reader {
   readonly problems: string[] = [];
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    readonly rules: ReleaseRules | undefined,
+  ) {}
+
+  /** A problem whose message names its field itself. */
+  report(message: string | undefined): void {
+    if (message !== undefined) this.problems.push(`${this.file}: ${message}`);
+  }
 
   fail(where: string, message: string): undefined {
     this.problems.push(`${this.file}: ${where} ${message}`);
@@ -139,6 +155,8 @@ function readVersion(r: Reader, value: unknown, where: string, extra: readonly s
   r.onlyKeys(obj, ['version', 'image', ...extra], where);
   const version = r.string(obj.version, `${where}.version`);
   const image = r.string(obj.image, `${where}.image`);
+  // checked here, where the message can name the file and field, rather than at the workload the image ends up in
+  if (image && r.rules) r.report(checkImage(image, `${where}.image`, r.rules.requireImageDigest));
   return version && image ? { version, image } : undefined;
 }
 
@@ -148,7 +166,7 @@ function readCanary(r: Reader, value: unknown, where: string): CanaryRelease | u
   const base = readVersion(r, value, where, CANARY_KEYS);
   if (!base) return undefined;
   const obj = value as Record<string, unknown>;
-  return {
+  const canary: CanaryRelease = {
     ...base,
     weight: r.optionalInteger(obj.weight, `${where}.weight`),
     weightTotal: r.optionalInteger(obj.weightTotal, `${where}.weightTotal`),
@@ -158,6 +176,11 @@ function readCanary(r: Reader, value: unknown, where: string): CanaryRelease | u
     cookie: r.optionalString(obj.cookie, `${where}.cookie`),
     replicas: r.optionalInteger(obj.replicas, `${where}.replicas`),
   };
+  // the routing's own rules (weight on its scale, header with its value), named by the file; a header
+  // pattern's dialect is the traffic API's, which the file does not know, so the pattern is checked where it routes
+  for (const problem of checkCanaryRouting(canary, () => undefined)) r.report(`${where}: ${problem}`);
+  if (canary.replicas !== undefined) r.report(checkNonNegativeInteger(canary.replicas, `${where}.replicas`));
+  return canary;
 }
 
 function readBlueGreen(r: Reader, value: unknown, where: string): BlueGreenRelease | undefined {
@@ -170,16 +193,18 @@ function readBlueGreen(r: Reader, value: unknown, where: string): BlueGreenRelea
   const blue = readVersion(r, obj.blue, `${where}.blue`);
   const green = readVersion(r, obj.green, `${where}.green`);
   const idleReplicas = r.optionalInteger(obj.idleReplicas, `${where}.idleReplicas`);
+  if (idleReplicas !== undefined) r.report(checkNonNegativeInteger(idleReplicas, `${where}.idleReplicas`));
   if (!blue || !green || !isColour) return undefined;
   return { active: active as Colour, blue, green, idleReplicas };
 }
 
 /**
  * Validates a release file's content. With `knownApps`, an app the project does not
- * release is an error (a misspelled name would otherwise be ignored).
+ * release is an error (a misspelled name would otherwise be ignored); with `rules`, every
+ * image is checked as the environment pins images.
  */
-export function parseReleaseState(raw: unknown, file: string, knownApps?: readonly string[]): ReleaseState {
-  const r = new Reader(file);
+export function parseReleaseState(raw: unknown, file: string, knownApps?: readonly string[], rules?: ReleaseRules): ReleaseState {
+  const r = new Reader(file, rules);
   const root = r.object(raw, TOP_LEVEL);
   if (root) r.onlyKeys(root, ['apps'], TOP_LEVEL);
   const apps: Record<string, AppRelease> = {};

@@ -37,7 +37,7 @@ export function synthManifests(project: Project, envName: string, options: Synth
   let manifests: Manifest[] = [];
   try {
     if (!options.releaseState) checkNoInterruptedPromote(dir, env.name);
-    const state = options.releaseState ?? (project.releaseApps.length > 0 ? loadReleaseState(env.name, dir, project.releaseApps) : { apps: {} });
+    const state = options.releaseState ?? (project.releaseApps.length > 0 ? loadReleaseState(env.name, dir, project.releaseApps, { requireImageDigest: env.settings.requireImageDigest }) : { apps: {} });
     const app = new App({ outdir: 'unused' });
     app.node.setContext(CHECKED_SETTINGS_CONTEXT, env.settings);
     project.build(app, env, releaseOf(state, shownFile));
