@@ -296,6 +296,14 @@ describe('environment settings', () => {
   });
 });
 
+describe('one mistake, one message', () => {
+  test('a name that is no subdomain is reported once, not again as the container name taken from it', () => {
+    const message = synthErrors(web({ name: 'Web' }));
+    expect(message).toMatch(/Deployment name "Web" is not a valid DNS-1123 subdomain/);
+    expect(message).not.toMatch(/container name/);
+  });
+});
+
 describe('an unmatched selector', () => {
   test("is named by its object's construct path, with the three workloads nearest to it", () => {
     const message = synthErrors((ns) => {

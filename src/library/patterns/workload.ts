@@ -117,6 +117,8 @@ export abstract class Workload extends Construct implements PodSelectable {
   private appNameProblem(props: WorkloadProps): string | undefined {
     const problem = checkDnsLabel(this.appName, 'container name (appName)');
     if (problem === undefined || props.appName !== undefined) return problem;
+    // a name that is not even a subdomain has its own message, which this one would only repeat
+    if (checkDnsSubdomain(props.name, 'name') !== undefined) return undefined;
     return `container name (appName) "${this.appName}", taken from the name, is not a valid DNS-1123 label: set appName to at most 63 lower-case letters, digits and '-' (e.g. "${labelLike(this.appName)}")`;
   }
 
