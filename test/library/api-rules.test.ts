@@ -115,6 +115,9 @@ describe('validators, as the API server reads the values', () => {
     expect(checkTolerations([{ key: 'a', tolerationSeconds: 5 }], 't')).toEqual([expect.stringMatching(/tolerationSeconds applies to effect 'NoExecute' only/)]);
     expect(checkTolerations([{ key: 'bad key!' }], 't')).toEqual([expect.stringMatching(/t\[0\]\.key "bad key!" is not a valid key/)]);
     expect(checkTolerations([{ key: 'x', effect: 'NoExecute', tolerationSeconds: -1 }], 't')).toEqual([]);
+    // an empty operator is Equal (validateTolerations: case TolerationOpEqual, "")
+    expect(checkTolerations([{ key: 'dedicated', operator: '', value: 'batch' }], 't')).toEqual([]);
+    expect(checkTolerations([{ operator: '' }], 't')).toEqual([expect.stringMatching(/has no key, so it must match every taint/)]);
   });
 
   test('names and keys', () => {

@@ -105,7 +105,14 @@ describe('PriorityClass, priorityClassName and claims', () => {
   test('a class name the system reserves, or a value out of range, is an error', () => {
     const problems = synthProblems(() => synthScope((scope) => void new PriorityClass(new Chart(scope, 'c'), 'P', { name: 'system-mine', value: 2e9, description: 'x' })));
     expect(problems.join('\n')).toMatch(/starts with "system-", which the API server reserves/);
-    expect(problems.join('\n')).toMatch(/value 2000000000 is not a whole number within ±1000000000/);
+    expect(problems.join('\n')).toMatch(/value 2000000000 is not a whole number from -2147483648 to 1000000000/);
+  });
+
+  test('a negative value is a user class the API server takes (ValidatePriorityClass bounds it from above only)', () => {
+    expect(() => synthScope((scope) => void new PriorityClass(new Chart(scope, 'c'), 'P', { name: 'background', value: -1_500_000_000, description: 'x' }))).not.toThrow();
+    expect(synthProblems(() => synthScope((scope) => void new PriorityClass(new Chart(scope, 'c'), 'P', { name: 'background', value: -(2 ** 31) - 1, description: 'x' })))).toEqual([
+      expect.stringMatching(/value -2147483649 is not a whole number from -2147483648/),
+    ]);
   });
 
   test('a standalone claim counts against the quota storage', () => {

@@ -49,6 +49,8 @@ export function checkPort(port: number, what: string): string | undefined {
 
 /** The largest value of an int32 field (replicas, probe timings, user ids): the API server cannot read a larger one. */
 export const MAX_INT32 = 2 ** 31 - 1;
+/** The smallest value of an int32 field. */
+export const MIN_INT32 = -(2 ** 31);
 
 /** The bound of an int64 field (grace periods, deadlines, quota counts): as far as a number holds whole values exactly. */
 export const MAX_INT64_CHECKED = Number.MAX_SAFE_INTEGER;
@@ -220,7 +222,8 @@ interface TolerationFields {
 export function checkTolerations(list: readonly TolerationFields[], what: string): string[] {
   return (list ?? []).flatMap((t, i) => {
     const at = `${what}[${i}]`;
-    const operator = t.operator ?? 'Equal';
+    // an empty operator is Equal, as the API reads it
+    const operator = t.operator === undefined || t.operator === '' ? 'Equal' : t.operator;
     // a negative tolerationSeconds is valid: the API reads it as "evict at once"
     const problems = errors(t.key === undefined || t.key === '' ? undefined : checkQualifiedName(t.key, `${at}.key`));
     if (operator !== 'Equal' && operator !== 'Exists') problems.push(`${at}.operator ${JSON.stringify(operator)} is not an operator: use 'Equal' or 'Exists'`);

@@ -5,7 +5,7 @@
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { checkDnsSubdomain, errors } from '../core/validation';
+import { checkDnsSubdomain, errors, MIN_INT32 } from '../core/validation';
 
 /** Largest value a user-defined PriorityClass may have: higher ones are the system's. */
 export const MAX_USER_PRIORITY = 1_000_000_000;
@@ -40,7 +40,10 @@ export class PriorityClass extends Construct {
     this.node.addValidation({
       validate: () => [
         ...errors(checkDnsSubdomain(props.name, 'PriorityClass name')),
-        ...(Number.isInteger(props.value) && Math.abs(props.value) <= MAX_USER_PRIORITY ? [] : [`PriorityClass value ${props.value} is not a whole number within ±${MAX_USER_PRIORITY}: larger ones are reserved for the system classes`]),
+        // ValidatePriorityClass bounds user classes from above only; below, the field is an int32
+        ...(Number.isInteger(props.value) && props.value >= MIN_INT32 && props.value <= MAX_USER_PRIORITY
+          ? []
+          : [`PriorityClass value ${props.value} is not a whole number from ${MIN_INT32} to ${MAX_USER_PRIORITY}: larger ones are reserved for the system classes`]),
         ...(props.name.startsWith('system-') ? [`PriorityClass name "${props.name}" starts with "system-", which the API server reserves: choose another name`] : []),
       ],
     });
