@@ -305,6 +305,13 @@ describe('one mistake, one message', () => {
     expect(message).toMatch(/Deployment name "Web" is not a valid DNS-1123 subdomain/);
     expect(message).not.toMatch(/container name/);
   });
+
+  test('a malformed quantity is reported alone, not again through the quota and LimitRange sized from a stand-in', () => {
+    const requests = { cpu: '100m', memory: '64m' };
+    const message = synthErrors(web({ container: { ...WEB_POD.container, resources: { ...WEB_POD.container.resources, requests } } }));
+    expect(message).toMatch(/synth failed with 1 error/);
+    expect(message).toMatch(/memory request "64m" is 64 thousandths of a byte/);
+  });
 });
 
 describe('an unmatched selector', () => {

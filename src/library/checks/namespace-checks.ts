@@ -29,18 +29,21 @@ function claimSizes(rendered: readonly RenderedObject[]): number[] {
 /** The problems of one namespace, from its rendered objects. */
 export function checkNamespace(app: NamespaceContext, rendered: readonly RenderedObject[]): string[] {
   const footprints = workloadFootprints(rendered, app.limits, app.settings.nodeCount);
+  // a workload with a malformed quantity has no known size: sizing it from a fallback would only add
+  // messages about numbers the user never wrote, so the quota and LimitRange checks take it up once it is fixed
+  const sized = footprints.filter((w) => w.malformed.length === 0);
   const selectors = renderedSelectors(rendered);
   const count = (kind: string) => rendered.filter((r) => r.object.kind === kind).length;
   return [
     ...footprints.flatMap((w) => w.malformed),
-    ...quotaFitsWorkloads(app.quota, footprints, {
+    ...quotaFitsWorkloads(app.quota, sized, {
       services: count('Service'),
       configMaps: count('ConfigMap') + CLUSTER_CREATED_CONFIGMAPS,
       secrets: count('Secret'),
       claims: claimSizes(rendered),
     }),
-    ...app.priorityQuotas.flatMap((q, i) => priorityQuotaFitsWorkloads(q, i, footprints)),
-    ...limitRangeAdmitsWorkloads(app.limits, footprints),
+    ...app.priorityQuotas.flatMap((q, i) => priorityQuotaFitsWorkloads(q, i, sized)),
+    ...limitRangeAdmitsWorkloads(app.limits, sized),
     ...selectorsMatchPods(selectors, footprints),
     ...servicedPodsHaveReadiness(selectors, footprints),
     ...imagesPinned(footprints, app.settings.requireImageDigest),
