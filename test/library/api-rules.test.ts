@@ -215,6 +215,13 @@ describe('constructs refuse what the API server refuses', () => {
     expect(message).toMatch(/tlsSecretName "My_TLS" is not a valid DNS-1123 subdomain/);
   });
 
+  test("an Ingress's annotations are sized with the ones the library adds (owner, TLS), as the API server sizes them", () => {
+    const service = (ns: NamespacedApp) => new AppService(ns, 'Svc', { name: 'web', selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] });
+    // 262141 bytes of the user's own fit the 262144, the owner's email annotation does not
+    const ingress = (ns: NamespacedApp) => void new AppIngress(ns, 'Ingress', { name: 'web', className: 'nginx', host: 'shop.example.com', paths: [{ path: '/' }], service: service(ns), annotations: { a: 'x'.repeat(262140) } });
+    expect(synthErrors(ingress)).toMatch(/shop\/Ingress: Ingress annotations hold 2621\d\d bytes, over the 262144 bytes \(256 KiB\) the API server accepts/);
+  });
+
   test('an HTTPRoute listener name with a space is named', () => {
     const message = synthErrors((ns) => {
       const service = new AppService(ns, 'Svc', { name: 'web', selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] });

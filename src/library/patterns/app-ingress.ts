@@ -83,8 +83,9 @@ export class AppIngress extends Construct {
     const issuer = app.settings.tlsClusterIssuer;
     this.tlsSecretName = issuer ? (props.tlsSecretName ?? `${props.name}-tls`) : undefined;
     const port = props.service.ports[0];
+    const annotations = { ...app.ownerAnnotations(), ...tlsAnnotations(issuer, props.issueCertificate ?? true), ...props.annotations };
     new k8s.KubeIngress(this, 'Resource', {
-      metadata: { name: props.name, annotations: { ...app.ownerAnnotations(), ...tlsAnnotations(issuer, props.issueCertificate ?? true), ...props.annotations } },
+      metadata: { name: props.name, annotations },
       spec: {
         ingressClassName: props.className,
         tls: this.tlsSecretName ? [{ hosts: [props.host], secretName: this.tlsSecretName }] : undefined,
@@ -117,7 +118,8 @@ export class AppIngress extends Construct {
           checkDnsSubdomain(props.className, 'IngressClass name'),
           this.tlsSecretName === undefined ? undefined : checkDnsSubdomain(this.tlsSecretName, 'tlsSecretName'),
         );
-        problems.push(...checkAnnotations(props.annotations ?? {}, 'Ingress annotations'));
+        // the ones written, owner and TLS included: the API server's 256 KiB counts them all
+        problems.push(...checkAnnotations(annotations, 'Ingress annotations'));
         if (!port) problems.push(`Service ${props.service.name} has no port to route to: give it a port`);
         if (props.paths.length === 0) problems.push('Ingress has no paths: list at least one path');
         for (const p of props.paths) {
