@@ -158,6 +158,8 @@ describe('constructs refuse what the API server refuses', () => {
     ['a Secret reference without a name (from JavaScript)', withContainer({ env: { PASS: { secret: { key: 'password' } } as unknown as string } }), /environment variable PASS: Secret name "undefined" is not a valid DNS-1123 subdomain/],
     ['a Secret key with a space', withContainer({ env: { PASS: { secret: { name: 'db', key: 'pass word' } } } }), /environment variable PASS: Secret key "pass word" is not a valid key/],
     ['a pod field the Downward API does not give', withContainer({ env: { IP: { fieldPath: 'status.bogus' } } }), /fieldPath "status.bogus" is not a pod field the Downward API gives/],
+    // a label key is checked as written: only an annotation's is lower-cased first
+    ['a label key with capitals in its prefix', withContainer({ env: { OWNER: { fieldPath: "metadata.labels['Example.com/Owner']" } } }), /fieldPath "metadata.labels\['Example.com\/Owner'\]" is not a pod field/],
     ['an exec probe without a command', withContainer({ livenessProbe: { exec: { command: [] } } }), /livenessProbe.exec has no command/],
     ['a PriorityClass name with capitals', web({ priorityClassName: 'High_Prio' }), /priorityClassName "High_Prio" is not a valid DNS-1123 subdomain/],
     ['a ServiceAccount name with a space', web({ serviceAccountName: 'My SA' }), /serviceAccountName "My SA" is not a valid DNS-1123 subdomain/],
@@ -262,7 +264,7 @@ describe('constructs refuse what the API server refuses', () => {
           strategy: { type: 'RollingUpdate', maxSurge: 1, maxUnavailable: '25%' },
           disruptionBudget: { maxUnavailable: '50%' },
           priorityClassName: 'high.priority',
-          container: { ...WEB_POD.container, env: { PASS: { secret: { name: 'db.credentials', key: 'pass_word-1' } }, APP: { fieldPath: "metadata.labels['app.kubernetes.io/name']" } } },
+          container: { ...WEB_POD.container, env: { PASS: { secret: { name: 'db.credentials', key: 'pass_word-1' } }, APP: { fieldPath: "metadata.labels['app.kubernetes.io/name']" }, OWNER: { fieldPath: "metadata.annotations['Example.com/Owner']" } } },
         })(ns);
         new AppVolumeClaim(ns, 'Data', { name: 'data', size: '1Gi' });
         // a utilization target above 100% of the request: pods may burst past it before the HPA adds one

@@ -382,7 +382,9 @@ function checkEnvValue(name: string, value: EnvValue): string[] {
   }
   if ('secret' in value) return errors(checkDnsSubdomain(value.secret.name, `environment variable ${name}: Secret name`), checkConfigKey(value.secret.key, `environment variable ${name}: Secret key`));
   const subscript = ENV_FIELD_SUBSCRIPT.exec(value.fieldPath);
-  if (ENV_FIELD_PATHS.includes(value.fieldPath) || (subscript && checkQualifiedName(subscript[2], 'key') === undefined)) return [];
+  // an annotation's key is checked lower-cased, as the API does (validateDownwardAPIFieldPath), a label's as written
+  const key = subscript && (subscript[1] === 'annotations' ? subscript[2].toLowerCase() : subscript[2]);
+  if (ENV_FIELD_PATHS.includes(value.fieldPath) || (key && checkQualifiedName(key, 'key') === undefined)) return [];
   return [`environment variable ${name}: fieldPath ${JSON.stringify(value.fieldPath)} is not a pod field the Downward API gives: use one of ${ENV_FIELD_PATHS.join(', ')}, or metadata.labels['<key>'] / metadata.annotations['<key>']`];
 }
 
