@@ -41,6 +41,17 @@ describe('output folders', () => {
     expect(() => checkOutputFolder(outdir, [ROOT])).toThrow(message);
   });
 
+  test('a symbolic link to a refused folder is refused too: the check is of where the writes land', () => {
+    const links = tmpdir('outdir-links');
+    for (const [name, target] of [['root', '/'], ['home', os.homedir()], ['repo', ROOT]] as const) fs.symlinkSync(target, path.join(links, name));
+    expect(() => checkOutputFolder(path.join(links, 'root'), [ROOT])).toThrow(/refusing to write to .*root \(\/ through a symbolic link\), the file-system root/);
+    expect(() => checkOutputFolder(path.join(links, 'home'), [ROOT])).toThrow(/through a symbolic link\), the home folder/);
+    expect(() => checkOutputFolder(path.join(links, 'repo'), [ROOT])).toThrow(/through a symbolic link\): it holds /);
+    // a folder below the link that does not exist yet still lands inside the target
+    expect(() => checkOutputFolder(path.join(links, 'repo', 'no-such-folder', '..'), [ROOT])).toThrow(/it holds /);
+    expect(() => checkOutputFolder(path.join(links, 'repo', 'dist'), [ROOT])).not.toThrow();
+  });
+
   test('--outdir . from the repository root is refused before anything is written, and the test folder survives', () => {
     const before = fs.readdirSync(path.join(ROOT, 'test')).sort();
     const { code, stderr } = run(['synth', '--outdir', '.']);

@@ -83,13 +83,27 @@ export function describeFsError(err: unknown, where: string, staging?: { readonl
 export function checkOutputFolder(outdir: string, protectedDirs: readonly string[] = []): void {
   if (outdir.trim() === '') throw new OutputError('the output folder is empty: pass --outdir DIR (default dist)');
   const resolved = path.resolve(outdir);
-  if (resolved === path.parse(resolved).root) throw new OutputError(`refusing to write to ${resolved}, the file-system root: pass --outdir DIR, e.g. dist`);
-  if (resolved === path.resolve(os.homedir())) throw new OutputError(`refusing to write to ${resolved}, the home folder: pass --outdir DIR, e.g. dist`);
+  // a symbolic link on the way leads the writes elsewhere: the checks are of where they land
+  const real = realFolder(resolved);
+  const shownDir = real === resolved ? resolved : `${resolved} (${real} through a symbolic link)`;
+  if (real === path.parse(real).root) throw new OutputError(`refusing to write to ${shownDir}, the file-system root: pass --outdir DIR, e.g. dist`);
+  if (real === realFolder(os.homedir())) throw new OutputError(`refusing to write to ${shownDir}, the home folder: pass --outdir DIR, e.g. dist`);
   for (const dir of protectedDirs) {
-    if (contains(resolved, path.resolve(dir))) {
-      throw new OutputError(`refusing to write to ${resolved}: it holds ${path.resolve(dir)}, which synth did not make; pass --outdir DIR to a folder of its own, e.g. dist`);
+    if (contains(real, realFolder(dir))) {
+      throw new OutputError(`refusing to write to ${shownDir}: it holds ${path.resolve(dir)}, which synth did not make; pass --outdir DIR to a folder of its own, e.g. dist`);
     }
   }
+}
+
+/** `dir` resolved, with the symbolic links of the part of it that exists followed: where writing into it would land. */
+function realFolder(dir: string): string {
+  const missing: string[] = [];
+  let existing = path.resolve(dir);
+  while (!fs.existsSync(existing) && path.dirname(existing) !== existing) {
+    missing.unshift(path.basename(existing));
+    existing = path.dirname(existing);
+  }
+  return path.join(fs.realpathSync(existing), ...missing);
 }
 
 /** Every file under `dir`, relative to it, with '/' separators. */
