@@ -119,19 +119,36 @@ function watchBuild(root, build) {
     fail(`synth --watch compiles each changed source with TypeScript's compiler API, which the installed typescript ${json.version} does not have: npm install --save-dev typescript@5, or run synth without --watch`);
   }
   const tsconfig = path.resolve(root, build.tsconfig || 'tsconfig.json');
-  const parsed = ts.getParsedCommandLineOfConfigFile(tsconfig, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+  const readConfig = () => ts.getParsedCommandLineOfConfigFile(tsconfig, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+  let parsed = readConfig();
+  const inBuild = (file) => parsed.fileNames.some((f) => path.resolve(f) === file);
   const sources = (build.sources || ['src']).map((s) => path.resolve(root, s));
-  const transpile = (file) => ts.transpileModule(fs.readFileSync(file, 'utf8'), { compilerOptions: parsed.options, fileName: file }).outputText;
+  const host = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' };
+  // no type check, but a syntax error is an error: transpiling would otherwise drop what it cannot parse
+  const transpile = (file) => {
+    const result = ts.transpileModule(fs.readFileSync(file, 'utf8'), { compilerOptions: parsed.options, fileName: file, reportDiagnostics: true });
+    const errors = (result.diagnostics || []).filter((d) => d.category === ts.DiagnosticCategory.Error);
+    if (errors.length > 0) throw new Error(ts.formatDiagnostics(errors, host).trim());
+    return result.outputText;
+  };
   const warmUntil = Date.now() + WARM_UP_MS;
   for (const file of sources.flatMap(sourceFiles)) {
     if (Date.now() > warmUntil) break;
-    transpile(file);
+    try {
+      transpile(file);
+    } catch {
+      // the first change to that file reports it
+    }
   }
   return {
     sources,
-    compile(file) {
+    compile(changed) {
+      const file = path.resolve(changed);
       // a deleted source leaves its compiled module: the next plain synth's tsc run settles it
       if (!fs.existsSync(file)) return undefined;
+      // a source added since the watch started is not among the config's files yet: read it again, as tsc would
+      if (!inBuild(file)) parsed = readConfig();
+      if (!inBuild(file)) return undefined;
       const out = ts.getOutputFileNames(parsed, file, false).find((f) => f.endsWith('.js'));
       if (out === undefined) return undefined;
       const outputText = transpile(file);

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main as cli, USAGE } from 'k8s-iac';
@@ -104,4 +104,59 @@ describe('the bin, in a project of its own', () => {
       expect(fs.existsSync(path.join(root, 'dist'))).toBe(false);
     }
   });
+});
+
+describe('synth --watch, through the bin', () => {
+  /** A project of its own whose TypeScript the bin compiles; it imports the library by path, as its package would. */
+  function sourceProject(): string {
+    const root = projectFolder({ project: 'lib/project.js', build: { tsconfig: 'tsconfig.json', sources: ['src'] } });
+    fs.mkdirSync(path.join(root, 'src'));
+    const library = JSON.stringify(path.join(ROOT, 'lib', 'src', 'library'));
+    fs.writeFileSync(
+      path.join(root, 'src', 'project.ts'),
+      `import { defineEnvironments, defineProject, NamespacedApp } from ${library};
+const environments = defineEnvironments<Record<string, never>>()({ qa: { settings: { owner: { team: 'shop', email: 'shop@example.com' } }, values: {} } });
+const QUOTA = { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' }, storage: '1Gi', persistentVolumeClaims: 1, pods: 4, services: 2, configMaps: 2, secrets: 2 };
+const LIMITS = { container: { defaultRequest: { cpu: '100m', memory: '64Mi' }, default: { cpu: '200m', memory: '128Mi' }, min: { cpu: '10m', memory: '16Mi' }, max: { cpu: '1', memory: '1Gi' }, maxLimitRequestRatio: { cpu: '4', memory: '4' } }, pod: { max: { cpu: '1', memory: '1Gi' } }, persistentVolumeClaim: { min: '1Gi', max: '1Gi' } };
+export default defineProject({ environments, build(scope, env) { new NamespacedApp(scope, 'shop', { namespace: 'shop', settings: env.settings, quota: QUOTA, limits: LIMITS }); } });
+`,
+    );
+    fs.writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'commonjs', target: 'es2022', strict: true, outDir: 'lib', rootDir: 'src', skipLibCheck: true }, include: ['src'] }));
+    return root;
+  }
+
+  test('a source added while it runs, and a syntax error, are reported, and the watch goes on', async () => {
+    const root = sourceProject();
+    const child = spawn(process.execPath, [BIN, 'synth', '--watch'], { cwd: root });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    let exited: number | null | undefined;
+    child.on('exit', (code) => (exited = code));
+    const seen = async (pattern: RegExp, after: number): Promise<void> => {
+      const deadline = Date.now() + 40_000;
+      while (!pattern.test(output.slice(after))) {
+        if (exited !== undefined || Date.now() > deadline) throw new Error(`no ${pattern} (exit ${exited}) in: ${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    try {
+      await seen(/watch: watching src/, 0);
+      let mark = output.length;
+      // a new file: its own compile, where the config read at start did not list it
+      fs.writeFileSync(path.join(root, 'src', 'extra.ts'), 'export const extra = 1;\n');
+      await seen(/watch: no change to qa/, mark);
+      expect(fs.existsSync(path.join(root, 'lib', 'extra.js'))).toBe(true);
+      mark = output.length;
+      const good = fs.readFileSync(path.join(root, 'src', 'project.ts'), 'utf8');
+      fs.writeFileSync(path.join(root, 'src', 'project.ts'), good.replace("namespace: 'shop',", "namespace: ('shop',"));
+      await seen(/watch: nothing written: src\/project\.ts\(\d+,\d+\): error TS\d+: /, mark);
+      mark = output.length;
+      fs.writeFileSync(path.join(root, 'src', 'project.ts'), good.replace("namespace: 'shop'", "namespace: 'shop2'"));
+      await seen(/watch: wrote qa \d+ ms after the change/, mark);
+      expect(exited).toBeUndefined();
+    } finally {
+      child.kill('SIGINT');
+    }
+  }, 90_000);
 });

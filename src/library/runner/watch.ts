@@ -162,10 +162,11 @@ export function watchProject(initial: Project, written: ReadonlyMap<string, Read
     timer = undefined;
     const files = new Set(pending);
     pending.clear();
-    const affected = affectedBy(files, options);
-    for (const file of affected.restart) options.error(`watch: ${file} is part of the library: restart synth --watch to use the change`);
-    if (affected.envs.size === 0) return;
     try {
+      // compiling a changed source can fail (a syntax error): reported below like any other problem
+      const affected = affectedBy(files, options);
+      for (const file of affected.restart) options.error(`watch: ${file} is part of the library: restart synth --watch to use the change`);
+      if (affected.envs.size === 0) return;
       if (affected.modules.size > 0 && options.projectFile !== undefined) {
         for (const m of affected.modules) delete require.cache[m];
         project = options.load(options.projectFile);
