@@ -154,6 +154,9 @@ function watchBuild(root, build) {
       const outputText = transpile(file);
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, outputText);
+      // dated before its source: this module was not type-checked, so the next plain synth must run tsc, not take it as built
+      const unchecked = new Date(fs.statSync(file).mtimeMs - 1000);
+      fs.utimesSync(out, unchecked, unchecked);
       return path.resolve(out);
     },
   };

@@ -60,6 +60,18 @@ describe('synth --watch', () => {
     expect(readTree(path.join(out, 'prod'))).toEqual(Object.fromEntries(synthProjectFiles(PROJECT, ['prod'], { releaseDir: releases }).get('prod') ?? []));
   });
 
+  test('after a first synth that wrote nothing, the next change synthesizes every environment', async () => {
+    const out = tmpdir('watch-test');
+    const releases = releaseCopy();
+    const logs: string[] = [];
+    const errors: string[] = [];
+    watch = watchProject(PROJECT, new Map(), { envs: ENVS, outdir: out, releaseDir: releases, write: {}, load: () => PROJECT, log: (l) => logs.push(l), error: (l) => errors.push(l) });
+    fs.copyFileSync(path.join(releases, 'prod.json'), path.join(releases, 'prod.json.copy'));
+    fs.renameSync(path.join(releases, 'prod.json.copy'), path.join(releases, 'prod.json'));
+    expect(await lineMatching(logs, /^watch: wrote /, errors)).toMatch(/^watch: wrote dev, prod \d+ ms after the change$/);
+    expect(readTree(path.join(out, 'dev'))).toEqual(Object.fromEntries(synthProjectFiles(PROJECT, ['dev'], { releaseDir: releases }).get('dev') ?? []));
+  });
+
   test('a failing change writes nothing and the watch goes on', async () => {
     const { out, releases, logs, errors } = start();
     const prod = readTree(path.join(out, 'prod'));

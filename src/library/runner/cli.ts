@@ -38,9 +38,10 @@ import { Project } from './project';
 import { contains, shown } from './paths';
 import { diffTrees, PromoteStep, resumePromote, runPromote } from './promote';
 import { synthProjectFiles } from './synth-project';
+import { SynthError } from './synthesize';
 import { synthToFolder } from './synth-to-folder';
 import { WatchBuild, watchProject } from './watch';
-import { checkOutputFolder, KUSTOMIZATION, writeEnvironments } from './write-atomic';
+import { checkOutputFolder, KUSTOMIZATION, OutputError, writeEnvironments } from './write-atomic';
 
 /** Where the environment folders go when --outdir (synth, diff) or --dist (promote) does not say. */
 export const DEFAULT_OUTDIR = 'dist';
@@ -344,10 +345,18 @@ function gitOpsTrees(project: Project, envs: readonly string[], outdir: string):
 function synthAndWatch(project: Project, line: CommandLine, context: RunContext, log: (line: string) => void, error: (line: string) => void): void {
   const env = context.env ?? process.env;
   if (env.CDK8S_OUTDIR) throw new Error('--watch writes the environment folders only: run it without cdk8s synth');
-  const written = synthInMemory(project, line, env, log);
+  const envs = selectedEnvironments(project, line, env);
+  let written = new Map<string, Map<string, string>>();
+  try {
+    written = synthInMemory(project, line, env, log);
+  } catch (err) {
+    // a first synth with problems (or a write fault) is reported like a later one, and the watch starts: fixing it is a change
+    if (!(err instanceof SynthError || err instanceof OutputError)) throw err;
+    error(`watch: nothing written: ${err.message}`);
+  }
   watchProject(project, written, {
     projectFile: line.project === undefined ? undefined : path.resolve(line.project),
-    envs: [...written.keys()],
+    envs,
     outdir: folders(line).outdir,
     releaseDir: folders(line).releaseDir ?? project.releaseDir(),
     build: context.watchBuild,

@@ -148,8 +148,8 @@ function changedEnvironments(rendered: ReadonlyMap<string, Map<string, string>>,
 }
 
 /**
- * Starts watching after a first synth whose files were `written`. Each batch of changes is
- * synthesized and written before the next one is looked at.
+ * Starts watching after a first synth whose files were `written` (none where it failed).
+ * Each batch of changes is synthesized and written before the next one is looked at.
  */
 export function watchProject(initial: Project, written: ReadonlyMap<string, ReadonlyMap<string, string>>, options: WatchOptions): Watch {
   let project = initial;
@@ -167,6 +167,8 @@ export function watchProject(initial: Project, written: ReadonlyMap<string, Read
       const affected = affectedBy(files, options);
       for (const file of affected.restart) options.error(`watch: ${file} is part of the library: restart synth --watch to use the change`);
       if (affected.envs.size === 0) return;
+      // an environment not written since the watch started (its first synth failed) is synthesized with any change
+      for (const e of options.envs) if (!last.has(e)) affected.envs.add(e);
       if (affected.modules.size > 0 && options.projectFile !== undefined) {
         for (const m of affected.modules) delete require.cache[m];
         project = options.load(options.projectFile);
