@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkOutputFolder, describeFsError, holdOutput, main as cli, promoteJournal, writeEnvironments, writeTreeAtomically } from 'k8s-iac';
+import { checkOutputFolder, describeFsError, holdOutput, main as cli, promoteJournal, stageEnvironment, swapInStaged, writeEnvironments, writeTreeAtomically } from 'k8s-iac';
 import { PROJECT, readTree, releaseCopy, tmpdir } from '../helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -15,6 +15,19 @@ function run(argv: readonly string[]): { code: number; stderr: string } {
 
 
 describe('output folders', () => {
+  test('a fault while swapping one environment in puts back the ones swapped before it: all or nothing', () => {
+    const out = tmpdir('swap-fault');
+    const files = (text: string) => new Map([['o.yaml', text], ['kustomization.yaml', 'resources:\n  - o.yaml\n']]);
+    writeEnvironments(out, new Map([['a', files('a1\n')], ['b', files('b1\n')]]));
+    const before = { a: readTree(path.join(out, 'a')), b: readTree(path.join(out, 'b')) };
+    const staged = new Map([['a', stageEnvironment(out, 'a', files('a2\n'))], ['b', stageEnvironment(out, 'b', files('b2\n'))]]);
+    // b's folder cannot be moved aside: a non-empty folder already stands where it goes
+    fs.mkdirSync(path.join(out, '.b.old', 'x'), { recursive: true });
+    expect(() => swapInStaged(out, staged)).toThrow(/cannot write .*\bb\b/);
+    expect({ a: readTree(path.join(out, 'a')), b: readTree(path.join(out, 'b')) }).toEqual(before);
+    expect(fs.readdirSync(out).sort()).toEqual(['.b.old', 'a', 'b']);
+  });
+
   test('a held output counts the objects its environment folders hold, unknown while one is missing', () => {
     const out = tmpdir('synth-held');
     const tree = (n: number) => new Map([...Array.from({ length: n }, (_, i) => [`o${i}.yaml`, 'x\n'] as [string, string]), ['kustomization.yaml', `resources:\n${Array.from({ length: n }, (_, i) => `  - o${i}.yaml\n`).join('')}`]]);

@@ -285,7 +285,12 @@ export function stageEnvironment(outdir: string, env: string, files: Iterable<re
 }
 
 /** Swaps a written temporary tree in for `<outdir>/<env>`. */
-function swapIn(outdir: string, env: string, tmp: string): void {
+/**
+ * Swaps a written temporary tree in for `<outdir>/<env>`, keeping the folder it replaces as
+ * `.<env>.old` until every environment is swapped; true when there was one. On a fault the
+ * folder is as it was.
+ */
+function swapIn(outdir: string, env: string, tmp: string): boolean {
   const target = path.join(outdir, env);
   const old = oldDir(outdir, env);
   const hadTarget = fs.existsSync(target);
@@ -294,11 +299,16 @@ function swapIn(outdir: string, env: string, tmp: string): void {
     fs.renameSync(tmp, target);
   } catch (err) {
     if (hadTarget && !fs.existsSync(target) && fs.existsSync(old)) fs.renameSync(old, target);
-    fs.rmSync(tmp, { recursive: true, force: true });
     throw describeFsError(err, target);
   }
-  fsyncPath(outdir);
-  if (hadTarget) fs.rmSync(old, { recursive: true, force: true });
+  return hadTarget;
+}
+
+/** Undoes a swapIn: the new tree back to its temporary folder, the old one back in place. */
+function swapBack(outdir: string, env: string, tmp: string, hadTarget: boolean): void {
+  const target = path.join(outdir, env);
+  fs.renameSync(target, tmp);
+  if (hadTarget) fs.renameSync(oldDir(outdir, env), target);
 }
 
 /**
@@ -376,9 +386,22 @@ export function discardStaged(staged: Iterable<string>): void {
   for (const tmp of staged) fs.rmSync(tmp, { recursive: true, force: true });
 }
 
-/** Swaps each staged folder (env -> folder) in for `<outdir>/<env>`, in order. */
+/**
+ * Swaps each staged folder (env -> folder) in for `<outdir>/<env>`, in order; on a fault the
+ * ones swapped before it are put back and every staged folder is removed, so no folder changes.
+ */
 export function swapInStaged(outdir: string, staged: ReadonlyMap<string, string>): void {
-  for (const [env, tmp] of staged) swapIn(outdir, env, tmp);
+  const swapped: Array<{ readonly env: string; readonly tmp: string; readonly hadTarget: boolean }> = [];
+  try {
+    for (const [env, tmp] of staged) swapped.push({ env, tmp, hadTarget: swapIn(outdir, env, tmp) });
+  } catch (err) {
+    // all or nothing: a fault on one environment puts back the ones swapped before it
+    for (const s of swapped.reverse()) swapBack(outdir, s.env, s.tmp, s.hadTarget);
+    discardStaged(staged.values());
+    throw err;
+  }
+  fsyncPath(outdir);
+  for (const s of swapped) if (s.hadTarget) fs.rmSync(oldDir(outdir, s.env), { recursive: true, force: true });
 }
 
 /**
