@@ -111,6 +111,33 @@ describe('promote command', () => {
     expect(errors[3]).toMatch(/promote needs --env NAME and --app NAME/);
   });
 
+  test('promote takes one environment; --resume asks for the one it resumes', () => {
+    const errors: string[] = [];
+    const run = (argv: readonly string[]) => cli(['promote', ...argv], { project: PROJECT, error: (l) => void errors.push(l), log: () => undefined });
+    expect(run(['--env', 'dev', '--env', 'prod', '--app', 'go-multiroute', '--outdir', tmpdir('promote-test')])).toBe(1);
+    expect(run(['--resume'])).toBe(1);
+    expect(errors[0]).toMatch(/promote takes one environment: give --env NAME once/);
+    expect(errors[1]).toMatch(/promote --resume needs the environment whose promote was interrupted: k8s-iac promote --env NAME --resume/);
+  });
+
+  test('a file in the folder that synth did not write stops the promote before anything changes, and leaves no journal; --delete-unknown removes it', () => {
+    const releaseDir = releaseCopy();
+    const release = fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8');
+    const dist = tmpdir('promote-test');
+    expect(cli(['synth', '--env', 'prod', '--outdir', dist, '--release-dir', releaseDir], { project: PROJECT, log: () => undefined })).toBe(0);
+    fs.writeFileSync(path.join(dist, 'prod', 'notes.txt'), 'mine\n');
+    const errors: string[] = [];
+    const argv = ['promote', '--env', 'prod', '--app', 'go-multiroute', '--release-dir', releaseDir, '--dist', dist];
+    expect(cli(argv, { project: PROJECT, log: () => undefined, error: (l) => void errors.push(l) })).toBe(1);
+    expect(errors.join('\n')).toMatch(/notes\.txt/);
+    expect(fs.existsSync(path.join(releaseDir, '.prod.promote.json'))).toBe(false);
+    expect(fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8')).toBe(release);
+    expect(fs.existsSync(path.join(dist, 'prod', 'notes.txt'))).toBe(true);
+    expect(cli([...argv, '--delete-unknown'], { project: PROJECT, log: () => undefined })).toBe(0);
+    expect(fs.existsSync(path.join(dist, 'prod', 'notes.txt'))).toBe(false);
+    expect(JSON.parse(fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8')).apps['go-multiroute'].blueGreen.active).toBe('green');
+  });
+
   test('unknown arguments are named', () => {
     const errors: string[] = [];
     expect(cli(['promote', '--env', 'prod', '--app', 'go-multiroute', '--colour', 'green'], { project: PROJECT, error: (l) => void errors.push(l) })).toBe(1);

@@ -121,12 +121,15 @@ function threadCount(value: string | undefined): number | undefined {
   return n;
 }
 
+/** diff's exit status when it could not compare (a synth problem, no cluster): apart from 1, which means a difference. */
+export const DIFF_FAILED = 2;
+
 /** What `k8s-iac --help` (or `help`) prints. */
 export const USAGE = `usage: k8s-iac <command> [options]
 
 commands:
   synth     write every environment (or each --env) to <outdir>/<env>/, all or nothing
-  diff      what a synth would change in <outdir>/<env>/, as a unified diff; exit 1 on differences
+  diff      what a synth would change in <outdir>/<env>/, as a unified diff; exit 1 on differences, 2 when it cannot compare
   apply     server-side apply of <outdir>/<env>/ (one --env); objects it no longer holds are deleted
   promote   one app's next release step in one environment (--env, --app): a blue-green switch, or a canary step
 
@@ -136,7 +139,7 @@ options:
   --dist DIR           promote: the environment folders it rewrites (default: dist)
   --release-dir DIR    the release files <env>.json (default: the project's, release/)
   --project FILE       the compiled project module (default: package.json's "k8s-iac".project)
-  --delete-unknown     synth: delete files in an environment folder that synth did not write (default: name and keep them)
+  --delete-unknown     synth, promote: delete files in an environment folder that synth did not write (default: stop, naming them, and keep them)
   --watch              synth: keep running, and synthesize again after every change of a source or release file
   --threads N          synth: threads that render (default: one per core, at most one per environment)
   --canary-weight N    promote: the canary's share of requests, in percent
@@ -407,20 +410,22 @@ function liveTarget(project: Project, line: CommandLine, env: EnvironmentVariabl
 }
 
 function promote(project: Project, line: CommandLine, log: (line: string) => void): void {
-  const env = line.envs.at(-1);
+  if (line.envs.length > 1) throw new Error(`promote takes one environment: give --env NAME once, e.g. k8s-iac promote --env ${line.envs[0]} --app NAME`);
+  const env = line.envs[0];
   const releaseDir = folders(line).releaseDir ?? project.releaseDir();
   const dist = path.resolve(line.dist ?? DEFAULT_OUTDIR);
   checkOutputFolder(dist, protectedFolders(line));
   if (line.outdir !== undefined) checkOutputFolder(line.outdir, protectedFolders(line));
-  if (env && line.resume) {
+  if (line.resume) {
+    if (!env) throw new Error('promote --resume needs the environment whose promote was interrupted: k8s-iac promote --env NAME --resume');
     project.environments.get(env);
-    resumePromote(project, { env, releaseDir, dist }, log);
+    resumePromote(project, { env, releaseDir, dist, deleteUnknown: line.deleteUnknown }, log);
     return;
   }
   if (!env || !line.app) throw new Error('promote needs --env NAME and --app NAME, e.g. k8s-iac promote --env prod --app web');
   project.environments.get(env);
   const outdir = line.outdir === undefined ? undefined : path.resolve(line.outdir);
-  runPromote(project, { env, app: line.app, step: line.canaryStep, releaseDir, dist, outdir }, log);
+  runPromote(project, { env, app: line.app, step: line.canaryStep, releaseDir, dist, outdir, deleteUnknown: line.deleteUnknown }, log);
 }
 
 /** How a run is wired: the project (else --project), where logs go, the environment's variables. */
@@ -437,7 +442,7 @@ export interface RunContext {
   readonly watchBuild?: WatchBuild;
 }
 
-/** Runs one command line: 0 on success, 1 with every problem on stderr (and for diff, 1 when a folder or the cluster differs). */
+/** Runs one command line: 0 on success, 1 with every problem on stderr; diff exits 1 when a folder or the cluster differs, and DIFF_FAILED when it cannot compare. */
 export function main(argv: readonly string[], context: RunContext = {}): number {
   const log = context.log ?? console.log;
   const error = context.error ?? console.error;
@@ -465,6 +470,7 @@ export function main(argv: readonly string[], context: RunContext = {}): number 
     return 0;
   } catch (err) {
     error(`error: ${(err as Error).message}`);
-    return 1;
+    // diff keeps 1 for "differs", as diff(1) and kubectl diff do: a diff that could not compare is 2
+    return argv[0] === 'diff' ? DIFF_FAILED : 1;
   }
 }

@@ -48,6 +48,8 @@ export interface PromoteArgs {
   readonly releaseDir: string;
   /** Folder whose <env>/ is re-synthesized when there is no outdir. */
   readonly dist: string;
+  /** Delete files in the environment's folder that synth did not write (else the promote stops, naming them). @default false */
+  readonly deleteUnknown?: boolean;
 }
 
 /** What a promote changes: the release file's new text and the environment's files before and after. */
@@ -153,15 +155,22 @@ export function diffTrees(folder: string, before: ReadonlyMap<string, string>, a
 function commit(args: PromoteArgs, journal: Journal, after: ReadonlyMap<string, string>, log: (line: string) => void): void {
   const file = releaseFile(args.env, args.releaseDir);
   const journalFile = promoteJournal(args.releaseDir, args.env);
+  const resuming = fs.existsSync(journalFile);
   writeFileAtomically(journalFile, `${JSON.stringify(journal, null, 2)}\n`);
-  writeTreeAtomically(args.dist, args.env, after);
+  try {
+    writeTreeAtomically(args.dist, args.env, after, { deleteUnknown: args.deleteUnknown });
+  } catch (err) {
+    // the folder write is all or nothing and the release file is not written yet: a new promote changed nothing
+    if (!resuming) fs.rmSync(journalFile, { force: true });
+    throw err;
+  }
   writeFileAtomically(file, journal.releaseJson);
   fs.rmSync(journalFile);
   log(`${shown(file)}: ${journal.description}`);
 }
 
 /** Finishes a promote that was interrupted: the folder and the release file as the journal says. */
-export function resumePromote(project: Project, args: Pick<PromoteArgs, 'env' | 'releaseDir' | 'dist'>, log: (line: string) => void = console.log): void {
+export function resumePromote(project: Project, args: Pick<PromoteArgs, 'env' | 'releaseDir' | 'dist' | 'deleteUnknown'>, log: (line: string) => void = console.log): void {
   const journalFile = promoteJournal(args.releaseDir, args.env);
   if (!fs.existsSync(journalFile)) throw new Error(`${shown(journalFile)} does not exist: there is no interrupted promote of ${args.env} to resume`);
   const journal = JSON.parse(fs.readFileSync(journalFile, 'utf8')) as Journal;
@@ -185,7 +194,7 @@ export function runPromote(project: Project, args: PromoteArgs, log: (line: stri
   const folder = shown(path.join(outdir, args.env));
   log(`${args.app} in ${args.env}: ${plan.description}`);
   log(diffTrees(folder, plan.before, plan.after));
-  if (args.outdir) writeTreeAtomically(args.outdir, args.env, plan.after);
+  if (args.outdir) writeTreeAtomically(args.outdir, args.env, plan.after, { deleteUnknown: args.deleteUnknown });
   else commit(args, { app: args.app, description: plan.description, releaseJson: plan.releaseJson }, plan.after, log);
   log(`${folder}: ${plan.after.size - 1} objects`);
   return plan;
