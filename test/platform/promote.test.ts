@@ -138,6 +138,16 @@ describe('promote command', () => {
     expect(JSON.parse(fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8')).apps['go-multiroute'].blueGreen.active).toBe('green');
   });
 
+  test("a release file's temporary that a killed promote left is removed by the next promote; a running one's is kept", () => {
+    const releaseDir = releaseCopy();
+    const dist = tmpdir('promote-test');
+    // a pid no process has: Linux hands out at most 2^22
+    fs.writeFileSync(path.join(releaseDir, 'prod.json.tmp-4999999'), '{');
+    fs.writeFileSync(path.join(releaseDir, `dev.json.tmp-${process.ppid}`), '{');
+    runPromote(PROJECT, { env: 'prod', app: 'go-multiroute', releaseDir, dist }, () => undefined);
+    expect(fs.readdirSync(releaseDir).filter((f) => f.includes('.tmp-'))).toEqual([`dev.json.tmp-${process.ppid}`]);
+  });
+
   test('unknown arguments are named', () => {
     const errors: string[] = [];
     expect(cli(['promote', '--env', 'prod', '--app', 'go-multiroute', '--colour', 'green'], { project: PROJECT, error: (l) => void errors.push(l) })).toBe(1);

@@ -21,7 +21,7 @@ import { shown } from './paths';
 import type { Project } from './project';
 import { Journal, checkNoInterruptedPromote, parseReleaseState, promoteJournal, readReleaseJson, releaseFile } from './release-state';
 import { synthEnvironmentFiles } from './synth-project';
-import { writeFileAtomically, writeTreeAtomically } from './write-atomic';
+import { removeLeftTemporaries, writeFileAtomically, writeTreeAtomically } from './write-atomic';
 
 /** What a promote does to an app's release. */
 export type PromoteStep =
@@ -155,6 +155,8 @@ export function diffTrees(folder: string, before: ReadonlyMap<string, string>, a
 function commit(args: PromoteArgs, journal: Journal, after: ReadonlyMap<string, string>, log: (line: string) => void): void {
   const file = releaseFile(args.env, args.releaseDir);
   const journalFile = promoteJournal(args.releaseDir, args.env);
+  // a release file a killed promote was writing: its temporary, never renamed into place
+  removeLeftTemporaries(args.releaseDir);
   const resuming = fs.existsSync(journalFile);
   writeFileAtomically(journalFile, `${JSON.stringify(journal, null, 2)}\n`);
   try {

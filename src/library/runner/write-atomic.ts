@@ -165,12 +165,20 @@ export function recoverInterrupted(outdir: string, env: string): void {
     if (fs.existsSync(target)) fs.rmSync(old, { recursive: true, force: true });
     else fs.renameSync(old, target);
   }
-  if (!fs.existsSync(outdir)) return;
-  const prefix = `.${env}.tmp-`;
-  for (const entry of fs.readdirSync(outdir)) {
-    if (!entry.startsWith(prefix)) continue;
-    const pid = Number(entry.slice(prefix.length));
-    if (!Number.isInteger(pid) || !alive(pid) || pid === process.pid) fs.rmSync(path.join(outdir, entry), { recursive: true, force: true });
+  removeLeftTemporaries(outdir, `.${env}`);
+}
+
+/**
+ * Removes the temporaries `<name>.tmp-<pid>` in `dir` that runs which are gone left (a kill
+ * between writing one and renaming it into place): of `name` only, or of any name.
+ */
+export function removeLeftTemporaries(dir: string, name?: string): void {
+  if (!fs.existsSync(dir)) return;
+  for (const entry of fs.readdirSync(dir)) {
+    const match = /^(.*)\.tmp-(\d+)$/.exec(entry);
+    if (!match || (name !== undefined && match[1] !== name)) continue;
+    const pid = Number(match[2]);
+    if (!alive(pid) || pid === process.pid) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
   }
 }
 
