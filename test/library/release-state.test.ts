@@ -1,4 +1,7 @@
-import { parseReleaseState } from 'k8s-iac';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseReleaseState, readReleaseJson } from 'k8s-iac';
+import { tmpdir } from '../helpers';
 
 const parse = (raw: unknown) => () => parseReleaseState(raw, 'release/prod.json');
 
@@ -58,6 +61,12 @@ describe('release state', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^release\/prod.json: apps.api.canary.image "r\/api:latest" uses the tag "latest"/));
     // without the environment's rules (as promote reads a file it then synthesizes), images are left to the workloads
     expect(() => parseReleaseState({ apps: { api: { stable: { version: 'v1', image: 'r/api:v1' } } } }, 'f', ['api'])).not.toThrow();
+  });
+
+  test('a key written twice is named by its field and line (JSON.parse would keep the last without a word)', () => {
+    const file = path.join(tmpdir('release-dup'), 'live.json');
+    fs.writeFileSync(file, '{\n  "apps": {\n    "web": { "stable": { "version": "v1",\n      "version": "v2", "image": "r/web:v1" } },\n    "web": {}\n  }\n}\n');
+    expect(() => readReleaseJson(file)).toThrow(/live\.json: apps\.web\.stable\.version \(line 4\), apps\.web \(line 5\) written twice in one object, and only the last would count: keep one of them/);
   });
 
   test('a missing apps object', () => {

@@ -68,12 +68,26 @@ export function readReleaseJson(file: string): unknown {
     throw new Error(`${file}: is not JSON (${(err as Error).message}): fix the syntax`);
   }
   // JSON.parse keeps the last of two equal keys without a word: a YAML 1.2 reader (JSON is a subset) names them.
-  const duplicates = YAML.parseDocument(json, { uniqueKeys: true }).errors.filter((e) => e.code === 'DUPLICATE_KEY');
+  const doc = YAML.parseDocument(json, { uniqueKeys: true });
+  const duplicates = doc.errors.filter((e) => e.code === 'DUPLICATE_KEY');
   if (duplicates.length > 0) {
-    const lines = duplicates.map((e) => `line ${e.linePos?.[0].line ?? '?'}`).join(', ');
-    throw new Error(`${file}: a key appears twice in one object (${lines}), and only the last would count: keep one of them`);
+    const fields = duplicates.map((e) => `${fieldAt(doc, e.pos[0]) ?? 'a key'} (line ${e.linePos?.[0].line ?? '?'})`).join(', ');
+    throw new Error(`${file}: ${fields} written twice in one object, and only the last would count: keep one of them`);
   }
   return value;
+}
+
+/** The field path (`apps.web.stable.version`) of the key that starts at `offset` of a parsed file. */
+function fieldAt(doc: YAML.Document, offset: number): string | undefined {
+  let field: string | undefined;
+  YAML.visit(doc, {
+    Pair(_key, pair, path) {
+      if (!YAML.isScalar(pair.key) || pair.key.range?.[0] !== offset) return undefined;
+      field = [...path.filter(YAML.isPair), pair].map((p) => String((p.key as YAML.Scalar).value)).join('.');
+      return YAML.visit.BREAK;
+    },
+  });
+  return field;
 }
 
 /** What a release file is checked against beyond its shape: the rules of the environment it releases to. */
