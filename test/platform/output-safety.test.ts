@@ -15,6 +15,20 @@ function run(argv: readonly string[]): { code: number; stderr: string } {
 
 
 describe('output folders', () => {
+  test('a run that finds the output locked says that it waits, and gives up with who holds it', () => {
+    const out = tmpdir('locked');
+    const first = holdOutput(out, ['a']);
+    const notices: string[] = [];
+    try {
+      expect(() => holdOutput(out, ['a'], { lockWaitMs: 1_500, onLockWait: (m) => void notices.push(m) })).toThrow(/another run is writing .*: wait for it to finish; a lock left by a killed run is taken over after 30s/);
+    } finally {
+      first.release();
+    }
+    expect(notices).toEqual([expect.stringMatching(/^waiting for another run writing .*locked.* \(its lock was refreshed \d+s ago; a lock left by a killed run is taken over after 30s\)$/)]);
+    // free again once released
+    holdOutput(out, ['a']).release();
+  });
+
   test('a fault while swapping one environment in puts back the ones swapped before it: all or nothing', () => {
     const out = tmpdir('swap-fault');
     const files = (text: string) => new Map([['o.yaml', text], ['kustomization.yaml', 'resources:\n  - o.yaml\n']]);

@@ -39,7 +39,12 @@ export interface WriteOptions {
   readonly deleteUnknown?: boolean;
   /** Milliseconds to wait for another run's lock on the output folder. @default 120000 */
   readonly lockWaitMs?: number;
+  /** Told once when the lock is not free at once, so a waiting run does not look hung. @default - told nothing */
+  readonly onLockWait?: (message: string) => void;
 }
+
+/** How long a run waits for the lock before it says that it waits. */
+const LOCK_WAIT_NOTICE_MS = 1_000;
 
 const FS_FIXES: Readonly<Record<string, string>> = {
   ENOSPC: 'the disk is full: free space and run again',
@@ -188,19 +193,25 @@ function sleep(ms: number): void {
 }
 
 /** Takes the lock of `outdir`, waiting up to `waitMs` for another run's; returns how to release it. */
-function takeLock(outdir: string, waitMs: number): () => void {
+function takeLock(outdir: string, waitMs: number, onWait: (message: string) => void = () => undefined): () => void {
   const lockfilePath = path.join(outdir, LOCK_NAME);
-  const deadline = Date.now() + waitMs;
+  const started = Date.now();
+  const deadline = started + waitMs;
+  let told = false;
+  const since = () => (fs.existsSync(lockfilePath) ? Math.round((Date.now() - fs.statSync(lockfilePath).mtimeMs) / 1000) : 0);
   for (;;) {
     try {
       return lockfile.lockSync(outdir, { lockfilePath, realpath: false, stale: LOCK_STALE_MS, onCompromised: () => undefined });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw describeFsError(err, lockfilePath);
       if (Date.now() >= deadline) {
-        const since = fs.existsSync(lockfilePath) ? Math.round((Date.now() - fs.statSync(lockfilePath).mtimeMs) / 1000) : 0;
         throw new OutputError(
-          `another run is writing ${outdir} (its lock ${lockfilePath} was taken ${since}s ago): wait for it to finish; a lock left by a killed run is taken over after ${LOCK_STALE_MS / 1000}s`,
+          `another run is writing ${outdir} (its lock ${lockfilePath} was refreshed ${since()}s ago): wait for it to finish; a lock left by a killed run is taken over after ${LOCK_STALE_MS / 1000}s`,
         );
+      }
+      if (!told && Date.now() - started >= LOCK_WAIT_NOTICE_MS) {
+        told = true;
+        onWait(`waiting for another run writing ${outdir} (its lock was refreshed ${since()}s ago; a lock left by a killed run is taken over after ${LOCK_STALE_MS / 1000}s)`);
       }
       sleep(100);
     }
@@ -343,7 +354,7 @@ export function holdOutput(outdir: string, envs: readonly string[], options: Wri
   } catch (err) {
     throw describeFsError(err, outdir);
   }
-  const unlock = takeLock(outdir, options.lockWaitMs ?? LOCK_WAIT_MS);
+  const unlock = takeLock(outdir, options.lockWaitMs ?? LOCK_WAIT_MS, options.onLockWait);
   const release = (failed = false) => {
     unlock();
     if (failed && created !== undefined) removeEmptyFolders(outdir, created);
