@@ -12,11 +12,11 @@ const environments = defineEnvironments<Record<string, never>>()({
 });
 
 /** Two namespaces and nothing else: the ApplySet spans both. */
-function project(props: { name?: string; repoURL?: string } = {}) {
+function project(props: { name?: string; repoURL?: string; path?: string } = {}) {
   return defineProject({
     environments,
     name: props.name,
-    gitops: props.repoURL === undefined ? undefined : { repoURL: props.repoURL },
+    gitops: props.repoURL === undefined ? undefined : { repoURL: props.repoURL, path: props.path },
     build(scope, env) {
       new NamespacedApp(scope, 'shop', { namespace: 'shop', settings: env.settings, quota: QUOTA, limits: LIMITS });
       new NamespacedApp(scope, 'jobs', { namespace: 'jobs', settings: env.settings, quota: QUOTA, limits: LIMITS });
@@ -199,7 +199,14 @@ describe('GitOps objects', () => {
     expect(packageRepositoryUrl({})).toBeUndefined();
     expect(resolveGitOps(undefined, undefined, 'dist')).toMatch(/^no repository to fetch from: set "repository" in package.json, or gitops.repoURL in defineProject$/);
     expect(resolveGitOps({ repoURL: 'ssh://git@example.com/shop.git' }, 'https://example.com/other.git', 'dist')).toMatchObject({ repoURL: 'ssh://git@example.com/shop.git', branch: 'main', path: 'dist' });
-    expect(() => resolveGitOps(undefined, 'github:org/shop', 'dist')).toThrow('gitops repository "github:org/shop" is not an https:// or ssh:// URL');
+    // what package.json gives (npm takes shorthands and http) is no reason to fail the synth: no GitOps objects, and why
+    expect(resolveGitOps(undefined, 'github:org/shop', 'dist')).toMatch(/^package.json's repository "github:org\/shop" is not an https:\/\/ or ssh:\/\/ URL, the forms fetched from: set gitops.repoURL/);
+    expect(resolveGitOps(undefined, 'http://example.com/shop.git', 'dist')).toMatch(/is not an https:\/\/ or ssh:\/\/ URL/);
+    // a repoURL the settings name is an error: it was asked for
+    expect(() => resolveGitOps({ repoURL: 'http://example.com/shop.git' }, undefined, 'dist')).toThrow('gitops repository "http://example.com/shop.git" is not an https:// or ssh:// URL');
+    // an output folder outside the package has no path in the repository, unless the settings give one
+    expect(resolveGitOps(undefined, 'https://example.com/shop.git', '../out')).toMatch(/^the output folder is outside the package \(\.\.\/out\), so no path in the repository reaches it/);
+    expect(resolveGitOps({ path: 'deploy' }, 'https://example.com/shop.git', '../out')).toMatchObject({ path: 'deploy' });
   });
 
   test('an Argo CD Application and a Flux Kustomization per environment, prune on, on the environment\'s folder', () => {
@@ -224,8 +231,17 @@ describe('GitOps objects', () => {
   test('synth writes them into <outdir>/gitops/<tool>/<env>, or says why not', () => {
     const out = tmpdir('gitops-dist');
     const lines: string[] = [];
-    expect(main(['synth', '--outdir', out], { project: project({ repoURL: 'https://example.com/shop.git' }), log: (l) => void lines.push(l) })).toBe(0);
+    // the folder is outside this package, so the path in the repository is given
+    expect(main(['synth', '--outdir', out], { project: project({ repoURL: 'https://example.com/shop.git', path: 'dist' }), log: (l) => void lines.push(l) })).toBe(0);
     expect(fs.readdirSync(path.join(out, 'gitops', 'argocd')).sort()).toEqual(['live', 'qa']);
+    const outside: string[] = [];
+    expect(main(['synth', '--outdir', tmpdir('gitops-outside')], { project: project({ repoURL: 'https://example.com/shop.git' }), log: (l) => void outside.push(l) })).toBe(0);
+    expect(outside.at(-1)).toMatch(/gitops: not written: the output folder is outside the package/);
+    // a folder an earlier synth wrote is kept, and the message says so
+    const kept: string[] = [];
+    expect(main(['synth', '--outdir', out], { project: project(), log: (l) => void kept.push(l) })).toBe(0);
+    expect(kept.at(-1)).toMatch(/gitops: not written: no repository to fetch from: .* \(the one an earlier synth wrote is kept: delete it if its objects no longer apply\)$/);
+    expect(fs.existsSync(path.join(out, 'gitops', 'argocd', 'qa'))).toBe(true);
     expect(fs.existsSync(path.join(out, 'gitops', 'flux', 'qa', 'flux-system', 'kustomization-qa.yaml'))).toBe(true);
     const without: string[] = [];
     const bare = tmpdir('gitops-none');

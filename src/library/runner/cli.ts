@@ -324,7 +324,10 @@ function noteOtherFolders(project: Project, outdir: string, log: (line: string) 
 /** Writes the GitOps folders, or says why there are none. */
 function writeGitOps(gitops: ReturnType<typeof gitOpsTrees>, outdir: string, line: CommandLine, log: (line: string) => void): void {
   if (typeof gitops === 'string') {
-    log(`${shown(path.join(outdir, GITOPS_FOLDER))}: not written: ${gitops}`);
+    const folder = path.join(outdir, GITOPS_FOLDER);
+    // what an earlier synth wrote stays: nothing is deleted that was not asked for
+    const kept = fs.existsSync(folder) ? ` (the one an earlier synth wrote is kept: delete it if its objects no longer apply)` : '';
+    log(`${shown(folder)}: not written: ${gitops}${kept}`);
     return;
   }
   for (const [tool, trees] of gitops) {

@@ -36,8 +36,12 @@ export type GitOpsTool = (typeof GITOPS_TOOLS)[number];
 /** GitOpsSettings with every default filled in. */
 export type ResolvedGitOps = Required<GitOpsSettings>;
 
-/** The URL forms Flux's GitRepository accepts (its CRD's pattern `^(http|https|ssh)://.*$`), which Argo CD takes too. */
-const REPO_URL = /^(https?|ssh):\/\/\S+$/;
+/**
+ * The URL forms fetched from: `https://` and `ssh://`. Flux's GitRepository also takes
+ * `http://` (its CRD's pattern `^(http|https|ssh)://.*$`), but what it fetches is applied
+ * to the cluster, so a fetch without TLS is not offered.
+ */
+const REPO_URL = /^(https|ssh):\/\/\S+$/;
 
 /** package.json's `repository` (a string or `{ url }`) as a URL, `git+` dropped as npm does; undefined without one. */
 export function packageRepositoryUrl(packageJson: { readonly repository?: unknown }): string | undefined {
@@ -54,13 +58,22 @@ export function readPackageRepository(root: string): string | undefined {
 
 /**
  * The project's GitOps settings with their defaults, the repository from the settings or
- * else `packageRepository`; a string saying why there are none when neither names one.
- * A repository that is no `https://` or `ssh://` URL is an error.
+ * else `packageRepository`, the path from the settings or else `defaultPath` (the output
+ * folder's place in the package); a string saying why there are none when neither names a
+ * repository, or what package.json and the output folder give cannot be fetched. What the
+ * settings themselves name wrongly is an error.
  */
 export function resolveGitOps(settings: GitOpsSettings | undefined, packageRepository: string | undefined, defaultPath: string): ResolvedGitOps | string {
   const repoURL = settings?.repoURL ?? packageRepository;
   if (repoURL === undefined) return 'no repository to fetch from: set "repository" in package.json, or gitops.repoURL in defineProject';
-  if (!REPO_URL.test(repoURL)) throw new Error(`gitops repository "${repoURL}" is not an https:// or ssh:// URL, the forms Flux and Argo CD fetch: set gitops.repoURL in defineProject, e.g. https://github.com/org/repo.git`);
+  const notFetchable = `repository "${repoURL}" is not an https:// or ssh:// URL, the forms fetched from`;
+  if (!REPO_URL.test(repoURL)) {
+    if (settings?.repoURL === undefined) return `package.json's ${notFetchable}: set gitops.repoURL in defineProject, e.g. https://github.com/org/repo.git`;
+    throw new Error(`gitops ${notFetchable}: set gitops.repoURL in defineProject, e.g. https://github.com/org/repo.git`);
+  }
+  if (settings?.path === undefined && (defaultPath === '..' || defaultPath.startsWith('../'))) {
+    return `the output folder is outside the package (${defaultPath}), so no path in the repository reaches it: write into the package, or set gitops.path in defineProject`;
+  }
   return {
     repoURL,
     branch: settings?.branch ?? DEFAULT_GITOPS_BRANCH,
