@@ -117,7 +117,9 @@ describe('canary steps', () => {
   test('bad steps are named: two at once, a weight that is no number, a weight out of range, a step without a canary', () => {
     expect(run(['promote', '--env', 'test', '--app', 'go-multiroute', '--canary-finish', '--canary-abort']).err).toMatch(/one step each: give one of them/);
     expect(run(['promote', '--env', 'test', '--app', 'go-multiroute', '--canary-weight', 'half']).err).toMatch(/--canary-weight "half" is not a whole number/);
-    expect(run(['promote', '--env', 'test', '--app', 'go-multiroute', '--canary-weight', '150', '--release-dir', releases()]).err).toMatch(/canary weight 150 is outside 0-100/);
+    expect(run(['promote', '--env', 'test', '--app', 'go-multiroute', '--canary-weight', '150', '--release-dir', releases()]).err).toMatch(/^error: --canary-weight 150 is outside 0-100 \(percent of requests\): give a whole number in that range$/);
     expect(run(['promote', '--env', 'dev', '--app', 'go-multiroute', '--canary-finish', '--release-dir', releases()]).err).toMatch(/has no canary release: start one by adding a canary entry/);
+    expect(run(['promote', '--env', 'test', '--app', 'go-multiroute', '--canary-weight', '20', '--release-dir', releases()]).err).toMatch(/^error: canary v2 weight 20 -> 20: .*test\.json says so already, so there is nothing to promote$/);
+    expect(run(['promote', '--env', 'test', '--app', 'go-multiroute', '--canary-weight', '-5']).err).toMatch(/^error: --canary-weight needs a value: give it after the option, or as --canary-weight=VALUE where the value starts with '-'$/);
   });
 });

@@ -168,7 +168,11 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   try {
     values = parse(rest).values;
   } catch (err) {
-    throw new Error(`${(err as Error).message.replace(/\. To specify.*$/s, '')}: use ${Object.keys(OPTIONS).map((o) => `--${o}`).join(', ')}`);
+    const message = (err as Error).message;
+    // an option without its value (or with one that starts with '-', which node:util reads as the next option)
+    const missing = /^Option '(--[\w-]+)(?: <value>)?' argument (?:is ambiguous|missing)/.exec(message)?.[1];
+    if (missing) throw new Error(`${missing} needs a value: give it after the option, or as ${missing}=VALUE where the value starts with '-'`);
+    throw new Error(`${message.replace(/\. To specify.*$/s, '')}: use ${Object.keys(OPTIONS).map((o) => `--${o}`).join(', ')}`);
   }
   const line = {
     command: command as CommandName,

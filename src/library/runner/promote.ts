@@ -89,9 +89,15 @@ function applyStep(entry: Json, release: AppRelease, step: PromoteStep, where: s
   if (!canary) throw new Error(`${where} has no canary release: start one by adding a canary entry { version, image, weight }`);
   const canaryEntry = entry.canary as Json;
   switch (step.kind) {
-    case 'canary-weight':
+    case 'canary-weight': {
+      // checked here, so the message names the option: the file still holds the weight it had
+      const total = canary.weightTotal ?? 100;
+      if (!Number.isInteger(step.weight) || step.weight < 0 || step.weight > total) {
+        throw new Error(`--canary-weight ${step.weight} is outside 0-${total} (${canary.weightTotal === undefined ? 'percent of requests' : `a share of the weightTotal ${total} of ${where}`}): give a whole number in that range`);
+      }
       canaryEntry.weight = step.weight;
       return { description: `canary ${canary.version} weight ${canary.weight ?? 0} -> ${step.weight}` };
+    }
     case 'canary-finish':
       entry.stable = { version: canary.version, image: canary.image };
       delete entry.canary;
@@ -115,6 +121,8 @@ export function planPromote(project: Project, args: Pick<PromoteArgs, 'env' | 'a
   // Edit the parsed JSON in place, so every other key keeps its value and order.
   const promoted = structuredClone(raw) as { apps: Record<string, Json> };
   const change = applyStep(promoted.apps[args.app], release, args.step ?? { kind: 'switch' }, `app "${args.app}" in ${file}`);
+  // the same text: the step sets what the file holds already (the clone keeps every key in its order)
+  if (JSON.stringify(promoted) === JSON.stringify(raw)) throw new Error(`${change.description}: ${file} says so already, so there is nothing to promote`);
   const before = synthEnvironmentFiles(project, env.name, { releaseDir: args.releaseDir, releaseState: state });
   const after = synthEnvironmentFiles(project, env.name, { releaseDir: args.releaseDir, releaseState: parseReleaseState(promoted, file, project.releaseApps) });
   if (changedFiles(before, after).length === 0) {
