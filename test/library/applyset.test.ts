@@ -174,6 +174,11 @@ describe('k8s-iac apply and diff --cluster', () => {
     [['apply', '--env', 'qa', '--env', 'live'], 'apply takes one environment'],
     [['diff', '--cluster'], 'diff --cluster takes one environment: give --env NAME once, e.g. k8s-iac diff --env prod --cluster'],
     [['synth', '--cluster'], '--cluster is an option of diff'],
+    // an option of another command would change nothing: refused, not ignored
+    [['synth', '--canary-weight', '5'], '--canary-weight is an option of promote, not of synth: drop it'],
+    [['synth', '--app', 'web'], '--app is an option of promote, not of synth'],
+    [['diff', '--env', 'live', '--watch'], '--watch is an option of synth, not of diff'],
+    [['apply', '--env', 'live', '--threads', '2'], '--threads is an option of synth, not of apply'],
     [['diff', '--env', 'live', '--context', 'x'], '--context is for apply and diff --cluster'],
     [['apply', '--env', 'prod'], 'unknown environment "prod": use one of qa, live'],
     [['apply', '--env', 'qa', '--outdir', '/nonexistent'], '/nonexistent/qa holds no kustomization.yaml: synthesize the environment first (k8s-iac synth --env qa)'],

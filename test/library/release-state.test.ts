@@ -69,6 +69,12 @@ describe('release state', () => {
     expect(() => readReleaseJson(file)).toThrow(/live\.json: apps\.web\.stable\.version \(line 4\), apps\.web \(line 5\) written twice in one object, and only the last would count: keep one of them/);
   });
 
+  test('a folder where the release file goes is named as one', () => {
+    const dir = tmpdir('release-folder');
+    fs.mkdirSync(path.join(dir, 'live.json'));
+    expect(() => readReleaseJson(path.join(dir, 'live.json'))).toThrow(/live\.json: is a folder, where the release file of the environment goes: move it away, or pass --release-dir/);
+  });
+
   test('a missing apps object', () => {
     expect(parse({ app: {} })).toThrow(/release\/prod.json: apps must be an object/);
   });

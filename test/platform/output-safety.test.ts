@@ -61,7 +61,7 @@ describe('output folders', () => {
   test.each([
     ['the file-system root', '/', /refusing to write to \/, the file-system root/],
     ['the home folder', os.homedir(), /the home folder/],
-    ['the repository root', ROOT, /it holds .*, which synth did not make/],
+    ['the repository root', ROOT, /: it is .*, which synth did not make/],
     ['a folder above the repository', path.dirname(ROOT), /it holds /],
     ['an empty name', '', /the output folder is empty/],
   ])('refuses %s', (_what, outdir, message) => {
@@ -73,9 +73,9 @@ describe('output folders', () => {
     for (const [name, target] of [['root', '/'], ['home', os.homedir()], ['repo', ROOT]] as const) fs.symlinkSync(target, path.join(links, name));
     expect(() => checkOutputFolder(path.join(links, 'root'), [ROOT])).toThrow(/refusing to write to .*root \(\/ through a symbolic link\), the file-system root/);
     expect(() => checkOutputFolder(path.join(links, 'home'), [ROOT])).toThrow(/through a symbolic link\), the home folder/);
-    expect(() => checkOutputFolder(path.join(links, 'repo'), [ROOT])).toThrow(/through a symbolic link\): it holds /);
+    expect(() => checkOutputFolder(path.join(links, 'repo'), [ROOT])).toThrow(/through a symbolic link\): it is /);
     // a folder below the link that does not exist yet still lands inside the target
-    expect(() => checkOutputFolder(path.join(links, 'repo', 'no-such-folder', '..'), [ROOT])).toThrow(/it holds /);
+    expect(() => checkOutputFolder(path.join(links, 'repo', 'no-such-folder', '..'), [ROOT])).toThrow(/: it is /);
     expect(() => checkOutputFolder(path.join(links, 'repo', 'dist'), [ROOT])).not.toThrow();
   });
 
@@ -83,7 +83,7 @@ describe('output folders', () => {
     const before = fs.readdirSync(path.join(ROOT, 'test')).sort();
     const { code, stderr } = run(['synth', '--outdir', '.']);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/refusing to write to .*: it holds/);
+    expect(stderr).toMatch(/refusing to write to .*: it is /);
     expect(fs.readdirSync(path.join(ROOT, 'test')).sort()).toEqual(before);
     expect(fs.existsSync(path.join(ROOT, 'dev'))).toBe(false);
   });

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main as cli, recoverInterrupted, writeTreeAtomically } from 'k8s-iac';
-import { ENVIRONMENT_NAMES, PROJECT, readTree, releaseCopy, synthEnvironmentFiles, tmpdir } from '../helpers';
+import { AppDeployment, AppDeploymentProps, defineEnvironments, defineProject, main as cli, NamespacedApp, recoverInterrupted, writeTreeAtomically } from 'k8s-iac';
+import { ENVIRONMENT_NAMES, LIMITS, PROJECT, QUOTA, readTree, releaseCopy, synthEnvironmentFiles, tmpdir } from '../helpers';
 
 const main = (argv: readonly string[]) => cli(['synth', ...argv], { project: PROJECT });
 
@@ -94,6 +94,27 @@ describe('synth command', () => {
 function tree(files: Record<string, string>): Map<string, string> {
   return new Map([...Object.entries(files), ['kustomization.yaml', `resources:\n${Object.keys(files).map((f) => `  - ${f}\n`).join('')}`]]);
 }
+
+describe("an error thrown in the project's build", () => {
+  const environments = defineEnvironments<Record<string, never>>()({ qa: { settings: { owner: { team: 'shop', email: 'shop@example.com' } }, values: {} } });
+  function synthErrors(build: (ns: NamespacedApp) => void): string {
+    const errors: string[] = [];
+    const project = defineProject({ environments, build: (scope, env) => build(new NamespacedApp(scope, 'shop', { namespace: 'shop', settings: env.settings, quota: QUOTA, limits: LIMITS })) });
+    expect(cli(['synth', '--outdir', tmpdir('thrown')], { project, log: () => undefined, error: (l) => void errors.push(l) })).toBe(1);
+    return errors.join('\n');
+  }
+
+  test("is named with the place in the project's code it came from, its own or a call that hit the library", () => {
+    expect(
+      synthErrors(() => {
+        throw new Error('runtime boom');
+      }),
+    ).toMatch(/\[qa\] runtime boom \(thrown in the project's build at test\/platform\/synth\.test\.ts:\d+:\d+\)/);
+    // a value the types would refuse, passed where they were not checked: the library's TypeError, placed at the call
+    const untyped = { name: 'web', version: 'v1' } as unknown as AppDeploymentProps;
+    expect(synthErrors((ns) => void new AppDeployment(ns, 'Web', untyped))).toMatch(/\[qa\] Cannot read properties of undefined \(reading '[a-zA-Z]+'\) \(thrown in the project's build at test\/platform\/synth\.test\.ts:\d+:\d+\)/);
+  });
+});
 
 describe('atomic replacement', () => {
   test('replaces the folder whole: files no longer made are gone', () => {

@@ -174,6 +174,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     if (missing) throw new Error(`${missing} needs a value: give it after the option, or as ${missing}=VALUE where the value starts with '-'`);
     throw new Error(`${message.replace(/\. To specify.*$/s, '')}: use ${Object.keys(OPTIONS).map((o) => `--${o}`).join(', ')}`);
   }
+  checkOptionsFit(command as CommandName, Object.keys(values));
   const line = {
     command: command as CommandName,
     envs: values.env ?? [],
@@ -192,6 +193,33 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   };
   checkClusterOptions(line);
   return line;
+}
+
+/** The commands each option is for: one given to another command is refused, not ignored. */
+const OPTION_COMMANDS: Readonly<Record<keyof typeof OPTIONS, readonly CommandName[]>> = {
+  env: ['synth', 'diff', 'apply', 'promote'],
+  app: ['promote'],
+  outdir: ['synth', 'diff', 'apply', 'promote'],
+  dist: ['promote'],
+  'release-dir': ['synth', 'diff', 'promote'],
+  project: ['synth', 'diff', 'apply', 'promote'],
+  'delete-unknown': ['synth', 'promote'],
+  resume: ['promote'],
+  watch: ['synth'],
+  threads: ['synth'],
+  'canary-weight': ['promote'],
+  'canary-finish': ['promote'],
+  'canary-abort': ['promote'],
+  cluster: ['diff'],
+  context: ['diff', 'apply'],
+};
+
+/** An option given to a command it is not for: it would change nothing, which is nearly always a mistake. */
+function checkOptionsFit(command: CommandName, given: readonly string[]): void {
+  for (const option of given) {
+    const commands = OPTION_COMMANDS[option as keyof typeof OPTIONS];
+    if (commands && !commands.includes(command)) throw new Error(`--${option} is an option of ${commands.join(', ')}, not of ${command}: drop it (k8s-iac --help lists the options)`);
+  }
 }
 
 /** The options that reach a cluster are given where a cluster is reached, with the one environment it gets. */

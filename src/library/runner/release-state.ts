@@ -57,6 +57,7 @@ export function readReleaseJson(file: string): unknown {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw new Error(`${file}: is a folder, where the release file of the environment goes: move it away, or pass --release-dir the folder that holds <env>.json`);
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : (err as Error).message;
     throw new Error(`${file}: ${why}: create it with an "apps" object holding each app's stable { version, image }`);
   }

@@ -3,6 +3,7 @@
  * build it in a fresh cdk8s App, validate, render and check. Every environment's problems
  * are collected before anything is written, so one run reports them all.
  */
+import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { checkNoInterruptedPromote, loadReleaseState, releaseFile, releaseOf, ReleaseState } from './release-state';
 import type { Project } from './project';
@@ -25,6 +26,27 @@ export function problemsOf(err: unknown, label: string): string[] {
   return (err as Error).message.split('\n').map((line) => `[${label}] ${line}`);
 }
 
+/** The folder of the library's own compiled modules. */
+const LIBRARY_DIR = path.resolve(__dirname, '..');
+
+/** A stack frame's file, line and column: `at f (/a/b.js:3:7)` or `at /a/b.js:3:7`. */
+const STACK_FRAME = /\(?((?:\/|[A-Za-z]:\\)[^():]+):(\d+):(\d+)\)?$/;
+
+/**
+ * An error the project's build threw (a TypeError in its own code, or in the library on a
+ * value it passed), with the first place in the project's own modules it came from: the
+ * library, node_modules and Node's own frames are passed over. A SynthError stays as it is.
+ */
+function withPlace(err: unknown): unknown {
+  if (!(err instanceof Error) || err instanceof SynthError || typeof err.stack !== 'string') return err;
+  for (const line of err.stack.split('\n').slice(1)) {
+    const frame = STACK_FRAME.exec(line.trim());
+    if (!frame || frame[1].startsWith(LIBRARY_DIR) || frame[1].includes(`${path.sep}node_modules${path.sep}`)) continue;
+    return new Error(`${err.message} (thrown in the project's build at ${shown(frame[1])}:${frame[2]}:${frame[3]})`);
+  }
+  return err;
+}
+
 /** One environment's manifests, in memory, as its ApplySet (applyset.ts). Throws a SynthError listing every problem. */
 export function synthManifests(project: Project, envName: string, options: SynthOptions = {}): Manifest[] {
   const env = project.environments.get(envName);
@@ -40,7 +62,11 @@ export function synthManifests(project: Project, envName: string, options: Synth
     const state = options.releaseState ?? (project.releaseApps.length > 0 ? loadReleaseState(env.name, dir, project.releaseApps, { requireImageDigest: env.settings.requireImageDigest }) : { apps: {} });
     const app = new App({ outdir: 'unused' });
     app.node.setContext(CHECKED_SETTINGS_CONTEXT, env.settings);
-    project.build(app, env, releaseOf(state, shownFile));
+    try {
+      project.build(app, env, releaseOf(state, shownFile));
+    } catch (err) {
+      throw withPlace(err);
+    }
     labelApplySetMembers(app, project.applySetName(env.name));
     manifests = withApplySet(renderManifests(app, env.name), project.applySetName(env.name));
   } catch (err) {

@@ -94,8 +94,10 @@ export function checkOutputFolder(outdir: string, protectedDirs: readonly string
   if (real === path.parse(real).root) throw new OutputError(`refusing to write to ${shownDir}, the file-system root: pass --outdir DIR, e.g. dist`);
   if (real === realFolder(os.homedir())) throw new OutputError(`refusing to write to ${shownDir}, the home folder: pass --outdir DIR, e.g. dist`);
   for (const dir of protectedDirs) {
-    if (contains(real, realFolder(dir))) {
-      throw new OutputError(`refusing to write to ${shownDir}: it holds ${path.resolve(dir)}, which synth did not make; pass --outdir DIR to a folder of its own, e.g. dist`);
+    const protectedReal = realFolder(dir);
+    if (contains(real, protectedReal)) {
+      const what = real === protectedReal ? `it is ${path.resolve(dir)}` : `it holds ${path.resolve(dir)}`;
+      throw new OutputError(`refusing to write to ${shownDir}: ${what}, which synth did not make; pass --outdir DIR to a folder of its own, e.g. dist`);
     }
   }
 }
