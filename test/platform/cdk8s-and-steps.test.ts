@@ -79,6 +79,16 @@ describe('diff: what a synth would change', () => {
     expect(result.out).toMatch(/horizontalpodautoscaler-go-multiroute-green.yaml\n\+\+\+ \/dev\/null/);
     expect(readTree(out)).toEqual(before);
   });
+
+  test('a file synth did not write is named, not shown as deleted, and the diff exits 1: a synth would stop on it', () => {
+    const out = tmpdir('diff');
+    expect(run(['synth', '--outdir', out]).code).toBe(0);
+    fs.writeFileSync(path.join(out, 'prod', 'notes.txt'), 'mine\n');
+    const result = run(['diff', '--env', 'prod', '--outdir', out]);
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(/prod: no change\n.*prod: holds files synth did not write, which stop a synth: notes\.txt \(move them out, or synth with --delete-unknown\)/);
+    expect(result.out).not.toMatch(/\/dev\/null/);
+  });
 });
 
 describe('canary steps', () => {

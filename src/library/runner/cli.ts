@@ -41,7 +41,7 @@ import { synthProjectFiles } from './synth-project';
 import { SynthError } from './synthesize';
 import { synthToFolder } from './synth-to-folder';
 import { WatchBuild, watchProject } from './watch';
-import { checkOutputFolder, KUSTOMIZATION, OutputError, writeEnvironments } from './write-atomic';
+import { checkOutputFolder, filesNotWrittenBySynth, KUSTOMIZATION, OutputError, writeEnvironments } from './write-atomic';
 
 /** Where the environment folders go when --outdir (synth, diff) or --dist (promote) does not say. */
 export const DEFAULT_OUTDIR = 'dist';
@@ -431,9 +431,15 @@ function diff(project: Project, line: CommandLine, env: EnvironmentVariables, lo
   let differs = false;
   for (const [e, after] of rendered) {
     const folder = path.join(outdir, e);
-    const changes = diffTrees(shown(folder), readFolder(folder), after);
-    differs ||= changes !== '';
+    // files synth did not write are not its to delete: left out of the diff, and named, as synth names them
+    const unknown = new Set(filesNotWrittenBySynth(folder));
+    const before = new Map([...readFolder(folder)].filter(([file]) => !unknown.has(file)));
+    const changes = diffTrees(shown(folder), before, after);
+    differs ||= changes !== '' || unknown.size > 0;
     log(changes === '' ? `${shown(folder)}: no change` : changes);
+    if (unknown.size > 0) {
+      log(`${shown(folder)}: holds files synth did not write, which stop a synth: ${[...unknown].sort().join(', ')} (move them out, or synth with --delete-unknown)`);
+    }
   }
   return differs;
 }
