@@ -20,7 +20,7 @@ describe('output folders', () => {
     const first = holdOutput(out, ['a']);
     const notices: string[] = [];
     try {
-      expect(() => holdOutput(out, ['a'], { lockWaitMs: 1_500, onLockWait: (m) => void notices.push(m) })).toThrow(/another run is writing .*: wait for it to finish; a lock left by a killed run is taken over after 30s/);
+      expect(() => holdOutput(out, ['a'], { lockWaitMs: 1_500, notice: (m) => void notices.push(m) })).toThrow(/another run is writing .*: wait for it to finish; a lock left by a killed run is taken over after 30s/);
     } finally {
       first.release();
     }

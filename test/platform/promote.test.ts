@@ -133,7 +133,9 @@ describe('promote command', () => {
     expect(fs.existsSync(path.join(releaseDir, '.prod.promote.json'))).toBe(false);
     expect(fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8')).toBe(release);
     expect(fs.existsSync(path.join(dist, 'prod', 'notes.txt'))).toBe(true);
-    expect(cli([...argv, '--delete-unknown'], { project: PROJECT, log: () => undefined })).toBe(0);
+    const said: string[] = [];
+    expect(cli([...argv, '--delete-unknown'], { project: PROJECT, log: (l) => void said.push(l) })).toBe(0);
+    expect(said).toContainEqual(expect.stringMatching(/^files synth did not write go with their folder when it is replaced \(--delete-unknown\): .*prod\/notes\.txt$/));
     expect(fs.existsSync(path.join(dist, 'prod', 'notes.txt'))).toBe(false);
     expect(JSON.parse(fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8')).apps['go-multiroute'].blueGreen.active).toBe('green');
   });

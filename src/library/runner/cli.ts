@@ -305,7 +305,7 @@ function synth(project: Project, line: CommandLine, env: EnvironmentVariables, l
   checkOutputFolder(outdir, protectedFolders(line));
   const envs = selectedEnvironments(project, line, env);
   const gitops = gitOpsTrees(project, envs, outdir);
-  const counts = synthToFolder(project, envs, outdir, { releaseDir, deleteUnknown: line.deleteUnknown, projectFile, threads: line.threads, onLockWait: log });
+  const counts = synthToFolder(project, envs, outdir, { releaseDir, deleteUnknown: line.deleteUnknown, projectFile, threads: line.threads, notice: log });
   for (const [e, objects] of counts) log(`${shown(path.join(outdir, e))}: ${objects} objects`);
   writeGitOps(gitops, outdir, line, log);
   noteOtherFolders(project, outdir, log);
@@ -330,7 +330,7 @@ function synthInMemory(project: Project, line: CommandLine, env: EnvironmentVari
   // under `cdk8s synth --stdout` (or --output elsewhere) the bundles are all that is asked for
   if (cdk8sOutdir && cdk8sOutdir !== cdk8sOutput()) return rendered;
   const gitops = gitOpsTrees(project, [...rendered.keys()], outdir);
-  writeEnvironments(outdir, rendered, { deleteUnknown: line.deleteUnknown, onLockWait: log });
+  writeEnvironments(outdir, rendered, { deleteUnknown: line.deleteUnknown, notice: log });
   for (const [e, files] of rendered) log(`${shown(path.join(outdir, e))}: ${files.size - 1} objects`);
   writeGitOps(gitops, outdir, line, log);
   noteOtherFolders(project, outdir, log);

@@ -168,7 +168,7 @@ function commit(args: PromoteArgs, journal: Journal, after: ReadonlyMap<string, 
   const resuming = fs.existsSync(journalFile);
   writeFileAtomically(journalFile, `${JSON.stringify(journal, null, 2)}\n`);
   try {
-    writeTreeAtomically(args.dist, args.env, after, { deleteUnknown: args.deleteUnknown });
+    writeTreeAtomically(args.dist, args.env, after, { deleteUnknown: args.deleteUnknown, notice: log });
   } catch (err) {
     // the folder write is all or nothing and the release file is not written yet: a new promote changed nothing
     if (!resuming) fs.rmSync(journalFile, { force: true });
@@ -204,7 +204,7 @@ export function runPromote(project: Project, args: PromoteArgs, log: (line: stri
   const folder = shown(path.join(outdir, args.env));
   log(`${args.app} in ${args.env}: ${plan.description}`);
   log(diffTrees(folder, plan.before, plan.after));
-  if (args.outdir) writeTreeAtomically(args.outdir, args.env, plan.after, { deleteUnknown: args.deleteUnknown });
+  if (args.outdir) writeTreeAtomically(args.outdir, args.env, plan.after, { deleteUnknown: args.deleteUnknown, notice: log });
   else commit(args, { app: args.app, description: plan.description, releaseJson: plan.releaseJson }, plan.after, log);
   log(`${folder}: ${plan.after.size - 1} objects`);
   return plan;

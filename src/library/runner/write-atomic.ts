@@ -39,8 +39,11 @@ export interface WriteOptions {
   readonly deleteUnknown?: boolean;
   /** Milliseconds to wait for another run's lock on the output folder. @default 120000 */
   readonly lockWaitMs?: number;
-  /** Told once when the lock is not free at once, so a waiting run does not look hung. @default - told nothing */
-  readonly onLockWait?: (message: string) => void;
+  /**
+   * Told what the run does beyond writing: that it waits for another run's lock (so it does
+   * not look hung), and which files deleteUnknown deletes. @default - told nothing
+   */
+  readonly notice?: (message: string) => void;
 }
 
 /** How long a run waits for the lock before it says that it waits. */
@@ -356,7 +359,7 @@ export function holdOutput(outdir: string, envs: readonly string[], options: Wri
   } catch (err) {
     throw describeFsError(err, outdir);
   }
-  const unlock = takeLock(outdir, options.lockWaitMs ?? LOCK_WAIT_MS, options.onLockWait);
+  const unlock = takeLock(outdir, options.lockWaitMs ?? LOCK_WAIT_MS, options.notice);
   const release = (failed = false) => {
     unlock();
     if (failed && created !== undefined) removeEmptyFolders(outdir, created);
@@ -366,14 +369,14 @@ export function holdOutput(outdir: string, envs: readonly string[], options: Wri
   try {
     for (const env of envs) recoverInterrupted(outdir, env);
     listings = envs.map((env) => listedFiles(path.join(outdir, env)));
-    if (!options.deleteUnknown) {
-      const foreign = envs.flatMap((env, i) => filesNotWrittenBySynth(path.join(outdir, env), listings[i]).map((f) => (f === '' ? path.join(outdir, env) : path.join(outdir, env, f))));
-      if (foreign.length > 0) {
-        throw new OutputError(
-          `synth replaces each environment folder whole, and these files in it were not written by synth: ${foreign.join(', ')}: move them out, or run with --delete-unknown to delete them`,
-        );
-      }
+    const foreign = envs.flatMap((env, i) => filesNotWrittenBySynth(path.join(outdir, env), listings[i]).map((f) => (f === '' ? path.join(outdir, env) : path.join(outdir, env, f))));
+    if (foreign.length > 0 && !options.deleteUnknown) {
+      throw new OutputError(
+        `synth replaces each environment folder whole, and these files in it were not written by synth: ${foreign.join(', ')}: move them out, or run with --delete-unknown to delete them`,
+      );
     }
+    // the swap replaces each folder whole, so they go with it: named, as they were asked for only as "unknown"
+    if (foreign.length > 0) options.notice?.(`files synth did not write go with their folder when it is replaced (--delete-unknown): ${foreign.join(', ')}`);
   } catch (err) {
     release(true);
     throw err;
