@@ -12,6 +12,7 @@ import {
   AppIngress,
   AppSecret,
   AppService,
+  AppVolumeClaim,
   BlueGreen,
   CanaryIngress,
   CanaryIngressProps,
@@ -398,6 +399,8 @@ const cases: Case[] = [
   { name: 'blue-green with a bad version label', build: blueGreen({ green: { version: 'v 2', ...WEB_POD } }), expected: /shop\/Pair\/Green: version "v 2" is not a valid label value/ },
   { name: 'blue-green idle replicas negative', build: blueGreen({ idleReplicas: -1 }), expected: /replicas is -1|idleReplicas/ },
   { name: 'blue-green ports without names the pods declare', build: blueGreen({ ports: [{ name: 'admin', port: 9090 }] }), expected: /Service "api" targets port "admin", which no pod it selects declares/ },
+  { name: 'standalone claim above the LimitRange PVC maximum', build: (ns) => void new AppVolumeClaim(ns, 'Data', { name: 'data', size: '20Gi' }), expected: /shop\/Data\/Resource: volume claim data asks for 20Gi, outside the LimitRange PVC bounds 1Gi-10Gi/ },
+  { name: 'standalone claim below the LimitRange PVC minimum', build: (ns) => void new AppVolumeClaim(ns, 'Data', { name: 'data', size: '500Mi' }), expected: /volume claim data asks for 500Mi, outside the LimitRange PVC bounds 1Gi-10Gi/ },
   // what the API server's own validation refuses, beside the patterns' rules
   { name: 'Ingress path with an empty segment', build: ingress({ paths: [{ path: '/api//v1' }] }), expected: /shop\/Ing: Ingress path "\/api\/\/v1" must not contain '\/\/': write the path as a proxy reads it once normalized/ },
   { name: 'Ingress path ending in a dot segment', build: ingress({ paths: [{ path: '/static/..', pathType: 'Exact' }] }), expected: /Ingress path "\/static\/\.\." must not end with '\/\.\.'/ },

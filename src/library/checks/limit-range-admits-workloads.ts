@@ -48,14 +48,30 @@ export function limitRangeAdmitsWorkloads(limits: LimitRangeConfig, workloads: r
         problems.push(`${w.path}: the pod's ${resource} limits add up to ${FORMAT[resource](podTotal)}, above the LimitRange pod maximum ${FORMAT[resource](podMax)}: lower the limits or raise limits.pod.max.${resource}`);
       }
     }
-    const min = parseQuantity(limits.persistentVolumeClaim.min);
-    const max = parseQuantity(limits.persistentVolumeClaim.max);
-    for (const claim of w.claims) {
-      if (claim.size === undefined || min === undefined || max === undefined) continue;
-      if (claim.size < min || claim.size > max) {
-        problems.push(`${w.path}: volume claim ${claim.name} asks for ${formatBytes(claim.size)}, outside the LimitRange PVC bounds ${formatBytes(min)}-${formatBytes(max)}: pick a size within them or change limits.persistentVolumeClaim`);
-      }
-    }
+    problems.push(...limitRangeAdmitsClaims(limits, w.claims.map((claim) => ({ ...claim, path: w.path }))));
   }
   return problems;
+}
+
+/** A claim as the PVC bounds see it: its size (undefined where malformed: reported elsewhere), named by a construct path. */
+export interface SizedClaim {
+  /** Construct path of the workload or claim that makes it. */
+  readonly path: string;
+  /** The claim's name. */
+  readonly name: string;
+  /** Bytes it asks for. @default - unknown */
+  readonly size?: number;
+}
+
+/** Claims outside the LimitRange's PVC bounds, which admission rejects: a workload's claim templates, or claims of their own. */
+export function limitRangeAdmitsClaims(limits: LimitRangeConfig, claims: readonly SizedClaim[]): string[] {
+  const min = parseQuantity(limits.persistentVolumeClaim.min);
+  const max = parseQuantity(limits.persistentVolumeClaim.max);
+  if (min === undefined || max === undefined) return [];
+  return claims
+    .filter((claim) => claim.size !== undefined && (claim.size < min || claim.size > max))
+    .map(
+      (claim) =>
+        `${claim.path}: volume claim ${claim.name} asks for ${formatBytes(claim.size ?? 0)}, outside the LimitRange PVC bounds ${formatBytes(min)}-${formatBytes(max)}: pick a size within them or change limits.persistentVolumeClaim`,
+    );
 }

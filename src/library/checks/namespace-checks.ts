@@ -8,7 +8,7 @@ import { NamespaceContext, isNamespaceContext } from '../core/namespace-context'
 import { parseQuantity } from '../core/quantity';
 import { RenderedObject, workloadFootprints } from '../core/workloads';
 import { imagesPinned } from './images-pinned';
-import { limitRangeAdmitsWorkloads } from './limit-range-admits-workloads';
+import { limitRangeAdmitsClaims, limitRangeAdmitsWorkloads, SizedClaim } from './limit-range-admits-workloads';
 import { namedPortsDeclared } from './named-ports';
 import { priorityQuotaFitsWorkloads, quotaFitsWorkloads } from './quota-fits-workloads';
 import { renderedSelectors, selectorsMatchPods, servicedPodsHaveReadiness } from './selectors-match-pods';
@@ -16,13 +16,13 @@ import { renderedSelectors, selectorsMatchPods, servicedPodsHaveReadiness } from
 /** The ConfigMap every namespace gets from the cluster (kube-root-ca.crt) counts against the quota. */
 const CLUSTER_CREATED_CONFIGMAPS = 1;
 
-/** The storage each standalone PersistentVolumeClaim of the namespace asks for (0 where unset or malformed: reported elsewhere). */
-function claimSizes(rendered: readonly RenderedObject[]): number[] {
+/** Each standalone PersistentVolumeClaim of the namespace and the storage it asks for (undefined where unset or malformed: reported elsewhere). */
+function standaloneClaims(rendered: readonly RenderedObject[]): SizedClaim[] {
   return rendered
     .filter((r) => r.object.kind === 'PersistentVolumeClaim')
     .map((r) => {
-      const storage = ((r.object.spec as { resources?: { requests?: { storage?: unknown } } } | undefined)?.resources?.requests?.storage);
-      return typeof storage === 'string' ? (parseQuantity(storage) ?? 0) : 0;
+      const storage = (r.object.spec as { resources?: { requests?: { storage?: unknown } } } | undefined)?.resources?.requests?.storage;
+      return { path: r.path, name: r.object.metadata?.name ?? '', size: typeof storage === 'string' ? parseQuantity(storage) : undefined };
     });
 }
 
@@ -33,6 +33,7 @@ export function checkNamespace(app: NamespaceContext, rendered: readonly Rendere
   // messages about numbers the user never wrote, so the quota and LimitRange checks take it up once it is fixed
   const sized = footprints.filter((w) => w.malformed.length === 0);
   const selectors = renderedSelectors(rendered);
+  const claims = standaloneClaims(rendered);
   const count = (kind: string) => rendered.filter((r) => r.object.kind === kind).length;
   return [
     ...footprints.flatMap((w) => w.malformed),
@@ -40,10 +41,11 @@ export function checkNamespace(app: NamespaceContext, rendered: readonly Rendere
       services: count('Service'),
       configMaps: count('ConfigMap') + CLUSTER_CREATED_CONFIGMAPS,
       secrets: count('Secret'),
-      claims: claimSizes(rendered),
+      claims: claims.map((c) => c.size ?? 0),
     }),
     ...app.priorityQuotas.flatMap((q, i) => priorityQuotaFitsWorkloads(q, i, sized)),
     ...limitRangeAdmitsWorkloads(app.limits, sized),
+    ...limitRangeAdmitsClaims(app.limits, claims),
     ...selectorsMatchPods(selectors, footprints),
     ...servicedPodsHaveReadiness(selectors, footprints),
     ...imagesPinned(footprints, app.settings.requireImageDigest),
