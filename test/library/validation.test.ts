@@ -62,6 +62,14 @@ describe('images', () => {
     expect(checkImage('Nginx:1.0', 'image', false)).toMatch(/is not an image reference/);
   });
 
+  test('a tag without a digit names a line, not a version, and is refused unless a digest pins it', () => {
+    for (const tag of ['stable', 'main', 'alpine', 'edge']) {
+      expect(checkImage(`reg/x:${tag}`, 'image', false)).toMatch(new RegExp(`uses the tag "${tag}", which names no version and moves under you as latest does: pin a versioned tag, e.g. reg/x:v1, or add its @sha256 digest`));
+    }
+    expect(checkImage(`reg/x:stable@${digest}`, 'image', false)).toBeUndefined();
+    for (const tag of ['v1', '1.25.3', '2024-01-15', '8.0-debian', 'jdk17']) expect(checkImage(`reg/x:${tag}`, 'image', false)).toBeUndefined();
+  });
+
   // docker/distribution's reference grammar (v2.8.2, reference/regexp.go), which the container runtimes parse with
   test.each(['registry.example.com/my__app:v1', 'registry.example.com/my--app:v1', 'registry.example.com/my.app_x:v1', 'Registry.Example.com/app:v1', 'registry.example.com:5000/a/b/c:v1'])(
     '%s is an image reference',

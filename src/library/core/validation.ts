@@ -423,6 +423,10 @@ export function checkImage(image: string, what: string, requireDigest: boolean):
   if (ref.tag === 'latest') {
     return `${what} "${image}" uses the tag "latest", which moves under you: pin a versioned tag, e.g. ${ref.repository}:v1`;
   }
+  // a tag without a digit names a line, not a version (stable, main, alpine), and moves as latest does; a digest pins it anyway
+  if (!ref.digest && !/\d/.test(ref.tag)) {
+    return `${what} "${image}" uses the tag "${ref.tag}", which names no version and moves under you as latest does: pin a versioned tag, e.g. ${ref.repository}:v1, or add its @sha256 digest`;
+  }
   if (requireDigest && !ref.digest) {
     return `${what} "${image}" has no digest, and this environment requires one: append @sha256:<digest> (docker images --digests shows it)`;
   }
