@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import YAML from 'yaml';
 import { AppDeployment, AppDeploymentProps, defineEnvironments, defineProject, main as cli, NamespacedApp, recoverInterrupted, writeTreeAtomically } from 'k8s-iac';
 import { ENVIRONMENT_NAMES, LIMITS, PROJECT, QUOTA, readTree, releaseCopy, synthEnvironmentFiles, tmpdir } from '../helpers';
 
@@ -32,6 +33,23 @@ describe('synth command', () => {
     const out = tmpdir('synth-test');
     quiet(() => main(['--env', 'prod', '--outdir', out]));
     expect(fs.readdirSync(out)).toEqual(['prod']);
+  });
+
+  test('keys in one order in every file: apiVersion, kind and metadata first, every other key sorted, at every level', () => {
+    const LEADING = ['apiVersion', 'kind', 'metadata'];
+    const misordered: string[] = [];
+    const check = (value: unknown, where: string, top: boolean): void => {
+      if (Array.isArray(value)) return value.forEach((item, i) => check(item, `${where}[${i}]`, false));
+      if (typeof value !== 'object' || value === null) return;
+      const keys = Object.keys(value);
+      const want = top ? [...LEADING.filter((k) => keys.includes(k)), ...keys.filter((k) => !LEADING.includes(k)).sort()] : [...keys].sort();
+      if (want.join() !== keys.join()) misordered.push(`${where}: ${keys.join(', ')}`);
+      for (const k of keys) check((value as Record<string, unknown>)[k], `${where}.${k}`, false);
+    };
+    for (const env of ENVIRONMENT_NAMES) {
+      for (const [file, text] of synthEnvironmentFiles(env)) check(YAML.parse(text), `${env}/${file}`, file !== 'kustomization.yaml');
+    }
+    expect(misordered).toEqual([]);
   });
 
   test('same input, same bytes', () => {

@@ -42,7 +42,7 @@ function parentTypeDefinition(): KubeObject {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { labels: { [APPLYSET.isParentType]: 'true', [LABELS.managedBy]: MANAGED_BY }, name: APPLYSET_RESOURCE },
+    metadata: { labels: sortedKeys({ [APPLYSET.isParentType]: 'true', [LABELS.managedBy]: MANAGED_BY }), name: APPLYSET_RESOURCE },
     spec: {
       group: APPLYSET_GROUP,
       names: { kind: APPLYSET_KIND, listKind: `${APPLYSET_KIND}List`, plural: APPLYSET_PLURAL, singular: APPLYSET_KIND.toLowerCase() },
@@ -76,7 +76,7 @@ function parentObject(name: string, members: readonly Manifest[]): KubeObject {
         [APPLYSET.containsGroupResources]: list(members.map((m) => groupResource(m.kind, groupOf(m.object.apiVersion ?? '')))),
         [APPLYSET.tooling]: APPLYSET_TOOLING,
       },
-      labels: { [APPLYSET.id]: environmentApplySetId(name), [LABELS.managedBy]: MANAGED_BY },
+      labels: sortedKeys({ [APPLYSET.id]: environmentApplySetId(name), [LABELS.managedBy]: MANAGED_BY }),
       name,
     },
   };
