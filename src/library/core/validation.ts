@@ -358,10 +358,6 @@ function sloppyIPv4(address: string): string | undefined {
   return parts && parts.every((part) => part <= 255) ? parts.join('.') : undefined;
 }
 
-function isSloppyIPv4(host: string): boolean {
-  return sloppyIPv4(host) !== undefined;
-}
-
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** A host of an Ingress or HTTPRoute: a DNS name of at most 253 characters, optionally `*.` first, and not an IP address. */
@@ -369,7 +365,7 @@ export function checkHostname(host: string, what: string): string | undefined {
   if (typeof host !== 'string' || host.length > 253 || !HOSTNAME.test(host)) {
     return `${what} ${JSON.stringify(host)} is not a DNS name: use at most 253 characters of lower-case labels separated by dots (a leading '*.' for a wildcard)`;
   }
-  if (isSloppyIPv4(host)) return `${what} "${host}" is an IP address, which Ingress and HTTPRoute hosts may not be: give the DNS name clients use`;
+  if (sloppyIPv4(host) !== undefined) return `${what} "${host}" is an IP address, which Ingress and HTTPRoute hosts may not be: give the DNS name clients use`;
   return undefined;
 }
 
@@ -443,18 +439,20 @@ export function checkCidr(cidr: string, what: string): string | undefined {
   if (typeof cidr !== 'string' || !/\/\d{1,3}$/.test(cidr)) {
     return `${what} ${JSON.stringify(cidr)} is not a CIDR: write an address with a prefix length, e.g. 10.0.0.0/16`;
   }
+  const invalid = `${what} "${cidr}" is not a valid CIDR: write an address with a prefix length, e.g. 10.0.0.0/16`;
   const [address, length] = cidr.split('/');
+  const ipv6 = address.includes(':');
   // an IPv4 address is read as Kubernetes reads it, not as ipaddr does: 010 is ten there, not eight, and 10/8 no address
-  const ipv4 = address.includes(':') ? undefined : sloppyIPv4(address);
+  const ipv4 = ipv6 ? undefined : sloppyIPv4(address);
+  if (!ipv6 && ipv4 === undefined) return invalid;
+  const readable = ipv6 ? cidr : `${ipv4}/${length}`;
   let canonical: string;
   try {
-    if (!address.includes(':') && ipv4 === undefined) throw new Error('not four decimal parts');
-    const readable = ipv4 === undefined ? cidr : `${ipv4}/${length}`;
     const [parsed, bits] = ipaddr.parseCIDR(readable);
     const network = parsed.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(readable) : ipaddr.IPv6.networkAddressFromCIDR(readable);
     canonical = `${network.toString()}/${bits}`;
   } catch {
-    return `${what} "${cidr}" is not a valid CIDR: write an address with a prefix length, e.g. 10.0.0.0/16`;
+    return invalid;
   }
   return canonical === cidr ? undefined : `${what} "${cidr}" is not in canonical form: write ${canonical} (the network address, without host bits or leading zeros)`;
 }
