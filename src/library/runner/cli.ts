@@ -225,7 +225,6 @@ function checkOptionsFit(command: CommandName, given: readonly string[]): void {
 /** The options that reach a cluster are given where a cluster is reached, with the one environment it gets. */
 function checkClusterOptions(line: CommandLine): void {
   const live = line.command === 'apply' || (line.command === 'diff' && line.cluster);
-  if (line.cluster && line.command !== 'diff') throw new Error(`--cluster is an option of diff: k8s-iac diff --env NAME --cluster`);
   if (line.context !== undefined && !live) throw new Error(`--context is for apply and diff --cluster: e.g. k8s-iac apply --env prod --context prod-cluster`);
   const example = line.command === 'apply' ? 'k8s-iac apply --env prod' : 'k8s-iac diff --env prod --cluster';
   if (live && line.envs.length !== 1) throw new Error(`${example.replace(/ --env prod/, '').slice('k8s-iac '.length)} takes one environment: give --env NAME once, e.g. ${example}`);
