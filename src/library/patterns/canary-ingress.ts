@@ -43,17 +43,23 @@ function checkIngressNginxPattern(pattern: string): string | undefined {
   return checkRegularExpression(pattern, 'canary headerPattern');
 }
 
+/** The scale a canary weight is on, as messages name it, when `weight` is off it; undefined when it is on it. */
+export function canaryWeightOffScale(weight: number, weightTotal: number | undefined): string | undefined {
+  const total = weightTotal ?? 100;
+  if (Number.isInteger(weight) && weight >= 0 && weight <= total) return undefined;
+  return weightTotal === undefined ? '0-100 (percent of requests)' : `0-${total} (a share of weightTotal ${total})`;
+}
+
 /**
  * Problems with a canary's routing, whatever API carries it; `checkPattern` checks a header
  * pattern in the dialect of what routes the traffic.
  */
 export function checkCanaryRouting(r: CanaryRouting, checkPattern: (pattern: string) => string | undefined = checkIngressNginxPattern): string[] {
   const problems: string[] = [];
-  const total = r.weightTotal ?? 100;
+  const scale = r.weight === undefined ? undefined : canaryWeightOffScale(r.weight, r.weightTotal);
   if (r.weightTotal !== undefined && (!Number.isInteger(r.weightTotal) || r.weightTotal < 1)) {
     problems.push(`canary weightTotal is ${r.weightTotal}: use a whole number of 1 or more (weight is a share of it; 100 when unset)`);
-  } else if (r.weight !== undefined && (!Number.isInteger(r.weight) || r.weight < 0 || r.weight > total)) {
-    const scale = r.weightTotal === undefined ? '0-100 (percent of requests)' : `0-${total} (a share of weightTotal ${total})`;
+  } else if (scale !== undefined) {
     const wrong = Number.isInteger(r.weight) ? `is outside ${scale}` : `is not a whole number on the scale ${scale}`;
     problems.push(`canary weight ${r.weight} ${wrong}: use a whole number in that range${r.weightTotal === undefined ? ', or set weightTotal for a finer scale' : ''}`);
   }

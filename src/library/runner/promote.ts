@@ -17,6 +17,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { structuredPatch } from 'diff';
 import { AppRelease, Colour, otherColour } from '../core/release';
+import { canaryWeightOffScale } from '../patterns/canary-ingress';
 import { shown } from './paths';
 import type { Project } from './project';
 import { Journal, checkNoInterruptedPromote, parseReleaseState, promoteJournal, readReleaseJson, releaseFile } from './release-state';
@@ -91,10 +92,8 @@ function applyStep(entry: Json, release: AppRelease, step: PromoteStep, where: s
   switch (step.kind) {
     case 'canary-weight': {
       // checked here, so the message names the option: the file still holds the weight it had
-      const total = canary.weightTotal ?? 100;
-      if (!Number.isInteger(step.weight) || step.weight < 0 || step.weight > total) {
-        throw new Error(`--canary-weight ${step.weight} is outside 0-${total} (${canary.weightTotal === undefined ? 'percent of requests' : `a share of the weightTotal ${total} of ${where}`}): give a whole number in that range`);
-      }
+      const scale = canaryWeightOffScale(step.weight, canary.weightTotal);
+      if (scale !== undefined) throw new Error(`--canary-weight ${step.weight} is outside ${scale}${canary.weightTotal === undefined ? '' : ` of ${where}`}: give a whole number in that range`);
       canaryEntry.weight = step.weight;
       return { description: `canary ${canary.version} weight ${canary.weight ?? 0} -> ${step.weight}` };
     }
