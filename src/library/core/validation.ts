@@ -174,13 +174,19 @@ const HTTP_ROUTE_PATH = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/;
 /** The longest path an HTTPRoute takes. */
 const MAX_HTTP_ROUTE_PATH = 1024;
 
+/** A request path is absolute: all the API asks of an ImplementationSpecific Ingress path, and the first rule of the others. */
+export function checkAbsolutePath(path: string, what: string): string | undefined {
+  return typeof path === 'string' && path.startsWith('/') ? undefined : `${what} ${JSON.stringify(path)} must start with '/': write "/${path}"`;
+}
+
 /**
  * An Exact or Prefix path of an Ingress (`validateHTTPIngressPath`) or of an HTTPRoute
  * (the CRD's validation rules, `route` true): absolute, with no empty, '.' or '..' segment
  * and no encoded '/'; an HTTPRoute's also of URI path characters only, at most 1024.
  */
 export function checkHttpPath(path: string, what: string, route: boolean): string[] {
-  if (typeof path !== 'string' || !path.startsWith('/')) return [`${what} ${JSON.stringify(path)} must start with '/': write "/${path}"`];
+  const relative = checkAbsolutePath(path, what);
+  if (relative !== undefined) return [relative];
   const fix = "write the path as a proxy reads it once normalized: no '//', no '.' or '..' segment, '/' itself rather than %2F";
   const problems = [
     ...UNNORMALIZED_PATH_PARTS.filter((part) => path.includes(part)).map((part) => `${what} "${path}" must not contain '${part}': ${fix}`),

@@ -5,7 +5,7 @@
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { checkAnnotations, checkOneOf, checkDnsSubdomain, checkHostname, checkHttpPath, errors } from '../core/validation';
+import { checkAbsolutePath, checkAnnotations, checkOneOf, checkDnsSubdomain, checkHostname, checkHttpPath, errors } from '../core/validation';
 import type { AppService } from './app-service';
 import type { Labels } from '../core/labels';
 import { namespaceContextOf } from '../core/namespace-context';
@@ -125,7 +125,7 @@ export class AppIngress extends Construct {
         for (const p of props.paths) {
           problems.push(...errors(p.pathType === undefined ? undefined : checkOneOf(p.pathType, ['Prefix', 'Exact', 'ImplementationSpecific'], `Ingress path "${p.path}" pathType`)));
           // an ImplementationSpecific path is the controller's to read: the API only asks it to be absolute
-          if ((p.pathType as string | undefined) === 'ImplementationSpecific') problems.push(...(p.path.startsWith('/') ? [] : [`Ingress path "${p.path}" must start with '/': write "/${p.path}"`]));
+          if ((p.pathType as string | undefined) === 'ImplementationSpecific') problems.push(...errors(checkAbsolutePath(p.path, 'Ingress path')));
           else problems.push(...checkHttpPath(p.path, 'Ingress path', false));
         }
         return problems;
