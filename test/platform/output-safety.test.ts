@@ -185,7 +185,7 @@ describe('promote is one step or none', () => {
     promoted.apps['go-multiroute'].blueGreen.active = 'green';
     promoted.apps['go-multiroute'].stable = promoted.apps['go-multiroute'].blueGreen.green;
     const releaseJson = `${JSON.stringify(promoted, null, 2)}\n`;
-    fs.writeFileSync(promoteJournal(releaseDir, 'prod'), JSON.stringify({ app: 'go-multiroute', to: 'green', releaseJson }));
+    fs.writeFileSync(promoteJournal(releaseDir, 'prod'), JSON.stringify({ app: 'go-multiroute', description: 'blue -> green', releaseJson }));
     const synth = run(['synth', '--outdir', dist, '--release-dir', releaseDir]);
     expect(synth.code).toBe(1);
     expect(synth.stderr).toMatch(/\[prod\] .*\.prod\.promote\.json: a promote of prod was interrupted, .* run `k8s-iac promote --env prod --resume` to finish it, or delete the journal/);
@@ -195,5 +195,27 @@ describe('promote is one step or none', () => {
     expect(fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8')).toBe(releaseJson);
     expect(fs.existsSync(promoteJournal(releaseDir, 'prod'))).toBe(false);
     expect(fs.readFileSync(path.join(dist, 'prod', 'go-multiroute', 'service-go-multiroute.yaml'), 'utf8')).toMatch(/release.k8s-iac.dev\/colour: green/);
+  });
+
+  test.each([
+    ['cut short', '{"app": "go-multi', /\.prod\.promote\.json: is not a promote journal \(.*JSON.*\): delete it to keep the release file as it is/],
+    ['not an object', '[]', /\.prod\.promote\.json: is not a promote journal \(app, description, releaseJson must be strings\)/],
+    ['a field missing', '{"app": "go-multiroute", "releaseJson": "{}"}', /\.prod\.promote\.json: is not a promote journal \(description must be a string\)/],
+    ['releaseJson not JSON', '{"app": "go-multiroute", "description": "d", "releaseJson": "{"}', /\.prod\.promote\.json: releaseJson, the release file the promote writes, is not JSON/],
+    ['releaseJson not a release state', '{"app": "go-multiroute", "description": "d", "releaseJson": "{}"}', /\.prod\.promote\.json: releaseJson: apps must be an object/],
+  ])('--resume of a journal %s names the journal and changes nothing', (_case, journal, message) => {
+    const releaseDir = releaseCopy();
+    const dist = tmpdir('promote-dist');
+    expect(run(['synth', '--outdir', dist, '--release-dir', releaseDir]).code).toBe(0);
+    const before = fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8');
+    const service = path.join(dist, 'prod', 'go-multiroute', 'service-go-multiroute.yaml');
+    const serviceBefore = fs.readFileSync(service, 'utf8');
+    fs.writeFileSync(promoteJournal(releaseDir, 'prod'), journal);
+    const resumed = run(['promote', '--env', 'prod', '--resume', '--release-dir', releaseDir, '--dist', dist]);
+    expect(resumed.code).toBe(1);
+    expect(resumed.stderr).toMatch(message);
+    expect(fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8')).toBe(before);
+    expect(fs.readFileSync(service, 'utf8')).toBe(serviceBefore);
+    expect(fs.readFileSync(promoteJournal(releaseDir, 'prod'), 'utf8')).toBe(journal);
   });
 });

@@ -20,7 +20,7 @@ import { AppRelease, Colour, otherColour } from '../core/release';
 import { canaryWeightOffScale } from '../patterns/canary-ingress';
 import { shown } from './paths';
 import type { Project } from './project';
-import { Journal, checkNoInterruptedPromote, parseReleaseState, promoteJournal, readReleaseJson, releaseFile } from './release-state';
+import { Journal, checkNoInterruptedPromote, parseReleaseState, promoteJournal, readJournal, readReleaseJson, releaseFile } from './release-state';
 import { synthEnvironmentFiles } from './synth-project';
 import { removeLeftTemporaries, writeFileAtomically, writeTreeAtomically } from './write-atomic';
 
@@ -182,9 +182,9 @@ function commit(args: PromoteArgs, journal: Journal, after: ReadonlyMap<string, 
 export function resumePromote(project: Project, args: Pick<PromoteArgs, 'env' | 'releaseDir' | 'dist' | 'deleteUnknown'>, log: (line: string) => void = console.log): void {
   const journalFile = promoteJournal(args.releaseDir, args.env);
   if (!fs.existsSync(journalFile)) throw new Error(`${shown(journalFile)} does not exist: there is no interrupted promote of ${args.env} to resume`);
-  const journal = JSON.parse(fs.readFileSync(journalFile, 'utf8')) as Journal;
-  const file = releaseFile(args.env, args.releaseDir);
-  const state = parseReleaseState(JSON.parse(journal.releaseJson), file, project.releaseApps);
+  const journal = readJournal(journalFile);
+  // what the journal would write to the release file: its problems are the journal's, named as its field
+  const state = parseReleaseState(JSON.parse(journal.releaseJson), `${journalFile}: releaseJson`, project.releaseApps);
   const after = synthEnvironmentFiles(project, args.env, { releaseDir: args.releaseDir, releaseState: state });
   log(`${journal.app} in ${args.env}: finishing the interrupted promote (${journal.description})`);
   commit({ ...args, app: journal.app }, journal, after, log);

@@ -31,6 +31,7 @@ export function promoteJournal(releaseDir: string, env: string): string {
   return path.join(releaseDir, `.${env}.promote.json`);
 }
 
+/** What a promote journal holds: enough to finish the promote with `--resume`. */
 export interface Journal {
   /** The app being promoted. */
   readonly app: string;
@@ -38,6 +39,33 @@ export interface Journal {
   readonly description: string;
   /** The release file's text after the promote. */
   readonly releaseJson: string;
+}
+
+/** The fields a promote journal holds, each a string. */
+const JOURNAL_FIELDS = ['app', 'description', 'releaseJson'] as const;
+
+/**
+ * The journal in `file`, or an error naming it when it is not one a promote wrote (a
+ * promote writes it whole, so only a hand edit or a damaged disk gets here).
+ */
+export function readJournal(file: string): Journal {
+  const way = `delete it to keep the release file as it is, then run the promote again`;
+  let value: unknown;
+  try {
+    value = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: is not a promote journal (${(err as Error).message}): ${way}`);
+  }
+  const record = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Readonly<Record<string, unknown>>) : {};
+  const wrong = JOURNAL_FIELDS.filter((field) => typeof record[field] !== 'string');
+  if (wrong.length > 0) throw new Error(`${file}: is not a promote journal (${wrong.join(', ')} ${wrong.length === 1 ? 'must be a string' : 'must be strings'}): ${way}`);
+  const journal = record as unknown as Journal;
+  try {
+    JSON.parse(journal.releaseJson);
+  } catch (err) {
+    throw new Error(`${file}: releaseJson, the release file the promote writes, is not JSON (${(err as Error).message}): ${way}`);
+  }
+  return journal;
 }
 
 /** An error when an interrupted promote left a journal for `env`. */
