@@ -177,10 +177,26 @@ function absolutePaths(argv) {
   });
 }
 
+/** The compiled command line of this package. */
+const CLI = path.join(__dirname, '..', 'lib', 'src', 'library', 'runner', 'cli.js');
+
+/**
+ * The command line, compiled first where it is missing: a packed package ships it, but in a
+ * checkout of this package lib/ is build output, gone after a clean, and the project's own
+ * build (the checkout's "k8s-iac" field) compiles it with everything else.
+ */
+function loadCli(found) {
+  if (!fs.existsSync(CLI) && found && found.config.build && found.config.project) {
+    buildIfStale(found.root, found.config.build, path.resolve(found.root, found.config.project));
+  }
+  if (!fs.existsSync(CLI)) fail(`${CLI} does not exist: the k8s-iac package is not compiled; run npm run build in ${path.dirname(__dirname)}`);
+  return require(CLI);
+}
+
 function main(argv) {
-  const cli = require('../lib/src/library/runner/cli.js');
-  if (cli.wantsHelp(argv)) return cli.main(argv);
   const found = findConfig(process.cwd());
+  const cli = loadCli(found);
+  if (cli.wantsHelp(argv)) return cli.main(argv);
   const args = absolutePaths(argv);
   // the project's defaults (dist/, release/, cdk8s.yaml) are relative to its root, not to a subfolder it runs in
   if (found) process.chdir(found.root);

@@ -106,6 +106,38 @@ describe('the bin, in a project of its own', () => {
   });
 });
 
+describe('a checkout of this package without lib/ (after a clean)', () => {
+  /** The package's sources, bin and config copied to a folder of their own, with no lib/. */
+  function checkoutWithoutLib(): string {
+    const root = tmpdir('checkout');
+    for (const entry of ['bin', 'src', 'imports', 'release', 'package.json', 'tsconfig.json', 'cdk8s.yaml']) fs.cpSync(path.join(ROOT, entry), path.join(root, entry), { recursive: true });
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+    return root;
+  }
+
+  /** The bin of the copy in `root`, run there. */
+  function copiedBin(root: string, args: readonly string[]) {
+    return spawnSync(process.execPath, [path.join(root, 'bin', 'k8s-iac.js'), ...args], { cwd: root, encoding: 'utf8' });
+  }
+
+  test('synth compiles the package through the checkout\'s build entry, then runs', () => {
+    const root = checkoutWithoutLib();
+    const result = copiedBin(root, ['synth', '--env', 'dev', '--outdir', 'out']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(fs.existsSync(path.join(root, 'lib', 'src', 'library', 'runner', 'cli.js'))).toBe(true);
+    expect(fs.readFileSync(path.join(root, 'out', 'dev', 'kustomization.yaml'), 'utf8')).toBe(fs.readFileSync(path.join(ROOT, 'dist', 'dev', 'kustomization.yaml'), 'utf8'));
+  }, 120_000);
+
+  test('outside any project, the missing command line is named with the fix', () => {
+    const root = tmpdir('bare-bin');
+    fs.cpSync(path.join(ROOT, 'bin'), path.join(root, 'bin'), { recursive: true });
+    const result = copiedBin(root, ['synth']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^error: .*lib\/src\/library\/runner\/cli.js does not exist: the k8s-iac package is not compiled; run npm run build in /);
+  });
+});
+
 describe('synth --watch, through the bin', () => {
   /** A project of its own whose TypeScript the bin compiles; it imports the library by path, as its package would. */
   function sourceProject(): string {
