@@ -15,6 +15,7 @@ import {
   defineEnvironments,
   defineProject,
   NamespacedApp,
+  NetworkPolicy,
   ScheduledJob,
   StatefulApp,
   StatefulAppProps,
@@ -320,6 +321,15 @@ describe('one mistake, one message', () => {
     const message = synthErrors(web({ container: { ...WEB_POD.container, resources: { ...WEB_POD.container.resources, requests } } }));
     expect(message).toMatch(/synth failed with 1 error/);
     expect(message).toMatch(/memory request "64m" is 64 thousandths of a byte/);
+  });
+
+  test('a bad label written in an ingress and an egress rule of one policy is reported once', () => {
+    const peers = [{ pods: { app: 'a b' } }];
+    const message = synthErrors((ns) => {
+      new AppDeployment(ns, 'Web', { name: 'web', version: 'v1', ...WEB_POD });
+      new NetworkPolicy(ns, 'Policy', { name: 'allow', podSelector: { 'app.kubernetes.io/name': 'web' }, ingress: [{ peers }], egress: [{ peers }] });
+    });
+    expect(message.match(/peer pods app "a b" is not a valid label value/g)).toHaveLength(1);
   });
 });
 

@@ -81,12 +81,16 @@ function allConstructs(root: IConstruct): IConstruct[] {
   return root.node.findAll();
 }
 
-/** The problems of every construct's own validations, each naming its path; a validation that throws is one of them. */
+/**
+ * The problems of every construct's own validations, each naming its path; a validation that
+ * throws is one of them. A construct that finds one mistake twice (a label written in an
+ * ingress and an egress rule) reports it once.
+ */
 export function validateTree(constructs: readonly IConstruct[], label: string): string[] {
   const problems: string[] = [];
   for (const c of constructs) {
     try {
-      for (const message of c.node.validate()) problems.push(`[${label}] ${c.node.path}: ${message}`);
+      for (const message of new Set(c.node.validate())) problems.push(`[${label}] ${c.node.path}: ${message}`);
     } catch (err) {
       problems.push(`[${label}] ${c.node.path}: ${(err as Error).message}`);
     }
