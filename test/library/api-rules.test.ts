@@ -275,6 +275,8 @@ describe('constructs refuse what the API server refuses', () => {
         new AppDeployment(ns, 'Signal', { name: 'signal', version: 'v1', ...WEB_POD, container: { ...WEB_POD.container, ports: [...(WEB_POD.container.ports ?? []), sctp] } });
         const service = new AppService(ns, 'Svc', { name: 'signal', selector: { 'app.kubernetes.io/name': 'signal' }, ports: [{ name: 'http', port: 80 }] });
         new AppIngress(ns, 'Ingress', { name: 'signal', className: 'nginx', host: 'shop.example.com', paths: [{ path: '/', pathType: 'ImplementationSpecific' as 'Prefix' }], service });
+        // a headless Service without ports: DNS records of the pods only
+        new AppService(ns, 'Dns', { name: 'signal-dns', selector: { 'app.kubernetes.io/name': 'signal' }, ports: [], headless: true });
       }),
     ).not.toThrow();
   });

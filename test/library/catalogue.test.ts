@@ -377,7 +377,7 @@ const cases: Case[] = [
   { name: 'endPort over 65535', build: port({ port: 5000, endPort: 70000 }), expected: /NetworkPolicy endPort 70000 is outside 1-65535/ },
   // StatefulApp
   { name: 'StatefulSet name over 52 characters', build: db({ name: 'd'.repeat(53) }), expected: /shop\/Db: StatefulSet name "d{53}" has 53 characters: .*use at most 52/ },
-  { name: 'StatefulSet name with a dot', build: db({ name: 'db.v1' }), expected: /StatefulSet name "db.v1" is not a valid DNS-1123 label/ },
+  { name: 'StatefulSet name with a dot', build: db({ name: 'db.v1' }), expected: /shop\/Db: StatefulSet name "db.v1" is not a valid DNS-1035 label, as the Services named after it \("db.v1", "db.v1-headless"\) need: use at most 52/ },
   { name: 'StatefulSet replicas negative', build: db({ replicas: -1 }), expected: /replicas is -1: use a whole number of 0 or more/ },
   { name: 'StatefulSet without a readiness probe', build: db({ container: { ...DB.container, readinessProbe: undefined } }), expected: /container.readinessProbe is missing: StatefulSet pods start one after another/ },
   { name: 'partition above replicas', build: db({ partition: 5 }), expected: /partition 5 is above replicas 3: no pod has an ordinal that high/ },

@@ -159,10 +159,39 @@ describe('errors, each with the construct path and the fix', () => {
     ['explicit budget that blocks drains', { disruptionBudget: { maxUnavailable: 0 } }, /PodDisruptionBudget \{"maxUnavailable":0\} allows no voluntary disruption at 3 replicas/],
     ['no budget for a quorum', { disruptionBudget: false }, /disruptionBudget is false but the StatefulSet runs 3 replicas/],
     ['name too long for the revision label', { name: 'd'.repeat(53) }, /has 53 characters: .* use at most 52/],
-    ['name not a DNS label', { name: 'db.main' }, /StatefulSet name "db.main" is not a valid DNS-1123 label/],
+    ['name not a DNS label', { name: 'db.main' }, /StatefulSet name "db.main" is not a valid DNS-1035 label/],
     ['client Service without ports', { container: { ...BASE.container, ports: [], readinessProbe: { exec: { command: ['true'] } } } }, /the client Service has no ports to expose/],
   ])('%s', (_name, props, message) => {
     expect(synthErrors(stateful(props))).toMatch(message);
+  });
+
+  test.each([
+    ['in capitals', 'Db'],
+    ['with an underscore', 'my_db'],
+    ['over 63 characters', 'd'.repeat(66)],
+  ])('a name %s is one message at the StatefulApp, not again at the Services, the peer policy and the container named after it', (_case, name) => {
+    const message = synthErrors(stateful({ name }));
+    expect(message).toMatch(/synth failed with 1 error/);
+    expect(message).toMatch(new RegExp(`\\[test\\] shop/Db: StatefulSet name "${name}" is not a valid DNS-1035 label, as the Services named after it \\("${name}", "${name}-headless"\\) need: use at most 52`));
+  });
+
+  test('a name the Services do not take needs only to be a DNS label; a headlessServiceName of its own is checked', () => {
+    expect(() => synth(stateful({ name: '1db', clientService: false, headlessServiceName: 'db-peers-dns' }))).not.toThrow();
+    expect(synthErrors(stateful({ headlessServiceName: 'Db_Headless' }))).toMatch(/shop\/Db: headlessServiceName "Db_Headless" is not a valid DNS-1035 label/);
+  });
+
+  test('a port mistake is one message, at the container, though three objects take the ports', () => {
+    const ports = [{ name: 'MySQL', port: 3306 }];
+    const message = synthErrors(stateful({ container: { ...BASE.container, ports } }));
+    expect(message.match(/"MySQL"/g)).toHaveLength(1);
+    expect(message).toMatch(/shop\/Db: container port name "MySQL" is not a valid port name/);
+  });
+
+  test('the headless Service of a StatefulApp without ports is taken, as the API server takes it', () => {
+    const container = { ...BASE.container, ports: [], readinessProbe: { exec: { command: ['true'] } } };
+    const headless = find(synth(stateful({ container, clientService: false })), 'Service');
+    expect(headless.spec).toMatchObject({ clusterIP: 'None' });
+    expect(headless.spec.ports ?? []).toEqual([]);
   });
 
   test('the Services of a pod without readiness also say it, at the namespace', () => {

@@ -160,9 +160,13 @@ export class AppDeployment extends Workload {
     if (budget) createDisruptionBudget(this, this.name, this.podSelector, budget);
   }
 
+  protected override nameProblem(): string | undefined {
+    return checkDnsSubdomain(this.name, 'Deployment name');
+  }
+
   private validateDeployment(): string[] {
     const p = this.props;
-    const problems = errors(checkDnsSubdomain(p.name, 'Deployment name'), p.replicas === undefined ? undefined : checkNonNegativeInteger(p.replicas, 'replicas'));
+    const problems = errors(this.nameProblem(), p.replicas === undefined ? undefined : checkNonNegativeInteger(p.replicas, 'replicas'));
     problems.push(...this.workloadProblems(p));
     const a = p.autoscaling;
     if (a) {

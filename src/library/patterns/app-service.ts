@@ -60,23 +60,30 @@ export class AppService extends Construct {
         ports: props.ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: p.protocol ?? 'TCP' })),
       },
     });
-    this.node.addValidation({
-      validate: () => [
-        ...errors(
-          checkDns1035Label(props.name, 'Service name'),
-          ...props.ports.flatMap((p) => [
-            checkPort(p.port, `Service port ${p.name}`),
-            checkPortName(p.name, 'Service port name'),
-            p.protocol === undefined ? undefined : checkOneOf(p.protocol, PORT_PROTOCOLS, `Service port ${p.name} protocol`),
-          ]),
-        ),
-        ...(props.ports.length === 0 ? [`Service "${props.name}" has no ports: a Service needs at least one (name it after the container port it targets)`] : []),
-        ...checkUnique(props.ports.map((p) => p.name), `Service "${props.name}" port name`),
-        ...checkUnique(props.ports.map((p) => `${p.port}/${p.protocol ?? 'TCP'}`), `Service "${props.name}" port`, 'give each port its own number'),
-        ...checkLabels(props.selector, 'Service selector'),
-        ...checkLabels(props.labels ?? {}, 'Service labels'),
-      ],
-    });
+    this.node.addValidation({ validate: () => this.serviceProblems(props) });
+  }
+
+  /**
+   * The problems of `props`. A construct that makes a Service wholly from values it checks
+   * itself (a name after its own, its pods' labels, its container ports) overrides this.
+   */
+  protected serviceProblems(props: AppServiceProps): string[] {
+    return [
+      ...errors(
+        checkDns1035Label(props.name, 'Service name'),
+        ...props.ports.flatMap((p) => [
+          checkPort(p.port, `Service port ${p.name}`),
+          checkPortName(p.name, 'Service port name'),
+          p.protocol === undefined ? undefined : checkOneOf(p.protocol, PORT_PROTOCOLS, `Service port ${p.name} protocol`),
+        ]),
+      ),
+      // a headless Service may have none: it serves DNS records of the pods (the API server's ValidateService, v1.28)
+      ...(props.ports.length === 0 && !props.headless ? [`Service "${props.name}" has no ports: a Service needs at least one (name it after the container port it targets)`] : []),
+      ...checkUnique(props.ports.map((p) => p.name), `Service "${props.name}" port name`),
+      ...checkUnique(props.ports.map((p) => `${p.port}/${p.protocol ?? 'TCP'}`), `Service "${props.name}" port`, 'give each port its own number'),
+      ...checkLabels(props.selector, 'Service selector'),
+      ...checkLabels(props.labels ?? {}, 'Service labels'),
+    ];
   }
 
   /** The labels the Service selects pods by. */

@@ -115,7 +115,11 @@ export class NetworkPolicy extends Construct {
     return types;
   }
 
-  private validatePolicy(): string[] {
+  /**
+   * The policy's problems. A construct that builds a policy wholly from values it checks
+   * itself (its name, its pods' labels, its container ports) overrides this.
+   */
+  protected validatePolicy(): string[] {
     const problems = [...errors(checkDnsSubdomain(this.name, 'NetworkPolicy name')), ...checkLabels(this.podSelector, 'NetworkPolicy podSelector'), ...this.ungovernedRules];
     if (!this.ingressRules && !this.egressRules) {
       problems.push(`NetworkPolicy "${this.name}" governs neither ingress nor egress: pass ingress and/or egress (an empty list denies all)`);

@@ -56,9 +56,13 @@ export class NodeAgent extends Workload {
     this.node.addValidation({ validate: () => this.validateAgent() });
   }
 
+  protected override nameProblem(): string | undefined {
+    return checkDnsSubdomain(this.name, 'DaemonSet name');
+  }
+
   private validateAgent(): string[] {
     const p = this.props;
-    const problems = errors(checkDnsSubdomain(p.name, 'DaemonSet name'));
+    const problems = errors(this.nameProblem());
     const unavailable = p.maxUnavailable ?? DEFAULT_AGENT_MAX_UNAVAILABLE;
     if (typeof unavailable === 'number' ? !Number.isInteger(unavailable) || unavailable < 1 : !/^([1-9][0-9]?|100)%$/.test(unavailable)) {
       problems.push(`maxUnavailable ${JSON.stringify(unavailable)} is not a count of 1 or more or a percentage 1%-100%: a rollout needs at least one node's agent to be replaced at a time`);

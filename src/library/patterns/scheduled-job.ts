@@ -84,10 +84,14 @@ export class ScheduledJob extends Workload {
     this.node.addValidation({ validate: () => this.validateJob() });
   }
 
+  protected override nameProblem(): string | undefined {
+    return checkDnsSubdomain(this.name, 'CronJob name');
+  }
+
   private validateJob(): string[] {
     const p = this.props;
     const problems = errors(
-      checkDnsSubdomain(p.name, 'CronJob name'),
+      this.nameProblem(),
       checkCronSchedule(p.schedule, 'schedule'),
       p.concurrencyPolicy === undefined ? undefined : checkOneOf(p.concurrencyPolicy, ['Forbid', 'Replace', 'Allow'], 'concurrencyPolicy'),
       p.timeZone === undefined ? undefined : checkTimeZone(p.timeZone, 'timeZone'),

@@ -21,7 +21,7 @@
 import type { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { AccessMode, checkClaimRequest } from './app-volume-claim';
-import { checkDnsLabel, checkNonNegativeInteger, errors } from '../core/validation';
+import { checkDns1035Label, checkDnsLabel, checkNonNegativeInteger, errors } from '../core/validation';
 import { AppService } from './app-service';
 import { Budget, DisruptionBudgetProps, blocksDrainsUnasked, checkDisruptionBudget, createDisruptionBudget, explicitBudget } from './disruption-budget';
 import { NetworkPolicy } from './network-policy';
@@ -79,6 +79,23 @@ export interface StatefulAppProps extends WorkloadProps {
 /** Longest StatefulSet name whose `controller-revision-hash` label (`<name>-<10 characters>`) stays a valid label value. */
 const MAX_NAME_LENGTH = 52;
 
+/**
+ * A Service of a StatefulApp: its name, its selector and its ports are the app's, which the
+ * app checks once for everything it makes, so the Service does not report them again.
+ */
+class StatefulAppService extends AppService {
+  protected override serviceProblems(): string[] {
+    return [];
+  }
+}
+
+/** The peer policy of a StatefulApp: made wholly of the app's name, pod labels and container ports, which the app checks. */
+class PeerPolicy extends NetworkPolicy {
+  protected override validatePolicy(): string[] {
+    return [];
+  }
+}
+
 /** A StatefulSet with its governing headless Service, a client Service, its budget and peer policy. */
 export class StatefulApp extends Workload {
   readonly replicas: number;
@@ -95,7 +112,7 @@ export class StatefulApp extends Workload {
     this.props = props;
     this.replicas = props.replicas;
     const ports = props.container.ports ?? [];
-    this.headlessService = new AppService(this, 'HeadlessService', {
+    this.headlessService = new StatefulAppService(this, 'HeadlessService', {
       name: props.headlessServiceName ?? `${props.name}-headless`,
       selector: this.podSelector,
       ports,
@@ -103,7 +120,7 @@ export class StatefulApp extends Workload {
       publishNotReadyAddresses: props.publishNotReadyAddresses,
     });
     if (props.clientService ?? true) {
-      this.clientService = new AppService(this, 'ClientService', { name: props.name, selector: this.podSelector, ports });
+      this.clientService = new StatefulAppService(this, 'ClientService', { name: props.name, selector: this.podSelector, ports });
     }
     this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
       metadata: this.objectMetadata(),
@@ -164,7 +181,7 @@ export class StatefulApp extends Workload {
   private createPeerPolicy(): void {
     const ports = (this.props.container.ports ?? []).map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' }));
     const peers = [{ pods: this.podSelector }];
-    new NetworkPolicy(this, 'PeerPolicy', {
+    new PeerPolicy(this, 'PeerPolicy', {
       name: `${this.name}-peers`,
       podSelector: this.podSelector,
       ingress: [{ peers, ports }],
@@ -182,12 +199,36 @@ export class StatefulApp extends Workload {
     return { maxUnavailable: this.replicas === 1 ? 0 : 1 };
   }
 
+  /** The Services that take their name from the StatefulSet's: the client Service and the default headless one. */
+  private servicesNamedAfterIt(): string[] {
+    const p = this.props;
+    return [...((p.clientService ?? true) ? [p.name] : []), ...(p.headlessServiceName === undefined ? [`${p.name}-headless`] : [])];
+  }
+
+  /**
+   * The name names the StatefulSet, a DNS label whose pods' controller-revision-hash label
+   * adds 11 characters, and the Services and peer policy named after it: one message for all.
+   */
+  protected override nameProblem(): string | undefined {
+    const name = this.props.name;
+    const services = this.servicesNamedAfterIt();
+    const ruleProblem = services.length > 0 ? checkDns1035Label(name, 'name') : checkDnsLabel(name, 'name');
+    if (ruleProblem === undefined && name.length <= MAX_NAME_LENGTH) return undefined;
+    if (ruleProblem === undefined) {
+      return `StatefulSet name "${name}" has ${name.length} characters: the pods' controller-revision-hash label adds 11 to it and must stay within 63, so use at most ${MAX_NAME_LENGTH}`;
+    }
+    const served = services.length > 0 ? `, as the Services named after it (${services.map((s) => `"${s}"`).join(', ')}) need` : '';
+    const start = services.length > 0 ? 'a letter' : 'a letter or digit';
+    return `StatefulSet name "${name}" is not a valid DNS-${services.length > 0 ? '1035' : '1123'} label${served}: use at most ${MAX_NAME_LENGTH} lower-case letters, digits and '-', starting with ${start} and ending with a letter or digit`;
+  }
+
   private validateStatefulApp(): string[] {
     const p = this.props;
-    const problems = errors(checkDnsLabel(p.name, 'StatefulSet name'), checkNonNegativeInteger(p.replicas, 'replicas'));
-    if (p.name.length > MAX_NAME_LENGTH) {
-      problems.push(`StatefulSet name "${p.name}" has ${p.name.length} characters: the pods' controller-revision-hash label adds 11 to it and must stay within 63, so use at most ${MAX_NAME_LENGTH}`);
-    }
+    const problems = errors(
+      this.nameProblem(),
+      p.headlessServiceName === undefined ? undefined : checkDns1035Label(p.headlessServiceName, 'headlessServiceName'),
+      checkNonNegativeInteger(p.replicas, 'replicas'),
+    );
     problems.push(...this.workloadProblems(p));
     if (!p.container.readinessProbe) {
       problems.push('container.readinessProbe is missing: StatefulSet pods start one after another, each once the previous is Ready, and the Services route to Ready pods only; add a probe that the app answers when it can serve (for a database, a ping of the server)');

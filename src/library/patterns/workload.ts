@@ -109,7 +109,14 @@ export abstract class Workload extends Construct implements PodSelectable {
     });
   }
 
-  /** Problems of the props every workload shares: the container name (the app name), the version label and the pod template. */
+  /**
+   * The problem of the workload's name by the rule of the object it names (a Deployment's
+   * name is a DNS subdomain); a subclass whose object or derived objects ask more overrides it.
+   */
+  protected nameProblem(): string | undefined {
+    return checkDnsSubdomain(this.name, 'name');
+  }
+
   /**
    * The container's name is appName, which is the workload's name unless set: a name may be
    * a DNS subdomain (`web.v1`) where a container's name must be a label.
@@ -117,11 +124,12 @@ export abstract class Workload extends Construct implements PodSelectable {
   private appNameProblem(props: WorkloadProps): string | undefined {
     const problem = checkDnsLabel(this.appName, 'container name (appName)');
     if (problem === undefined || props.appName !== undefined) return problem;
-    // a name that is not even a subdomain has its own message, which this one would only repeat
-    if (checkDnsSubdomain(props.name, 'name') !== undefined) return undefined;
+    // a name that breaks its own rule has its own message, which this one would only repeat
+    if (this.nameProblem() !== undefined) return undefined;
     return `container name (appName) "${this.appName}", taken from the name, is not a valid DNS-1123 label: set appName to at most 63 lower-case letters, digits and '-' (e.g. "${labelLike(this.appName)}")`;
   }
 
+  /** Problems of the props every workload shares: the container name (the app name), the version label and the pod template. */
   protected workloadProblems(props: WorkloadProps): string[] {
     const hostPaths = (props.container.mounts ?? []).filter((m) => m.hostPath !== undefined).map((m) => m.name);
     const hostAccess =
