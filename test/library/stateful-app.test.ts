@@ -115,6 +115,13 @@ describe('options', () => {
     expect(find(m, 'Service').spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
   });
 
+  test('peers that find each other before they are Ready start together unless told otherwise: in order, the first would wait for a quorum that is never started', () => {
+    const policy = (props: Partial<StatefulAppProps>) => find(synth(stateful(props)), 'StatefulSet').spec.podManagementPolicy;
+    expect(policy({ publishNotReadyAddresses: true })).toBe('Parallel');
+    expect(policy({ publishNotReadyAddresses: true, podManagementPolicy: 'OrderedReady' })).toBe('OrderedReady');
+    expect(policy({})).toBe('OrderedReady');
+  });
+
   test('a single instance blocks drains only when that is accepted, and has no peers to admit', () => {
     const m = synth(stateful({ replicas: 1, disruptionBudget: { allowZeroDisruptions: true } }));
     expect(find(m, 'PodDisruptionBudget').spec.maxUnavailable).toBe(0);

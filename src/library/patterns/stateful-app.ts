@@ -8,7 +8,10 @@
  *   selector, so the two cannot drift apart. A ClusterIP client Service (named after the
  *   StatefulSet) load-balances clients over the ready pods.
  * - With OrderedReady, pods start one after another, each once the previous is Ready, and
- *   stop highest first: a readiness probe is required.
+ *   stop highest first: a readiness probe is required. Peers that must find each other
+ *   before they are Ready (`publishNotReadyAddresses`, a quorum that elects a leader) would
+ *   wait forever that way: the first pod is not Ready until a quorum exists, and the next is
+ *   not started until it is. They start in Parallel unless told otherwise.
  * - Claims are kept when a pod or the set is deleted, and on scale-down (Retain/Retain)
  *   unless asked otherwise; kept claims still count against the namespace quota.
  * - PodDisruptionBudget (003:L268-275): a single instance gets maxUnavailable 0, which
@@ -57,7 +60,11 @@ export interface StatefulAppProps extends WorkloadProps {
   readonly volumeClaims?: readonly VolumeClaimProps[];
   /** @default - Retain when deleted, Retain when scaled down */
   readonly claimRetention?: ClaimRetentionProps;
-  /** OrderedReady starts pods one by one, each once the previous is Ready; Parallel starts them all at once. @default 'OrderedReady' */
+  /**
+   * OrderedReady starts pods one by one, each once the previous is Ready; Parallel starts
+   * them all at once. @default - 'Parallel' with publishNotReadyAddresses (peers that find
+   * each other before they are Ready), 'OrderedReady' otherwise
+   */
   readonly podManagementPolicy?: 'OrderedReady' | 'Parallel';
   /**
    * Rolling update partition: only pods with an ordinal at or above it get a new template,
@@ -129,7 +136,7 @@ export class StatefulApp extends Workload {
         replicas: props.replicas,
         revisionHistoryLimit: REVISION_HISTORY_LIMIT,
         selector: { matchLabels: { ...this.podSelector } },
-        podManagementPolicy: props.podManagementPolicy ?? 'OrderedReady',
+        podManagementPolicy: this.podManagementPolicy(),
         updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: props.partition ?? 0 } },
         persistentVolumeClaimRetentionPolicy: {
           whenDeleted: props.claimRetention?.whenDeleted ?? 'Retain',
@@ -199,6 +206,11 @@ export class StatefulApp extends Workload {
     return { maxUnavailable: this.replicas === 1 ? 0 : 1 };
   }
 
+  /** The policy asked for, or Parallel for peers that find each other before they are Ready and OrderedReady for the rest. */
+  private podManagementPolicy(): 'OrderedReady' | 'Parallel' {
+    return this.props.podManagementPolicy ?? (this.props.publishNotReadyAddresses ? 'Parallel' : 'OrderedReady');
+  }
+
   /** The Services that take their name from the StatefulSet's: the client Service and the default headless one. */
   private servicesNamedAfterIt(): string[] {
     const p = this.props;
@@ -231,7 +243,8 @@ export class StatefulApp extends Workload {
     );
     problems.push(...this.workloadProblems(p));
     if (!p.container.readinessProbe) {
-      problems.push('container.readinessProbe is missing: StatefulSet pods start one after another, each once the previous is Ready, and the Services route to Ready pods only; add a probe that the app answers when it can serve (for a database, a ping of the server)');
+      const ordered = this.podManagementPolicy() === 'OrderedReady' ? 'StatefulSet pods start one after another, each once the previous is Ready, and ' : '';
+      problems.push(`container.readinessProbe is missing: ${ordered}the Services route to Ready pods only; add a probe that the app answers when it can serve (for a database, a ping of the server)`);
     }
     const partition = p.partition ?? 0;
     if (!Number.isInteger(partition) || partition < 0) {
