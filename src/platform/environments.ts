@@ -3,7 +3,7 @@
  * environment, in promotion order. A new environment is one new entry here and a
  * release/<env>.json; a missing or misspelled value is a compile error.
  */
-import { ComputeResources, GATEWAY_HTTPS_LISTENER, SecretSource, TenancyConfig, defineEnvironments } from 'k8s-iac';
+import { CERT_MANAGER_SECRETS_PER_CERTIFICATE, ComputeResources, GATEWAY_HTTPS_LISTENER, SecretSource, TenancyConfig, defineEnvironments } from 'k8s-iac';
 import type { GoMultirouteConfig, LoggingConfig, LogStore, MysqlConfig, PlatformValues } from './environment';
 import { PRIORITY_CLASSES } from './priorities';
 
@@ -114,9 +114,13 @@ function logging(store: LogStore): LoggingConfig {
   };
 }
 
-/** The Gateway's namespace holds the Gateway object alone: no pods; room for its certificate's Secret and the cluster's CA ConfigMap. */
+/**
+ * The Gateway's namespace holds the Gateway object alone: no pods; room for the cluster's CA
+ * ConfigMap and for its certificate's Secret with the next private key cert-manager keeps
+ * beside it while it issues or renews.
+ */
 export const GATEWAY_TENANCY: TenancyConfig = {
-  quota: { requests: { cpu: '0', memory: '0' }, limits: { cpu: '0', memory: '0' }, storage: '0', persistentVolumeClaims: 0, pods: 0, services: 0, configMaps: 1, secrets: 1 },
+  quota: { requests: { cpu: '0', memory: '0' }, limits: { cpu: '0', memory: '0' }, storage: '0', persistentVolumeClaims: 0, pods: 0, services: 0, configMaps: 1, secrets: CERT_MANAGER_SECRETS_PER_CERTIFICATE },
   limits: APP_LIMITS,
 };
 

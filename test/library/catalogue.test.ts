@@ -258,9 +258,9 @@ const cases: Case[] = [
   { name: 'quota too small for Services', build: (ns) => {
       const d = web()(ns);
       [1, 2, 3].forEach((i) => new AppService(ns, `Svc${i}`, { name: `web${i}`, selector: d.podSelector, ports: [{ name: 'http', port: 8080 }] }));
-    }, namespace: quota({ services: 2 }), expected: /ResourceQuota services is 2 but the workloads need 3.*raise quota.services to at least 3/ },
-  { name: 'quota too small for ConfigMaps (the cluster adds kube-root-ca.crt)', build: (ns) => new VersionedConfigMap(ns, 'Cfg', { baseName: 'cfg', data: { a: 'b' } }), namespace: quota({ configMaps: 1 }), expected: /ResourceQuota configmaps is 1 but the workloads need 2/ },
-  { name: 'quota too small for Secrets', build: (ns) => new AppSecret(ns, 'S', { name: 's', key: 'k', source: { kind: 'placeholder', value: 'v' } }), namespace: quota({ secrets: 0 }), expected: /ResourceQuota secrets is 0 but the workloads need 1/ },
+    }, namespace: quota({ services: 2 }), expected: /ResourceQuota services is 2 but the namespace holds 3: raise quota.services to at least 3/ },
+  { name: 'quota too small for ConfigMaps (the cluster adds kube-root-ca.crt)', build: (ns) => new VersionedConfigMap(ns, 'Cfg', { baseName: 'cfg', data: { a: 'b' } }), namespace: quota({ configMaps: 1 }), expected: /ResourceQuota configmaps is 1 but the namespace holds 2, the kube-root-ca.crt every namespace gets included/ },
+  { name: 'quota too small for Secrets', build: (ns) => new AppSecret(ns, 'S', { name: 's', key: 'k', source: { kind: 'placeholder', value: 'v' } }), namespace: quota({ secrets: 0 }), expected: /ResourceQuota secrets is 0 but the namespace holds 1: raise quota.secrets to at least 1/ },
   { name: 'quota too small for claims', build: db(), namespace: quota({ persistentVolumeClaims: 2 }), expected: /ResourceQuota persistentvolumeclaims is 2 but the workloads need 3/ },
   { name: 'quota too small for storage', build: db({ volumeClaims: [{ name: 'data', size: '10Gi' }] }), namespace: quota({ storage: '20Gi' }), expected: /ResourceQuota requests.storage is 20Gi but the workloads need 30Gi/ },
   { name: 'pod limits above the LimitRange pod maximum', build: resources({ cpu: '1' }, { cpu: '2' }), namespace: limits({}, { pod: { max: { cpu: '1', memory: '2Gi' } } }), expected: /the pod's cpu limits add up to 2, above the LimitRange pod maximum 1: lower the limits or raise limits.pod.max.cpu/ },

@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
-import { AppDeployment, AppService, type ComputeResources, NamespacedApp, renderManifests } from 'k8s-iac';
-import { find, IMAGE, LIMITS, QUOTA, SETTINGS, synth, synthErrors } from '../helpers';
+import { AppDeployment, AppGateway, AppIngress, AppService, type ComputeResources, NamespacedApp, renderManifests } from 'k8s-iac';
+import { find, IMAGE, LIMITS, QUOTA, SETTINGS, synth, synthErrors, WEB_POD } from '../helpers';
 
 const SMALL: ComputeResources = { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } };
 
@@ -124,7 +124,7 @@ describe('quotaFitsWorkloads', () => {
     );
     expect(message).toMatch(/ResourceQuota limits.memory is 512Mi but the workloads need 640Mi/);
     expect(message).toMatch(/ResourceQuota pods is 4 but the workloads need 5/);
-    expect(message).toMatch(/ResourceQuota services is 0 but the workloads need 1/);
+    expect(message).toMatch(/ResourceQuota services is 0 but the namespace holds 1: raise quota.services to at least 1/);
   });
 
   test('Recreate has no surge', () => {
@@ -132,8 +132,25 @@ describe('quotaFitsWorkloads', () => {
     expect(synthErrors((ns) => api(ns, { replicas: 4 }), { quota: { ...QUOTA, pods: 4 } })).toMatch(/pods is 4 but the workloads need 5/);
   });
 
+  test("the Secrets cert-manager issues count twice each: the certificate's Secret and its next private key while it renews", () => {
+    const settings = { ...SETTINGS, tlsClusterIssuer: 'letsencrypt' };
+    const exposed = (ns: NamespacedApp) => {
+      new AppDeployment(ns, 'Web', { name: 'web', version: 'v1', ...WEB_POD });
+      const service = new AppService(ns, 'Svc', { name: 'web', selector: { 'app.kubernetes.io/name': 'web' }, ports: [{ name: 'http', port: 80 }] });
+      new AppIngress(ns, 'Ingress', { name: 'web', className: 'nginx', host: 'shop.example.com', paths: [{ path: '/' }], service });
+    };
+    expect(synthErrors(exposed, { settings, quota: { ...QUOTA, secrets: 1 } })).toMatch(
+      /\[test\] shop: ResourceQuota secrets is 1 but the namespace holds 2 \(0 of its own, and 2 for each certificate cert-manager issues into it, "web-tls": the certificate's Secret, and its next private key while it issues or renews\): raise quota.secrets to at least 2/,
+    );
+    expect(() => synth(exposed, { settings, quota: { ...QUOTA, secrets: 2 } })).not.toThrow();
+    // without an issuer the Secret is the user's own, made outside: nothing is issued into the namespace
+    expect(() => synth(exposed, { quota: { ...QUOTA, secrets: 0 } })).not.toThrow();
+    const gateway = (ns: NamespacedApp) => void new AppGateway(ns, 'Gateway', { name: 'public', className: 'platform', hostname: 'shop.example.com', routeNamespaces: ['shop'], tlsClusterIssuer: 'letsencrypt' });
+    expect(synthErrors(gateway, { quota: { ...QUOTA, secrets: 1 } })).toMatch(/ResourceQuota secrets is 1 but the namespace holds 2 \(0 of its own, and 2 for each certificate cert-manager issues into it, "public-tls"/);
+  });
+
   test('the cluster-made kube-root-ca.crt ConfigMap counts', () => {
-    expect(synthErrors(() => undefined, { quota: { ...QUOTA, configMaps: 0 } })).toMatch(/ResourceQuota configmaps is 0 but the workloads need 1/);
+    expect(synthErrors(() => undefined, { quota: { ...QUOTA, configMaps: 0 } })).toMatch(/ResourceQuota configmaps is 0 but the namespace holds 1, the kube-root-ca.crt every namespace gets included: raise quota.configMaps to at least 1/);
   });
 });
 

@@ -16,6 +16,32 @@ import { renderedSelectors, selectorsMatchPods, servicedPodsHaveReadiness } from
 /** The ConfigMap every namespace gets from the cluster (kube-root-ca.crt) counts against the quota. */
 const CLUSTER_CREATED_CONFIGMAPS = 1;
 
+/** The annotations by which cert-manager's ingress and gateway shims issue an object's TLS Secrets. */
+const CERT_MANAGER_ISSUER_ANNOTATIONS = ['cert-manager.io/cluster-issuer', 'cert-manager.io/issuer'];
+
+type Json = Readonly<Record<string, unknown>>;
+const records = (value: unknown): Json[] => (Array.isArray(value) ? value.filter((v): v is Json => typeof v === 'object' && v !== null) : []);
+
+/** The TLS Secret names of an Ingress or a Gateway. */
+function tlsSecretNames(kind: string | undefined, spec: Json): string[] {
+  if (kind === 'Ingress') return records(spec.tls).flatMap((tls) => (typeof tls.secretName === 'string' ? [tls.secretName] : []));
+  if (kind !== 'Gateway') return [];
+  const refs = records(spec.listeners).flatMap((listener) => records((listener.tls as Json | undefined)?.certificateRefs));
+  return refs.flatMap((ref) => (typeof ref.name === 'string' && (ref.kind ?? 'Secret') === 'Secret' ? [ref.name] : []));
+}
+
+/** The TLS Secrets cert-manager issues into the namespace: those of its Ingresses and Gateways that name an issuer, and that it does not render itself. */
+function issuedSecrets(rendered: readonly RenderedObject[]): string[] {
+  const own = new Set(rendered.filter((r) => r.object.kind === 'Secret').map((r) => r.object.metadata?.name));
+  const issued = new Set<string>();
+  for (const { object } of rendered) {
+    const annotations = object.metadata?.annotations ?? {};
+    if (!CERT_MANAGER_ISSUER_ANNOTATIONS.some((a) => a in annotations)) continue;
+    for (const name of tlsSecretNames(object.kind, (object.spec ?? {}) as Json)) if (!own.has(name)) issued.add(name);
+  }
+  return [...issued].sort();
+}
+
 /** Each standalone PersistentVolumeClaim of the namespace and the storage it asks for (undefined where unset or malformed: reported elsewhere). */
 function standaloneClaims(rendered: readonly RenderedObject[]): SizedClaim[] {
   return rendered
@@ -41,6 +67,7 @@ export function checkNamespace(app: NamespaceContext, rendered: readonly Rendere
       services: count('Service'),
       configMaps: count('ConfigMap') + CLUSTER_CREATED_CONFIGMAPS,
       secrets: count('Secret'),
+      issuedSecrets: issuedSecrets(rendered),
       claims: claims.map((c) => c.size ?? 0),
     }),
     ...app.priorityQuotas.flatMap((q, i) => priorityQuotaFitsWorkloads(q, i, sized)),

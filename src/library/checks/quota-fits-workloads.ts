@@ -11,10 +11,12 @@ import { WorkloadFootprint, podResources } from '../core/workloads';
 export interface ObjectCounts {
   /** Services of the namespace. */
   readonly services: number;
-  /** ConfigMaps of the namespace. */
+  /** ConfigMaps of the namespace, the one the cluster makes in each (kube-root-ca.crt) included. */
   readonly configMaps: number;
   /** Secrets of the namespace. */
   readonly secrets: number;
+  /** TLS Secrets cert-manager issues into the namespace, for its Ingresses and Gateways that name an issuer. @default [] */
+  readonly issuedSecrets?: readonly string[];
   /** Storage of each PersistentVolumeClaim made outside a StatefulSet, in bytes. */
   readonly claims: readonly number[];
 }
@@ -25,7 +27,16 @@ interface Total {
   readonly limit: number | undefined;
   readonly format: (n: number) => string;
   readonly field: string;
+  /** For a count of objects: what the namespace holds, said in the message instead of the workloads' sizes. @default - the workloads need it */
+  readonly held?: string;
 }
+
+/**
+ * Secrets cert-manager keeps per certificate it issues: the issued one and, while it issues
+ * or renews, the next private key in a Secret of its own (the Certificate's
+ * `status.nextPrivateKeySecretName`; cert-manager discussion #3560).
+ */
+export const CERT_MANAGER_SECRETS_PER_CERTIFICATE = 2;
 
 type PodAmount = 'requestsCpu' | 'requestsMemory' | 'limitsCpu' | 'limitsMemory';
 const POD_AMOUNTS: ReadonlyArray<readonly [PodAmount, 'requests' | 'limits', 'cpu' | 'memory']> = [
@@ -86,7 +97,19 @@ function overLimit(quotaName: string, totals: readonly Total[], breakdown: strin
   // A malformed quota value is reported where the quota is validated (NamespacedApp), not here.
   return totals
     .filter((t) => t.limit !== undefined && t.used > t.limit * (1 + 1e-9))
-    .map((t) => `${quotaName} ${t.label} is ${t.format(t.limit ?? 0)} but the workloads need ${t.format(t.used)} at their largest${breakdown}: raise ${t.field} to at least ${t.format(t.used)}, or shrink the workloads`);
+    .map((t) =>
+      t.held === undefined
+        ? `${quotaName} ${t.label} is ${t.format(t.limit ?? 0)} but the workloads need ${t.format(t.used)} at their largest${breakdown}: raise ${t.field} to at least ${t.format(t.used)}, or shrink the workloads`
+        : `${quotaName} ${t.label} is ${t.format(t.limit ?? 0)} but the namespace holds ${t.format(t.used)}${t.held}: raise ${t.field} to at least ${t.format(t.used)}`,
+    );
+}
+
+/** The Secrets of a namespace: its own, and two for each certificate cert-manager issues into it. */
+function secretsTotal(limit: number | undefined, own: number, issued: readonly string[]): Total {
+  const used = own + CERT_MANAGER_SECRETS_PER_CERTIFICATE * issued.length;
+  const list = issued.map((s) => `"${s}"`).join(', ');
+  const held = issued.length === 0 ? '' : ` (${own} of its own, and ${CERT_MANAGER_SECRETS_PER_CERTIFICATE} for each certificate cert-manager issues into it, ${list}: the certificate's Secret, and its next private key while it issues or renews)`;
+  return { label: 'secrets', used, limit, format: String, field: 'quota.secrets', held };
 }
 
 /** Quota problems of one namespace, each naming the quota field to raise. */
@@ -101,9 +124,9 @@ export function quotaFitsWorkloads(quota: QuotaConfig, workloads: readonly Workl
     { label: 'pods', used: used.pods, limit: quota.pods, format: String, field: 'quota.pods' },
     { label: 'requests.storage', used: used.storage, limit: parseQuantity(quota.storage), format: formatBytes, field: 'quota.storage' },
     { label: 'persistentvolumeclaims', used: used.claims, limit: quota.persistentVolumeClaims, format: String, field: 'quota.persistentVolumeClaims' },
-    { label: 'services', used: objects.services, limit: quota.services, format: String, field: 'quota.services' },
-    { label: 'configmaps', used: objects.configMaps, limit: quota.configMaps, format: String, field: 'quota.configMaps' },
-    { label: 'secrets', used: objects.secrets, limit: quota.secrets, format: String, field: 'quota.secrets' },
+    { label: 'services', used: objects.services, limit: quota.services, format: String, field: 'quota.services', held: '' },
+    { label: 'configmaps', used: objects.configMaps, limit: quota.configMaps, format: String, field: 'quota.configMaps', held: ', the kube-root-ca.crt every namespace gets included' },
+    secretsTotal(quota.secrets, objects.secrets, objects.issuedSecrets ?? []),
   ];
   return [...problems, ...overLimit('ResourceQuota', totals, breakdown)];
 }
