@@ -115,6 +115,15 @@ function logging(store: LogStore): LoggingConfig {
 }
 
 /**
+ * Where Envoy Gateway runs the proxies of every Gateway in its default (controller
+ * namespace) mode: the namespace it is installed in, envoy-gateway-system in its install
+ * guide (https://gateway.envoyproxy.io/docs/tasks/operations/gateway-namespace-mode/: "In
+ * standard deployment mode, Envoy Gateway creates all data plane resources in the controller
+ * namespace (typically envoy-gateway-system)").
+ */
+export const GATEWAY_PROXY_NAMESPACE = 'envoy-gateway-system';
+
+/**
  * The Gateway's namespace holds the Gateway object alone: no pods; room for the cluster's CA
  * ConfigMap and for its certificate's Secret with the next private key cert-manager keeps
  * beside it while it issues or renews.
@@ -190,7 +199,7 @@ export const ENVIRONMENTS = defineEnvironments<PlatformValues>()({
     values: {
       // test runs the Gateway API path (HTTPRoute, weighted backendRefs) on the Gateway's
       // https listener (gateway.ts); the others ingress-nginx
-      traffic: { kind: 'gateway-api', gatewayName: 'public', gatewayNamespace: 'gateway-system', sectionName: GATEWAY_HTTPS_LISTENER },
+      traffic: { kind: 'gateway-api', gatewayName: 'public', gatewayNamespace: 'gateway-system', sectionName: GATEWAY_HTTPS_LISTENER, proxyNamespace: GATEWAY_PROXY_NAMESPACE },
       developers: [],
       developerTenancy: DEVELOPER_TENANCY,
       apps: {

@@ -3,8 +3,10 @@
  * `public` Gateway in its own namespace, serving the app's host, HTTPS from the
  * environment's ClusterIssuer where it names one (HTTP redirected), and only the app's
  * namespace may attach routes. The namespace holds the Gateway object alone: the
- * controller runs its proxies in its own namespace, so this one admits no pods (quota 0)
- * and has no pods for a NetworkPolicy to select.
+ * controller (Envoy Gateway, in its default deployment mode) runs each Gateway's Envoy
+ * proxies in its own namespace (GATEWAY_PROXY_NAMESPACE in environments.ts), so this one admits no pods
+ * (quota 0) and has no pods for a NetworkPolicy to select; the routed apps admit the
+ * proxies' namespace.
  */
 import type { Construct } from 'constructs';
 import { AppGateway, NamespacedApp } from 'k8s-iac';

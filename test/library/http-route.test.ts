@@ -87,6 +87,14 @@ describe('HTTPRoute', () => {
     }
   });
 
+  test("where the proxies run apart from the Gateway (Envoy Gateway's controller namespace), their namespace is admitted instead", () => {
+    const ms = synth(route({ weight: 20 }, { gateway: { ...GATEWAY, proxyNamespace: 'envoy-gateway-system' } }));
+    for (const name of ['api', 'api-canary']) {
+      expect(find(ms, 'NetworkPolicy', `allow-gateway-to-${name}`).spec.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'envoy-gateway-system' } } }]);
+    }
+    expect(synthErrors(route(undefined, { gateway: { ...GATEWAY, proxyNamespace: 'Envoy' } }))).toMatch(/shop\/Route: Gateway proxyNamespace "Envoy" is not a valid DNS-1123 label/);
+  });
+
   test('policySelector: one policy for every backend pod', () => {
     const ms = synth(route(undefined, { policySelector: { 'app.kubernetes.io/name': 'api' } }));
     expect(find(ms, 'NetworkPolicy', 'allow-gateway-to-api').spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'api' });

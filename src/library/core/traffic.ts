@@ -9,4 +9,6 @@ export type TrafficApi =
       readonly gatewayNamespace: string;
       /** The listener routes attach to (an AppGateway's `servingListener`: `https` where it serves TLS). @default - every listener that accepts them */
       readonly sectionName?: string;
+      /** Namespace the Gateway's proxy pods run in, admitted to the routed apps (GatewayRef.proxyNamespace). @default - the Gateway's namespace */
+      readonly proxyNamespace?: string;
     };

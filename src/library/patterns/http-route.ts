@@ -28,8 +28,16 @@ import { NetworkPolicy } from './network-policy';
 export interface GatewayRef {
   /** Name of the Gateway object. */
   readonly name: string;
-  /** Namespace of the Gateway; its pods are admitted to the route's Services by a NetworkPolicy. */
+  /** Namespace of the Gateway object. */
   readonly namespace: string;
+  /**
+   * Namespace the Gateway's proxy pods run in, admitted to the route's Services by a
+   * NetworkPolicy. Implementations differ: Istio, and Envoy Gateway in its Gateway Namespace
+   * Mode, run them beside the Gateway; Envoy Gateway's default mode runs them in its
+   * controller's namespace (typically `envoy-gateway-system`).
+   * @default - the Gateway's namespace
+   */
+  readonly proxyNamespace?: string;
   /** Listener of the Gateway to attach to. @default - every listener that accepts the route */
   readonly sectionName?: string;
   /**
@@ -141,7 +149,8 @@ export class AppHttpRoute extends Construct {
   private admitGateway(): void {
     // one policy per distinct Service (a canary on the stable Service is reported by the validation)
     const backends = [...new Set([this.props.service, ...(this.props.canary ? [this.props.canary.service] : [])])];
-    const ingress = (service: AppService) => [{ peers: [{ namespace: this.props.gateway.namespace }], ports: service.ports.slice(0, 1).map((p) => ({ port: p.name })) }];
+    const proxies = this.props.gateway.proxyNamespace ?? this.props.gateway.namespace;
+    const ingress = (service: AppService) => [{ peers: [{ namespace: proxies }], ports: service.ports.slice(0, 1).map((p) => ({ port: p.name })) }];
     if (this.props.policySelector) {
       new NetworkPolicy(this, 'AllowGateway', { name: `allow-gateway-to-${this.props.service.name}`, podSelector: this.props.policySelector, ingress: ingress(this.props.service) });
       return;
@@ -164,6 +173,7 @@ export class AppHttpRoute extends Construct {
   private validateRoute(): string[] {
     const { gateway, service, canary } = this.props;
     const problems = errors(checkDnsSubdomain(this.name, 'HTTPRoute name'), checkDnsSubdomain(gateway.name, 'Gateway name'), checkDnsLabel(gateway.namespace, 'Gateway namespace'));
+    if (gateway.proxyNamespace !== undefined) problems.push(...errors(checkDnsLabel(gateway.proxyNamespace, 'Gateway proxyNamespace')));
     problems.push(...errors(checkHostname(this.host, 'HTTPRoute host'), gateway.sectionName === undefined ? undefined : checkDnsSubdomain(gateway.sectionName, 'Gateway sectionName')));
     if (gateway.headerPatternDialect !== undefined) problems.push(...errors(checkOneOf(gateway.headerPatternDialect, ANY_GATEWAY_DIALECT, 'Gateway headerPatternDialect')));
     if (this.paths.length === 0) problems.push('HTTPRoute has no paths: list at least one path');

@@ -155,7 +155,7 @@ export class ReleasedService extends Construct {
     if (traffic.kind === 'gateway-api') {
       new AppHttpRoute(this, 'Route', {
         name,
-        gateway: { name: traffic.gatewayName, namespace: traffic.gatewayNamespace, sectionName: traffic.sectionName },
+        gateway: { name: traffic.gatewayName, namespace: traffic.gatewayNamespace, sectionName: traffic.sectionName, proxyNamespace: traffic.proxyNamespace },
         host: routing.host,
         paths: routing.paths,
         service: backends.service,
