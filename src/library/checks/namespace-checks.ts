@@ -9,6 +9,7 @@ import { parseQuantity } from '../core/quantity';
 import { RenderedObject, workloadFootprints } from '../core/workloads';
 import { imagesPinned } from './images-pinned';
 import { limitRangeAdmitsClaims, limitRangeAdmitsWorkloads, SizedClaim } from './limit-range-admits-workloads';
+import { crossNamespacePolicies } from './cross-namespace-policies';
 import { namedPortsDeclared } from './named-ports';
 import { priorityQuotaFitsWorkloads, quotaFitsWorkloads } from './quota-fits-workloads';
 import { renderedSelectors, selectorsMatchPods, servicedPodsHaveReadiness } from './selectors-match-pods';
@@ -101,7 +102,9 @@ export function checkNamespacedApps(root: IConstruct | readonly IConstruct[], re
     if (objects) objects.push(r);
     else byNamespace.set(ns, [r]);
   }
-  return constructs
-    .filter(isNamespaceContext)
-    .flatMap((app) => checkNamespace(app, byNamespace.get(app.namespaceName) ?? []).map((p) => (p.startsWith(`${app.node.path}/`) ? p : `${app.node.path}: ${p}`)));
+  const apps = constructs.filter(isNamespaceContext);
+  return [
+    ...apps.flatMap((app) => checkNamespace(app, byNamespace.get(app.namespaceName) ?? []).map((p) => (p.startsWith(`${app.node.path}/`) ? p : `${app.node.path}: ${p}`))),
+    ...crossNamespacePolicies(rendered, new Set(apps.map((app) => app.namespaceName))),
+  ];
 }

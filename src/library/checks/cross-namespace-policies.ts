@@ -1,0 +1,211 @@
+/**
+ * A connection between two namespaces needs both ends to allow it: the source's egress and
+ * the destination's ingress (001:L3575-3680). A policy that lets pods reach a workload of
+ * another default-deny namespace (`allowTo({ workload })`), or admits pods of another
+ * namespace that denies their egress (`allowFrom({ workload })`), does nothing on its own,
+ * and the cluster says nothing either: the connection just times out. Each such rule is
+ * checked against the other namespace's policies, for the namespaces this synth renders.
+ *
+ * Where a selector cannot be read by labels alone (matchExpressions), or ports are written
+ * as a name on one side and a number on the other, the rule is taken as matching: the check
+ * reports only what it can show.
+ */
+import { type Labels, NAMESPACE_NAME_LABEL } from '../core/labels';
+import { podTemplate, RenderedObject, selects } from '../core/workloads';
+
+type Json = Readonly<Record<string, unknown>>;
+type Direction = 'ingress' | 'egress';
+
+const records = (value: unknown): Json[] => (Array.isArray(value) ? value.filter((v): v is Json => typeof v === 'object' && v !== null) : []);
+
+/** The labels a selector asks for, or undefined when it has matchExpressions (not readable by labels alone). */
+function matchLabels(selector: unknown): Labels | undefined {
+  const s = (selector ?? {}) as Json;
+  if (records(s.matchExpressions).length > 0) return undefined;
+  return (s.matchLabels ?? {}) as Labels;
+}
+
+/** One workload's pods: where they run, their labels and their named container ports. */
+interface Pods {
+  readonly namespace: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly labels: Labels;
+  /** Container port numbers by name: a named port in a policy means the destination pods' port of that name. */
+  readonly ports: ReadonlyMap<string, number>;
+}
+
+/** The named container ports of a pod template. */
+function namedPorts(template: Json): Map<string, number> {
+  const spec = (template.spec ?? {}) as Json;
+  const ports = [...records(spec.containers), ...records(spec.initContainers)].flatMap((c) => records(c.ports));
+  return new Map(ports.flatMap((p) => (typeof p.name === 'string' && typeof p.containerPort === 'number' ? [[p.name, p.containerPort] as const] : [])));
+}
+
+/** A NetworkPolicy, read for what this check needs. */
+interface Policy {
+  readonly path: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly object: Json;
+  readonly types: readonly Direction[];
+}
+
+/** The directions a policy governs: its policyTypes, or as the API server defaults them (Ingress, and Egress where it has egress rules). */
+function policyTypes(spec: Json): Direction[] {
+  if (Array.isArray(spec.policyTypes)) return spec.policyTypes.flatMap((t) => (t === 'Ingress' ? ['ingress' as const] : t === 'Egress' ? ['egress' as const] : []));
+  return ['ingress', ...(spec.egress === undefined ? [] : ['egress' as const])];
+}
+
+/** Whether `policy` selects `pods` (unknown selectors select). */
+function selectsPods(policy: Policy, pods: Pods): boolean {
+  const selector = matchLabels((policy.object.spec as Json).podSelector);
+  return policy.namespace === pods.namespace && (selector === undefined || selects(selector, pods.labels));
+}
+
+/** Whether a rule's peer takes in `pods` (from another namespace than the policy's). */
+function peerTakes(peer: Json, pods: Pods, namespaceLabels: ReadonlyMap<string, Labels>): boolean {
+  if (peer.namespaceSelector === undefined) return false; // a peer without a namespaceSelector is of the policy's own namespace
+  const namespaces = matchLabels(peer.namespaceSelector);
+  const labels = namespaceLabels.get(pods.namespace) ?? { [NAMESPACE_NAME_LABEL]: pods.namespace };
+  if (namespaces !== undefined && !selects(namespaces, labels)) return false;
+  if (peer.podSelector === undefined) return true;
+  const podSelector = matchLabels(peer.podSelector);
+  return podSelector === undefined || selects(podSelector, pods.labels);
+}
+
+/** A port as a rule opens it: a number (with an end) or a name. */
+interface OpenedPort {
+  readonly port?: number | string;
+  readonly endPort?: number;
+  readonly protocol: string;
+}
+
+function openedPorts(rule: Json): OpenedPort[] {
+  return records(rule.ports).map((p) => ({
+    port: typeof p.port === 'number' || typeof p.port === 'string' ? p.port : undefined,
+    endPort: typeof p.endPort === 'number' ? p.endPort : undefined,
+    protocol: typeof p.protocol === 'string' ? p.protocol : 'TCP',
+  }));
+}
+
+/**
+ * Whether an opened port covers `wanted` (a port the other end's rule names), names read as
+ * the destination's container ports; a name the destination does not declare is taken as
+ * covering (that typo is the named-port check's to report).
+ */
+function covers(opened: OpenedPort, wanted: OpenedPort, destination: Pods): boolean {
+  if (opened.protocol !== wanted.protocol) return false;
+  if (opened.port === undefined || wanted.port === undefined) return true;
+  if (typeof opened.port === 'string' && typeof wanted.port === 'string' && opened.port === wanted.port) return true;
+  const number = (port: number | string) => (typeof port === 'number' ? port : destination.ports.get(port));
+  const first = number(opened.port);
+  const want = number(wanted.port);
+  if (first === undefined || want === undefined) return true;
+  return want >= first && want <= (typeof opened.port === 'number' ? (opened.endPort ?? first) : first);
+}
+
+/** Whether some rule of `direction` in `policies` that selects `local` takes in `remote` on every port of `wanted` (all ports where empty). */
+function allowed(policies: readonly Policy[], direction: Direction, local: Pods, remote: Pods, wanted: readonly OpenedPort[], namespaceLabels: ReadonlyMap<string, Labels>): boolean {
+  const destination = direction === 'ingress' ? local : remote;
+  const rules = policies
+    .filter((p) => p.types.includes(direction) && selectsPods(p, local))
+    .flatMap((p) => records((p.object.spec as Json)[direction]))
+    .filter((rule) => {
+      const peers = records(rule[direction === 'ingress' ? 'from' : 'to']);
+      return peers.length === 0 || peers.some((peer) => peerTakes(peer, remote, namespaceLabels));
+    });
+  if (wanted.length === 0) return rules.length > 0;
+  return wanted.every((port) => rules.some((rule) => openedPorts(rule).length === 0 || openedPorts(rule).some((opened) => covers(opened, port, destination))));
+}
+
+/** Whether `pods` are isolated for `direction`: a policy of their namespace that governs it selects them. */
+function isolated(policies: readonly Policy[], direction: Direction, pods: Pods): Policy | undefined {
+  return policies.find((p) => p.types.includes(direction) && selectsPods(p, pods));
+}
+
+/** A lookup of `items` by their namespace. */
+function byNamespace<T extends { readonly namespace: string }>(items: readonly T[]): (namespace: string) => readonly T[] {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const list = map.get(item.namespace);
+    if (list) list.push(item);
+    else map.set(item.namespace, [item]);
+  }
+  return (namespace) => map.get(namespace) ?? [];
+}
+
+const OTHER: Readonly<Record<Direction, Direction>> = { ingress: 'egress', egress: 'ingress' };
+
+function describePorts(ports: readonly OpenedPort[]): string {
+  return ports.length === 0 ? 'any port' : `port ${ports.map((p) => `${p.port}${p.endPort === undefined ? '' : `-${p.endPort}`}`).join(', ')}`;
+}
+
+/** The method of the other end's policy that would allow the connection, for the fix. */
+function fixFor(direction: Direction, local: Pods, ports: readonly OpenedPort[]): string {
+  const method = direction === 'egress' ? 'allowFrom' : 'allowTo';
+  const portArgs = ports.map((p) => `{ port: ${JSON.stringify(p.port)} }`).join(', ');
+  return `${method}({ workload: <${local.kind} ${local.name} of ${local.namespace}> }${portArgs ? `, ${portArgs}` : ''}) on a policy of that namespace selecting them`;
+}
+
+/**
+ * The rules of the policies among `rendered` that let pods reach, or admit pods of, another
+ * namespace of `namespaces` (the namespaces this synth renders) whose own policies block
+ * the other end, each named by the policy's construct path.
+ */
+export function crossNamespacePolicies(rendered: readonly RenderedObject[], namespaces: ReadonlySet<string>): string[] {
+  const policies: Policy[] = rendered
+    .filter((r) => r.object.kind === 'NetworkPolicy' && namespaces.has(r.object.metadata?.namespace ?? ''))
+    .map((r) => {
+      const spec = (r.object.spec ?? {}) as Json;
+      return { path: r.path, name: r.object.metadata?.name ?? '', namespace: r.object.metadata?.namespace ?? '', object: r.object as Json, types: policyTypes(spec) };
+    });
+  const crossing = (rule: Json, direction: Direction, namespace: string) =>
+    records(rule[direction === 'ingress' ? 'from' : 'to']).flatMap((peer) => {
+      const named = matchLabels(peer.namespaceSelector)?.[NAMESPACE_NAME_LABEL];
+      return named !== undefined && named !== namespace && namespaces.has(named) ? [{ peer, other: named }] : [];
+    });
+  if (!policies.some((p) => p.types.some((d) => records((p.object.spec as Json)[d]).some((rule) => crossing(rule, d, p.namespace).length > 0)))) return [];
+
+  const pods: Pods[] = rendered.flatMap(({ object }) => {
+    const template = podTemplate(object);
+    const namespace = object.metadata?.namespace;
+    if (!template || namespace === undefined || !namespaces.has(namespace)) return [];
+    const labels = ((template.metadata as Json | undefined)?.labels ?? {}) as Labels;
+    return [{ namespace, kind: object.kind ?? '', name: object.metadata?.name ?? '', labels, ports: namedPorts(template) }];
+  });
+  const of = byNamespace(policies);
+  const podsIn = byNamespace(pods);
+  const namespaceLabels = new Map<string, Labels>(
+    rendered
+      .filter((r) => r.object.kind === 'Namespace' && r.object.metadata?.name !== undefined)
+      .map((r) => [r.object.metadata?.name ?? '', { ...(r.object.metadata?.labels ?? {}), [NAMESPACE_NAME_LABEL]: r.object.metadata?.name ?? '' }]),
+  );
+
+  const problems: string[] = [];
+  for (const policy of policies) {
+    const selector = matchLabels((policy.object.spec as Json).podSelector);
+    const locals = selector === undefined ? [] : podsIn(policy.namespace).filter((p) => selectsPods(policy, p));
+    for (const direction of policy.types) {
+      for (const rule of records((policy.object.spec as Json)[direction])) {
+        const ports = openedPorts(rule);
+        for (const { peer, other } of crossing(rule, direction, policy.namespace)) {
+          const podSelector = peer.podSelector === undefined ? {} : matchLabels(peer.podSelector);
+          if (podSelector === undefined) continue;
+          for (const remote of podsIn(other).filter((p) => selects(podSelector, p.labels))) {
+            const blocking = isolated(of(other), OTHER[direction], remote);
+            if (!blocking) continue;
+            const local = locals.find((l) => !allowed(of(other), OTHER[direction], remote, l, ports, namespaceLabels));
+            if (!local) continue;
+            const verb = direction === 'egress' ? `lets ${local.kind} ${local.name} reach ${remote.kind} ${remote.name} of namespace ${other}` : `admits ${remote.kind} ${remote.name} of namespace ${other}`;
+            const theirs = direction === 'egress' ? 'ingress' : 'egress';
+            problems.push(
+              `${policy.path}: NetworkPolicy "${policy.name}" ${verb} on ${describePorts(ports)}, but ${other}'s policy "${blocking.name}" isolates ${remote.kind} ${remote.name} for ${theirs} and none of ${other}'s policies allows that ${theirs}, so the connection is dropped: add ${fixFor(direction, local, ports)}`,
+            );
+          }
+        }
+      }
+    }
+  }
+  return problems;
+}

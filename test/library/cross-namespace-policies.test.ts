@@ -1,0 +1,52 @@
+import { App } from 'cdk8s';
+import { AppDeployment, NamespacedApp, NamespacedAppProps, NetworkPolicy, renderManifests } from 'k8s-iac';
+import { synthProblems } from 'k8s-iac/testing';
+import { LIMITS, QUOTA, SETTINGS, WEB_POD } from '../helpers';
+
+/** Two namespaces, front (web) and back (api), each as `props` make it, and `connect` between them. */
+function twoNamespaces(connect: (front: NamespacedApp, web: AppDeployment, back: NamespacedApp, api: AppDeployment) => void, backProps: Partial<NamespacedAppProps> = {}) {
+  const app = new App({ outdir: 'unused' });
+  const front = new NamespacedApp(app, 'front', { namespace: 'front', settings: SETTINGS, quota: QUOTA, limits: LIMITS });
+  const back = new NamespacedApp(app, 'back', { namespace: 'back', settings: SETTINGS, quota: QUOTA, limits: LIMITS, ...backProps });
+  const web = new AppDeployment(front, 'Web', { name: 'web', version: 'v1', ...WEB_POD });
+  const api = new AppDeployment(back, 'Api', { name: 'api', version: 'v1', ...WEB_POD });
+  connect(front, web, back, api);
+  return () => renderManifests(app, 'test');
+}
+
+const egressToApi = (front: NamespacedApp, web: AppDeployment, api: AppDeployment) =>
+  new NetworkPolicy(front, 'WebToApi', { name: 'web-to-api', podSelector: web.podSelector, egress: [] }).allowTo({ workload: api }, { port: 'http' });
+const ingressFromWeb = (back: NamespacedApp, web: AppDeployment, api: AppDeployment) =>
+  new NetworkPolicy(back, 'ApiFromWeb', { name: 'api-from-web', podSelector: api.podSelector, ingress: [] }).allowFrom({ workload: web }, { port: 'http' });
+
+describe('a connection between two default-deny namespaces', () => {
+  test('allowTo a workload of another namespace whose policies do not admit it is named, with the other end to add', () => {
+    const problems = synthProblems(twoNamespaces((front, web, _back, api) => egressToApi(front, web, api)));
+    expect(problems).toEqual([
+      `[test] front/WebToApi/Resource: NetworkPolicy "web-to-api" lets Deployment web reach Deployment api of namespace back on port http, but back's policy "default-deny" isolates Deployment api for ingress and none of back's policies allows that ingress, so the connection is dropped: add allowFrom({ workload: <Deployment web of front> }, { port: "http" }) on a policy of that namespace selecting them`,
+    ]);
+  });
+
+  test('allowFrom a workload of another namespace that denies its egress is named the same way', () => {
+    const problems = synthProblems(twoNamespaces((_front, web, back, api) => ingressFromWeb(back, web, api)));
+    expect(problems).toEqual([expect.stringMatching(/^\[test\] back\/ApiFromWeb\/Resource: NetworkPolicy "api-from-web" admits Deployment web of namespace front on port http, but front's policy "default-deny" isolates Deployment web for egress .* add allowTo\(\{ workload: <Deployment api of back> \}, \{ port: "http" \}\)/)]);
+  });
+
+  test('both ends together pass; so does one end where the other namespace does not deny by default', () => {
+    expect(() => twoNamespaces((front, web, back, api) => (egressToApi(front, web, api), ingressFromWeb(back, web, api)))()).not.toThrow();
+    expect(() => twoNamespaces((front, web, _back, api) => egressToApi(front, web, api), { defaultDeny: false })()).not.toThrow();
+  });
+
+  test('an ingress rule on another port does not count; one that opens every port does', () => {
+    const otherPort = (back: NamespacedApp, web: AppDeployment, api: AppDeployment) =>
+      new NetworkPolicy(back, 'ApiFromWeb', { name: 'api-from-web', podSelector: api.podSelector, ingress: [] }).allowFrom({ workload: web }, { port: 9090 });
+    // each end opens a port the other does not: both are named
+    expect(synthProblems(twoNamespaces((front, web, back, api) => (egressToApi(front, web, api), otherPort(back, web, api))))).toEqual([
+      expect.stringMatching(/"web-to-api" lets Deployment web reach Deployment api of namespace back on port http, /),
+      expect.stringMatching(/"api-from-web" admits Deployment web of namespace front on port 9090, /),
+    ]);
+    const everyPort = (back: NamespacedApp, web: AppDeployment, api: AppDeployment) =>
+      new NetworkPolicy(back, 'ApiFromWeb', { name: 'api-from-web', podSelector: api.podSelector, ingress: [] }).allowFrom({ workload: web });
+    expect(() => twoNamespaces((front, web, back, api) => (egressToApi(front, web, api), everyPort(back, web, api)))()).not.toThrow();
+  });
+});
