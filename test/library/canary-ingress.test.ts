@@ -67,9 +67,9 @@ describe('canary Ingress', () => {
     });
   });
 
-  test('a canary on some of the primary paths only', () => {
-    const ms = synth(withCanary({ weight: 10, paths: [{ path: '/api' }] }));
-    expect(find(ms, 'Ingress', 'api-canary').spec.rules[0].http.paths.map((p: { path: string }) => p.path)).toEqual(['/api']);
+  test('the canary lists every path of the primary by default', () => {
+    const ms = synth(withCanary({ weight: 10 }));
+    expect(find(ms, 'Ingress', 'api-canary').spec.rules[0].http.paths.map((p: { path: string }) => p.path)).toEqual(['/api', '/health']);
   });
 });
 
@@ -102,15 +102,30 @@ describe('canary Ingress errors', () => {
     expect(synthErrors(withCanary({}))).toMatch(/canary has no routing rule, so no request would reach it: set weight, header or cookie/);
   });
 
-  test('two canaries on one host and path', () => {
+  test('two canaries of one primary Service, whatever their paths', () => {
     const message = synthErrors((ns) => {
       const { primary, canaryService } = tracks(ns);
       new CanaryIngress(ns, 'CanaryA', { primary, service: canaryService, weight: 10 });
-      new CanaryIngress(ns, 'CanaryB', { primary, service: canaryService, name: 'api-canary-b', header: 'X-Canary', paths: [{ path: '/api' }] });
+      new CanaryIngress(ns, 'CanaryB', { primary, service: canaryService, name: 'api-canary-b', header: 'X-Canary' });
     });
-    expect(message).toMatch(/CanaryB: canary Ingresses "api-canary" and "api-canary-b" both take host api.example.com path "\/api" \(Prefix\): ingress-nginx uses only one canary per host and path/);
+    expect(message).toMatch(/CanaryB: canary Ingresses "api-canary" and "api-canary-b" both attach to Service "api" port 8080: ingress-nginx uses only the first canary of a Service's upstream, whatever their hosts and paths, so merge their rules into one CanaryIngress/);
     // reported once, by the later canary
-    expect(message.match(/both take host/g)).toHaveLength(1);
+    expect(message.match(/both attach to/g)).toHaveLength(1);
+  });
+
+  test('a canary on some of the primary paths only: the others route to the same Service, so they get its share too', () => {
+    expect(synthErrors(withCanary({ weight: 10, paths: [{ path: '/api' }] }))).toMatch(
+      /shop\/Canary: the canary leaves out "\/health" \(Exact\) of Ingress "api", which routes them to the same Service "api" port 8080, so they get the canary's share too: ingress-nginx attaches a canary to the upstream of the primary's Service "api" port 8080, not to a path or host; list every path of the primary \(the default\)/,
+    );
+  });
+
+  test('another Ingress on the primary Service gets the canary too', () => {
+    const message = synthErrors((ns) => {
+      const { primary, canaryService } = tracks(ns);
+      new AppIngress(ns, 'Admin', { name: 'api-admin', className: 'nginx', host: 'admin.example.com', paths: [{ path: '/' }], service: primary.service });
+      new CanaryIngress(ns, 'Canary', { primary, service: canaryService, weight: 10 });
+    });
+    expect(message).toMatch(/shop\/Canary: Ingress "api-admin" \(host admin.example.com\) routes to the primary's Service "api" port 8080 too, so its requests get the canary's share: .* give one of them a Service of its own/);
   });
 
   test('a canary path the primary does not route', () => {

@@ -13,8 +13,12 @@
  * The controller decides in that order: header first, then cookie, then weight; a request
  * the header or cookie does not decide falls through to the weight.
  *
- * ingress-nginx applies one canary per host and path, only beside a primary Ingress that
- * routes the same host and path. The checks here make both mistakes synth errors.
+ * ingress-nginx applies a canary only beside a primary Ingress that routes the same host
+ * and path, and then attaches it to the primary's upstream (its Service and port), not to
+ * the path: every path and host routed to that Service gets the canary's share, and an
+ * upstream takes one canary (the balancer reads its first alternative backend only;
+ * `mergeAlternativeBackend` in its controller, `route_to_alternative_balancer` in
+ * balancer.lua). The checks here make each of these mistakes a synth error.
  *
  * Promoting a canary is a release-state change, not code: raise the weight (up to 100)
  * in release/<env>.json while watching it; then make the canary's version and image the
@@ -108,7 +112,11 @@ export interface CanaryIngressProps extends CanaryRouting {
   readonly service: AppService;
   /** Name of the canary Ingress. @default - `<primary name>-canary` */
   readonly name?: string;
-  /** Paths of the primary the canary takes part in. @default - all the primary's paths */
+  /**
+   * Paths of the primary the canary Ingress lists. ingress-nginx gives the canary every
+   * request to the primary's Service whatever the path, so leaving a path of the primary out
+   * is an error. @default - all the primary's paths
+   */
   readonly paths?: readonly HttpPath[];
 }
 
@@ -162,22 +170,45 @@ export class CanaryIngress extends Construct {
         );
       }
     }
+    return [...problems, ...this.checkUpstreamScope()];
+  }
+
+  /**
+   * ingress-nginx attaches the canary to the primary Service's upstream: the primary's paths
+   * the canary leaves out, and other Ingresses routed to that Service, get its share too.
+   */
+  private checkUpstreamScope(): string[] {
+    const primary = this.primary;
+    const upstream = `Service "${primary.service.name}" port ${primary.service.ports[0]?.port}`;
+    const why = `ingress-nginx attaches a canary to the upstream of the primary's ${upstream}, not to a path or host`;
+    const problems: string[] = [];
+    const left = primary.paths.filter((q) => !this.paths.some((p) => samePath(p, q)));
+    if (left.length > 0) {
+      problems.push(
+        `the canary leaves out ${left.map(describePath).join(', ')} of Ingress "${primary.name}", which routes them to the same ${upstream}, so they get the canary's share too: ${why}; list every path of the primary (the default), or route those paths through an Ingress and Service of their own`,
+      );
+    }
+    const canaryIngresses = new Set(this.canaries().map((c) => c.ingress));
+    const sharing = namespaceContextOf(this)
+      .node.findAll()
+      .filter((c): c is AppIngress => c instanceof AppIngress && c !== primary && !canaryIngresses.has(c) && c.service === primary.service);
+    for (const other of sharing) {
+      problems.push(
+        `Ingress "${other.name}" (host ${other.host}) routes to the primary's ${upstream} too, so its requests get the canary's share: ${why}; give one of them a Service of its own`,
+      );
+    }
     return problems;
   }
 
-  /** ingress-nginx uses one canary per host and path; a second one is silently ignored. Reported once, by the later canary. */
+  /** ingress-nginx uses the first canary of an upstream (the primary's Service and port); a second one is silently ignored. Reported once, by the later canary. */
   private checkOtherCanaries(): string[] {
     const canaries = this.canaries();
     const earlier = canaries.slice(0, canaries.indexOf(this));
     return earlier
-      .filter((other) => other.host === this.host)
-      .flatMap((other) =>
-        this.paths
-          .filter((p) => other.paths.some((q) => samePath(p, q)))
-          .map(
-            (p) =>
-              `canary Ingresses "${other.ingress.name}" and "${this.ingress.name}" both take host ${this.host} path ${describePath(p)}: ingress-nginx uses only one canary per host and path, so merge their rules into one CanaryIngress`,
-          ),
+      .filter((other) => other.primary.service === this.primary.service)
+      .map(
+        (other) =>
+          `canary Ingresses "${other.ingress.name}" and "${this.ingress.name}" both attach to Service "${this.primary.service.name}" port ${this.primary.service.ports[0]?.port}: ingress-nginx uses only the first canary of a Service's upstream, whatever their hosts and paths, so merge their rules into one CanaryIngress`,
       );
   }
 
