@@ -10,6 +10,10 @@ describe('DeveloperAccess', () => {
     expect(resources).not.toContain('secrets');
     expect(role.rules.find((r: any) => r.resources.includes('deployments')).verbs).toEqual(expect.arrayContaining(['create', 'update', 'delete']));
     expect(role.rules.find((r: any) => r.resources.includes('resourcequotas')).verbs).toEqual(['get', 'list', 'watch']);
+    // the namespace's isolation is the platform's: edit could otherwise delete default-deny
+    expect(role.rules.filter((r: any) => r.resources.includes('networkpolicies')).map((r: any) => r.verbs)).toEqual([['get', 'list', 'watch']]);
+    // kubectl scale goes through the scale subresource
+    expect(role.rules.find((r: any) => r.resources.includes('deployments/scale'))).toEqual({ apiGroups: ['apps'], resources: ['deployments/scale', 'replicasets/scale', 'statefulsets/scale'], verbs: ['get', 'update', 'patch'] });
     const binding = find(m, 'RoleBinding');
     expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'developer-alice' });
     expect(binding.subjects).toEqual([{ kind: 'User', name: 'alice@example.com', apiGroup: 'rbac.authorization.k8s.io' }]);

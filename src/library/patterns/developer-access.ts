@@ -2,7 +2,13 @@
  * Access for people (000 §2.2, the notes' new_user.sh): a Role with a preset of
  * permissions in a namespace, bound to a user, group or ServiceAccount. Secrets are left
  * out of every preset unless asked for, because read access to a Secret is read access
- * to whatever it unlocks.
+ * to whatever it unlocks. That is a boundary for `view` only: whoever may create pods (or
+ * exec into them), as `edit` may, can read any Secret of the namespace through a pod that
+ * mounts it (Kubernetes' RBAC good practices, "Workload creation").
+ *
+ * The namespace's budget (quota, LimitRange) and its isolation (NetworkPolicies) stay
+ * read-only in every preset: an `edit` that could delete the default-deny policy would
+ * undo the namespace's network isolation.
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
@@ -39,20 +45,29 @@ const RESOURCES: ReadonlyArray<{ readonly apiGroup: string; readonly resources: 
   { apiGroup: 'apps', resources: ['deployments', 'replicasets', 'statefulsets'] },
   { apiGroup: 'autoscaling', resources: ['horizontalpodautoscalers'] },
   { apiGroup: 'batch', resources: ['cronjobs', 'jobs'] },
-  { apiGroup: 'networking.k8s.io', resources: ['ingresses', 'networkpolicies'] },
+  { apiGroup: 'networking.k8s.io', resources: ['ingresses'] },
   { apiGroup: 'policy', resources: ['poddisruptionbudgets'] },
 ];
 
-/** Read-only in every preset: the namespace's budget is the platform team's to set. */
-const BUDGET = { apiGroup: '', resources: ['events', 'limitranges', 'resourcequotas'] };
+/** Read-only in every preset: the namespace's budget and isolation are the platform team's to set, events the cluster's to write. */
+const PLATFORM_OWNED: ReadonlyArray<{ readonly apiGroup: string; readonly resources: readonly string[] }> = [
+  { apiGroup: '', resources: ['events', 'limitranges', 'resourcequotas'] },
+  { apiGroup: 'networking.k8s.io', resources: ['networkpolicies'] },
+];
+
+/** What `kubectl scale` changes: the scale subresource of the workloads `edit` writes. */
+const SCALE = { apiGroup: 'apps', resources: ['deployments/scale', 'replicasets/scale', 'statefulsets/scale'], verbs: ['get', 'update', 'patch'] };
 
 /** The Role rules of a preset; Secrets only when asked for. */
 export function accessRules(preset: AccessPreset, includeSecrets: boolean): k8s.PolicyRule[] {
   const verbs = preset === 'edit' ? [...READ, ...WRITE] : READ;
   const rules: k8s.PolicyRule[] = RESOURCES.map((r) => ({ apiGroups: [r.apiGroup], resources: [...r.resources], verbs }));
-  if (preset === 'edit') rules.push({ apiGroups: [''], resources: ['pods/exec', 'pods/portforward'], verbs: ['create'] });
+  if (preset === 'edit') {
+    rules.push({ apiGroups: [''], resources: ['pods/exec', 'pods/portforward'], verbs: ['create'] });
+    rules.push({ apiGroups: [SCALE.apiGroup], resources: [...SCALE.resources], verbs: [...SCALE.verbs] });
+  }
   if (includeSecrets) rules.push({ apiGroups: [''], resources: ['secrets'], verbs });
-  rules.push({ apiGroups: [BUDGET.apiGroup], resources: [...BUDGET.resources], verbs: READ });
+  rules.push(...PLATFORM_OWNED.map((r) => ({ apiGroups: [r.apiGroup], resources: [...r.resources], verbs: READ })));
   return rules;
 }
 
