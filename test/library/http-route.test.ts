@@ -1,4 +1,4 @@
-import { AppDeployment, AppHttpRoute, AppHttpRouteProps, AppService, HttpRouteCanary, LABELS, type NamespacedApp, type RegexDialect } from 'k8s-iac';
+import { AppDeployment, AppHttpRoute, AppHttpRouteProps, AppService, headerPatternForRoute, HttpRouteCanary, LABELS, type NamespacedApp, type RegexDialect } from 'k8s-iac';
 import { find, synth, synthErrors, synthManifests, WEB_POD as POD } from '../helpers';
 
 
@@ -67,9 +67,21 @@ describe('HTTPRoute', () => {
     ]);
   });
 
+  test("a header pattern routes the values ingress-nginx's search routes, whether the Gateway searches the value or matches it whole (Envoy)", () => {
+    const values = ['gray', 'x-gray-1', 'grey', 'a1', 'zb', 'ab', '', 'GRAY'];
+    for (const pattern of ['gray', '^gray$', '^a|b$', 'gr[ae]y', '^a', 'b$', '(?:x-)?gray-\\d']) {
+      const written = headerPatternForRoute(pattern);
+      for (const value of values) {
+        const search = new RegExp(pattern).test(value);
+        expect({ pattern, value, whole: new RegExp(`^(?:${written})$`).test(value) }).toEqual({ pattern, value, whole: search });
+        expect({ pattern, value, searched: new RegExp(written).test(value) }).toEqual({ pattern, value, searched: search });
+      }
+    }
+  });
+
   test('header pattern matches by regular expression; a bare header means always/never beside a weight', () => {
     const byPattern = find(synth(route({ header: 'X-Client-Build', headerPattern: '^gray-.*' })), 'HTTPRoute', 'api');
-    expect(byPattern.spec.rules[0].matches[0].headers).toEqual([{ name: 'X-Client-Build', type: 'RegularExpression', value: '^gray-.*' }]);
+    expect(byPattern.spec.rules[0].matches[0].headers).toEqual([{ name: 'X-Client-Build', type: 'RegularExpression', value: '.*(?:^gray-.*).*' }]);
     const bare = find(synth(route({ header: 'X-Canary', weight: 10 })), 'HTTPRoute', 'api');
     expect(bare.spec.rules.map((rule: { matches: { headers?: { value: string }[] }[]; backendRefs: { name: string }[] }) => [rule.matches[0].headers?.[0].value, rule.backendRefs.map((b) => b.name)])).toEqual([
       ['always', ['api-canary']],
@@ -114,7 +126,7 @@ describe('HTTPRoute errors', () => {
     const lookahead = { header: 'X-B', headerPattern: 'gray(?!-old)' };
     expect(synthErrors(route(lookahead))).toMatch(/canary headerPattern "gray\(\?!-old\)" is not an RE2 regular expression .*; or, where the Gateway's implementation reads one dialect only, name it in gateway.headerPatternDialect/);
     expect(synthErrors(route(lookahead, { gateway: { ...GATEWAY, headerPatternDialect: 'RE2' } }))).toMatch(/is not an RE2 regular expression \(invalid or unsupported Perl syntax: `\(\?!`\): RE2 has no look-arounds[^;]*$/m);
-    expect(find(synth(route(lookahead, { gateway: { ...GATEWAY, headerPatternDialect: 'PCRE' } })), 'HTTPRoute', 'api').spec.rules[0].matches[0].headers[0].value).toBe('gray(?!-old)');
+    expect(find(synth(route(lookahead, { gateway: { ...GATEWAY, headerPatternDialect: 'PCRE' } })), 'HTTPRoute', 'api').spec.rules[0].matches[0].headers[0].value).toBe('.*(?:gray(?!-old)).*');
     // RE2 repeats an anchor, PCRE does not
     expect(synthErrors(route({ header: 'X-B', headerPattern: '^*gray' }))).toMatch(/canary headerPattern "\^\*gray" is not a regular expression \(Nothing to repeat\)/);
     expect(find(synth(route({ header: 'X-B', headerPattern: '^*gray' }, { gateway: { ...GATEWAY, headerPatternDialect: 'RE2' } })), 'HTTPRoute', 'api')).toBeDefined();

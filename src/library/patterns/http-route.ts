@@ -188,8 +188,20 @@ export class AppHttpRoute extends Construct {
   }
 }
 
+/**
+ * The header value pattern as the route writes it. ingress-nginx's canary-by-header-pattern
+ * searches the value (`ngx.re.match`), while Envoy matches a header regex against the whole
+ * value, and the Gateway API leaves it to the implementation: `gray` would route `x-gray-1`
+ * on one and not on another. Written as `.*(?:pattern).*`, it matches what the search
+ * matches under either reading (even `^a|b$`, whose alternation a whole-value match would
+ * read otherwise).
+ */
+export function headerPatternForRoute(pattern: string): string {
+  return `.*(?:${pattern}).*`;
+}
+
 function canaryHeader(name: string, canary: HttpRouteCanary): HeaderMatch {
-  if (canary.headerPattern !== undefined) return { name, type: gw.HttpRouteSpecRulesMatchesHeadersType.REGULAR_EXPRESSION, value: canary.headerPattern };
+  if (canary.headerPattern !== undefined) return { name, type: gw.HttpRouteSpecRulesMatchesHeadersType.REGULAR_EXPRESSION, value: headerPatternForRoute(canary.headerPattern) };
   return { name, type: gw.HttpRouteSpecRulesMatchesHeadersType.EXACT, value: canary.headerValue ?? 'always' };
 }
 
