@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defineEnvironments, defineProject, main, NamespacedApp, PLATFORM_DEFAULTS, Project, ReleasedService } from 'k8s-iac';
+import { defineEnvironments, defineProject, main, NamespacedApp, PLATFORM_DEFAULTS, Project, ReleasedService, type Release } from 'k8s-iac';
 import { environmentSnapshot, findObject, findObjects, synthEnvironment, synthProblems } from 'k8s-iac/testing';
 import { DIGEST_IMAGE, LIMITS, QUOTA, tmpdir } from '../helpers';
 
@@ -102,6 +102,42 @@ describe('a project of its own', () => {
     const dir = releases();
     fs.writeFileSync(path.join(dir, 'live.json'), JSON.stringify({ apps: { web: { stable: { version: 'v1', image: DIGEST_IMAGE } }, wbe: { stable: { version: 'v1', image: DIGEST_IMAGE } } } }));
     expect(synthProblems(() => synthEnvironment(project, 'live', { releaseDir: dir }))).toEqual([expect.stringMatching(/^\[live\] .*live.json: apps.wbe is not an app of this project: use one of web$/)]);
+  });
+
+  test('an app of releaseApps missing from a release file is reported with the file\'s other problems, and the build is not run', () => {
+    const dir = releases();
+    const stable = { version: 'v1', image: DIGEST_IMAGE };
+    fs.writeFileSync(path.join(dir, 'qa.json'), JSON.stringify({ apps: { web: { stable, blueGreen: { active: 'red', blue: stable, green: stable } } } }));
+    let built = false;
+    const withDatabase = defineProject({
+      environments,
+      releaseApps: ['web', 'mysql'],
+      releaseDir: dir,
+      build(_scope, _env, release) {
+        built = true;
+        release.app('web');
+        release.app('mysql');
+      },
+    });
+    const problems = synthProblems(() => synthEnvironment(withDatabase, 'qa'));
+    expect(problems).toEqual([
+      expect.stringMatching(/^\[qa\] .*qa\.json: apps\.web\.blueGreen\.active is "red": use "blue" or "green"$/),
+      expect.stringMatching(/^\[qa\] .*qa\.json: apps\.mysql is missing: add apps\.mysql\.stable \{ version, image \}/),
+    ]);
+    expect(built).toBe(false);
+  });
+
+  test('release.app() of an app the project does not declare names the file and the app', () => {
+    const undeclared = defineProject({
+      environments,
+      releaseApps: ['web'],
+      releaseDir: releases(),
+      build(_scope, _env, release) {
+        // a build in JavaScript, or through a cast, can ask for any name
+        (release as Release<string>).app('mysql');
+      },
+    });
+    expect(synthProblems(() => synthEnvironment(undeclared, 'live'))).toEqual([expect.stringMatching(/^\[live\] .*live\.json: no release for app "mysql": add apps\.mysql\.stable \{ version, image \}/)]);
   });
 
   test('the runner reports every problem of every environment in one run, and writes nothing', () => {

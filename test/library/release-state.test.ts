@@ -77,5 +77,16 @@ describe('release state', () => {
 
   test('a missing apps object', () => {
     expect(parse({ app: {} })).toThrow(/release\/prod.json: apps must be an object/);
+    // the apps object's own problem, not one more for each app the project releases
+    expect(() => parseReleaseState({ app: {} }, 'release/prod.json', ['api', 'db'])).toThrow(/^release\/prod.json: \(top level\) key "app" is not a known field: use one of apps\nrelease\/prod.json: apps must be an object$/);
+  });
+
+  test('each app the project releases must have an entry, listed with the other problems of the file', () => {
+    const raw = { apps: { api: { stable: { version: 'v1' } } } };
+    expect(() => parseReleaseState(raw, 'release/prod.json', ['api', 'db', 'web'])).toThrow(
+      /^release\/prod.json: apps.api.stable.image must be a non-empty string\nrelease\/prod.json: apps.db is missing: add apps.db.stable \{ version, image \}.*\nrelease\/prod.json: apps.web is missing: add apps.web.stable \{ version, image \}.*$/,
+    );
+    // without knownApps (a file read on its own), no app is required
+    expect(() => parseReleaseState({ apps: {} }, 'f')).not.toThrow();
   });
 });

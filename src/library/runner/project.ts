@@ -46,8 +46,9 @@ export interface ProjectProps<Name extends string, Values, App extends string> {
   /** The environments, from `defineEnvironments`. */
   readonly environments: EnvironmentSet<Name, Values>;
   /**
-   * Apps whose release state (image, canary, active colour) lives in `<releaseDir>/<env>.json`;
-   * any other app in a release file is an error. @default [] - no release files are read
+   * Apps whose release state (image, canary, active colour) lives in `<releaseDir>/<env>.json`:
+   * each environment's file has an entry for each of them, and any other app in it is an
+   * error. @default [] - no release files are read
    */
   readonly releaseApps?: readonly App[];
   /** Folder of the release files, relative to the folder synth runs in. @default 'release' */

@@ -125,7 +125,7 @@ export interface ReleaseRules {
   readonly requireImageDigest: boolean;
 }
 
-/** Reads and validates environment `env`'s release file; only `knownApps` may appear in it. */
+/** Reads and validates environment `env`'s release file; `knownApps`, and only they, must appear in it. */
 export function loadReleaseState(env: string, dir: string, knownApps: readonly string[], rules?: ReleaseRules): ReleaseState {
   const file = releaseFile(env, dir);
   return parseReleaseState(readReleaseJson(file), file, knownApps, rules);
@@ -242,9 +242,11 @@ function readBlueGreen(r: Reader, value: unknown, where: string): BlueGreenRelea
 }
 
 /**
- * Validates a release file's content. With `knownApps`, an app the project does not
- * release is an error (a misspelled name would otherwise be ignored); with `rules`, every
- * image is checked as the environment pins images.
+ * Validates a release file's content. With `knownApps` (the project's releaseApps), each
+ * of them must have an entry and any other app is an error: a misspelled name would
+ * otherwise be ignored, and a missing app would be found only when the build asks for it,
+ * one app at a time and hiding the file's other problems. With `rules`, every image is
+ * checked as the environment pins images.
  */
 export function parseReleaseState(raw: unknown, file: string, knownApps?: readonly string[], rules?: ReleaseRules): ReleaseState {
   const r = new Reader(file, rules);
@@ -265,6 +267,10 @@ export function parseReleaseState(raw: unknown, file: string, knownApps?: readon
     const canary = obj.canary === undefined ? undefined : readCanary(r, obj.canary, `${where}.canary`);
     const blueGreen = obj.blueGreen === undefined ? undefined : readBlueGreen(r, obj.blueGreen, `${where}.blueGreen`);
     if (stable) Object.defineProperty(apps, name, { value: { stable, canary, blueGreen }, enumerable: true });
+  }
+  // only where there is an apps object: without one, its own problem says what to write
+  for (const name of appsObj && knownApps ? knownApps : []) {
+    if (!Object.prototype.hasOwnProperty.call(appsObj, name)) r.fail(`apps.${name}`, `is missing: add apps.${name}.stable { version, image } (every app of the project's releaseApps has an entry)`);
   }
   if (r.problems.length > 0) throw new Error(r.problems.join('\n'));
   return { apps };
