@@ -77,6 +77,55 @@ describe('environments are the user\'s', () => {
   });
 });
 
+describe('the testing helpers from a subfolder of the project', () => {
+  /** A project folder: package.json with a "k8s-iac" field, release/, and a test/ subfolder. */
+  function projectFolder(): string {
+    const root = tmpdir('shop-root');
+    fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'shop', 'k8s-iac': { project: 'lib/project.js' } }));
+    fs.cpSync(releases(), path.join(root, 'release'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'test', 'unit'), { recursive: true });
+    return root;
+  }
+
+  /** What `run` returns with the working folder `dir`. */
+  function inFolder<T>(dir: string, run: () => T): T {
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      return run();
+    } finally {
+      process.chdir(cwd);
+    }
+  }
+
+  test('read release/ from the project\'s root and name files from there, as the command does', () => {
+    const root = projectFolder();
+    const project = shopProject();
+    const fromRoot = inFolder(root, () => environmentSnapshot(project, 'qa'));
+    expect(inFolder(path.join(root, 'test', 'unit'), () => environmentSnapshot(project, 'qa'))).toEqual(fromRoot);
+    expect(inFolder(path.join(root, 'test'), () => findObjects(synthEnvironment(project, 'qa'), { kind: 'Deployment' }).map((d) => d.metadata?.name))).toEqual(['web', 'web-canary']);
+    // a message that names the release file names it the same way from either folder
+    const failing = defineProject({
+      environments,
+      releaseApps: ['web'],
+      build(_scope, _env, release) {
+        throw new Error(`${release.file}: a test failure`);
+      },
+    });
+    const problems = inFolder(root, () => synthProblems(() => synthEnvironment(failing, 'live')));
+    expect(problems).toEqual([expect.stringMatching(/^\[live\] release\/live\.json: a test failure/)]);
+    expect(inFolder(path.join(root, 'test'), () => synthProblems(() => synthEnvironment(failing, 'live')))).toEqual(problems);
+  });
+
+  test('a releaseDir given is read from the working folder', () => {
+    const root = projectFolder();
+    const problems = inFolder(path.join(root, 'test'), () => synthProblems(() => synthEnvironment(shopProject(), 'qa', { releaseDir: 'fixtures' })));
+    expect(problems).toEqual([expect.stringMatching(/^\[qa\] fixtures\/qa\.json: does not exist/)]);
+    fs.cpSync(path.join(root, 'release'), path.join(root, 'test', 'fixtures'), { recursive: true });
+    expect(inFolder(path.join(root, 'test'), () => environmentSnapshot(shopProject(), 'qa', { releaseDir: 'fixtures' }))).toEqual(inFolder(root, () => environmentSnapshot(shopProject(), 'qa')));
+  });
+});
+
 describe('a project of its own', () => {
   const project = shopProject({}, releases());
 

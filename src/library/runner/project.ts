@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import type { Environment, EnvironmentSet } from '../core/environment';
 import type { AppRelease } from '../core/release';
 import { checkDnsLabel } from '../core/validation';
+import { baseFolder } from './paths';
 
 const PROJECT_SYMBOL = Symbol.for('k8s-iac.Project');
 
@@ -51,7 +52,7 @@ export interface ProjectProps<Name extends string, Values, App extends string> {
    * error. @default [] - no release files are read
    */
   readonly releaseApps?: readonly App[];
-  /** Folder of the release files, relative to the folder synth runs in. @default 'release' */
+  /** Folder of the release files, relative to the project's root (where the command runs, whatever subfolder it starts in). @default 'release' */
   readonly releaseDir?: string;
   /**
    * Names the environments' ApplySets (`<name>-<env>`) and GitOps objects. Give each
@@ -93,8 +94,12 @@ export class Project<Name extends string = string, Values = unknown, App extends
     this.buildFn = props.build;
   }
 
-  /** The release folder, resolved against `base` (the folder synth runs in). */
-  releaseDir(base: string = process.cwd()): string {
+  /**
+   * The release folder, resolved against `base`: by default the project's root (the nearest
+   * folder at or above the working folder whose package.json has a "k8s-iac" field, where
+   * the command runs), so that the testing helpers find it from a subfolder too.
+   */
+  releaseDir(base: string = baseFolder()): string {
     return path.resolve(base, this.releaseDirSetting);
   }
 

@@ -14,7 +14,7 @@ import { Manifest, SynthError, renderFiles, renderManifests } from './synthesize
 
 /** Where an environment's inputs come from. */
 export interface SynthOptions {
-  /** Folder of the release files. @default - the project's releaseDir, resolved against the working folder */
+  /** Folder of the release files; a relative one is read from the working folder. @default - the project's releaseDir, resolved against the project's root */
   readonly releaseDir?: string;
   /** Use this release state instead of reading the file (promote renders a changed one). @default - read from the release file */
   readonly releaseState?: ReleaseState;
@@ -52,7 +52,7 @@ export function synthManifests(project: Project, envName: string, options: Synth
   const env = project.environments.get(envName);
   const dir = options.releaseDir ?? project.releaseDir();
   const file = releaseFile(env.name, dir);
-  // messages name the file as people type it: relative to the working folder when inside it
+  // messages name the file as people type it at the project's root, where the command runs
   const shownFile = shown(file);
   // checked once here rather than by each NamespacedApp: one message per setting, not one per namespace
   const settingsProblems = checkPlatformSettings(env.settings).map((p) => `[${env.name}] settings of environment ${env.name}: ${p}`);
