@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdk8s';
-import { AppDeploymentProps, LimitRangeConfig, Manifest, NamespacedApp, NamespacedAppProps, PlatformSettings, QuotaConfig, renderManifests, synthEnvironmentFiles as projectFiles, synthManifests as projectManifests, SynthOptions } from 'k8s-iac';
+import { AppDeploymentProps, type EnvironmentName, LimitRangeConfig, Manifest, NamespacedApp, NamespacedAppProps, PlatformSettings, QuotaConfig, renderManifests, synthEnvironmentFiles as projectFiles, synthManifests as projectManifests, SynthOptions } from 'k8s-iac';
 import { testSettings } from 'k8s-iac/testing';
 import PROJECT from '../src/platform/project';
 
@@ -15,12 +15,12 @@ export const RELEASE_DIR = path.resolve(__dirname, '..', 'release');
 export const ENVIRONMENT_NAMES = PROJECT.environments.names;
 
 /** One environment of the reference platform, in memory, with the repository's release files unless told otherwise. */
-export function synthManifests(env: string, options: SynthOptions = {}): Manifest[] {
+export function synthManifests(env: EnvironmentName<typeof PROJECT>, options: SynthOptions = {}): Manifest[] {
   return projectManifests(PROJECT, env, { releaseDir: RELEASE_DIR, ...options });
 }
 
 /** The files of dist/<env>/ of the reference platform, in memory. */
-export function synthEnvironmentFiles(env: string, options: SynthOptions = {}): Map<string, string> {
+export function synthEnvironmentFiles(env: EnvironmentName<typeof PROJECT>, options: SynthOptions = {}): Map<string, string> {
   return projectFiles(PROJECT, env, { releaseDir: RELEASE_DIR, ...options });
 }
 

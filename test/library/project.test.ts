@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defineEnvironments, defineProject, main, NamespacedApp, PLATFORM_DEFAULTS, Project, ReleasedService, type Release } from 'k8s-iac';
+import { defineEnvironments, defineProject, main, NamespacedApp, PLATFORM_DEFAULTS, Project, ReleasedService, synthManifests, type Release } from 'k8s-iac';
 import { environmentSnapshot, findObject, findObjects, synthEnvironment, synthProblems } from 'k8s-iac/testing';
 import { DIGEST_IMAGE, LIMITS, QUOTA, tmpdir } from '../helpers';
 
@@ -141,6 +141,23 @@ describe('a project of its own', () => {
     const live = synthEnvironment(project, 'live');
     expect(findObjects(live, { kind: 'Deployment' }).map((d) => d.metadata?.name)).toEqual(['web']);
     expect(Object.keys(environmentSnapshot(project, 'live'))).toContain('kustomization.yaml');
+  });
+
+  test('an environment the project does not have does not compile; a plain Project or a narrowed string takes any name', () => {
+    const unknown = 'unknown environment "prdo": use one of qa, live';
+    // @ts-expect-error prdo is not one of the project's environments (qa, live)
+    expect(() => synthEnvironment(project, 'prdo')).toThrow(unknown);
+    // @ts-expect-error prdo is not one of the project's environments (qa, live)
+    expect(() => environmentSnapshot(project, 'prdo')).toThrow(unknown);
+    // @ts-expect-error prdo is not one of the project's environments (qa, live)
+    expect(() => synthManifests(project, 'prdo')).toThrow(unknown);
+    const plain: Project = project;
+    expect(() => synthEnvironment(plain, 'prdo')).toThrow(unknown);
+    const name: string = ['live'][0];
+    // @ts-expect-error a string may be any name: narrow it first
+    expect(synthEnvironment(project, name)).not.toHaveLength(0);
+    if (!project.environments.has(name)) throw new Error('expected live');
+    expect(environmentSnapshot(project, name)).toEqual(environmentSnapshot(project, 'live'));
   });
 
   test('findObject names what there is when the query does not match one object', () => {

@@ -114,6 +114,14 @@ export class Project<Name extends string = string, Values = unknown, App extends
   }
 }
 
+/**
+ * The environment names project type `P` takes: `'qa' | 'live'` for a project of
+ * `defineProject` with those environments, any string for a plain `Project`. The helpers
+ * that synthesize one environment take these, so a misspelled name does not compile; a
+ * name from outside (a string) is narrowed by `project.environments.has(name)`.
+ */
+export type EnvironmentName<P extends Project> = P['environments']['names'][number];
+
 /** Declares a project: `export default defineProject({ environments, releaseApps, build })`. */
 export function defineProject<Name extends string, Values, App extends string = never>(props: ProjectProps<Name, Values, App>): Project<Name, Values, App> {
   return new Project(props);

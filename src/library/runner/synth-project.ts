@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { checkNoInterruptedPromote, loadReleaseState, releaseFile, releaseOf, ReleaseState } from './release-state';
-import type { Project } from './project';
+import type { EnvironmentName, Project } from './project';
 import { CHECKED_SETTINGS_CONTEXT, checkPlatformSettings } from '../core/platform-settings';
 import { labelApplySetMembers, withApplySet } from './applyset';
 import { shown } from './paths';
@@ -47,8 +47,11 @@ function withPlace(err: unknown): unknown {
   return err;
 }
 
-/** One environment's manifests, in memory, as its ApplySet (applyset.ts). Throws a SynthError listing every problem. */
-export function synthManifests(project: Project, envName: string, options: SynthOptions = {}): Manifest[] {
+/**
+ * One environment's manifests, in memory, as its ApplySet (applyset.ts). Throws a SynthError
+ * listing every problem. `envName` is one of the project's environments, by its type.
+ */
+export function synthManifests<P extends Project>(project: P, envName: EnvironmentName<P>, options: SynthOptions = {}): Manifest[] {
   const env = project.environments.get(envName);
   const dir = options.releaseDir ?? project.releaseDir();
   const file = releaseFile(env.name, dir);
@@ -77,7 +80,7 @@ export function synthManifests(project: Project, envName: string, options: Synth
 }
 
 /** The files of `<outdir>/<env>/` (kustomization.yaml included), rendered in memory. */
-export function synthEnvironmentFiles(project: Project, envName: string, options: SynthOptions = {}): Map<string, string> {
+export function synthEnvironmentFiles<P extends Project>(project: P, envName: EnvironmentName<P>, options: SynthOptions = {}): Map<string, string> {
   return renderFiles(synthManifests(project, envName, options));
 }
 

@@ -12,14 +12,17 @@ import { App } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { PlatformSettings, PlatformSettingsInput, platformSettings } from '../core/platform-settings';
 import type { KubeObject } from '../core/workloads';
-import type { Project } from '../runner/project';
+import type { EnvironmentName, Project } from '../runner/project';
 import { SynthOptions, synthEnvironmentFiles, synthManifests } from '../runner/synth-project';
 import { Manifest, SynthError, renderManifests } from '../runner/synthesize';
 
 export type { Manifest, KubeObject };
 
-/** One environment's manifests, in memory, as `k8s-iac synth` makes them. */
-export function synthEnvironment(project: Project, env: string, options: SynthOptions = {}): Manifest[] {
+/**
+ * One environment's manifests, in memory, as `k8s-iac synth` makes them. `env` is one of the
+ * project's environments, by its type: a misspelled name does not compile.
+ */
+export function synthEnvironment<P extends Project>(project: P, env: EnvironmentName<P>, options: SynthOptions = {}): Manifest[] {
   return synthManifests(project, env, options);
 }
 
@@ -74,6 +77,6 @@ export function synthProblems(run: () => unknown): readonly string[] {
 }
 
 /** The files of one environment (path -> YAML text), for `toMatchSnapshot()`. */
-export function environmentSnapshot(project: Project, env: string, options: SynthOptions = {}): Record<string, string> {
+export function environmentSnapshot<P extends Project>(project: P, env: EnvironmentName<P>, options: SynthOptions = {}): Record<string, string> {
   return Object.fromEntries(synthEnvironmentFiles(project, env, options));
 }
