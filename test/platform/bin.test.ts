@@ -106,6 +106,45 @@ describe('the bin, in a project of its own', () => {
   });
 });
 
+describe("an error thrown in a compiled project's build", () => {
+  /** A project whose build throws on line 6 of src/project.ts, compiled with `compilerOptions`. */
+  function throwingProject(compilerOptions: object): string {
+    const root = projectFolder({ project: 'lib/project.js', build: { tsconfig: 'tsconfig.json', sources: ['src'] } });
+    fs.mkdirSync(path.join(root, 'src'));
+    const library = JSON.stringify(path.join(ROOT, 'lib', 'src', 'library'));
+    const owner = "{ team: 'shop', email: 'shop@example.com' }";
+    fs.writeFileSync(
+      path.join(root, 'src', 'project.ts'),
+      [
+        `import { defineEnvironments, defineProject } from ${library};`,
+        `const environments = defineEnvironments<Record<string, never>>()({ qa: { settings: { owner: ${owner} }, values: {} } });`,
+        'export default defineProject({',
+        '  environments,',
+        '  build() {',
+        "    throw new Error('boom');",
+        '  },',
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const options = { module: 'commonjs', target: 'es2022', strict: true, outDir: 'lib', rootDir: 'src', ...compilerOptions };
+    fs.writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: options, include: ['src'] }));
+    return root;
+  }
+
+  test('names the line of the TypeScript source where the project has source maps, as its tests do', () => {
+    const result = bin(['synth', '--outdir', 'out'], throwingProject({ sourceMap: true }));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/\[qa\] boom \(thrown in the project's build at src\/project\.ts:6:\d+\)/);
+  }, 60_000);
+
+  test('names the compiled line where it has none', () => {
+    const result = bin(['synth', '--outdir', 'out'], throwingProject({}));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/\[qa\] boom \(thrown in the project's build at lib\/project\.js:\d+:\d+\)/);
+  }, 60_000);
+});
+
 describe('a checkout of this package without lib/ (after a clean)', () => {
   /** The package's sources, bin and config copied to a folder of their own, with no lib/. */
   function checkoutWithoutLib(): string {

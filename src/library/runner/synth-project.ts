@@ -3,6 +3,8 @@
  * build it in a fresh cdk8s App, validate, render and check. Every environment's problems
  * are collected before anything is written, so one run reports them all.
  */
+import * as fs from 'node:fs';
+import { SourceMap } from 'node:module';
 import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { checkNoInterruptedPromote, loadReleaseState, releaseFile, releaseOf, ReleaseState } from './release-state';
@@ -32,6 +34,45 @@ const LIBRARY_DIR = path.resolve(__dirname, '..');
 /** A stack frame's file, line and column: `at f (/a/b.js:3:7)` or `at /a/b.js:3:7`. */
 const STACK_FRAME = /\(?((?:\/|[A-Za-z]:\\)[^():]+):(\d+):(\d+)\)?$/;
 
+/** A place in a file, lines and columns from 1. */
+interface Place {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** The `//# sourceMappingURL=` comment that ends a compiled module. */
+const SOURCE_MAPPING_URL = /\/\/# sourceMappingURL=(\S+)\s*$/;
+
+/** The source map a compiled module names, and the folder its sources are relative to; undefined without one. */
+function sourceMapOf(file: string): { readonly map: SourceMap; readonly dir: string } | undefined {
+  const url = SOURCE_MAPPING_URL.exec(fs.readFileSync(file, 'utf8'))?.[1];
+  if (url === undefined) return undefined;
+  const inline = /^data:application\/json;(?:charset=utf-8;)?base64,(.*)$/.exec(url);
+  const mapFile = inline ? file : path.resolve(path.dirname(file), decodeURIComponent(url));
+  const text = inline ? Buffer.from(inline[1], 'base64').toString('utf8') : fs.readFileSync(mapFile, 'utf8');
+  return { map: new SourceMap(JSON.parse(text) as ConstructorParameters<typeof SourceMap>[0]), dir: path.dirname(mapFile) };
+}
+
+/**
+ * The place in the project's source (a `.ts` file) that compiled to `file`:`line`:`column`,
+ * read from the module's source map (tsc's `sourceMap` option), so that synth names the
+ * line the project wrote, as its tests (which run the sources) do; the compiled place where
+ * there is no map. Read only when an error is reported: nothing is loaded for a clean run.
+ */
+function sourcePlace(file: string, line: number, column: number): Place {
+  try {
+    const found = sourceMapOf(file);
+    const entry = found?.map.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
+    if (!found || entry?.originalSource === undefined || entry.originalLine === undefined || entry.originalColumn === undefined) return { file, line, column };
+    const root = (found.map.payload as { sourceRoot?: string }).sourceRoot ?? '';
+    return { file: path.resolve(found.dir, root, entry.originalSource), line: entry.originalLine + 1, column: entry.originalColumn + 1 };
+  } catch {
+    // a map that cannot be read or parsed: the compiled place still says where
+    return { file, line, column };
+  }
+}
+
 /**
  * An error the project's build threw (a TypeError in its own code, or in the library on a
  * value it passed), with the first place in the project's own modules it came from: the
@@ -42,7 +83,8 @@ function withPlace(err: unknown): unknown {
   for (const line of err.stack.split('\n').slice(1)) {
     const frame = STACK_FRAME.exec(line.trim());
     if (!frame || frame[1].startsWith(LIBRARY_DIR) || frame[1].includes(`${path.sep}node_modules${path.sep}`)) continue;
-    return new Error(`${err.message} (thrown in the project's build at ${shown(frame[1])}:${frame[2]}:${frame[3]})`);
+    const place = sourcePlace(frame[1], Number(frame[2]), Number(frame[3]));
+    return new Error(`${err.message} (thrown in the project's build at ${shown(place.file)}:${place.line}:${place.column})`);
   }
   return err;
 }
