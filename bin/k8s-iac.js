@@ -177,6 +177,14 @@ function absolutePaths(argv) {
   });
 }
 
+/**
+ * Whether the command line names the project itself, as `--project FILE` or `--project=FILE`:
+ * then package.json's project is not added, since the last --project given is the one that counts.
+ */
+function givesProject(args) {
+  return args.some((arg) => arg === '--project' || arg.startsWith('--project='));
+}
+
 /** The compiled command line of this package. */
 const CLI = path.join(__dirname, '..', 'lib', 'src', 'library', 'runner', 'cli.js');
 
@@ -200,7 +208,7 @@ function main(argv) {
   const args = absolutePaths(argv);
   // the project's defaults (dist/, release/, cdk8s.yaml) are relative to its root, not to a subfolder it runs in
   if (found) process.chdir(found.root);
-  if (found && !args.includes('--project') && found.config.project) {
+  if (found && !givesProject(args) && found.config.project) {
     const projectFile = path.resolve(found.root, found.config.project);
     if (found.config.build) buildIfStale(found.root, found.config.build, projectFile);
     args.push('--project', projectFile);

@@ -74,6 +74,16 @@ describe('the bin, in a project of its own', () => {
     expect(fs.existsSync(path.join(sub, 'out', 'dev', 'kustomization.yaml'))).toBe(true);
   });
 
+  test('--project=FILE counts as given, like --project FILE: package.json\'s project is not run instead', () => {
+    const root = projectFolder({ project: 'lib/elsewhere.js' });
+    fs.cpSync(releaseCopy(), path.join(root, 'release'), { recursive: true });
+    for (const [argv, outdir] of [[['--project', COMPILED_PROJECT], 'spaced'], [[`--project=${COMPILED_PROJECT}`], 'joined']] as const) {
+      const result = bin(['synth', '--env', 'dev', '--outdir', outdir, ...argv], root);
+      expect({ argv, stderr: result.stderr, status: result.status }).toEqual({ argv, stderr: '', status: 0 });
+      expect(fs.existsSync(path.join(root, outdir, 'dev', 'kustomization.yaml'))).toBe(true);
+    }
+  });
+
   test('a build entry without a tsconfig says which file to create', () => {
     const root = projectFolder({ project: 'lib/project.js', build: { tsconfig: 'tsconfig.json', sources: ['src'] } });
     const result = bin(['synth'], root);
