@@ -185,6 +185,16 @@ function givesProject(args) {
   return args.some((arg) => arg === '--project' || arg.startsWith('--project='));
 }
 
+/** Whether `file` is a module require finds (it may leave out the .js). */
+function moduleExists(file) {
+  try {
+    require.resolve(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The compiled command line of this package. */
 const CLI = path.join(__dirname, '..', 'lib', 'src', 'library', 'runner', 'cli.js');
 
@@ -211,6 +221,9 @@ function main(argv) {
   if (found && !givesProject(args) && found.config.project) {
     const projectFile = path.resolve(found.root, found.config.project);
     if (found.config.build) buildIfStale(found.root, found.config.build, projectFile);
+    else if (!moduleExists(projectFile)) {
+      fail(`${path.relative(found.root, projectFile)} does not exist, the "project" of package.json's "k8s-iac" field: compile the project (e.g. tsc) so that it writes that file, or point "project" at the compiled module`);
+    }
     args.push('--project', projectFile);
   }
   const watch = found && found.config.build && args[0] === 'synth' && args.includes('--watch') ? watchBuild(found.root, found.config.build) : undefined;

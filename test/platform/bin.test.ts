@@ -84,6 +84,28 @@ describe('the bin, in a project of its own', () => {
     }
   });
 
+  test('a --project that does not exist is named in one line with the fix, not as a require stack', () => {
+    const root = projectFolder({ project: COMPILED_PROJECT });
+    for (const argv of [['--project', 'lib/project.js'], ['--project=lib/project.js']]) {
+      const result = bin(['synth', ...argv], root);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe('error: --project lib/project.js does not exist: compile the project (e.g. tsc) so that it writes that file, or point --project at the compiled module\n');
+    }
+    // a module the project imports is missing, not the project: node's own message names that one
+    fs.mkdirSync(path.join(root, 'lib'));
+    fs.writeFileSync(path.join(root, 'lib', 'project.js'), "require('./settings');\n");
+    const result = bin(['synth', '--project', 'lib/project.js'], root);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^error: Cannot find module '\.\/settings'/);
+  });
+
+  test('package.json\'s project, where it does not exist and there is no build to write it, is named in one line with the fix', () => {
+    const root = projectFolder({ project: 'lib/project.js' });
+    const result = bin(['synth'], root);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe('error: lib/project.js does not exist, the "project" of package.json\'s "k8s-iac" field: compile the project (e.g. tsc) so that it writes that file, or point "project" at the compiled module\n');
+  });
+
   test('a build entry without a tsconfig says which file to create', () => {
     const root = projectFolder({ project: 'lib/project.js', build: { tsconfig: 'tsconfig.json', sources: ['src'] } });
     const result = bin(['synth'], root);

@@ -237,6 +237,13 @@ function parse(args: readonly string[]) {
 /** The project a module exports (default export, or `project`); an error saying how to export one. */
 export function loadProject(file: string): Project {
   const resolved = path.resolve(file);
+  // the module itself missing (not one it imports, whose error says which): its compile did not run, or the path is wrong
+  try {
+    require.resolve(resolved);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+    throw new Error(`--project ${shown(resolved)} does not exist: compile the project (e.g. tsc) so that it writes that file, or point --project at the compiled module`);
+  }
   // a project is a compiled CommonJS module chosen at run time: require is the loader here
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(resolved) as { default?: unknown; project?: unknown };
