@@ -80,6 +80,19 @@ describe('diff: what a synth would change', () => {
     expect(readTree(out)).toEqual(before);
   });
 
+  test('a synth with problems is exit 2, and its message says diff compared nothing (synth\'s says it wrote nothing)', () => {
+    const out = tmpdir('diff');
+    const releases = releaseCopy();
+    const prod = JSON.parse(fs.readFileSync(path.join(releases, 'prod.json'), 'utf8'));
+    prod.apps['go-multiroute'].stable.image = 'docker.io/leigg/go_multiroute:latest';
+    fs.writeFileSync(path.join(releases, 'prod.json'), JSON.stringify(prod));
+    const result = run(['diff', '--env', 'prod', '--outdir', out, '--release-dir', releases]);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/^error: synth failed with 1 error; nothing was compared:\n  \[prod\] \S*prod\.json: apps\.go-multiroute\.stable\.image .* uses the tag "latest"/);
+    expect(result.out).toBe('');
+    expect(run(['synth', '--env', 'prod', '--outdir', out, '--release-dir', releases]).err).toMatch(/^error: synth failed with 1 error; nothing was written:/);
+  });
+
   test('a file synth did not write is named, not shown as deleted, and the diff exits 1: a synth would stop on it', () => {
     const out = tmpdir('diff');
     expect(run(['synth', '--outdir', out]).code).toBe(0);

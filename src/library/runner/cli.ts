@@ -433,7 +433,14 @@ function readFolder(dir: string): Map<string, string> {
  */
 function diff(project: Project, line: CommandLine, env: EnvironmentVariables, log: (line: string) => void): boolean {
   const { outdir, releaseDir } = folders(line);
-  const rendered = synthProjectFiles(project, selectedEnvironments(project, line, env), { releaseDir });
+  let rendered: Map<string, Map<string, string>>;
+  try {
+    rendered = synthProjectFiles(project, selectedEnvironments(project, line, env), { releaseDir });
+  } catch (err) {
+    // diff writes nothing in any case: what its failed synth stops is the comparison
+    if (err instanceof SynthError) throw new SynthError(err.problems, 'nothing was compared');
+    throw err;
+  }
   let differs = false;
   for (const [e, after] of rendered) {
     const folder = path.join(outdir, e);

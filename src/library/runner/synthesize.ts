@@ -35,8 +35,15 @@ export interface Manifest {
 
 /** All validation errors of one synth, each naming the construct path and the fix. */
 export class SynthError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`synth failed with ${problems.length} error${problems.length === 1 ? '' : 's'}; nothing was written:\n  ${problems.join('\n  ')}`);
+  /**
+   * @param outcome what the command that synthesized did not do for it, in the message:
+   * a command that writes nothing (diff) says what it did not do instead.
+   */
+  constructor(
+    readonly problems: readonly string[],
+    outcome = 'nothing was written',
+  ) {
+    super(`synth failed with ${problems.length} error${problems.length === 1 ? '' : 's'}; ${outcome}:\n  ${problems.join('\n  ')}`);
     this.name = 'SynthError';
   }
 }
