@@ -111,6 +111,25 @@ describe('promote command', () => {
     expect(errors[3]).toMatch(/promote needs --env NAME and --app NAME/);
   });
 
+  test('messages name the release file relative to the working folder, as synth names it', () => {
+    const cwd = process.cwd();
+    const here = tmpdir('promote-cwd');
+    fs.cpSync(releaseCopy(), path.join(here, 'release'), { recursive: true });
+    const errors: string[] = [];
+    const run = (argv: readonly string[]) => cli(['promote', '--release-dir', 'release', '--outdir', 'out', ...argv], { project: PROJECT, error: (l) => void errors.push(l), log: () => undefined });
+    process.chdir(here);
+    try {
+      expect(run(['--env', 'prod', '--app', 'shop'])).toBe(1);
+      expect(run(['--env', 'test', '--app', 'go-multiroute'])).toBe(1);
+      expect(run(['--env', 'test', '--app', 'go-multiroute', '--canary-weight', '20'])).toBe(1);
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(errors[0]).toMatch(/^error: unknown app "shop" in release\/prod\.json: /);
+    expect(errors[1]).toMatch(/^error: app "go-multiroute" in release\/test\.json has no blueGreen release/);
+    expect(errors[2]).toMatch(/^error: canary v2 weight 20 -> 20: release\/test\.json says so already/);
+  });
+
   test('promote takes one environment; --resume asks for the one it resumes', () => {
     const errors: string[] = [];
     const run = (argv: readonly string[]) => cli(['promote', ...argv], { project: PROJECT, error: (l) => void errors.push(l), log: () => undefined });

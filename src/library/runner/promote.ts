@@ -111,17 +111,19 @@ function applyStep(entry: Json, release: AppRelease, step: PromoteStep, where: s
 export function planPromote(project: Project, args: Pick<PromoteArgs, 'env' | 'app' | 'releaseDir' | 'step'>): PromotePlan {
   const env = project.environments.get(args.env);
   const file = releaseFile(env.name, args.releaseDir);
+  // messages name the file as synth's do: relative to the working folder when inside it
+  const shownFile = shown(file);
   const raw = readReleaseJson(file);
   const state = parseReleaseState(raw, file, project.releaseApps);
   const release = state.apps[args.app];
   if (!release) {
-    throw new Error(`unknown app "${args.app}" in ${file}: use one of ${Object.keys(state.apps).join(', ') || '(none)'}`);
+    throw new Error(`unknown app "${args.app}" in ${shownFile}: use one of ${Object.keys(state.apps).join(', ') || '(none)'}`);
   }
   // Edit the parsed JSON in place, so every other key keeps its value and order.
   const promoted = structuredClone(raw) as { apps: Record<string, Json> };
-  const change = applyStep(promoted.apps[args.app], release, args.step ?? { kind: 'switch' }, `app "${args.app}" in ${file}`);
+  const change = applyStep(promoted.apps[args.app], release, args.step ?? { kind: 'switch' }, `app "${args.app}" in ${shownFile}`);
   // the same text: the step sets what the file holds already (the clone keeps every key in its order)
-  if (JSON.stringify(promoted) === JSON.stringify(raw)) throw new Error(`${change.description}: ${file} says so already, so there is nothing to promote`);
+  if (JSON.stringify(promoted) === JSON.stringify(raw)) throw new Error(`${change.description}: ${shownFile} says so already, so there is nothing to promote`);
   const before = synthEnvironmentFiles(project, env.name, { releaseDir: args.releaseDir, releaseState: state });
   const after = synthEnvironmentFiles(project, env.name, { releaseDir: args.releaseDir, releaseState: parseReleaseState(promoted, file, project.releaseApps) });
   if (changedFiles(before, after).length === 0) {
