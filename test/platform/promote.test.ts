@@ -111,6 +111,15 @@ describe('promote command', () => {
     expect(errors[3]).toMatch(/promote needs --env NAME and --app NAME/);
   });
 
+  test('an app with only a stable release: nothing to promote, and where its release is changed, not options it cannot use', () => {
+    const releaseDir = releaseCopy();
+    const errors: string[] = [];
+    expect(cli(['promote', '--env', 'prod', '--app', 'mysql', '--release-dir', releaseDir, '--outdir', tmpdir('promote-test')], { project: PROJECT, error: (l) => void errors.push(l), log: () => undefined })).toBe(1);
+    expect(errors).toEqual([
+      `error: app "mysql" in ${path.join(releaseDir, 'prod.json')} has only a stable release, so there is nothing to promote: its release is changed by editing apps.mysql.stable in ${path.join(releaseDir, 'prod.json')}`,
+    ]);
+  });
+
   test('messages name the release file relative to the working folder, as synth names it', () => {
     const cwd = process.cwd();
     const here = tmpdir('promote-cwd');

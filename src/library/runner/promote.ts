@@ -73,10 +73,15 @@ export interface PromotePlan {
 
 type Json = Record<string, unknown>;
 
-/** Edits an app's entry of the raw release JSON in place for `step`; returns what changed, for people. */
-function applyStep(entry: Json, release: AppRelease, step: PromoteStep, where: string): { description: string; from?: Colour; to?: Colour } {
+/** Edits app `app`'s entry of the raw release JSON in place for `step`; returns what changed, for people. `file` names the release file in messages. */
+function applyStep(entry: Json, release: AppRelease, step: PromoteStep, app: string, file: string): { description: string; from?: Colour; to?: Colour } {
+  const where = `app "${app}" in ${file}`;
   if (step.kind === 'switch') {
     const blueGreen = release.blueGreen;
+    // neither colours nor a canary: the options of either would be no use to this app
+    if (!blueGreen && !release.canary) {
+      throw new Error(`${where} has only a stable release, so there is nothing to promote: its release is changed by editing apps.${app}.stable in ${file}`);
+    }
     if (!blueGreen) {
       throw new Error(`${where} has no blueGreen release, so there is no colour to switch to: a canary is promoted with --canary-weight N, --canary-finish or --canary-abort`);
     }
@@ -121,7 +126,7 @@ export function planPromote(project: Project, args: Pick<PromoteArgs, 'env' | 'a
   }
   // Edit the parsed JSON in place, so every other key keeps its value and order.
   const promoted = structuredClone(raw) as { apps: Record<string, Json> };
-  const change = applyStep(promoted.apps[args.app], release, args.step ?? { kind: 'switch' }, `app "${args.app}" in ${shownFile}`);
+  const change = applyStep(promoted.apps[args.app], release, args.step ?? { kind: 'switch' }, args.app, shownFile);
   // the same text: the step sets what the file holds already (the clone keeps every key in its order)
   if (JSON.stringify(promoted) === JSON.stringify(raw)) throw new Error(`${change.description}: ${shownFile} says so already, so there is nothing to promote`);
   const before = synthEnvironmentFiles(project, env.name, { releaseDir: args.releaseDir, releaseState: state });
