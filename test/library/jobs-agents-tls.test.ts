@@ -43,7 +43,7 @@ describe('ScheduledJob', () => {
   });
 
   test('the quota counts its pods', () => {
-    expect(synthErrors(job(), { quota: { ...QUOTA, pods: 0 } })).toMatch(/ResourceQuota pods is 0 but the workloads need 1 at their largest \[CronJob report: 1 pods/);
+    expect(synthErrors(job(), { quota: { ...QUOTA, pods: 0 } })).toMatch(/ResourceQuota pods is 0 but the workloads need 1 at their largest \[CronJob report: 1 pod \(parallelism/);
   });
 
   test.each([
@@ -76,6 +76,7 @@ describe('NodeAgent', () => {
 
   test('the quota counts one pod per node, and asks for the node count when it is not stated', () => {
     expect(synthErrors(agent(), { ...PRIVILEGED, settings: { ...settings, nodeCount: 50 } })).toMatch(/ResourceQuota pods is 40 but the workloads need 50 at their largest \[DaemonSet logs: 50 pods \(one on each of 50 nodes\)\]/);
+    expect(synthErrors(agent(), { ...PRIVILEGED, quota: { ...QUOTA, pods: 0 }, settings: { ...settings, nodeCount: 1 } })).toMatch(/\[DaemonSet logs: 1 pod \(one on each of 1 node\)\]/);
     expect(synthErrors(agent(), PRIVILEGED)).toMatch(/shop\/Logs: a DaemonSet runs one pod on every node, and the environment does not state how many nodes it has: set settings.nodeCount/);
   });
 
@@ -133,7 +134,7 @@ describe('priority-scoped quotas', () => {
 
   test('the workloads of the class must fit it; the others are not counted', () => {
     expect(synthErrors(job({ priorityClassName: 'batch' }), { priorityQuotas: [{ ...BATCH, requests: { cpu: '50m', memory: '64Mi' } }] })).toMatch(
-      /ResourceQuota quota-batch \(pods of PriorityClass batch\) requests.cpu is 50m but the workloads need 100m at their largest \[CronJob report: 1 pods .*\]: raise priorityQuotas\[0\].requests.cpu to at least 100m/,
+      /ResourceQuota quota-batch \(pods of PriorityClass batch\) requests.cpu is 50m but the workloads need 100m at their largest \[CronJob report: 1 pod .*\]: raise priorityQuotas\[0\].requests.cpu to at least 100m/,
     );
     expect(() => synth(job(), { priorityQuotas: [{ ...BATCH, pods: 0 }] })).not.toThrow();
   });

@@ -127,6 +127,14 @@ describe('quotaFitsWorkloads', () => {
     expect(message).toMatch(/ResourceQuota services is 0 but the namespace holds 1: raise quota.services to at least 1/);
   });
 
+  test('the breakdown counts in the singular for one: 1 pod (1 replica), and 3 pods (3 replicas)', () => {
+    const quota = { ...QUOTA, requests: { cpu: '50m', memory: '4Gi' } };
+    const one = synthErrors((ns) => api(ns, { replicas: 1, strategy: { type: 'Recreate' } }), { quota });
+    expect(one).toMatch(/ResourceQuota requests.cpu is 50m but the workloads need 100m at their largest \[Deployment api: 1 pod \(1 replica\)\]/);
+    const three = synthErrors((ns) => api(ns, { replicas: 3, strategy: { type: 'Recreate' } }), { quota });
+    expect(three).toMatch(/\[Deployment api: 3 pods \(3 replicas\)\]/);
+  });
+
   test('Recreate has no surge', () => {
     expect(() => synth((ns) => api(ns, { replicas: 4, strategy: { type: 'Recreate' } }), { quota: { ...QUOTA, pods: 4 } })).not.toThrow();
     expect(synthErrors((ns) => api(ns, { replicas: 4 }), { quota: { ...QUOTA, pods: 4 } })).toMatch(/pods is 4 but the workloads need 5/);

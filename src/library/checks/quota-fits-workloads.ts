@@ -76,7 +76,7 @@ function usageOf(workloads: readonly WorkloadFootprint[]): { used: Usage; breakd
       used.storage += w.maxPods * (claim.size ?? 0);
       used.claims += w.maxPods;
     }
-    parts.push(`${w.kind} ${w.name}: ${w.maxPods} pods (${w.maxPodsReason})`);
+    parts.push(`${w.kind} ${w.name}: ${w.maxPods} pod${w.maxPods === 1 ? '' : 's'} (${w.maxPodsReason})`);
   }
   return { used, breakdown: parts.length ? ` [${parts.join('; ')}]` : '', problems };
 }

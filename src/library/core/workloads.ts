@@ -216,6 +216,11 @@ function hpaMax(rendered: readonly RenderedObject[], target: Target): number | u
   return hpa ? count(field(hpa.object, 'spec', 'maxReplicas'), 1) : undefined;
 }
 
+/** `1 replica`, `3 replicas`: the count in the quota check's breakdown. */
+function replicaCount(n: number): string {
+  return `${n} replica${n === 1 ? '' : 's'}`;
+}
+
 function pods(rendered: readonly RenderedObject[], object: KubeObject, target: Target, nodeCount: number | undefined): { maxPods: number; reason: string } {
   const replicas = count(field(object, 'spec', 'replicas'), 1);
   switch (object.kind) {
@@ -225,19 +230,19 @@ function pods(rendered: readonly RenderedObject[], object: KubeObject, target: T
       const strategy = field(object, 'spec', 'strategy', 'type') ?? 'RollingUpdate';
       const surgeValue = field(object, 'spec', 'strategy', 'rollingUpdate', 'maxSurge') ?? API_DEFAULT_MAX_SURGE;
       const surge = strategy === 'Recreate' ? 0 : scaled(typeof surgeValue === 'number' || typeof surgeValue === 'string' ? surgeValue : API_DEFAULT_MAX_SURGE, base, 'up');
-      return { maxPods: base + surge, reason: `${max === undefined ? `${base} replicas` : `HPA max ${base}`}${surge ? ` + surge ${surge}` : ''}` };
+      return { maxPods: base + surge, reason: `${max === undefined ? replicaCount(base) : `HPA max ${base}`}${surge ? ` + surge ${surge}` : ''}` };
     }
     case 'StatefulSet':
     case 'ReplicaSet': {
       const max = hpaMax(rendered, target);
-      return max === undefined ? { maxPods: replicas, reason: `${replicas} replicas` } : { maxPods: max, reason: `HPA max ${max}` };
+      return max === undefined ? { maxPods: replicas, reason: replicaCount(replicas) } : { maxPods: max, reason: `HPA max ${max}` };
     }
     case 'Job':
       return { maxPods: count(field(object, 'spec', 'parallelism'), 1), reason: 'parallelism' };
     case 'CronJob':
       return { maxPods: count(field(object, 'spec', 'jobTemplate', 'spec', 'parallelism'), 1), reason: 'parallelism of one run' };
     case 'DaemonSet':
-      return nodeCount === undefined ? { maxPods: 1, reason: 'one per node, nodeCount not stated' } : { maxPods: nodeCount, reason: `one on each of ${nodeCount} nodes` };
+      return nodeCount === undefined ? { maxPods: 1, reason: 'one per node, nodeCount not stated' } : { maxPods: nodeCount, reason: `one on each of ${nodeCount} node${nodeCount === 1 ? '' : 's'}` };
     default:
       return { maxPods: 1, reason: 'one pod' };
   }
