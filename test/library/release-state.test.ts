@@ -42,7 +42,7 @@ describe('release state', () => {
         api: {
           stable: { version: 'v1', image: 'r/api:v1' },
           canary: { version: 'v2', image: 'r/api:latest', weight: 150, headerValue: 'always', replicas: -1 },
-          blueGreen: { active: 'blue', blue: { version: 'v1', image: 'r/api:v1' }, green: { version: 'v2', image: 'r/api:v2' }, idleReplicas: -1 },
+          blueGreen: { active: 'blue', blue: { version: 'v1', image: 'r/api:v1' }, green: { version: 'v2', image: 'r/api:v2' }, idleReplicas: -1, warm: 'yes' },
         },
       },
     };
@@ -57,6 +57,7 @@ describe('release state', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^release\/prod.json: apps.api.canary: canary headerValue "always" is set without header/));
     expect(lines).toContainEqual(expect.stringMatching(/^release\/prod.json: apps.api.canary.replicas is -1: use a whole number of 0 or more/));
     expect(lines).toContainEqual(expect.stringMatching(/^release\/prod.json: apps.api.blueGreen.idleReplicas is -1/));
+    expect(lines).toContainEqual('release/prod.json: apps.api.blueGreen.warm must be true or false');
     expect(lines).toContainEqual(expect.stringMatching(/^release\/prod.json: apps.api.stable.image "r\/api:v1" has no digest, and this environment requires one/));
     expect(lines).toContainEqual(expect.stringMatching(/^release\/prod.json: apps.api.canary.image "r\/api:latest" uses the tag "latest"/));
     // without the environment's rules (as promote reads a file it then synthesizes), images are left to the workloads

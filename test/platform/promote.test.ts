@@ -59,6 +59,38 @@ describe('promote prod go-multiroute', () => {
   });
 });
 
+describe('promote prod go-multiroute with a shrunk idle colour (idleReplicas 0)', () => {
+  const releaseDir = releaseCopy();
+  const file = path.join(releaseDir, 'prod.json');
+  const shrunk = JSON.parse(fs.readFileSync(file, 'utf8'));
+  shrunk.apps['go-multiroute'].blueGreen.idleReplicas = 0;
+  fs.writeFileSync(file, `${JSON.stringify(shrunk, null, 2)}\n`);
+  const deployment = (files: ReadonlyMap<string, string>, colour: string) => YAML.parse(files.get(`go-multiroute/deployment-go-multiroute-${colour}.yaml`) ?? '');
+  const hpa = (files: ReadonlyMap<string, string>, colour: string) => files.has(`go-multiroute/horizontalpodautoscaler-go-multiroute-${colour}.yaml`);
+
+  test('the first promote scales the idle colour to full size and switches nothing: a switch now would send users to pods still starting', () => {
+    const warm = planPromote(PROJECT, { env: 'prod', app: 'go-multiroute', releaseDir });
+    expect(warm.to).toBeUndefined();
+    expect(warm.description).toMatch(/^green scaled up to full size beside blue \(idleReplicas 0 keeps it smaller\), ready for the switch: apply it, check green through the preview Service/);
+    expect(deployment(warm.before, 'green').spec.replicas).toBe(0);
+    // at full size: as the active colour runs (the HPA's, where it has one)
+    expect(hpa(warm.after, 'green')).toBe(hpa(warm.after, 'blue'));
+    expect(deployment(warm.after, 'green').spec.replicas).toBe(deployment(warm.after, 'blue').spec.replicas);
+    expect(changedFiles(warm.before, warm.after).filter((f) => f.startsWith('go-multiroute/service-'))).toEqual([]);
+    expect(JSON.parse(warm.releaseJson).apps['go-multiroute'].blueGreen).toMatchObject({ active: 'blue', warm: true });
+  });
+
+  test('the second switches, and the colour left idle shrinks again', () => {
+    fs.writeFileSync(file, planPromote(PROJECT, { env: 'prod', app: 'go-multiroute', releaseDir }).releaseJson);
+    const plan = planPromote(PROJECT, { env: 'prod', app: 'go-multiroute', releaseDir });
+    expect([plan.from, plan.to]).toEqual(['blue', 'green']);
+    expect(YAML.parse(plan.after.get('go-multiroute/service-go-multiroute.yaml') ?? '').spec.selector['release.k8s-iac.dev/colour']).toBe('green');
+    expect(deployment(plan.after, 'blue').spec.replicas).toBe(0);
+    expect(deployment(plan.after, 'green')).toEqual(deployment(plan.before, 'green'));
+    expect(JSON.parse(plan.releaseJson).apps['go-multiroute'].blueGreen.warm).toBeUndefined();
+  });
+});
+
 describe('promote command', () => {
   const quiet = () => {
     const lines: string[] = [];

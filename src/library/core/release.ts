@@ -61,6 +61,13 @@ export interface BlueGreenRelease {
   readonly green: VersionRelease;
   /** Replicas of the idle colour. @default - full size, for instant rollback */
   readonly idleReplicas?: number;
+  /**
+   * The idle colour runs at full size, whatever idleReplicas says, ready for the switch:
+   * promote's first step where idleReplicas shrinks it, cleared by the switch. A switch to a
+   * colour that is still starting would leave the active Service without Ready pods.
+   * @default false
+   */
+  readonly warm?: boolean;
 }
 
 /** What runs of one app in one environment. */

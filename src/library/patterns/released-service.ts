@@ -145,7 +145,7 @@ export class ReleasedService extends Construct {
       const runs = c === bg.active ? release.stable : bg[c];
       return { version: runs.version, ...this.props.pod(runs) };
     };
-    const pair = new BlueGreen(this, 'BlueGreen', { name, active: bg.active, blue: colour('blue'), green: colour('green'), ports, ...this.sizing(), idleReplicas: bg.idleReplicas });
+    const pair = new BlueGreen(this, 'BlueGreen', { name, active: bg.active, blue: colour('blue'), green: colour('green'), ports, ...this.sizing(), idleReplicas: bg.warm ? undefined : bg.idleReplicas });
     return { service: pair.activeService, policySelector: pair.appSelector };
   }
 

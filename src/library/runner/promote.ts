@@ -7,6 +7,11 @@
  * selectors and the policies stay as they are, so the switch (and a rollback, which is
  * the same command again) is instant.
  *
+ * Where `idleReplicas` shrinks the idle colour, a switch in the same step as its scale-up
+ * would send users to pods that are still starting; so promote goes in two steps: the
+ * first sets `blueGreen.warm` (the idle colour at full size), the second switches, once
+ * that is applied and the preview Service answers, and clears it.
+ *
  * With `--outdir DIR` the promoted manifests go to DIR/<env>, and neither the release
  * file nor dist/ is touched: a dry run, or manifests for a pipeline to apply.
  *
@@ -87,7 +92,16 @@ function applyStep(entry: Json, release: AppRelease, step: PromoteStep, app: str
     }
     const to = otherColour(blueGreen.active);
     const bg = entry.blueGreen as Json;
+    if (blueGreen.idleReplicas !== undefined && !blueGreen.warm) {
+      // the idle colour is shrunk: switching now would send users to pods that are still starting
+      bg.warm = true;
+      return {
+        description: `${to} scaled up to full size beside ${blueGreen.active} (idleReplicas ${blueGreen.idleReplicas} keeps it smaller), ready for the switch: apply it, check ${to} through the preview Service once its pods are Ready, then promote again to switch`,
+      };
+    }
     bg.active = to;
+    // the colour left idle shrinks to idleReplicas again once users are on the other one
+    delete bg.warm;
     entry.stable = { ...(bg[to] as Json) };
     return { description: `active colour ${blueGreen.active} -> ${to}`, from: blueGreen.active, to };
   }

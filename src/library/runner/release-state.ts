@@ -176,6 +176,11 @@ class Reader {
     return value === undefined ? undefined : this.string(value, where);
   }
 
+  optionalBoolean(value: unknown, where: string): boolean | undefined {
+    if (value === undefined || typeof value === 'boolean') return value;
+    return this.fail(where, 'must be true or false');
+  }
+
   optionalInteger(value: unknown, where: string): number | undefined {
     if (value === undefined) return undefined;
     if (typeof value !== 'number' || !Number.isInteger(value)) return this.fail(where, 'must be a whole number');
@@ -229,7 +234,7 @@ function readCanary(r: Reader, value: unknown, where: string): CanaryRelease | u
 function readBlueGreen(r: Reader, value: unknown, where: string): BlueGreenRelease | undefined {
   const obj = r.object(value, where);
   if (!obj) return undefined;
-  r.onlyKeys(obj, ['active', 'blue', 'green', 'idleReplicas'], where);
+  r.onlyKeys(obj, ['active', 'blue', 'green', 'idleReplicas', 'warm'], where);
   const active = obj.active;
   const isColour = COLOURS.includes(active as Colour);
   if (!isColour) r.fail(`${where}.active`, `is ${JSON.stringify(active)}: use "blue" or "green"`);
@@ -237,8 +242,9 @@ function readBlueGreen(r: Reader, value: unknown, where: string): BlueGreenRelea
   const green = readVersion(r, obj.green, `${where}.green`);
   const idleReplicas = r.optionalInteger(obj.idleReplicas, `${where}.idleReplicas`);
   if (idleReplicas !== undefined) r.report(checkNonNegativeInteger(idleReplicas, `${where}.idleReplicas`));
+  const warm = r.optionalBoolean(obj.warm, `${where}.warm`);
   if (!blue || !green || !isColour) return undefined;
-  return { active: active as Colour, blue, green, idleReplicas };
+  return { active: active as Colour, blue, green, idleReplicas, warm };
 }
 
 /**
