@@ -13,7 +13,7 @@ import { ENVIRONMENTS } from '../src/platform/environments';
 import { AppDeployment, AppIngress, AppService, AutoscalingProps, LABELS, Manifest, NamespacedApp, type PodTemplateProps, type QuotaConfig, renderManifests } from 'k8s-iac';
 import { addStatefulPart } from './stateful-part';
 
-export const BENCH_ENVIRONMENTS: readonly string[] = ENVIRONMENTS.names;
+export const BENCH_ENVIRONMENTS = ENVIRONMENTS.names;
 
 /** Every how-many-th service also runs a StatefulSet. */
 export const STATEFUL_EVERY = 5;
