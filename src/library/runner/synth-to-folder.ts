@@ -12,11 +12,14 @@
  * started at all. The files are the same either way (the same function renders each
  * environment) and problems are reported in the order of the environments.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import * as os from 'node:os';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
+import { immutableChanges } from './immutable-changes';
+import { shown } from './paths';
 import type { Project } from './project';
 import { Manifest, renderedFiles, SynthError } from './synthesize';
 import { problemsOf, SynthOptions, synthManifests } from './synth-project';
@@ -186,6 +189,14 @@ function collectWorkerOutcomes(queue: Int32Array, workers: readonly StartedWorke
   }
 }
 
+/** Says which objects of an environment change a field the API server will not change (the synth goes on: the YAML is valid). */
+function noticeImmutableChanges(outdir: string, outcome: EnvironmentOutcome, notice: ((message: string) => void) | undefined): void {
+  const current = path.join(outdir, outcome.env);
+  if (!notice || outcome.staged === undefined || !fs.existsSync(current)) return;
+  const files = fs.readdirSync(outcome.staged, { recursive: true, encoding: 'utf8' });
+  for (const message of immutableChanges(current, outcome.staged, files, shown(current))) notice(`warning: ${message}`);
+}
+
 /**
  * Synthesizes the `selected` environments of `project` into `<outdir>/<env>/`, replacing each folder whole once
  * all rendered cleanly; throws one SynthError with every environment's problems (or an
@@ -216,6 +227,7 @@ export function synthToFolder(project: Project, selected: readonly string[], out
     // what was staged is removed below, as after any failure
     if (problems.length > 0) throw new SynthError(problems);
     if (outputErrors.length > 0) throw new OutputError(outputErrors.join('\n'));
+    for (const o of ordered) noticeImmutableChanges(outdir, o, options.notice);
     swapInStaged(outdir, new Map(ordered.map((o) => [o.env, o.staged as string])));
     failed = false;
     return new Map(ordered.map((o) => [o.env, o.objects ?? 0]));

@@ -308,7 +308,6 @@ export function stageEnvironment(outdir: string, env: string, files: Iterable<re
   return tmp;
 }
 
-/** Swaps a written temporary tree in for `<outdir>/<env>`. */
 /**
  * Swaps a written temporary tree in for `<outdir>/<env>`, keeping the folder it replaces as
  * `.<env>.old` until every environment is swapped; true when there was one. On a fault the

@@ -1,0 +1,67 @@
+/**
+ * Fields the API server refuses to change on an object that exists: a Deployment's
+ * selector (a release strategy switched between rolling and canary adds the track label to
+ * it), a StatefulSet's selector, governing Service, claim templates and pod management,
+ * a Service's clusterIP (headless or not). The YAML is valid either way, so synth takes it
+ * and the apply fails with "field is immutable". Comparing an environment's new files with
+ * the folder they replace names the change before that, with the way through.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import YAML from 'yaml';
+
+/** The fields of each kind the API server will not change once the object exists. */
+const IMMUTABLE_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  Deployment: ['selector'],
+  ReplicaSet: ['selector'],
+  DaemonSet: ['selector'],
+  StatefulSet: ['selector', 'serviceName', 'volumeClaimTemplates', 'podManagementPolicy'],
+  Job: ['selector', 'template'],
+  Service: ['clusterIP'],
+};
+
+type Json = Readonly<Record<string, unknown>>;
+
+/** The kind, name, namespace and spec of a manifest's text; undefined where it does not parse. */
+function read(text: string): { kind: string; name: string; namespace?: string; spec: Json } | undefined {
+  try {
+    const object = YAML.parse(text) as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown }; spec?: Json } | null;
+    if (typeof object?.kind !== 'string' || typeof object.metadata?.name !== 'string') return undefined;
+    return { kind: object.kind, name: object.metadata.name, namespace: typeof object.metadata.namespace === 'string' ? object.metadata.namespace : undefined, spec: object.spec ?? {} };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a file of the environment folder may hold a kind with immutable fields: its name starts with the kind, lower-cased. */
+function mayHoldImmutable(file: string): boolean {
+  const base = path.basename(file);
+  return Object.keys(IMMUTABLE_FIELDS).some((kind) => base.startsWith(`${kind.toLowerCase()}-`));
+}
+
+/**
+ * The changes of immutable fields between the files of `before` (an environment folder)
+ * and `after` (its replacement, staged), for objects that keep their kind and name; each
+ * names the file shown as `shownAs`, the field and what to do.
+ */
+export function immutableChanges(before: string, after: string, files: Iterable<string>, shownAs: string): string[] {
+  const problems: string[] = [];
+  for (const file of files) {
+    if (!mayHoldImmutable(file)) continue;
+    const oldFile = path.join(before, file);
+    if (!fs.existsSync(oldFile)) continue;
+    const oldText = fs.readFileSync(oldFile, 'utf8');
+    const newText = fs.readFileSync(path.join(after, file), 'utf8');
+    if (oldText === newText) continue;
+    const old = read(oldText);
+    const now = read(newText);
+    if (!old || !now || old.kind !== now.kind || old.name !== now.name) continue;
+    const changed = (IMMUTABLE_FIELDS[now.kind] ?? []).filter((field) => JSON.stringify(old.spec[field]) !== JSON.stringify(now.spec[field]));
+    if (changed.length === 0) continue;
+    const deletion = `kubectl delete ${now.kind.toLowerCase()} ${now.name}${now.namespace === undefined ? '' : ` -n ${now.namespace}`}`;
+    problems.push(
+      `${path.join(shownAs, file)}: ${changed.map((f) => `spec.${f}`).join(', ')} of ${now.kind} ${now.name} changes, which the API server refuses on an existing ${now.kind}: the apply will fail until the old one is deleted (${deletion}, a moment without it) or the new one takes another name`,
+    );
+  }
+  return problems;
+}

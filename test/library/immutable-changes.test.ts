@@ -1,0 +1,41 @@
+import { AppDeployment, defineEnvironments, defineProject, LABELS, main, NamespacedApp } from 'k8s-iac';
+import { LIMITS, QUOTA, tmpdir, WEB_POD } from '../helpers';
+
+const environments = defineEnvironments<Record<string, never>>()({
+  qa: { settings: { owner: { team: 'shop', email: 'shop@example.com' }, requireImageDigest: false }, values: {} },
+});
+
+/** A project of one Deployment, its selector with or without a track label, as a switch from rolling to canary changes it. */
+const project = (track: boolean) =>
+  defineProject({
+    environments,
+    build(scope, env) {
+      const ns = new NamespacedApp(scope, 'shop', { namespace: 'shop', settings: env.settings, quota: QUOTA, limits: LIMITS });
+      new AppDeployment(ns, 'Web', { name: 'web', version: 'v1', ...WEB_POD, selectorLabels: track ? { [LABELS.track]: 'stable' } : {} });
+    },
+  });
+
+function synth(track: boolean, outdir: string): { code: number; lines: string[] } {
+  const lines: string[] = [];
+  const code = main(['synth', '--outdir', outdir], { project: project(track), log: (l) => void lines.push(l), error: (l) => void lines.push(l) });
+  return { code, lines };
+}
+
+describe('a change the API server refuses on an existing object', () => {
+  test('a Deployment whose selector changes is named with the way through, and the synth still writes', () => {
+    const out = tmpdir('immutable');
+    expect(synth(false, out).code).toBe(0);
+    const again = synth(true, out);
+    expect(again.code).toBe(0);
+    expect(again.lines).toContainEqual(
+      expect.stringMatching(/^warning: .*qa\/shop\/deployment-web\.yaml: spec\.selector of Deployment web changes, which the API server refuses on an existing Deployment: the apply will fail until the old one is deleted \(kubectl delete deployment web -n shop, a moment without it\) or the new one takes another name$/),
+    );
+    expect(again.lines.filter((l) => l.startsWith('warning:'))).toHaveLength(1);
+  });
+
+  test('a synth that changes no immutable field says nothing of it', () => {
+    const out = tmpdir('immutable');
+    synth(true, out);
+    expect(synth(true, out).lines.filter((l) => l.startsWith('warning:'))).toEqual([]);
+  });
+});
