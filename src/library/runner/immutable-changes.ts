@@ -49,9 +49,12 @@ export function immutableChanges(before: string, after: string, files: Iterable<
   for (const file of files) {
     if (!mayHoldImmutable(file)) continue;
     const oldFile = path.join(before, file);
-    if (!fs.existsSync(oldFile)) continue;
+    const newFile = path.join(after, file);
+    const oldStat = fs.statSync(oldFile, { throwIfNoEntry: false });
+    // an unchanged file is staged as a hard link to the one it replaces: nothing to read
+    if (!oldStat || oldStat.ino === fs.statSync(newFile).ino) continue;
     const oldText = fs.readFileSync(oldFile, 'utf8');
-    const newText = fs.readFileSync(path.join(after, file), 'utf8');
+    const newText = fs.readFileSync(newFile, 'utf8');
     if (oldText === newText) continue;
     const old = read(oldText);
     const now = read(newText);
