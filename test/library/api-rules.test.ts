@@ -35,6 +35,7 @@ import {
   checkTolerations,
   synthManifests,
 } from 'k8s-iac';
+import * as k8s from '../../imports/k8s';
 import { synthProblems } from 'k8s-iac/testing';
 import { IMAGE, LIMITS, QUOTA, SETTINGS, synth, synthErrors, WEB_POD } from '../helpers';
 
@@ -323,6 +324,30 @@ describe('one mistake, one message', () => {
     const message = synthErrors(web({ container: { ...WEB_POD.container, resources: { ...WEB_POD.container.resources, requests } } }));
     expect(message).toMatch(/synth failed with 1 error/);
     expect(message).toMatch(/memory request "64m" is 64 thousandths of a byte/);
+  });
+
+  test("a value its construct refuses is not reported again as the field it renders to; a raw object's is", () => {
+    const message = synthErrors(web({ replicas: NaN }));
+    expect(message).toMatch(/synth failed with 1 error/);
+    expect(message).toMatch(/shop\/Web: replicas is NaN: use a whole number of 0 or more/);
+    const raw = synthErrors((ns) => void new k8s.KubeConfigMap(ns, 'Raw', { metadata: { name: 'raw' }, data: { size: Number.NaN as unknown as string } }));
+    expect(raw).toMatch(/shop\/Raw: ConfigMap field data.size = NaN is not a finite number/);
+  });
+
+  test('a workload made twice under one name is one message for its objects; a single object made twice keeps its own', () => {
+    const twice = synthErrors((ns) => {
+      new AppDeployment(ns, 'Web', { name: 'web', version: 'v1', ...WEB_POD, replicas: 2 });
+      new AppDeployment(ns, 'Web2', { name: 'web', version: 'v1', ...WEB_POD, replicas: 2 });
+    });
+    expect(twice).toMatch(/synth failed with 1 error/);
+    expect(twice).toMatch(/\[test\] shop\/Web2: ServiceAccount "web", Deployment "web", PodDisruptionBudget "web" in shop are also made by shop\/Web: give one of them another name/);
+    const service = (ns: NamespacedApp, id: string) => new AppService(ns, id, { name: 'web', selector: { 'app.kubernetes.io/name': 'web' }, ports: [{ name: 'http', port: 80 }] });
+    const services = synthErrors((ns) => {
+      new AppDeployment(ns, 'Web', { name: 'web', version: 'v1', ...WEB_POD });
+      service(ns, 'A');
+      service(ns, 'B');
+    });
+    expect(services).toMatch(/\[test\] shop\/B\/Resource: Service "web" in shop is also made by shop\/A\/Resource: give one of them another name/);
   });
 
   test('a bad label written in an ingress and an egress rule of one policy is reported once', () => {

@@ -13,6 +13,7 @@ import { IConstruct } from 'constructs';
 import YAML from 'yaml';
 import { KubeObject, RenderedObject, nonFiniteFields } from '../core/workloads';
 import { objectRenderer } from '../core/render-object';
+import { isNamespaceContext } from '../core/namespace-context';
 import { checkNamespacedApps } from '../checks/namespace-checks';
 import { dependencyEdges, orderByDependencies } from './dependency-order';
 import { readsAsNonStringInYaml11, writeBlockYaml } from './yaml-writer';
@@ -94,15 +95,53 @@ function allConstructs(root: IConstruct): IConstruct[] {
  * ingress and an egress rule) reports it once.
  */
 export function validateTree(constructs: readonly IConstruct[], label: string): string[] {
+  return validateConstructs(constructs, label).problems;
+}
+
+/** validateTree's problems, and the paths of the constructs that have any. */
+function validateConstructs(constructs: readonly IConstruct[], label: string): { problems: string[]; failing: Set<string> } {
   const problems: string[] = [];
+  const failing = new Set<string>();
   for (const c of constructs) {
+    const before = problems.length;
     try {
       for (const message of new Set(c.node.validate())) problems.push(`[${label}] ${c.node.path}: ${message}`);
     } catch (err) {
       problems.push(`[${label}] ${c.node.path}: ${(err as Error).message}`);
     }
+    if (problems.length > before) failing.add(c.node.path);
   }
-  return problems;
+  return { problems, failing };
+}
+
+/** An object whose file another object of the tree already takes. */
+interface Duplicate {
+  readonly path: string;
+  readonly previous: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+}
+
+const parentOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('/')));
+
+/**
+ * One message per pair of constructs whose objects collide: a workload made twice under one
+ * name collides in its Deployment, ServiceAccount and budget, which is one mistake.
+ */
+function duplicateProblems(duplicates: readonly Duplicate[], label: string): string[] {
+  const groups = new Map<string, Duplicate[]>();
+  for (const d of duplicates) {
+    const key = `${parentOf(d.path)}\0${parentOf(d.previous)}`;
+    groups.set(key, [...(groups.get(key) ?? []), d]);
+  }
+  return [...groups.values()].map((group) => {
+    const [first] = group;
+    const scope = first.namespace ?? 'the cluster scope';
+    if (group.length === 1) return `[${label}] ${first.path}: ${first.kind} "${first.name}" in ${scope} is also made by ${first.previous}: give one of them another name`;
+    const objects = group.map((d) => `${d.kind} "${d.name}"`).join(', ');
+    return `[${label}] ${parentOf(first.path)}: ${objects} in ${scope} are also made by ${parentOf(first.previous)}: give one of them another name`;
+  });
 }
 
 /** The file of an object inside dist/<env>/: `<namespace>/<kind>-<name>.yaml`, `_cluster/` for cluster-scoped ones. */
@@ -118,9 +157,10 @@ export function fileFor(kind: string, name: string, namespace: string | undefine
  */
 export function renderManifests(root: IConstruct, label: string): Manifest[] {
   const constructs = allConstructs(root);
-  const problems = validateTree(constructs, label);
+  const { problems, failing } = validateConstructs(constructs, label);
   const manifests: Manifest[] = [];
   const seen = new Map<string, string>();
+  const duplicates: Duplicate[] = [];
   const render = objectRenderer(root);
   for (const c of constructs) {
     if (!ApiObject.isApiObject(c)) continue;
@@ -131,19 +171,23 @@ export function renderManifests(root: IConstruct, label: string): Manifest[] {
       problems.push(`[${label}] ${c.node.path}: cannot render: ${(err as Error).message}`);
       continue;
     }
-    for (const bad of nonFiniteFields(object)) problems.push(`[${label}] ${c.node.path}: ${c.kind} field ${bad} is not a finite number: give a whole or decimal number`);
+    // a value the construct that made the object refused already (replicas NaN) is not reported again as the field it renders to;
+    // a namespace's own problems do not hide those of what is in it
+    const maker = c.node.scope;
+    if (!failing.has(c.node.path) && !(maker && !isNamespaceContext(maker) && failing.has(maker.node.path))) {
+      for (const bad of nonFiniteFields(object)) problems.push(`[${label}] ${c.node.path}: ${c.kind} field ${bad} is not a finite number: give a whole or decimal number`);
+    }
     const metadata = object.metadata ?? {};
     const name = metadata.name ?? c.name;
     const file = fileFor(c.kind, name, metadata.namespace);
     const previous = seen.get(file);
-    if (previous) {
-      problems.push(`[${label}] ${c.node.path}: ${c.kind} "${name}" in ${metadata.namespace ?? 'the cluster scope'} is also made by ${previous}: give one of them another name`);
-    }
+    if (previous) duplicates.push({ path: c.node.path, previous, kind: c.kind, name, namespace: metadata.namespace });
     // node.path walks up the tree and joins the ids each time it is read
     const path = c.node.path;
     seen.set(file, path);
     manifests.push({ file, kind: c.kind, namespace: metadata.namespace, name, path, object });
   }
+  problems.push(...duplicateProblems(duplicates, label));
   const rendered: RenderedObject[] = manifests.map((m) => ({ path: m.path, object: m.object }));
   problems.push(...checkNamespacedApps(constructs, rendered).map((p) => `[${label}] ${p}`));
   const sorted = manifests.sort(
