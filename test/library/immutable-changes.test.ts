@@ -5,12 +5,12 @@ const environments = defineEnvironments<Record<string, never>>()({
   qa: { settings: { owner: { team: 'shop', email: 'shop@example.com' }, requireImageDigest: false }, values: {} },
 });
 
-/** A project of one Deployment, its selector with or without a track label, as a switch from rolling to canary changes it. */
+/** A project of one Deployment, its selector with or without a track label, as a switch from rolling to canary changes it; in a namespace named like a manifest file. */
 const project = (track: boolean) =>
   defineProject({
     environments,
     build(scope, env) {
-      const ns = new NamespacedApp(scope, 'shop', { namespace: 'shop', settings: env.settings, quota: QUOTA, limits: LIMITS });
+      const ns = new NamespacedApp(scope, 'shop', { namespace: 'service-shop', settings: env.settings, quota: QUOTA, limits: LIMITS });
       new AppDeployment(ns, 'Web', { name: 'web', version: 'v1', ...WEB_POD, selectorLabels: track ? { [LABELS.track]: 'stable' } : {} });
     },
   });
@@ -28,7 +28,7 @@ describe('a change the API server refuses on an existing object', () => {
     const again = synth(true, out);
     expect(again.code).toBe(0);
     expect(again.lines).toContainEqual(
-      expect.stringMatching(/^warning: .*qa\/shop\/deployment-web\.yaml: spec\.selector of Deployment web changes, which the API server refuses on an existing Deployment: the apply will fail until the old one is deleted \(kubectl delete deployment web -n shop, a moment without it\) or the new one takes another name$/),
+      expect.stringMatching(/^warning: .*qa\/service-shop\/deployment-web\.yaml: spec\.selector of Deployment web changes, which the API server refuses on an existing Deployment: the apply will fail until the old one is deleted \(kubectl delete deployment web -n service-shop, a moment without it\) or the new one takes another name$/),
     );
     expect(again.lines.filter((l) => l.startsWith('warning:'))).toHaveLength(1);
   });

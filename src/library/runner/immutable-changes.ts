@@ -33,10 +33,10 @@ function read(text: string): { kind: string; name: string; namespace?: string; s
   }
 }
 
-/** Whether a file of the environment folder may hold a kind with immutable fields: its name starts with the kind, lower-cased. */
+/** Whether a path of the environment folder may be a manifest of a kind with immutable fields: a YAML file named after the kind, lower-cased (a namespace folder may be named `service-mesh`). */
 function mayHoldImmutable(file: string): boolean {
   const base = path.basename(file);
-  return Object.keys(IMMUTABLE_FIELDS).some((kind) => base.startsWith(`${kind.toLowerCase()}-`));
+  return base.endsWith('.yaml') && Object.keys(IMMUTABLE_FIELDS).some((kind) => base.startsWith(`${kind.toLowerCase()}-`));
 }
 
 /**
@@ -51,8 +51,9 @@ export function immutableChanges(before: string, after: string, files: Iterable<
     const oldFile = path.join(before, file);
     const newFile = path.join(after, file);
     const oldStat = fs.statSync(oldFile, { throwIfNoEntry: false });
+    const newStat = fs.statSync(newFile);
     // an unchanged file is staged as a hard link to the one it replaces: nothing to read
-    if (!oldStat || oldStat.ino === fs.statSync(newFile).ino) continue;
+    if (!oldStat?.isFile() || !newStat.isFile() || oldStat.ino === newStat.ino) continue;
     const oldText = fs.readFileSync(oldFile, 'utf8');
     const newText = fs.readFileSync(newFile, 'utf8');
     if (oldText === newText) continue;
