@@ -47,7 +47,8 @@ interface Policy {
   readonly path: string;
   readonly name: string;
   readonly namespace: string;
-  readonly object: Json;
+  /** Its spec; {} where the object has none. */
+  readonly spec: Json;
   readonly types: readonly Direction[];
 }
 
@@ -59,7 +60,7 @@ function policyTypes(spec: Json): Direction[] {
 
 /** Whether `policy` selects `pods` (unknown selectors select). */
 function selectsPods(policy: Policy, pods: Pods): boolean {
-  const selector = matchLabels((policy.object.spec as Json).podSelector);
+  const selector = matchLabels(policy.spec.podSelector);
   return policy.namespace === pods.namespace && (selector === undefined || selects(selector, pods.labels));
 }
 
@@ -110,7 +111,7 @@ function allowed(policies: readonly Policy[], direction: Direction, local: Pods,
   const destination = direction === 'ingress' ? local : remote;
   const rules = policies
     .filter((p) => p.types.includes(direction) && selectsPods(p, local))
-    .flatMap((p) => records((p.object.spec as Json)[direction]))
+    .flatMap((p) => records(p.spec[direction]))
     .filter((rule) => {
       const peers = records(rule[direction === 'ingress' ? 'from' : 'to']);
       return peers.length === 0 || peers.some((peer) => peerTakes(peer, remote, namespaceLabels));
@@ -158,14 +159,14 @@ export function crossNamespacePolicies(rendered: readonly RenderedObject[], name
     .filter((r) => r.object.kind === 'NetworkPolicy' && namespaces.has(r.object.metadata?.namespace ?? ''))
     .map((r) => {
       const spec = (r.object.spec ?? {}) as Json;
-      return { path: r.path, name: r.object.metadata?.name ?? '', namespace: r.object.metadata?.namespace ?? '', object: r.object as Json, types: policyTypes(spec) };
+      return { path: r.path, name: r.object.metadata?.name ?? '', namespace: r.object.metadata?.namespace ?? '', spec, types: policyTypes(spec) };
     });
   const crossing = (rule: Json, direction: Direction, namespace: string) =>
     records(rule[direction === 'ingress' ? 'from' : 'to']).flatMap((peer) => {
       const named = matchLabels(peer.namespaceSelector)?.[NAMESPACE_NAME_LABEL];
       return named !== undefined && named !== namespace && namespaces.has(named) ? [{ peer, other: named }] : [];
     });
-  if (!policies.some((p) => p.types.some((d) => records((p.object.spec as Json)[d]).some((rule) => crossing(rule, d, p.namespace).length > 0)))) return [];
+  if (!policies.some((p) => p.types.some((d) => records(p.spec[d]).some((rule) => crossing(rule, d, p.namespace).length > 0)))) return [];
 
   const pods: Pods[] = rendered.flatMap(({ object }) => {
     const template = podTemplate(object);
@@ -184,10 +185,10 @@ export function crossNamespacePolicies(rendered: readonly RenderedObject[], name
 
   const problems: string[] = [];
   for (const policy of policies) {
-    const selector = matchLabels((policy.object.spec as Json).podSelector);
+    const selector = matchLabels(policy.spec.podSelector);
     const locals = selector === undefined ? [] : podsIn(policy.namespace).filter((p) => selectsPods(policy, p));
     for (const direction of policy.types) {
-      for (const rule of records((policy.object.spec as Json)[direction])) {
+      for (const rule of records(policy.spec[direction])) {
         const ports = openedPorts(rule);
         for (const { peer, other } of crossing(rule, direction, policy.namespace)) {
           const podSelector = peer.podSelector === undefined ? {} : matchLabels(peer.podSelector);
