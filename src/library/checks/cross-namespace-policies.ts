@@ -10,18 +10,17 @@
  * as a name on one side and a number on the other, the rule is taken as matching: the check
  * reports only what it can show.
  */
+import { jsonObjects, JsonObject, templatePorts } from '../core/json-fields';
 import { type Labels, NAMESPACE_NAME_LABEL } from '../core/labels';
 import { podTemplate, RenderedObject, selects } from '../core/workloads';
 
-type Json = Readonly<Record<string, unknown>>;
+type Json = JsonObject;
 type Direction = 'ingress' | 'egress';
-
-const records = (value: unknown): Json[] => (Array.isArray(value) ? value.filter((v): v is Json => typeof v === 'object' && v !== null) : []);
 
 /** The labels a selector asks for, or undefined when it has matchExpressions (not readable by labels alone). */
 function matchLabels(selector: unknown): Labels | undefined {
   const s = (selector ?? {}) as Json;
-  if (records(s.matchExpressions).length > 0) return undefined;
+  if (jsonObjects(s.matchExpressions).length > 0) return undefined;
   return (s.matchLabels ?? {}) as Labels;
 }
 
@@ -37,9 +36,7 @@ interface Pods {
 
 /** The named container ports of a pod template. */
 function namedPorts(template: Json): Map<string, number> {
-  const spec = (template.spec ?? {}) as Json;
-  const ports = [...records(spec.containers), ...records(spec.initContainers)].flatMap((c) => records(c.ports));
-  return new Map(ports.flatMap((p) => (typeof p.name === 'string' && typeof p.containerPort === 'number' ? [[p.name, p.containerPort] as const] : [])));
+  return new Map(templatePorts(template).flatMap((p) => (typeof p.name === 'string' && typeof p.containerPort === 'number' ? [[p.name, p.containerPort] as const] : [])));
 }
 
 /** A NetworkPolicy, read for what this check needs. */
@@ -83,7 +80,7 @@ interface OpenedPort {
 }
 
 function openedPorts(rule: Json): OpenedPort[] {
-  return records(rule.ports).map((p) => ({
+  return jsonObjects(rule.ports).map((p) => ({
     port: typeof p.port === 'number' || typeof p.port === 'string' ? p.port : undefined,
     endPort: typeof p.endPort === 'number' ? p.endPort : undefined,
     protocol: typeof p.protocol === 'string' ? p.protocol : 'TCP',
@@ -111,9 +108,9 @@ function allowed(policies: readonly Policy[], direction: Direction, local: Pods,
   const destination = direction === 'ingress' ? local : remote;
   const rules = policies
     .filter((p) => p.types.includes(direction) && selectsPods(p, local))
-    .flatMap((p) => records(p.spec[direction]))
+    .flatMap((p) => jsonObjects(p.spec[direction]))
     .filter((rule) => {
-      const peers = records(rule[direction === 'ingress' ? 'from' : 'to']);
+      const peers = jsonObjects(rule[direction === 'ingress' ? 'from' : 'to']);
       return peers.length === 0 || peers.some((peer) => peerTakes(peer, remote, namespaceLabels));
     });
   if (wanted.length === 0) return rules.length > 0;
@@ -162,11 +159,11 @@ export function crossNamespacePolicies(rendered: readonly RenderedObject[], name
       return { path: r.path, name: r.object.metadata?.name ?? '', namespace: r.object.metadata?.namespace ?? '', spec, types: policyTypes(spec) };
     });
   const crossing = (rule: Json, direction: Direction, namespace: string) =>
-    records(rule[direction === 'ingress' ? 'from' : 'to']).flatMap((peer) => {
+    jsonObjects(rule[direction === 'ingress' ? 'from' : 'to']).flatMap((peer) => {
       const named = matchLabels(peer.namespaceSelector)?.[NAMESPACE_NAME_LABEL];
       return named !== undefined && named !== namespace && namespaces.has(named) ? [{ peer, other: named }] : [];
     });
-  if (!policies.some((p) => p.types.some((d) => records(p.spec[d]).some((rule) => crossing(rule, d, p.namespace).length > 0)))) return [];
+  if (!policies.some((p) => p.types.some((d) => jsonObjects(p.spec[d]).some((rule) => crossing(rule, d, p.namespace).length > 0)))) return [];
 
   const pods: Pods[] = rendered.flatMap(({ object }) => {
     const template = podTemplate(object);
@@ -188,7 +185,7 @@ export function crossNamespacePolicies(rendered: readonly RenderedObject[], name
     const selector = matchLabels(policy.spec.podSelector);
     const locals = selector === undefined ? [] : podsIn(policy.namespace).filter((p) => selectsPods(policy, p));
     for (const direction of policy.types) {
-      for (const rule of records(policy.spec[direction])) {
+      for (const rule of jsonObjects(policy.spec[direction])) {
         const ports = openedPorts(rule);
         for (const { peer, other } of crossing(rule, direction, policy.namespace)) {
           const podSelector = peer.podSelector === undefined ? {} : matchLabels(peer.podSelector);

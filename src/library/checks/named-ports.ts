@@ -3,12 +3,12 @@
  * of that name on the selected pods". If no selected pod declares it, the Service has no
  * endpoints on that port and the policy opens nothing: both are nearly always a typo.
  */
+import { jsonObjects, JsonObject, templatePorts } from '../core/json-fields';
 import type { Labels } from '../core/labels';
 import { RenderedObject, WorkloadFootprint, podTemplate, selects } from '../core/workloads';
 import { sameNamespacePeers } from './selectors-match-pods';
 
-type Json = Readonly<Record<string, unknown>>;
-const list = (value: unknown): Json[] => (Array.isArray(value) ? value.filter((v): v is Json => typeof v === 'object' && v !== null) : []);
+type Json = JsonObject;
 
 /** The container port names of every workload, by workload. */
 function declaredPortNames(rendered: readonly RenderedObject[]): Map<string, Set<string>> {
@@ -16,8 +16,8 @@ function declaredPortNames(rendered: readonly RenderedObject[]): Map<string, Set
   for (const { object } of rendered) {
     const template = podTemplate(object);
     if (!template) continue;
-    const spec = (object.kind === 'Pod' ? object.spec : template.spec) as Json | undefined;
-    const ports = [...list(spec?.containers), ...list(spec?.initContainers)].flatMap((c) => list(c.ports)).map((p) => p.name);
+    // a Pod is its own template
+    const ports = templatePorts(template).map((p) => p.name);
     names.set(`${object.kind}/${object.metadata?.name}`, new Set(ports.filter((n): n is string => typeof n === 'string')));
   }
   return names;
@@ -42,7 +42,7 @@ export function namedPortsDeclared(rendered: readonly RenderedObject[], workload
     const spec = (object.spec ?? {}) as Json;
     const name = object.metadata?.name ?? '';
     if (object.kind === 'Service' && typeof spec.selector === 'object' && spec.selector !== null) {
-      for (const port of list(spec.ports)) {
+      for (const port of jsonObjects(spec.ports)) {
         if (typeof port.targetPort === 'string' && missing(spec.selector as Labels, port.targetPort)) {
           problems.push(`${path}: Service "${name}" targets port "${port.targetPort}", which no pod it selects declares (${theyDeclare(spec.selector as Labels)}): target one of theirs, or name the container port "${port.targetPort}"`);
         }
@@ -51,18 +51,18 @@ export function namedPortsDeclared(rendered: readonly RenderedObject[], workload
     if (object.kind === 'NetworkPolicy') {
       const selector = ((spec.podSelector as Json | undefined)?.matchLabels ?? {}) as Labels;
       if (Object.keys(selector).length === 0) continue;
-      for (const rule of list(spec.ingress)) {
-        for (const port of list(rule.ports)) {
+      for (const rule of jsonObjects(spec.ingress)) {
+        for (const port of jsonObjects(rule.ports)) {
           if (typeof port.port === 'string' && missing(selector, port.port)) {
             problems.push(`${path}: NetworkPolicy "${name}" opens port "${port.port}", which no pod it selects declares (${theyDeclare(selector)}): open one of theirs, or use a port number`);
           }
         }
       }
       // an egress rule's named port is the destination's: checkable where every destination is a pod of this namespace
-      for (const rule of list(spec.egress)) {
+      for (const rule of jsonObjects(spec.egress)) {
         const peers = sameNamespacePeers(rule, 'egress', object.metadata?.namespace);
-        if (peers.length === 0 || peers.length !== list(rule.to).length) continue;
-        for (const port of list(rule.ports)) {
+        if (peers.length === 0 || peers.length !== jsonObjects(rule.to).length) continue;
+        for (const port of jsonObjects(rule.ports)) {
           if (typeof port.port === 'string' && peers.every((peer) => missing(peer, port.port as string))) {
             problems.push(`${path}: NetworkPolicy "${name}" allows egress to port "${port.port}", which none of the pods it sends to declares (${theyDeclare(...peers)}): use one of theirs, or a port number`);
           }

@@ -4,6 +4,7 @@
  * cdk8s-plus, raw `Kube*` objects, `Include`d YAML), and wherever in the tree it was made.
  */
 import type { IConstruct } from 'constructs';
+import { jsonObjects, JsonObject } from '../core/json-fields';
 import { NamespaceContext, isNamespaceContext } from '../core/namespace-context';
 import { parseQuantity } from '../core/quantity';
 import { RenderedObject, workloadFootprints } from '../core/workloads';
@@ -20,14 +21,13 @@ const CLUSTER_CREATED_CONFIGMAPS = 1;
 /** The annotations by which cert-manager's ingress and gateway shims issue an object's TLS Secrets. */
 const CERT_MANAGER_ISSUER_ANNOTATIONS = ['cert-manager.io/cluster-issuer', 'cert-manager.io/issuer'];
 
-type Json = Readonly<Record<string, unknown>>;
-const records = (value: unknown): Json[] => (Array.isArray(value) ? value.filter((v): v is Json => typeof v === 'object' && v !== null) : []);
+type Json = JsonObject;
 
 /** The TLS Secret names of an Ingress or a Gateway. */
 function tlsSecretNames(kind: string | undefined, spec: Json): string[] {
-  if (kind === 'Ingress') return records(spec.tls).flatMap((tls) => (typeof tls.secretName === 'string' ? [tls.secretName] : []));
+  if (kind === 'Ingress') return jsonObjects(spec.tls).flatMap((tls) => (typeof tls.secretName === 'string' ? [tls.secretName] : []));
   if (kind !== 'Gateway') return [];
-  const refs = records(spec.listeners).flatMap((listener) => records((listener.tls as Json | undefined)?.certificateRefs));
+  const refs = jsonObjects(spec.listeners).flatMap((listener) => jsonObjects((listener.tls as Json | undefined)?.certificateRefs));
   return refs.flatMap((ref) => (typeof ref.name === 'string' && (ref.kind ?? 'Secret') === 'Secret' ? [ref.name] : []));
 }
 

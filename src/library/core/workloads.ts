@@ -14,6 +14,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
+import { jsonObjects } from './json-fields';
 import type { Labels } from '../core/labels';
 import { parseQuantity } from './quantity';
 import { objectRenderer } from './render-object';
@@ -130,10 +131,6 @@ function field(value: unknown, ...keys: readonly string[]): unknown {
     current = (current as Json)[key];
   }
   return current;
-}
-
-function objects(value: unknown): Json[] {
-  return Array.isArray(value) ? value.filter((v): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)) : [];
 }
 
 function labels(value: unknown): Labels {
@@ -275,7 +272,7 @@ interface VerticalPolicy {
 function verticalPolicy(rendered: readonly RenderedObject[], target: Target, container: string): VerticalPolicy | undefined {
   const vpa = rendered.find(({ object }) => object.kind === 'VerticalPodAutoscaler' && sameTarget(field(object, 'spec', 'targetRef'), target.kind, target.name));
   if (!vpa || field(vpa.object, 'spec', 'updatePolicy', 'updateMode') === 'Off') return undefined;
-  const policies = objects(field(vpa.object, 'spec', 'resourcePolicy', 'containerPolicies'));
+  const policies = jsonObjects(field(vpa.object, 'spec', 'resourcePolicy', 'containerPolicies'));
   const policy = policies.find((p) => p.containerName === container) ?? policies.find((p) => p.containerName === '*');
   if (!policy || policy.mode === 'Off') return undefined;
   const maxAllowed: Partial<Record<Resource, number>> = {};
@@ -346,7 +343,7 @@ function container(spec: Json, context: ContainerContext): ContainerFootprint {
 
 function claims(object: KubeObject, where: string, malformed: string[]): ClaimFootprint[] {
   if (object.kind !== 'StatefulSet') return [];
-  return objects(field(object, 'spec', 'volumeClaimTemplates')).map((t) => {
+  return jsonObjects(field(object, 'spec', 'volumeClaimTemplates')).map((t) => {
     const name = String(field(t, 'metadata', 'name') ?? '(unnamed)');
     return { name, size: quantity(field(t, 'spec', 'resources', 'requests', 'storage'), `${where}: volume claim ${name} storage`, malformed) };
   });
@@ -381,8 +378,8 @@ export function workloadFootprints(rendered: readonly RenderedObject[], limitRan
         priorityClassName: stringOrUndefined(field(spec, 'priorityClassName')),
         maxPods,
         maxPodsReason: reason,
-        containers: objects(field(spec, 'containers')).map(containerOf),
-        initContainers: objects(field(spec, 'initContainers')).map((c) => container(c, { where, limitRange, malformed })),
+        containers: jsonObjects(field(spec, 'containers')).map(containerOf),
+        initContainers: jsonObjects(field(spec, 'initContainers')).map((c) => container(c, { where, limitRange, malformed })),
         claims: claims(object, where, malformed),
         malformed,
       },
