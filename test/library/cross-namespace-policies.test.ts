@@ -45,6 +45,13 @@ describe('a connection between two default-deny namespaces', () => {
       expect.stringMatching(/"web-to-api" lets Deployment web reach Deployment api of namespace back on port http, /),
       expect.stringMatching(/"api-from-web" admits Deployment web of namespace front on port 9090, /),
     ]);
+    // a range meets the port in it: api serves http on 8080
+    const range = (front: NamespacedApp, web: AppDeployment, api: AppDeployment) =>
+      new NetworkPolicy(front, 'WebToApi', { name: 'web-to-api', podSelector: web.podSelector, egress: [] }).allowTo({ workload: api }, { port: 8000, endPort: 8100 });
+    expect(() => twoNamespaces((front, web, back, api) => (range(front, web, api), ingressFromWeb(back, web, api)))()).not.toThrow();
+    expect(synthProblems(twoNamespaces((front, web, back, api) => (range(front, web, api), otherPort(back, web, api))))).toContainEqual(
+      expect.stringMatching(/"web-to-api" lets Deployment web reach Deployment api of namespace back on port 8000-8100, .* add allowFrom\(\{ workload: <Deployment web of front> \}, \{ port: 8000, endPort: 8100 \}\)/),
+    );
     const everyPort = (back: NamespacedApp, web: AppDeployment, api: AppDeployment) =>
       new NetworkPolicy(back, 'ApiFromWeb', { name: 'api-from-web', podSelector: api.podSelector, ingress: [] }).allowFrom({ workload: web });
     expect(() => twoNamespaces((front, web, back, api) => (egressToApi(front, web, api), everyPort(back, web, api)))()).not.toThrow();

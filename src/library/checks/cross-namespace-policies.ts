@@ -88,19 +88,22 @@ function openedPorts(rule: Json): OpenedPort[] {
 }
 
 /**
- * Whether an opened port covers `wanted` (a port the other end's rule names), names read as
- * the destination's container ports; a name the destination does not declare is taken as
- * covering (that typo is the named-port check's to report).
+ * Whether an opened port (or range) meets `wanted` (a port or range the other end's rule
+ * names) in at least one port, names read as the destination's container ports; a name the
+ * destination does not declare is taken as meeting it (that typo is the named-port check's
+ * to report).
  */
 function covers(opened: OpenedPort, wanted: OpenedPort, destination: Pods): boolean {
   if (opened.protocol !== wanted.protocol) return false;
   if (opened.port === undefined || wanted.port === undefined) return true;
   if (typeof opened.port === 'string' && typeof wanted.port === 'string' && opened.port === wanted.port) return true;
-  const number = (port: number | string) => (typeof port === 'number' ? port : destination.ports.get(port));
-  const first = number(opened.port);
-  const want = number(wanted.port);
-  if (first === undefined || want === undefined) return true;
-  return want >= first && want <= (typeof opened.port === 'number' ? (opened.endPort ?? first) : first);
+  const range = (p: OpenedPort): readonly [number, number] | undefined => {
+    const first = typeof p.port === 'number' ? p.port : p.port === undefined ? undefined : destination.ports.get(p.port);
+    return first === undefined ? undefined : [first, typeof p.port === 'number' ? (p.endPort ?? first) : first];
+  };
+  const a = range(opened);
+  const b = range(wanted);
+  return a === undefined || b === undefined || (a[0] <= b[1] && b[0] <= a[1]);
 }
 
 /** Whether some rule of `direction` in `policies` that selects `local` takes in `remote` on every port of `wanted` (all ports where empty). */
@@ -142,7 +145,7 @@ function describePorts(ports: readonly OpenedPort[]): string {
 /** The method of the other end's policy that would allow the connection, for the fix. */
 function fixFor(direction: Direction, local: Pods, ports: readonly OpenedPort[]): string {
   const method = direction === 'egress' ? 'allowFrom' : 'allowTo';
-  const portArgs = ports.map((p) => `{ port: ${JSON.stringify(p.port)} }`).join(', ');
+  const portArgs = ports.map((p) => `{ port: ${JSON.stringify(p.port)}${p.endPort === undefined ? '' : `, endPort: ${p.endPort}`} }`).join(', ');
   return `${method}({ workload: <${local.kind} ${local.name} of ${local.namespace}> }${portArgs ? `, ${portArgs}` : ''}) on a policy of that namespace selecting them`;
 }
 
