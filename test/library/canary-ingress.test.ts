@@ -115,7 +115,7 @@ describe('canary Ingress errors', () => {
 
   test('a canary on some of the primary paths only: the others route to the same Service, so they get its share too', () => {
     expect(synthErrors(withCanary({ weight: 10, paths: [{ path: '/api' }] }))).toMatch(
-      /shop\/Canary: the canary leaves out "\/health" \(Exact\) of Ingress "api", which routes them to the same Service "api" port 8080, so they get the canary's share too: ingress-nginx attaches a canary to the upstream of the primary's Service "api" port 8080, not to a path or host; list every path of the primary \(the default\)/,
+      /shop\/Canary: the canary leaves out "\/health" \(Exact\) of Ingress "api", which routes it to the same Service "api" port 8080, so it gets the canary's share too: ingress-nginx attaches a canary to the upstream of the primary's Service "api" port 8080, not to a path or host; list every path of the primary \(the default\)/,
     );
   });
 

@@ -60,6 +60,8 @@ describe('release state', () => {
     expect(lines).toContainEqual('release/prod.json: apps.api.blueGreen.warm must be true or false');
     expect(lines).toContainEqual(expect.stringMatching(/^release\/prod.json: apps.api.stable.image "r\/api:v1" has no digest, and this environment requires one/));
     expect(lines).toContainEqual(expect.stringMatching(/^release\/prod.json: apps.api.canary.image "r\/api:latest" uses the tag "latest"/));
+    const warmOnly = { apps: { api: { stable: { version: 'v1', image: 'r/api:v1' }, blueGreen: { active: 'blue', blue: { version: 'v1', image: 'r/api:v1' }, green: { version: 'v2', image: 'r/api:v2' }, warm: true } } } };
+    expect(() => parseReleaseState(warmOnly, 'release/prod.json', ['api'])).toThrow('release/prod.json: apps.api.blueGreen.warm does nothing without idleReplicas (the idle colour runs at full size already): remove it');
     // without the environment's rules (as promote reads a file it then synthesizes), images are left to the workloads
     expect(() => parseReleaseState({ apps: { api: { stable: { version: 'v1', image: 'r/api:v1' } } } }, 'f', ['api'])).not.toThrow();
   });

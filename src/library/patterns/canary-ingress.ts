@@ -185,7 +185,9 @@ export class CanaryIngress extends Construct {
     const left = primary.paths.filter((q) => !this.paths.some((p) => samePath(p, q)));
     if (left.length > 0) {
       problems.push(
-        `the canary leaves out ${left.map(describePath).join(', ')} of Ingress "${primary.name}", which routes them to the same ${upstream}, so they get the canary's share too: ${why}; list every path of the primary (the default), or route those paths through an Ingress and Service of their own`,
+        left.length === 1
+          ? `the canary leaves out ${describePath(left[0])} of Ingress "${primary.name}", which routes it to the same ${upstream}, so it gets the canary's share too: ${why}; list every path of the primary (the default), or route that path through an Ingress and Service of its own`
+          : `the canary leaves out ${left.map(describePath).join(', ')} of Ingress "${primary.name}", which routes them to the same ${upstream}, so they get the canary's share too: ${why}; list every path of the primary (the default), or route those paths through an Ingress and Service of their own`,
       );
     }
     const canaryIngresses = new Set(this.canaries().map((c) => c.ingress));

@@ -63,8 +63,10 @@ export function immutableChanges(before: string, after: string, files: Iterable<
     const changed = (IMMUTABLE_FIELDS[now.kind] ?? []).filter((field) => JSON.stringify(old.spec[field]) !== JSON.stringify(now.spec[field]));
     if (changed.length === 0) continue;
     const deletion = `kubectl delete ${now.kind.toLowerCase()} ${now.name}${now.namespace === undefined ? '' : ` -n ${now.namespace}`}`;
+    // a StatefulSet's pods keep their names and claims: orphaned, they run on until the new set adopts (or replaces) them
+    const how = now.kind === 'StatefulSet' ? `${deletion} --cascade=orphan, which leaves its pods and claims running for the new one` : `${deletion}, a moment without it`;
     problems.push(
-      `${path.join(shownAs, file)}: ${changed.map((f) => `spec.${f}`).join(', ')} of ${now.kind} ${now.name} changes, which the API server refuses on an existing ${now.kind}: the apply will fail until the old one is deleted (${deletion}, a moment without it) or the new one takes another name`,
+      `${path.join(shownAs, file)}: ${changed.map((f) => `spec.${f}`).join(', ')} of ${now.kind} ${now.name} changes, which the API server refuses on an existing ${now.kind}: the apply will fail until the old one is deleted (${how}) or the new one takes another name`,
     );
   }
   return problems;

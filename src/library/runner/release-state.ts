@@ -243,6 +243,7 @@ function readBlueGreen(r: Reader, value: unknown, where: string): BlueGreenRelea
   const idleReplicas = r.optionalInteger(obj.idleReplicas, `${where}.idleReplicas`);
   if (idleReplicas !== undefined) r.report(checkNonNegativeInteger(idleReplicas, `${where}.idleReplicas`));
   const warm = r.optionalBoolean(obj.warm, `${where}.warm`);
+  if (warm !== undefined && idleReplicas === undefined) r.fail(`${where}.warm`, 'does nothing without idleReplicas (the idle colour runs at full size already): remove it');
   if (!blue || !green || !isColour) return undefined;
   return { active: active as Colour, blue, green, idleReplicas, warm };
 }
