@@ -97,6 +97,12 @@ describe('the bin, in a project of its own', () => {
     const result = bin(['synth', '--project', 'lib/project.js'], root);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^error: Cannot find module '\.\/settings'/);
+    // a folder, or the TypeScript source instead of what it compiles to
+    fs.mkdirSync(path.join(root, 'src'));
+    fs.writeFileSync(path.join(root, 'src', 'project.ts'), 'export default 1;\n');
+    for (const [argv, said] of [[['--project=lib'], 'lib is a folder'], [['--project', 'src/project.ts'], 'src/project.ts is TypeScript source, which Node does not run']] as const) {
+      expect(bin(['synth', ...argv], root).stderr).toBe(`error: --project ${said}: point --project at the module tsc compiles the project to (e.g. lib/project.js)\n`);
+    }
   });
 
   test('package.json\'s project, where it does not exist and there is no build to write it, is named in one line with the fix', () => {

@@ -237,11 +237,14 @@ function parse(args: readonly string[]) {
 /** The project a module exports (default export, or `project`); an error saying how to export one. */
 export function loadProject(file: string): Project {
   const resolved = path.resolve(file);
+  const compiled = 'point --project at the module tsc compiles the project to (e.g. lib/project.js)';
+  if (/\.[cm]?ts$/.test(resolved) && !resolved.endsWith('.d.ts')) throw new Error(`--project ${shown(resolved)} is TypeScript source, which Node does not run: ${compiled}`);
   // the module itself missing (not one it imports, whose error says which): its compile did not run, or the path is wrong
   try {
     require.resolve(resolved);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+    if (fs.statSync(resolved, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`--project ${shown(resolved)} is a folder: ${compiled}`);
     throw new Error(`--project ${shown(resolved)} does not exist: compile the project (e.g. tsc) so that it writes that file, or point --project at the compiled module`);
   }
   // a project is a compiled CommonJS module chosen at run time: require is the loader here
