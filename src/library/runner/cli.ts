@@ -305,7 +305,7 @@ function folders(line: CommandLine): { outdir: string; releaseDir?: string } {
  * Synthesizes and writes the selected environments. `projectFile` is the module the project
  * was loaded from (worker threads load it too); without it the environments render here.
  */
-function synth(project: Project, line: CommandLine, env: EnvironmentVariables, log: (line: string) => void, projectFile: string | undefined): void {
+function synth(project: Project, line: CommandLine, env: EnvironmentVariables, log: (line: string) => void, warn: (line: string) => void, projectFile: string | undefined): void {
   if (env.CDK8S_OUTDIR) {
     synthInMemory(project, line, env, log);
     return;
@@ -314,7 +314,7 @@ function synth(project: Project, line: CommandLine, env: EnvironmentVariables, l
   checkOutputFolder(outdir, protectedFolders(line));
   const envs = selectedEnvironments(project, line, env);
   const gitops = gitOpsTrees(project, envs, outdir);
-  const counts = synthToFolder(project, envs, outdir, { releaseDir, deleteUnknown: line.deleteUnknown, projectFile, threads: line.threads, notice: log });
+  const counts = synthToFolder(project, envs, outdir, { releaseDir, deleteUnknown: line.deleteUnknown, projectFile, threads: line.threads, notice: log, warn });
   for (const [e, objects] of counts) log(`${shown(path.join(outdir, e))}: ${objects} objects`);
   writeGitOps(gitops, outdir, line, log);
   noteOtherFolders(project, outdir, log);
@@ -515,7 +515,7 @@ export function main(argv: readonly string[], context: RunContext = {}): number 
     if (line.watch && line.command !== 'synth') throw new Error('--watch is an option of synth: k8s-iac synth --watch');
     if (line.command === 'synth' && line.watch) synthAndWatch(project, line, context, log, error);
     // worker threads load the project from its module: only when that is where it came from
-    else if (line.command === 'synth') synth(project, line, env, log, context.project ? undefined : line.project);
+    else if (line.command === 'synth') synth(project, line, env, log, error, context.project ? undefined : line.project);
     else if (line.command === 'diff' && line.cluster) {
       const { folder, options } = liveTarget(project, line, env);
       return diffEnvironment(shown(folder), options, log) ? 1 : 0;

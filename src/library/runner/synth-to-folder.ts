@@ -170,6 +170,8 @@ export interface SynthToFolderOptions extends SynthOptions, WriteOptions {
   readonly projectFile?: string;
   /** Threads to render on, this one included. @default synthThreads(envs.length) */
   readonly threads?: number;
+  /** Where warnings go: what synth writes though the cluster would refuse it (a change of an immutable field). @default - not said */
+  readonly warn?: (message: string) => void;
 }
 
 /** Waits until every environment taken by a worker has its outcome, keeping the output lock alive. */
@@ -190,11 +192,11 @@ function collectWorkerOutcomes(queue: Int32Array, workers: readonly StartedWorke
 }
 
 /** Says which objects of an environment change a field the API server will not change (the synth goes on: the YAML is valid). */
-function noticeImmutableChanges(outdir: string, outcome: EnvironmentOutcome, notice: ((message: string) => void) | undefined): void {
+function warnImmutableChanges(outdir: string, outcome: EnvironmentOutcome, warn: ((message: string) => void) | undefined): void {
   const current = path.join(outdir, outcome.env);
-  if (!notice || outcome.staged === undefined || !fs.existsSync(current)) return;
+  if (!warn || outcome.staged === undefined || !fs.existsSync(current)) return;
   const files = fs.readdirSync(outcome.staged, { recursive: true, encoding: 'utf8' });
-  for (const message of immutableChanges(current, outcome.staged, files, shown(current))) notice(`warning: ${message}`);
+  for (const message of immutableChanges(current, outcome.staged, files, shown(current))) warn(`warning: ${message}`);
 }
 
 /**
@@ -227,7 +229,7 @@ export function synthToFolder(project: Project, selected: readonly string[], out
     // what was staged is removed below, as after any failure
     if (problems.length > 0) throw new SynthError(problems);
     if (outputErrors.length > 0) throw new OutputError(outputErrors.join('\n'));
-    for (const o of ordered) noticeImmutableChanges(outdir, o, options.notice);
+    for (const o of ordered) warnImmutableChanges(outdir, o, options.warn);
     swapInStaged(outdir, new Map(ordered.map((o) => [o.env, o.staged as string])));
     failed = false;
     return new Map(ordered.map((o) => [o.env, o.objects ?? 0]));
