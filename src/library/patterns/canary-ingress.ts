@@ -25,7 +25,7 @@
  * `stable` entry and delete the `canary` entry. The next synth rolls the stable
  * Deployment to the new version and removes the canary Deployment, Service and Ingress.
  */
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import type { CanaryRouting } from '../core/release';
 import { podLabelSets, renderedObjects, selects } from '../core/workloads';
 import { AppIngress, HttpPath } from './app-ingress';
@@ -153,14 +153,17 @@ export class CanaryIngress extends Construct {
   }
 
   private validateCanary(): string[] {
-    return [...checkCanaryRouting(this.props), ...this.checkPrimary(), ...this.checkOtherCanaries(), ...this.checkServices()];
+    // the namespace's constructs, walked once for the checks that look beside this canary
+    const neighbours = namespaceContextOf(this).node.findAll();
+    const canaries = neighbours.filter((c): c is CanaryIngress => c instanceof CanaryIngress);
+    return [...checkCanaryRouting(this.props), ...this.checkPrimary(canaries, neighbours), ...this.checkOtherCanaries(canaries), ...this.checkServices()];
   }
 
   /** Every canary path needs the primary to route it: ingress-nginx ignores a canary without one. */
-  private checkPrimary(): string[] {
+  private checkPrimary(canaries: readonly CanaryIngress[], neighbours: readonly IConstruct[]): string[] {
     const primary = this.primary;
     const problems: string[] = [];
-    if (this.canaries().some((c) => c.ingress === primary)) {
+    if (canaries.some((c) => c.ingress === primary)) {
       problems.push(`the primary Ingress "${primary.name}" is itself a canary: pass the stable version's Ingress as primary`);
     }
     for (const p of this.paths) {
@@ -170,14 +173,14 @@ export class CanaryIngress extends Construct {
         );
       }
     }
-    return [...problems, ...this.checkUpstreamScope()];
+    return [...problems, ...this.checkUpstreamScope(canaries, neighbours)];
   }
 
   /**
    * ingress-nginx attaches the canary to the primary Service's upstream: the primary's paths
    * the canary leaves out, and other Ingresses routed to that Service, get its share too.
    */
-  private checkUpstreamScope(): string[] {
+  private checkUpstreamScope(canaries: readonly CanaryIngress[], neighbours: readonly IConstruct[]): string[] {
     const primary = this.primary;
     const upstream = `Service "${primary.service.name}" port ${primary.service.ports[0]?.port}`;
     const why = `ingress-nginx attaches a canary to the upstream of the primary's ${upstream}, not to a path or host`;
@@ -190,10 +193,8 @@ export class CanaryIngress extends Construct {
           : `the canary leaves out ${left.map(describePath).join(', ')} of Ingress "${primary.name}", which routes them to the same ${upstream}, so they get the canary's share too: ${why}; list every path of the primary (the default), or route those paths through an Ingress and Service of their own`,
       );
     }
-    const canaryIngresses = new Set(this.canaries().map((c) => c.ingress));
-    const sharing = namespaceContextOf(this)
-      .node.findAll()
-      .filter((c): c is AppIngress => c instanceof AppIngress && c !== primary && !canaryIngresses.has(c) && c.service === primary.service);
+    const canaryIngresses = new Set(canaries.map((c) => c.ingress));
+    const sharing = neighbours.filter((c): c is AppIngress => c instanceof AppIngress && c !== primary && !canaryIngresses.has(c) && c.service === primary.service);
     for (const other of sharing) {
       problems.push(
         `Ingress "${other.name}" (host ${other.host}) routes to the primary's ${upstream} too, so its requests get the canary's share: ${why}; give one of them a Service of its own`,
@@ -203,8 +204,7 @@ export class CanaryIngress extends Construct {
   }
 
   /** ingress-nginx uses the first canary of an upstream (the primary's Service and port); a second one is silently ignored. Reported once, by the later canary. */
-  private checkOtherCanaries(): string[] {
-    const canaries = this.canaries();
+  private checkOtherCanaries(canaries: readonly CanaryIngress[]): string[] {
     const earlier = canaries.slice(0, canaries.indexOf(this));
     return earlier
       .filter((other) => other.primary.service === this.primary.service)
@@ -238,11 +238,5 @@ export class CanaryIngress extends Construct {
       );
     }
     return problems;
-  }
-
-  private canaries(): CanaryIngress[] {
-    return namespaceContextOf(this)
-      .node.findAll()
-      .filter((c): c is CanaryIngress => c instanceof CanaryIngress);
   }
 }
