@@ -15,13 +15,17 @@ const project = (track: boolean) =>
     },
   });
 
-/** A synth of the project into `outdir`: its exit status, and what it printed to each stream. */
-function synth(track: boolean, outdir: string): { code: number; lines: string[]; errors: string[] } {
+/** A command (synth or diff) of the project against `outdir`: its exit status, and what it printed to each stream. */
+function run(command: 'synth' | 'diff', track: boolean, outdir: string): { code: number; lines: string[]; errors: string[] } {
   const lines: string[] = [];
   const errors: string[] = [];
-  const code = main(['synth', '--outdir', outdir], { project: project(track), log: (l) => void lines.push(l), error: (l) => void errors.push(l) });
+  const code = main([command, '--outdir', outdir], { project: project(track), log: (l) => void lines.push(l), error: (l) => void errors.push(l) });
   return { code, lines, errors };
 }
+const synth = (track: boolean, outdir: string) => run('synth', track, outdir);
+
+const SELECTOR_WARNING =
+  /^warning: .*qa\/service-shop\/deployment-web\.yaml: spec\.selector of Deployment web changes, which the API server refuses on an existing Deployment: the apply will fail until the old one is deleted \(kubectl delete deployment web -n service-shop, a moment without it\) or the new one takes another name$/;
 
 describe('a change the API server refuses on an existing object', () => {
   test('a Deployment whose selector changes is named with the way through, and the synth still writes', () => {
@@ -30,9 +34,7 @@ describe('a change the API server refuses on an existing object', () => {
     const again = synth(true, out);
     expect(again.code).toBe(0);
     // on the error stream, beside the objects' count on the output
-    expect(again.errors).toContainEqual(
-      expect.stringMatching(/^warning: .*qa\/service-shop\/deployment-web\.yaml: spec\.selector of Deployment web changes, which the API server refuses on an existing Deployment: the apply will fail until the old one is deleted \(kubectl delete deployment web -n service-shop, a moment without it\) or the new one takes another name$/),
-    );
+    expect(again.errors).toContainEqual(expect.stringMatching(SELECTOR_WARNING));
     expect(again.errors.filter((l) => l.startsWith('warning:'))).toHaveLength(1);
     expect(again.lines.filter((l) => l.startsWith('warning:'))).toEqual([]);
   });
@@ -43,5 +45,16 @@ describe('a change the API server refuses on an existing object', () => {
     const again = synth(true, out);
     expect(again.code).toBe(0);
     expect([...again.lines, ...again.errors].filter((l) => l.startsWith('warning:'))).toEqual([]);
+  });
+
+  test('diff warns of the same change, on the error stream, beside the diff that shows it', () => {
+    const out = tmpdir('immutable');
+    synth(false, out);
+    const diff = run('diff', true, out);
+    expect(diff.code).toBe(1);
+    expect(diff.lines.join('\n')).toContain('+      release.k8s-iac.dev/track: stable');
+    expect(diff.errors.filter((l) => l.startsWith('warning:'))).toEqual([expect.stringMatching(SELECTOR_WARNING)]);
+    // and of nothing where the selector stays
+    expect(run('diff', false, out).errors).toEqual([]);
   });
 });

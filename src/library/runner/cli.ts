@@ -33,6 +33,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
 import { applyEnvironment, diffEnvironment, EnvironmentVariables, KubectlOptions } from './cluster';
+import { immutableChangesOfFiles } from './immutable-changes';
 import { GITOPS_FOLDER, gitOpsFiles, readPackageRepository, resolveGitOps } from './gitops';
 import { Project } from './project';
 import { contains, shown } from './paths';
@@ -432,9 +433,10 @@ function readFolder(dir: string): Map<string, string> {
 /**
  * What a synth would change: a unified diff of each environment folder against a fresh
  * synth; nothing is written. True when any folder differs (the command then exits 1, as
- * `diff` and `kubectl diff` do, so CI can fail on a stale folder).
+ * `diff` and `kubectl diff` do, so CI can fail on a stale folder). A change of a field the
+ * API server will not change on an existing object is warned of on `warn`, as synth does.
  */
-function diff(project: Project, line: CommandLine, env: EnvironmentVariables, log: (line: string) => void): boolean {
+function diff(project: Project, line: CommandLine, env: EnvironmentVariables, log: (line: string) => void, warn: (line: string) => void): boolean {
   const { outdir, releaseDir } = folders(line);
   let rendered: Map<string, Map<string, string>>;
   try {
@@ -453,6 +455,8 @@ function diff(project: Project, line: CommandLine, env: EnvironmentVariables, lo
     const changes = diffTrees(shown(folder), before, after);
     differs ||= changes !== '' || unknown.size > 0;
     log(changes === '' ? `${shown(folder)}: no change` : changes);
+    // on stderr, as synth warns: the diff shows the change, this says the apply will refuse it
+    for (const message of immutableChangesOfFiles(before, after, shown(folder))) warn(`warning: ${message}`);
     if (unknown.size > 0) {
       log(`${shown(folder)}: holds files synth did not write, which stop a synth: ${[...unknown].sort().join(', ')} (move them out, or synth with --delete-unknown)`);
     }
@@ -519,7 +523,7 @@ export function main(argv: readonly string[], context: RunContext = {}): number 
     else if (line.command === 'diff' && line.cluster) {
       const { folder, options } = liveTarget(project, line, env);
       return diffEnvironment(shown(folder), options, log) ? 1 : 0;
-    } else if (line.command === 'diff') return diff(project, line, env, log) ? 1 : 0;
+    } else if (line.command === 'diff') return diff(project, line, env, log, error) ? 1 : 0;
     else if (line.command === 'apply') {
       const { folder, options } = liveTarget(project, line, env);
       applyEnvironment(shown(folder), options, log);

@@ -40,9 +40,27 @@ function mayHoldImmutable(file: string): boolean {
 }
 
 /**
+ * The change of immutable fields between a file's text before and after (`shownAs`, its
+ * path as shown) for an object that keeps its kind and name, naming the file, the field and
+ * what to do; undefined when there is none.
+ */
+function immutableChange(shownAs: string, oldText: string, newText: string): string | undefined {
+  if (oldText === newText) return undefined;
+  const old = read(oldText);
+  const now = read(newText);
+  if (!old || !now || old.kind !== now.kind || old.name !== now.name) return undefined;
+  const changed = (IMMUTABLE_FIELDS[now.kind] ?? []).filter((field) => JSON.stringify(old.spec[field]) !== JSON.stringify(now.spec[field]));
+  if (changed.length === 0) return undefined;
+  const deletion = `kubectl delete ${now.kind.toLowerCase()} ${now.name}${now.namespace === undefined ? '' : ` -n ${now.namespace}`}`;
+  // a StatefulSet's pods keep their names and claims: orphaned, they run on until the new set adopts (or replaces) them
+  const how = now.kind === 'StatefulSet' ? `${deletion} --cascade=orphan, which leaves its pods and claims running for the new one` : `${deletion}, a moment without it`;
+  return `${shownAs}: ${changed.map((f) => `spec.${f}`).join(', ')} of ${now.kind} ${now.name} changes, which the API server refuses on an existing ${now.kind}: the apply will fail until the old one is deleted (${how}) or the new one takes another name`;
+}
+
+/**
  * The changes of immutable fields between the files of `before` (an environment folder)
  * and `after` (its replacement, staged), for objects that keep their kind and name; each
- * names the file shown as `shownAs`, the field and what to do.
+ * names the file under `shownAs`, the field and what to do.
  */
 export function immutableChanges(before: string, after: string, files: Iterable<string>, shownAs: string): string[] {
   const problems: string[] = [];
@@ -54,20 +72,20 @@ export function immutableChanges(before: string, after: string, files: Iterable<
     const newStat = fs.statSync(newFile);
     // an unchanged file is staged as a hard link to the one it replaces: nothing to read
     if (!oldStat?.isFile() || !newStat.isFile() || oldStat.ino === newStat.ino) continue;
-    const oldText = fs.readFileSync(oldFile, 'utf8');
-    const newText = fs.readFileSync(newFile, 'utf8');
-    if (oldText === newText) continue;
-    const old = read(oldText);
-    const now = read(newText);
-    if (!old || !now || old.kind !== now.kind || old.name !== now.name) continue;
-    const changed = (IMMUTABLE_FIELDS[now.kind] ?? []).filter((field) => JSON.stringify(old.spec[field]) !== JSON.stringify(now.spec[field]));
-    if (changed.length === 0) continue;
-    const deletion = `kubectl delete ${now.kind.toLowerCase()} ${now.name}${now.namespace === undefined ? '' : ` -n ${now.namespace}`}`;
-    // a StatefulSet's pods keep their names and claims: orphaned, they run on until the new set adopts (or replaces) them
-    const how = now.kind === 'StatefulSet' ? `${deletion} --cascade=orphan, which leaves its pods and claims running for the new one` : `${deletion}, a moment without it`;
-    problems.push(
-      `${path.join(shownAs, file)}: ${changed.map((f) => `spec.${f}`).join(', ')} of ${now.kind} ${now.name} changes, which the API server refuses on an existing ${now.kind}: the apply will fail until the old one is deleted (${how}) or the new one takes another name`,
-    );
+    const problem = immutableChange(path.join(shownAs, file), fs.readFileSync(oldFile, 'utf8'), fs.readFileSync(newFile, 'utf8'));
+    if (problem) problems.push(problem);
+  }
+  return problems;
+}
+
+/** The same for two sets of files in memory (relative path, content), as diff holds them. */
+export function immutableChangesOfFiles(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>, shownAs: string): string[] {
+  const problems: string[] = [];
+  for (const [file, newText] of after) {
+    const oldText = before.get(file);
+    if (oldText === undefined || !mayHoldImmutable(file)) continue;
+    const problem = immutableChange(path.join(shownAs, file), oldText, newText);
+    if (problem) problems.push(problem);
   }
   return problems;
 }
