@@ -120,7 +120,8 @@ describe('the testing helpers from a subfolder of the project', () => {
   test('a releaseDir given is read from the working folder', () => {
     const root = projectFolder();
     const problems = inFolder(path.join(root, 'test'), () => synthProblems(() => synthEnvironment(shopProject(), 'qa', { releaseDir: 'fixtures' })));
-    expect(problems).toEqual([expect.stringMatching(/^\[qa\] fixtures\/qa\.json: does not exist/)]);
+    // read from the working folder, and named, as every file is, from the project's root
+    expect(problems).toEqual([expect.stringMatching(/^\[qa\] test\/fixtures\/qa\.json: does not exist/)]);
     fs.cpSync(path.join(root, 'release'), path.join(root, 'test', 'fixtures'), { recursive: true });
     expect(inFolder(path.join(root, 'test'), () => environmentSnapshot(shopProject(), 'qa', { releaseDir: 'fixtures' }))).toEqual(inFolder(root, () => environmentSnapshot(shopProject(), 'qa')));
   });

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseReleaseState, readReleaseJson } from 'k8s-iac';
+import { loadReleaseState, parseReleaseState, readReleaseJson } from 'k8s-iac';
 import { tmpdir } from '../helpers';
 
 const parse = (raw: unknown) => () => parseReleaseState(raw, 'release/prod.json');
@@ -76,6 +76,15 @@ describe('release state', () => {
     const dir = tmpdir('release-folder');
     fs.mkdirSync(path.join(dir, 'live.json'));
     expect(() => readReleaseJson(path.join(dir, 'live.json'))).toThrow(/live\.json: is a folder, where the release file of the environment goes: move it away, or pass --release-dir/);
+  });
+
+  test("a release file inside the project is named from the project's root, however the folder was given", () => {
+    expect(() => loadReleaseState('nowhere', path.resolve('release'), ['api'])).toThrow(/^release\/nowhere\.json: does not exist: create it/);
+    const file = path.resolve('release', 'nowhere.json');
+    expect(() => readReleaseJson(file)).toThrow(/^release\/nowhere\.json: does not exist/);
+    // outside the project, the whole path
+    const outside = path.join(tmpdir('release-outside'), 'live.json');
+    expect(() => readReleaseJson(outside)).toThrow(new RegExp(`^${outside.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: does not exist`));
   });
 
   test('a missing apps object', () => {

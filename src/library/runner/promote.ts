@@ -133,7 +133,7 @@ export function planPromote(project: Project, args: Pick<PromoteArgs, 'env' | 'a
   // messages name the file as synth's do: relative to the working folder when inside it
   const shownFile = shown(file);
   const raw = readReleaseJson(file);
-  const state = parseReleaseState(raw, file, project.releaseApps);
+  const state = parseReleaseState(raw, shownFile, project.releaseApps);
   const release = state.apps[args.app];
   if (!release) {
     throw new Error(`unknown app "${args.app}" in ${shownFile}: use one of ${Object.keys(state.apps).join(', ') || '(none)'}`);
@@ -144,7 +144,7 @@ export function planPromote(project: Project, args: Pick<PromoteArgs, 'env' | 'a
   // the same text: the step sets what the file holds already (the clone keeps every key in its order)
   if (JSON.stringify(promoted) === JSON.stringify(raw)) throw new Error(`${change.description}: ${shownFile} says so already, so there is nothing to promote`);
   const before = synthEnvironmentFiles(project, env.name, { releaseDir: args.releaseDir, releaseState: state });
-  const after = synthEnvironmentFiles(project, env.name, { releaseDir: args.releaseDir, releaseState: parseReleaseState(promoted, file, project.releaseApps) });
+  const after = synthEnvironmentFiles(project, env.name, { releaseDir: args.releaseDir, releaseState: parseReleaseState(promoted, shownFile, project.releaseApps) });
   if (changedFiles(before, after).length === 0) {
     throw new Error(`${change.description} for ${args.app} in ${env.name} changes no manifest: ${env.name} does not release ${args.app} that way`);
   }
@@ -205,7 +205,7 @@ export function resumePromote(project: Project, args: Pick<PromoteArgs, 'env' | 
   if (!fs.existsSync(journalFile)) throw new Error(`${shown(journalFile)} does not exist: there is no interrupted promote of ${args.env} to resume`);
   const journal = readJournal(journalFile);
   // what the journal would write to the release file: its problems are the journal's, named as its field
-  const state = parseReleaseState(JSON.parse(journal.releaseJson), `${journalFile}: releaseJson`, project.releaseApps);
+  const state = parseReleaseState(JSON.parse(journal.releaseJson), `${shown(journalFile)}: releaseJson`, project.releaseApps);
   const after = synthEnvironmentFiles(project, args.env, { releaseDir: args.releaseDir, releaseState: state });
   log(`${journal.app} in ${args.env}: finishing the interrupted promote (${journal.description})`);
   commit({ ...args, app: journal.app }, journal, after, log);

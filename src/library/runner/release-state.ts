@@ -9,6 +9,7 @@ import YAML from 'yaml';
 import { AppRelease, BlueGreenRelease, CanaryRelease, COLOURS, Colour, VersionRelease } from '../core/release';
 import { checkImage, checkNonNegativeInteger } from '../core/validation';
 import { checkCanaryRouting } from '../patterns/canary-ingress';
+import { shown } from './paths';
 import type { Release } from './project';
 
 /** A release file's content, parsed. */
@@ -50,20 +51,21 @@ const JOURNAL_FIELDS = ['app', 'description', 'releaseJson'] as const;
  */
 export function readJournal(file: string): Journal {
   const way = `delete it to keep the release file as it is, then run the promote again`;
+  const named = shown(file);
   let value: unknown;
   try {
     value = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`${file}: is not a promote journal (${(err as Error).message}): ${way}`);
+    throw new Error(`${named}: is not a promote journal (${(err as Error).message}): ${way}`);
   }
   const record = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Readonly<Record<string, unknown>>) : {};
   const wrong = JOURNAL_FIELDS.filter((field) => typeof record[field] !== 'string');
-  if (wrong.length > 0) throw new Error(`${file}: is not a promote journal (${wrong.join(', ')} ${wrong.length === 1 ? 'must be a string' : 'must be strings'}): ${way}`);
+  if (wrong.length > 0) throw new Error(`${named}: is not a promote journal (${wrong.join(', ')} ${wrong.length === 1 ? 'must be a string' : 'must be strings'}): ${way}`);
   const journal = record as unknown as Journal;
   try {
     JSON.parse(journal.releaseJson);
   } catch (err) {
-    throw new Error(`${file}: releaseJson, the release file the promote writes, is not JSON (${(err as Error).message}): ${way}`);
+    throw new Error(`${named}: releaseJson, the release file the promote writes, is not JSON (${(err as Error).message}): ${way}`);
   }
   return journal;
 }
@@ -73,35 +75,36 @@ export function checkNoInterruptedPromote(releaseDir: string, env: string): void
   const journal = promoteJournal(releaseDir, env);
   if (fs.existsSync(journal)) {
     throw new Error(
-      `${journal}: a promote of ${env} was interrupted, so ${releaseFile(env, releaseDir)} and the ${env} folder may disagree: run \`k8s-iac promote --env ${env} --resume\` to finish it, or delete the journal to keep the release file as it is`,
+      `${shown(journal)}: a promote of ${env} was interrupted, so ${shown(releaseFile(env, releaseDir))} and the ${env} folder may disagree: run \`k8s-iac promote --env ${env} --resume\` to finish it, or delete the journal to keep the release file as it is`,
     );
   }
 }
 
 /** The release state of a file, as raw JSON; an error naming the file when it cannot be read. */
 export function readReleaseJson(file: string): unknown {
+  const named = shown(file);
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EISDIR') throw new Error(`${file}: is a folder, where the release file of the environment goes: move it away, or pass --release-dir the folder that holds <env>.json`);
+    if (code === 'EISDIR') throw new Error(`${named}: is a folder, where the release file of the environment goes: move it away, or pass --release-dir the folder that holds <env>.json`);
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : (err as Error).message;
-    throw new Error(`${file}: ${why}: create it with an "apps" object holding each app's stable { version, image }`);
+    throw new Error(`${named}: ${why}: create it with an "apps" object holding each app's stable { version, image }`);
   }
   const json = text.replace(/^\uFEFF/, ''); // a byte-order mark some editors write
   let value: unknown;
   try {
     value = JSON.parse(json);
   } catch (err) {
-    throw new Error(`${file}: is not JSON (${(err as Error).message}): fix the syntax`);
+    throw new Error(`${named}: is not JSON (${(err as Error).message}): fix the syntax`);
   }
   // JSON.parse keeps the last of two equal keys without a word: a YAML 1.2 reader (JSON is a subset) names them.
   const doc = YAML.parseDocument(json, { uniqueKeys: true });
   const duplicates = doc.errors.filter((e) => e.code === 'DUPLICATE_KEY');
   if (duplicates.length > 0) {
     const fields = duplicates.map((e) => `${fieldAt(doc, e.pos[0]) ?? 'a key'} (line ${e.linePos?.[0].line ?? '?'})`).join(', ');
-    throw new Error(`${file}: ${fields} written twice in one object, and only the last would count: keep one of them`);
+    throw new Error(`${named}: ${fields} written twice in one object, and only the last would count: keep one of them`);
   }
   return value;
 }
@@ -128,7 +131,7 @@ export interface ReleaseRules {
 /** Reads and validates environment `env`'s release file; `knownApps`, and only they, must appear in it. */
 export function loadReleaseState(env: string, dir: string, knownApps: readonly string[], rules?: ReleaseRules): ReleaseState {
   const file = releaseFile(env, dir);
-  return parseReleaseState(readReleaseJson(file), file, knownApps, rules);
+  return parseReleaseState(readReleaseJson(file), shown(file), knownApps, rules);
 }
 
 /** The typed view `build` gets of a release state. */
@@ -253,7 +256,7 @@ function readBlueGreen(r: Reader, value: unknown, where: string): BlueGreenRelea
  * of them must have an entry and any other app is an error: a misspelled name would
  * otherwise be ignored, and a missing app would be found only when the build asks for it,
  * one app at a time and hiding the file's other problems. With `rules`, every image is
- * checked as the environment pins images.
+ * checked as the environment pins images. Problems name the file as `file` (as it is shown).
  */
 export function parseReleaseState(raw: unknown, file: string, knownApps?: readonly string[], rules?: ReleaseRules): ReleaseState {
   const r = new Reader(file, rules);
