@@ -76,6 +76,17 @@ tarball_holds_only_the_library() {
   done
 }
 
+# Installing the package runs nothing of it: its package.json declares no script npm runs at
+# install time (npm 11 warns of each one until the consumer approves it, prepare included).
+tarball_runs_nothing_at_install() {
+  local scripts
+  scripts="$(tar -xzOf "$(tarball)" package/package.json | node -e '
+    const names = ["preinstall", "install", "postinstall", "prepare"];
+    const scripts = JSON.parse(require("node:fs").readFileSync(0, "utf8")).scripts ?? {};
+    console.log(names.filter((n) => n in scripts).join(" "));')"
+  [ -z "$scripts" ] || fail "the packed package.json has install-time scripts: $scripts"
+}
+
 # The project as its repository has it, with the packed library where its package.json
 # expects it ("k8s-iac": "file:k8s-iac.tgz").
 create_project() {
@@ -247,6 +258,7 @@ cli_from_a_subfolder() {
 echo "consumer proof: $EXAMPLE -> $SHOP"
 check "npm pack (prepack builds lib/)" pack
 check "tarball holds only the library" tarball_holds_only_the_library
+check "the package runs nothing at install" tarball_runs_nothing_at_install
 check "temporary project outside the repository" create_project
 check "npm ci --offline (the tarball, cdk8s, constructs, jest, tsc)" install_offline
 check "one copy of cdk8s and constructs" one_copy_of_cdk8s_and_constructs
