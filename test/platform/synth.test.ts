@@ -154,6 +154,18 @@ describe('atomic replacement', () => {
     expect(fs.readdirSync(out)).toEqual(['prod']);
   });
 
+  test('a folder a killed run moved aside is put back by the next run, whichever environment it writes', () => {
+    const out = tmpdir('synth-test');
+    writeTreeAtomically(out, 'qa', tree({ 'x.yaml': 'qa' }));
+    const qa = readTree(path.join(out, 'qa'));
+    fs.renameSync(path.join(out, 'qa'), path.join(out, '.qa.old'));
+    // a dotted folder of the user's that is no moved-aside environment (no kustomization): left as it is
+    fs.mkdirSync(path.join(out, '.notes.old'));
+    writeTreeAtomically(out, 'live', tree({ 'y.yaml': 'live' }));
+    expect(readTree(path.join(out, 'qa'))).toEqual(qa);
+    expect(fs.readdirSync(out).sort()).toEqual(['.notes.old', 'live', 'qa']);
+  });
+
   test('an unchanged file is linked from the current folder, a changed one written anew', () => {
     const out = tmpdir('synth-test');
     writeTreeAtomically(out, 'prod', tree({ 'same.yaml': 'a', 'changed.yaml': 'b' }));

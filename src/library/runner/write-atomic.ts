@@ -3,7 +3,8 @@
  * - **Whole or not at all.** Each `<outdir>/<env>/` is written to a temporary sibling (every
  *   new file flushed to disk; a file the current folder holds unchanged is linked from it),
  *   then swapped in with two renames (the folder flushed after); a run killed between the
- *   renames leaves `.<env>.old`, which the next run puts back (or removes) before doing anything.
+ *   renames leaves `.<env>.old`, which the next run puts back (or removes) before doing
+ *   anything; one whose environment is gone is put back by any run, whatever it writes.
  * - **One writer per output folder.** A lock (proper-lockfile, stale after 30 s without a
  *   refresh) is held while writing; a second run waits for it, then says who holds it.
  *   Leftover temporary folders are removed only when the process that made them is gone.
@@ -176,6 +177,20 @@ export function recoverInterrupted(outdir: string, env: string): void {
     else fs.renameSync(old, target);
   }
   removeLeftTemporaries(outdir, `.${env}`);
+}
+
+/**
+ * The environment folders of `outdir` a killed run moved aside and never replaced: each
+ * `.<env>.old` that holds its kustomization where `<env>` is gone. Those are put back by any
+ * run that holds the folder, whichever environments it writes; anything else left (an old
+ * folder beside its replacement, temporaries) waits for the run that writes that environment.
+ */
+function movedAsideFolders(outdir: string): string[] {
+  if (!fs.existsSync(outdir)) return [];
+  return fs.readdirSync(outdir).flatMap((entry) => {
+    const env = /^\.(.+)\.old$/.exec(entry)?.[1];
+    return env !== undefined && !fs.existsSync(path.join(outdir, env)) && fs.existsSync(path.join(outdir, entry, KUSTOMIZATION)) ? [env] : [];
+  });
 }
 
 /**
@@ -366,7 +381,8 @@ export function holdOutput(outdir: string, envs: readonly string[], options: Wri
   // each kustomization is read once: for the files synth did not write, and for how many objects there are
   let listings: (string[] | undefined)[];
   try {
-    for (const env of envs) recoverInterrupted(outdir, env);
+    // not only the folders this run replaces: `synth --env live` after a kill mid-swap of qa puts qa back too
+    for (const env of new Set([...envs, ...movedAsideFolders(outdir)])) recoverInterrupted(outdir, env);
     listings = envs.map((env) => listedFiles(path.join(outdir, env)));
     const foreign = envs.flatMap((env, i) => filesNotWrittenBySynth(path.join(outdir, env), listings[i]).map((f) => (f === '' ? path.join(outdir, env) : path.join(outdir, env, f))));
     if (foreign.length > 0 && !options.deleteUnknown) {
