@@ -36,8 +36,11 @@ export const environments = defineEnvironments<ShopValues>()({
   live: { settings, values: { host: 'shop.example.com', webReplicas: 3, dbPassword: { kind: 'existing', secretName: 'shop-db' }, tenancy: tenancy('3', '3Gi') } },
 });
 
+/** The shop's environment names (qa, live): a misspelled one in a test does not compile. */
+export type ShopEnvironment = (typeof environments.names)[number];
+
 /** One environment of the shop. */
-export function build(scope: Construct, env: Environment<ShopValues>, release: Release<'web' | 'mysql'>): void {
+export function build(scope: Construct, env: Environment<ShopValues, ShopEnvironment>, release: Release<'web' | 'mysql'>): void {
   const { host, webReplicas, dbPassword, tenancy } = env.values;
   const app = new NamespacedApp(scope, 'shop', { namespace: 'shop', settings: env.settings, ...tenancy });
   const password = new AppSecret(app, 'DbPassword', { name: 'shop-db', key: 'password', source: dbPassword });

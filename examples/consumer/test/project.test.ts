@@ -30,3 +30,8 @@ test('a quota too small for the workloads fails synth, naming the app and the qu
   });
   expect(synthProblems(() => synthEnvironment(tight, 'qa'))).toContainEqual(expect.stringMatching(/^\[qa\] shop: ResourceQuota requests\.cpu is 500m .*raise quota\.requests\.cpu/));
 });
+
+test('the environment names are typed: a misspelled one does not compile', () => {
+  // @ts-expect-error 'prdo' is no environment of the shop (tsc fails here if it compiled)
+  expect(() => synthEnvironment(project, 'prdo')).toThrow(/prdo/);
+});
