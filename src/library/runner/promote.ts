@@ -130,7 +130,7 @@ function applyStep(entry: Json, release: AppRelease, step: PromoteStep, app: str
 export function planPromote(project: Project, args: Pick<PromoteArgs, 'env' | 'app' | 'releaseDir' | 'step'>): PromotePlan {
   const env = project.environments.get(args.env);
   const file = releaseFile(env.name, args.releaseDir);
-  // messages name the file as synth's do: relative to the working folder when inside it
+  // messages name the file as synth's do: from the project's root when inside it
   const shownFile = shown(file);
   const raw = readReleaseJson(file);
   const state = parseReleaseState(raw, shownFile, project.releaseApps);
