@@ -171,19 +171,20 @@ export function renderManifests(root: IConstruct, label: string): Manifest[] {
       problems.push(`[${label}] ${c.node.path}: cannot render: ${(err as Error).message}`);
       continue;
     }
+    // node.path walks up the tree and joins the ids each time it is read
+    const path = c.node.path;
     // a value the construct that made the object refused already (replicas NaN) is not reported again as the field it renders to;
     // a namespace's own problems do not hide those of what is in it
     const maker = c.node.scope;
-    if (!failing.has(c.node.path) && !(maker && !isNamespaceContext(maker) && failing.has(maker.node.path))) {
-      for (const bad of nonFiniteFields(object)) problems.push(`[${label}] ${c.node.path}: ${c.kind} field ${bad} is not a finite number: give a whole or decimal number`);
+    const refused = failing.size > 0 && (failing.has(path) || (maker !== undefined && !isNamespaceContext(maker) && failing.has(maker.node.path)));
+    if (!refused) {
+      for (const bad of nonFiniteFields(object)) problems.push(`[${label}] ${path}: ${c.kind} field ${bad} is not a finite number: give a whole or decimal number`);
     }
     const metadata = object.metadata ?? {};
     const name = metadata.name ?? c.name;
     const file = fileFor(c.kind, name, metadata.namespace);
     const previous = seen.get(file);
-    if (previous) duplicates.push({ path: c.node.path, previous, kind: c.kind, name, namespace: metadata.namespace });
-    // node.path walks up the tree and joins the ids each time it is read
-    const path = c.node.path;
+    if (previous) duplicates.push({ path, previous, kind: c.kind, name, namespace: metadata.namespace });
     seen.set(file, path);
     manifests.push({ file, kind: c.kind, namespace: metadata.namespace, name, path, object });
   }
