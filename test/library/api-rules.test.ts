@@ -13,6 +13,7 @@ import {
   BlueGreen,
   Colour,
   defineEnvironments,
+  DeveloperAccess,
   defineProject,
   NamespacedApp,
   NetworkPolicy,
@@ -174,6 +175,12 @@ describe('constructs refuse what the API server refuses', () => {
     ['two Service ports on one number', (ns) => void new AppService(ns, 'Svc', { name: 'web', selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }, { name: 'admin', port: 80 }] }), /Service "web" port "80\/TCP" is used more than once: give each port its own number/],
     ['a claim of size 0', (ns) => void new AppVolumeClaim(ns, 'Data', { name: 'data', size: '0' }), /volume claim data size 0 is not above zero/],
     ['a claim without access modes', (ns) => void new AppVolumeClaim(ns, 'Data', { name: 'data', size: '1Gi', accessModes: [] }), /volume claim data has no accessModes/],
+    // 'may not use ReadWriteOncePod with other access modes'; in a StatefulSet's claim templates the server takes it, and refuses each claim the controller makes
+    ['ReadWriteOncePod beside another mode', (ns) => void new AppVolumeClaim(ns, 'Data', { name: 'data', size: '1Gi', accessModes: ['ReadWriteOncePod', 'ReadWriteOnce'] }), /volume claim data combines ReadWriteOncePod with ReadWriteOnce, which the API server refuses \(it may not be used with other access modes\): use \['ReadWriteOncePod'\] alone, or leave it out/],
+    // subjects[0].name: 'a lowercase RFC 1123 subdomain must consist of ...'
+    ['a ServiceAccount subject named with capitals', (ns) => void new DeveloperAccess(ns, 'Dev', { name: 'dev', preset: 'view', subject: { serviceAccount: 'Bad_SA', namespace: 'shop' } }), /access subject ServiceAccount name "Bad_SA" is not a valid DNS-1123 subdomain/],
+    // taken by the server, and then binds nothing: no namespace can have that name
+    ['a ServiceAccount subject in a namespace no namespace could be called', (ns) => void new DeveloperAccess(ns, 'Dev', { name: 'dev', preset: 'view', subject: { serviceAccount: 'ci', namespace: 'Bad NS' } }), /access subject ServiceAccount namespace "Bad NS" is not a valid DNS-1123 label/],
     ['a memory request in thousandths of a byte', withContainer({ resources: { requests: { cpu: '100m', memory: '100m' }, limits: { cpu: '200m', memory: '128Mi' } } }), /container web: memory request "100m" is 100 thousandths of a byte \('m' is milli\): write 100Mi/],
     ['a cron schedule out of range', (ns) => void new ScheduledJob(ns, 'Job', { name: 'report', version: 'v1', schedule: '61 * * * *', container: { image: IMAGE, resources: WEB_POD.container.resources } }), /schedule "61 \* \* \* \*" is not a valid cron schedule \(minute 61/],
     ['an unknown time zone', (ns) => void new ScheduledJob(ns, 'Job', { name: 'report', version: 'v1', schedule: '0 2 * * *', timeZone: 'Mars/Olympus', container: { image: IMAGE, resources: WEB_POD.container.resources } }), /timeZone "Mars\/Olympus" is not a time zone of the IANA database/],

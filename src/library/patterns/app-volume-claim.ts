@@ -12,6 +12,9 @@ import { checkDnsSubdomain, checkOneOf, checkQuantity, errors } from '../core/va
 /** The access modes a PersistentVolumeClaim takes (Kubernetes 1.28). */
 const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'] as const;
 
+/** The one access mode the API server takes only alone (one pod of the whole cluster). */
+const READ_WRITE_ONCE_POD = 'ReadWriteOncePod';
+
 /** How a volume claim may be mounted. */
 export type AccessMode = (typeof ACCESS_MODES)[number];
 
@@ -38,6 +41,10 @@ export function checkClaimRequest(name: string, size: string, accessModes: reado
   if (accessModes && accessModes.length === 0) problems.push(`volume claim ${name} has no accessModes: use ['ReadWriteOnce'] (or leave it unset)`);
   // the StatefulSet itself takes any mode; its controller's claims would then be refused, and the pods never start
   problems.push(...errors(...(accessModes ?? []).map((mode) => checkOneOf(mode, ACCESS_MODES, `volume claim ${name} access mode`))));
+  const others = (accessModes ?? []).filter((mode) => mode !== READ_WRITE_ONCE_POD);
+  if (accessModes?.includes(READ_WRITE_ONCE_POD) && others.length > 0) {
+    problems.push(`volume claim ${name} combines ${READ_WRITE_ONCE_POD} with ${others.join(', ')}, which the API server refuses (it may not be used with other access modes): use ['${READ_WRITE_ONCE_POD}'] alone, or leave it out`);
+  }
   return problems;
 }
 
