@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Property-based fuzzing of every public construct and of the release file, then the
-# strict Kubernetes 1.28 schemas (kubeconform) on every object the fuzz rendered.
+# strict Kubernetes 1.28 schemas (kubeconform) on every object the fuzz rendered, and
+# kube-apiserver 1.28's own validation of each distinct one (a server-side dry run).
 #
 #   npm run fuzz                 10000 cases per construct (the long mode)
 #   npm run fuzz -- --short      1000 cases per construct (what CI runs)
@@ -36,6 +37,8 @@ if ! "$kubeconform" -strict -summary -output text -schema-location "$schemas/{{ 
   exit 1
 fi
 tail -n 1 "$OUT/kubeconform.txt"
+# the API server's own validation, which the schemas miss: each distinct object, dry-run
+bash "$ROOT/scripts/conformance/server-dry-run.sh" "$OUT/objects"
 node -e '
 const r = require(process.argv[1]);
 const rows = Object.entries(r.outcomes).map(([c, o]) => `${c} ${o.rendered} rendered / ${o.refused} refused`);

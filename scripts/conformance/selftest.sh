@@ -10,6 +10,9 @@
 #   config-list the reference app's config.yml as the list of {path, content} it once
 #               was (kit/testdata/contract/list-shaped): the app cannot unmarshal it;
 #               the same files with the map-shaped config (contract/fixed) pass
+#   server-dry-run  the API server's dry run (server-dry-run.sh, which the fuzz runs)
+#               admits the sample and refuses a copy whose Service port name has
+#               capitals, which the schemas take
 #
 #   bash scripts/conformance/selftest.sh [CASE...]     (default: all cases)
 # The output of each run is kept in ${CONFORMANCE_OUT:-<repo>/conformance/out}/selftest/.
@@ -20,7 +23,7 @@ REPO_ROOT="$(cd "$CONFORMANCE_DIR/../.." && pwd)"
 OUT="${CONFORMANCE_OUT:-$REPO_ROOT/conformance/out}/selftest"
 SAMPLE="$CONFORMANCE_DIR/testdata/sample"
 CASES=("$@")
-((${#CASES[@]})) || CASES=(sample no-limits privileged selector config-list)
+((${#CASES[@]})) || CASES=(sample no-limits privileged selector config-list server-dry-run)
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/k8s-iac-conformance-selftest.XXXXXX")"
 trap 'rm -rf "$TMP"' EXIT
@@ -78,11 +81,32 @@ config_case() {
   fi
 }
 
+# dry_run_case: server-dry-run.sh on the sample's objects, then on a copy with a port name the API server refuses.
+dry_run_case() {
+  local log="$OUT/server-dry-run.log" good bad rc=0 want='Invalid value: "HTTP_x"'
+  good=$(variant sample)
+  bad="$TMP/server-dry-run-bad"
+  cp -r "$good" "$bad"
+  sed -i 's/^    - name: http$/    - name: HTTP_x/' "$bad/dev/shop/service-web.yaml"
+  {
+    echo "== sample"
+    bash "$CONFORMANCE_DIR/server-dry-run.sh" "$good" && good_ok=1 || good_ok=0
+    echo "== HTTP_x"
+    bash "$CONFORMANCE_DIR/server-dry-run.sh" "$bad" || rc=$?
+  } >"$log" 2>&1
+  if ((good_ok && rc != 0)) && grep -qF "$want" "$log" && grep -qF 'REFUSED dev/shop/service-web.yaml' "$log"; then
+    echo "ok: admits the sample, refuses the copy with \"$want\""
+  else
+    echo "FAILED: expected the sample admitted and service-web.yaml refused (see $log)"
+    failed=1
+  fi
+}
+
 failed=0
 for c in "${CASES[@]}"; do
-  if [[ "$c" == config-list ]]; then
+  if [[ "$c" == config-list || "$c" == server-dry-run ]]; then
     printf '=== %-11s ' "$c"
-    config_case
+    if [[ "$c" == config-list ]]; then config_case; else dry_run_case; fi
     continue
   fi
   dist=$(variant "$c")
