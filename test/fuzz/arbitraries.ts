@@ -6,6 +6,8 @@
 import fc from 'fast-check';
 import type { Construct } from 'constructs';
 import {
+  AccessMode,
+  AccessPreset,
   AppDeployment,
   AppDeploymentProps,
   AppGateway,
@@ -17,6 +19,7 @@ import {
   CanaryIngress,
   CanaryRouting,
   ComputeResources,
+  DeveloperAccess,
   MountProps,
   NamespacedApp,
   NetworkPolicy,
@@ -53,6 +56,8 @@ const image = mostly(
 const host = mostly(fc.constantFrom('shop.example.com', 'api.shop.example.com', '*.example.com'), fc.constantFrom('', 'Shop.example.com', 'a b', `${'a.'.repeat(127)}com`, 'x:443'));
 const path = mostly(fc.constantFrom('/', '/api', '/route1', '/v1/items'), fc.constantFrom('api', '', 'x/y'));
 const labels = mostly(fc.dictionary(fc.constantFrom('team', 'tier', 'example.com/owner'), label, { maxKeys: 2 }), fc.constantFrom<Record<string, string>>({ 'a b': 'x' }, { team: 'a/b' }, { '-x': 'y' }));
+/** A claim's access modes: unset, each mode alone, or a subset (ReadWriteOncePod beside another, or none, is refused). */
+const accessModes = fc.option(mostly(fc.constantFrom<AccessMode[]>(['ReadWriteOnce'], ['ReadWriteOncePod'], ['ReadWriteMany'], ['ReadOnlyMany', 'ReadWriteMany']), fc.subarray<AccessMode>(['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'])), { nil: undefined });
 const cidr = mostly(fc.constantFrom('10.0.0.0/8', '10.1.0.0/16', '192.168.0.0/24', '2001:db8::/32'), fc.constantFrom('10.0.0.1/16', '10.0.0.0', '10.0.0.0/33', 'intranet/8', ''));
 
 /** Requests and limits: valid ones keep the limit within 1-4 times the request (the LimitRange's ratio). */
@@ -192,13 +197,13 @@ export const SCENARIOS: Readonly<Record<string, fc.Arbitrary<Scenario>>> = {
     new NetworkPolicy(ns, 'Policy', { name: 'allow', podSelector: d.podSelector, ingress, egress });
   }),
   StatefulApp: scenario(fc
-    .record({ name, version, replicas: count(0, 4), size: storage, partition: fc.option(count(0, 4), { nil: undefined }), resources, image }), (p, ns) =>
+    .record({ name, version, replicas: count(0, 4), size: storage, partition: fc.option(count(0, 4), { nil: undefined }), accessModes, resources, image }), (p, ns) =>
       void new StatefulApp(ns, 'Db', {
         name: p.name,
         version: p.version,
         replicas: p.replicas,
         partition: p.partition,
-        volumeClaims: [{ name: 'data', size: p.size }],
+        volumeClaims: [{ name: 'data', size: p.size, accessModes: p.accessModes }],
         disruptionBudget: { allowZeroDisruptions: true },
         container: { image: p.image, ports: [{ name: 'db', port: 5432 }], resources: p.resources, readinessProbe: { tcpSocket: { port: 'db' } }, mounts: [{ name: 'data', mountPath: '/data', claim: true }] },
       }),
@@ -234,6 +239,19 @@ export const SCENARIOS: Readonly<Record<string, fc.Arbitrary<Scenario>>> = {
         maxUnavailable: p.maxUnavailable,
         container: { image: p.image, resources: p.resources, mounts: p.hostPath ? [{ name: 'varlog', mountPath: '/var/log', hostPath: '/var/log' }] : [] },
       }),
+  ),
+  DeveloperAccess: scenario(
+    fc.record({
+      name,
+      preset: fc.constantFrom<AccessPreset>('view', 'edit'),
+      includeSecrets: fc.option(fc.boolean(), { nil: undefined }),
+      subject: fc.oneof(
+        fc.record({ user: mostly(fc.constantFrom('jane@example.com', 'ci-bot'), fc.constantFrom('', ' ')) }),
+        fc.record({ group: mostly(fc.constantFrom('shop-developers', 'system:authenticated'), fc.constantFrom('', ' ')) }),
+        fc.record({ serviceAccount: name, namespace: name }),
+      ),
+    }),
+    (p, ns) => void new DeveloperAccess(ns, 'Access', p),
   ),
   VersionedConfigMap: scenario(fc
     .record({ baseName: name, data: fc.dictionary(mostly(fc.constantFrom('config.yml', 'a.json'), fc.constantFrom('a/b', 'a b')), fc.string({ maxLength: 20 }), { maxKeys: 3 }) }), (p, ns) => void new VersionedConfigMap(ns, 'Cfg', p)),
