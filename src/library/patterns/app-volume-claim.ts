@@ -41,8 +41,8 @@ export function checkClaimRequest(name: string, size: string, accessModes: reado
   if (accessModes && accessModes.length === 0) problems.push(`volume claim ${name} has no accessModes: use ['ReadWriteOnce'] (or leave it unset)`);
   // the StatefulSet itself takes any mode; its controller's claims would then be refused, and the pods never start
   problems.push(...errors(...(accessModes ?? []).map((mode) => checkOneOf(mode, ACCESS_MODES, `volume claim ${name} access mode`))));
-  const others = (accessModes ?? []).filter((mode) => mode !== READ_WRITE_ONCE_POD);
-  if (accessModes?.includes(READ_WRITE_ONCE_POD) && others.length > 0) {
+  const others = accessModes?.includes(READ_WRITE_ONCE_POD) ? accessModes.filter((mode) => mode !== READ_WRITE_ONCE_POD) : [];
+  if (others.length > 0) {
     problems.push(`volume claim ${name} combines ${READ_WRITE_ONCE_POD} with ${others.join(', ')}, which the API server refuses (it may not be used with other access modes): use ['${READ_WRITE_ONCE_POD}'] alone, or leave it out`);
   }
   return problems;

@@ -96,7 +96,7 @@ export class DeveloperAccess extends Construct {
         const problems = errors(checkDnsSubdomain(props.name, 'Role name'));
         const who = 'user' in props.subject ? props.subject.user : 'group' in props.subject ? props.subject.group : props.subject.serviceAccount;
         if (who.trim() === '') problems.push('access subject has an empty name: name the user, group or ServiceAccount');
-        // the API server refuses a RoleBinding naming a ServiceAccount no object could be called; a namespace that no namespace could be called it takes, and it binds nothing
+        // the API server refuses a ServiceAccount subject no object could be named; one in a namespace no namespace could be named it takes, and it binds nothing
         else if ('serviceAccount' in props.subject) problems.push(...errors(checkDnsSubdomain(who, 'access subject ServiceAccount name'), checkDnsLabel(props.subject.namespace, 'access subject ServiceAccount namespace')));
         return problems;
       },
