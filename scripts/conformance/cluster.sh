@@ -8,6 +8,8 @@
 #   cluster_start DIR     start everything with its state under DIR (fresh etcd)
 #   cluster_stop          stop every process started by cluster_start, remove DIR
 #   kc ARGS...            kubectl against the running cluster
+#   clean_up_on_exit      on any exit of the script: stop an unfinished tools build,
+#                         the cluster, and remove $WORK
 
 CLUSTER_PIDS=()
 CLUSTER_DIR=""
@@ -177,4 +179,28 @@ cluster_stop() {
     rm -rf "$CLUSTER_DIR"
     CLUSTER_DIR=""
   fi
+}
+
+# kill_tree PID: stop a process and all its descendants (an unfinished build).
+kill_tree() {
+  local child
+  for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do kill_tree "$child"; done
+  kill -TERM "$1" 2>/dev/null || true
+}
+
+# clean_up_on_exit: everything of a run lives under $WORK; processes, ports and files go
+# away on any exit, failures and interruptions included.
+clean_up_on_exit() {
+  trap clean_up EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+clean_up() {
+  local rc=$?
+  trap - EXIT INT TERM
+  [[ -n "${TOOLS_BUILD_PID:-}" ]] && kill_tree "$TOOLS_BUILD_PID"
+  cluster_stop >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+  exit "$rc"
 }

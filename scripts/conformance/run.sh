@@ -84,26 +84,8 @@ source "$CONFORMANCE_DIR/tools.sh"
 # shellcheck source=cluster.sh
 source "$CONFORMANCE_DIR/cluster.sh"
 
-# Everything of a run lives under $WORK; processes, ports and files go away
-# on any exit, failures and interruptions included.
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/k8s-iac-conformance.XXXXXX")"
-# kill_tree PID: stop a process and all its descendants (an unfinished build).
-kill_tree() {
-  local child
-  for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do kill_tree "$child"; done
-  kill -TERM "$1" 2>/dev/null || true
-}
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  [[ -n "${TOOLS_BUILD_PID:-}" ]] && kill_tree "$TOOLS_BUILD_PID"
-  cluster_stop >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+clean_up_on_exit
 
 # ---------------------------------------------------------------- tools
 section "tools"

@@ -21,16 +21,7 @@ source "$CONFORMANCE_DIR/tools.sh"
 source "$CONFORMANCE_DIR/cluster.sh"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/k8s-iac-server-dry-run.XXXXXX")"
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  cluster_stop >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+clean_up_on_exit
 
 prepare_tools
 start=$SECONDS
