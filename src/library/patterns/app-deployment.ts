@@ -13,7 +13,7 @@
 import type { Construct } from 'constructs';
 import type { VerticalAutoscaler } from './vertical-autoscaler';
 import * as k8s from '../../../imports/k8s';
-import { checkDnsSubdomain, checkIntOrPercent, checkNonNegativeInteger, errors } from '../core/validation';
+import { checkIntOrPercent, checkNonNegativeInteger, errors } from '../core/validation';
 import { Budget, DisruptionBudgetProps, allowedDisruptions, blocksDrainsUnasked, checkDisruptionBudget, createDisruptionBudget, explicitBudget, intOrPercent } from './disruption-budget';
 import type { Labels } from '../core/labels';
 import { DEFAULT_MAX_SURGE, DEFAULT_MIN_AVAILABLE, DEFAULT_REPLICAS, DEFAULT_SCALE_DOWN_STABILIZATION_SECONDS, REVISION_HISTORY_LIMIT } from '../core/defaults';
@@ -161,7 +161,7 @@ export class AppDeployment extends Workload {
   }
 
   protected override nameProblem(): string | undefined {
-    return checkDnsSubdomain(this.name, 'Deployment name');
+    return this.subdomainNameProblem('Deployment name');
   }
 
   private validateDeployment(): string[] {

@@ -9,7 +9,7 @@
  */
 import type { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { checkDnsSubdomain, errors } from '../core/validation';
+import { errors } from '../core/validation';
 import { intOrPercent } from './disruption-budget';
 import type { VerticalAutoscaler } from './vertical-autoscaler';
 import { DEFAULT_AGENT_MAX_UNAVAILABLE, REVISION_HISTORY_LIMIT } from '../core/defaults';
@@ -57,7 +57,7 @@ export class NodeAgent extends Workload {
   }
 
   protected override nameProblem(): string | undefined {
-    return checkDnsSubdomain(this.name, 'DaemonSet name');
+    return this.subdomainNameProblem('DaemonSet name');
   }
 
   private validateAgent(): string[] {

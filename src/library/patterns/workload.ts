@@ -13,6 +13,9 @@ import type { PodSelectable } from './network-policy';
 import { PodTemplateProps, checkPodTemplate, renderPodTemplate } from './pod-template';
 import { VerticalAutoscaler, VerticalAutoscalingProps } from './vertical-autoscaler';
 
+/** The longest label value Kubernetes takes (IsValidLabelValue). */
+const MAX_LABEL_VALUE_LENGTH = 63;
+
 /** The props every workload construct takes. */
 export interface WorkloadProps extends PodTemplateProps {
   /** Object name of the workload. */
@@ -114,7 +117,18 @@ export abstract class Workload extends Construct implements PodSelectable {
    * name is a DNS subdomain); a subclass whose object or derived objects ask more overrides it.
    */
   protected nameProblem(): string | undefined {
-    return checkDnsSubdomain(this.name, 'name');
+    return this.subdomainNameProblem('name');
+  }
+
+  /**
+   * The name as a DNS subdomain (`what`: how messages call it) that is also the object's
+   * `app.kubernetes.io/instance` label, whose value holds at most 63 characters: a subdomain
+   * may have 253, which the API server then refuses in the label.
+   */
+  protected subdomainNameProblem(what: string): string | undefined {
+    const problem = checkDnsSubdomain(this.name, what);
+    if (problem !== undefined || this.name.length <= MAX_LABEL_VALUE_LENGTH) return problem;
+    return `${what} "${this.name}" has ${this.name.length} characters, and it is also the ${LABELS.instance} label, whose value holds at most ${MAX_LABEL_VALUE_LENGTH}: use at most ${MAX_LABEL_VALUE_LENGTH}`;
   }
 
   /**
