@@ -238,6 +238,8 @@ export function checkTolerations(list: readonly TolerationFields[], what: string
     if (operator === 'Equal' && t.value !== undefined) problems.push(...errors(checkLabelValue(t.value, `${at}.value`)));
     if (t.effect !== undefined && t.effect !== '' && !TAINT_EFFECTS.includes(t.effect)) problems.push(`${at}.effect ${JSON.stringify(t.effect)} is not a taint effect: use one of ${TAINT_EFFECTS.join(', ')} (or none for all)`);
     if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') problems.push(`${at}.tolerationSeconds applies to effect 'NoExecute' only: set that effect, or drop tolerationSeconds`);
+    // an int64 field: the API server cannot even convert 1.5 ("cannot convert float64 to int64"); a non-finite number has a message of its own
+    if (Number.isFinite(t.tolerationSeconds) && !Number.isInteger(t.tolerationSeconds)) problems.push(`${at}.tolerationSeconds ${t.tolerationSeconds} is not a whole number of seconds: give one, e.g. 300`);
     return problems;
   });
 }
