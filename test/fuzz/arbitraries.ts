@@ -19,20 +19,25 @@ import {
   CanaryIngress,
   CanaryRouting,
   ComputeResources,
+  DeploymentStrategy,
   DeveloperAccess,
+  EnvValue,
   MountProps,
   NamespacedApp,
   NetworkPolicy,
   NetworkPolicyRule,
   NodeAgent,
   PlatformSettings,
+  ProbeProps,
   RegexDialect,
   ReleasedService,
   ScheduledJob,
+  SecurityOptOut,
   StatefulApp,
   VersionedConfigMap,
 } from 'k8s-iac';
 import { LIMITS, QUOTA } from '../helpers';
+import type { Toleration } from '../../imports/k8s';
 
 /**
  * Mostly `valid`, now and then `invalid`: one field in 30, so that with the 20-odd fields of
@@ -55,7 +60,10 @@ const image = mostly(
 );
 const host = mostly(fc.constantFrom('shop.example.com', 'api.shop.example.com', '*.example.com'), fc.constantFrom('', 'Shop.example.com', 'a b', `${'a.'.repeat(127)}com`, 'x:443'));
 const path = mostly(fc.constantFrom('/', '/api', '/route1', '/v1/items'), fc.constantFrom('api', '', 'x/y'));
-const labels = mostly(fc.dictionary(fc.constantFrom('team', 'tier', 'example.com/owner'), label, { maxKeys: 2 }), fc.constantFrom<Record<string, string>>({ 'a b': 'x' }, { team: 'a/b' }, { '-x': 'y' }));
+const labels = mostly(
+  fc.dictionary(fc.constantFrom('team', 'tier', 'example.com/owner', 'access-db', 'a.b_c-d', 'sub.example.com/a.b'), fc.oneof(label, fc.constantFrom('', 'A.b_C-1', 'x'.repeat(63))), { maxKeys: 3 }),
+  fc.constantFrom<Record<string, string>>({ 'a b': 'x' }, { team: 'a/b' }, { '-x': 'y' }, { team: 'x'.repeat(64) }, { 'a/b/c': 'x' }, { [`${'a'.repeat(64)}`]: 'x' }, { '/x': 'y' }, { team: '-a' }),
+);
 /** A claim's access modes: unset, each mode alone, or a subset (ReadWriteOncePod beside another, or none, is refused). */
 const accessModes = fc.option(mostly(fc.constantFrom<AccessMode[]>(['ReadWriteOnce'], ['ReadWriteOncePod'], ['ReadWriteMany'], ['ReadOnlyMany', 'ReadWriteMany']), fc.subarray<AccessMode>(['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'])), { nil: undefined });
 const cidr = mostly(fc.constantFrom('10.0.0.0/8', '10.1.0.0/16', '192.168.0.0/24', '2001:db8::/32'), fc.constantFrom('10.0.0.1/16', '10.0.0.0', '10.0.0.0/33', 'intranet/8', ''));
@@ -67,42 +75,178 @@ const resources = mostly<ComputeResources>(
   ),
   fc.record({ requests: fc.record({ cpu, memory }), limits: fc.record({ cpu, memory }) }),
 );
-const probe = mostly(
+/** Probe timings: mostly whole seconds in range, now and then 0, negative or fractional. */
+const seconds = (min: number, max: number) => fc.option(mostly(fc.integer({ min, max }), fc.constantFrom(0, -1, 1.5, NaN, 2 ** 31)), { nil: undefined, freq: 2 });
+const probePort = mostly(fc.constantFrom<string | number>('http', 8080, 'http', 9090), fc.constantFrom<string | number>('admin', 0, 70000, 'HTTP', 'a'.repeat(16), -1));
+const probeTimings = { initialDelaySeconds: seconds(0, 60), periodSeconds: seconds(1, 30), timeoutSeconds: seconds(1, 10), failureThreshold: seconds(1, 10) };
+const probe = mostly<ProbeProps | undefined>(
   fc.oneof(
-    fc.record({ httpGet: fc.record({ path, port: mostly(fc.constant<string | number>('http'), fc.constantFrom<string | number>('admin', 0)) }), periodSeconds: fc.option(count(1, 30), { nil: undefined }) }),
-    fc.record({ tcpSocket: fc.record({ port: fc.constantFrom<string | number>('http', 8080) }) }),
+    fc.record({ httpGet: fc.record({ path, port: probePort }), ...probeTimings }, { requiredKeys: ['httpGet'] }),
+    fc.record({ tcpSocket: fc.record({ port: probePort }), ...probeTimings }, { requiredKeys: ['tcpSocket'] }),
+    fc.record({ exec: fc.record({ command: mostly(fc.constantFrom<string[]>(['cat', '/tmp/healthy'], ['/bin/check']), fc.constant<string[]>([])) }), ...probeTimings }, { requiredKeys: ['exec'] }),
   ),
-  fc.constantFrom({}, undefined),
+  fc.constantFrom<ProbeProps | undefined>({}, undefined, { httpGet: { path: '/', port: 'http' }, tcpSocket: { port: 'http' } }),
+);
+const configMounts = fc.constantFrom<MountProps[]>(
+  [{ name: 'config', mountPath: '/etc/app', configMap: 'web-config' }],
+  [{ name: 'creds', mountPath: '/var/run/secrets/app', secret: 'db-creds' }],
+  [{ name: 'data', mountPath: '/data', persistentVolumeClaim: 'web-data', readOnly: false }],
+  [{ name: 'config', mountPath: '/etc/app', configMap: 'web-config', readOnly: false }, { name: 'cache', mountPath: '/cache', emptyDirSizeLimit: '32Mi' }],
 );
 const mounts = mostly<MountProps[]>(
-  fc.constantFrom<MountProps[]>([], [{ name: 'cache', mountPath: '/cache', emptyDirSizeLimit: '32Mi' }], [{ name: 'data', mountPath: '/data', emptyDirSizeLimit: '16Mi' }]),
-  fc.array(fc.record({ name: mostly(label, fc.constantFrom('Data', 'tmp')), mountPath: fc.constantFrom('/data', '/cache', '/tmp', '/data/'), emptyDirSizeLimit: fc.option(storage, { nil: undefined }) }), { maxLength: 2 }),
+  fc.oneof(fc.constantFrom<MountProps[]>([], [{ name: 'cache', mountPath: '/cache', emptyDirSizeLimit: '32Mi' }], [{ name: 'data', mountPath: '/data', emptyDirSizeLimit: '16Mi' }]), configMounts),
+  fc.oneof(
+    fc.array(fc.record({ name: mostly(label, fc.constantFrom('Data', 'tmp')), mountPath: fc.constantFrom('/data', '/cache', '/tmp', '/data/'), emptyDirSizeLimit: fc.option(storage, { nil: undefined }) }), { maxLength: 2 }),
+    fc.constantFrom<MountProps[]>(
+      [{ name: 'config', mountPath: 'etc/app', configMap: 'web-config' }],
+      [{ name: 'config', mountPath: '/etc/app', configMap: 'Web_Config' }],
+      [{ name: 'creds', mountPath: '/creds', secret: '' }],
+      [{ name: 'creds', mountPath: '/tmp', secret: 'db-creds' }],
+      [{ name: 'a', mountPath: '/etc/app', configMap: 'x' }, { name: 'b', mountPath: '/etc/app/', secret: 'y' }],
+      [{ name: 'data', mountPath: '/data', persistentVolumeClaim: 'data..x' }],
+      [{ name: 'conf', mountPath: '/etc/a:b', configMap: 'c' }],
+    ),
+  ),
+);
+
+/** Environment values: text, a Secret's key, a pod field (Downward API); now and then what the API refuses. */
+const envValue = mostly<EnvValue>(
+  fc.oneof(
+    fc.string({ maxLength: 5 }),
+    fc.record({ secret: fc.record({ name: fc.constantFrom('db-creds', 'web.tls'), key: fc.constantFrom('password', 'tls.crt', 'DB_PASS', 'a-b_c.d') }) }),
+    fc.record({
+      fieldPath: fc.constantFrom(
+        'metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.podIP', 'status.podIPs',
+        "metadata.labels['app.kubernetes.io/name']", "metadata.annotations['example.com/owner']", "metadata.annotations['Example.com/Owner']", "metadata.labels['team']",
+      ),
+    }),
+  ),
+  fc.constantFrom<EnvValue>(
+    { secret: { name: 'DB', key: 'password' } },
+    { secret: { name: 'db', key: 'a/b' } },
+    { secret: { name: 'db', key: '..' } },
+    { secret: { name: 'db', key: '' } },
+    { fieldPath: 'status.phase' },
+    { fieldPath: 'status.hostIPs' },
+    { fieldPath: 'spec.hostname' },
+    { fieldPath: 'metadata.labels' },
+    { fieldPath: "metadata.labels['a b']" },
+    { fieldPath: 'metadata.labels["team"]' },
+    { fieldPath: "metadata.annotations['Example.com/A_']" },
+    { resourceFieldRef: { resource: 'limits.cpu' } } as unknown as EnvValue,
+    8080 as unknown as EnvValue,
+    null as unknown as EnvValue,
+  ),
+);
+const envName = mostly(fc.constantFrom('A', 'DB_HOST', 'LOG_LEVEL', 'POD_IP', 'my.var', 'x-y', '_X', 'a'.repeat(100)), fc.constantFrom('1BAD', 'with space', '', 'A=B', '.', '..'));
+
+const tolerationsArb = mostly<Toleration[]>(
+  fc.array(
+    fc.constantFrom<Toleration>(
+      { key: 'dedicated', operator: 'Equal', value: 'shop', effect: 'NoSchedule' },
+      { key: 'dedicated', value: 'shop' },
+      { operator: 'Exists' },
+      { key: 'example.com/gpu', operator: 'Exists', effect: 'PreferNoSchedule' },
+      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: -1 },
+      { key: 'spot', operator: 'Equal', value: '', effect: 'NoExecute', tolerationSeconds: 0 },
+      { key: 'x', operator: '', value: 'y' },
+    ),
+    { maxLength: 3 },
+  ),
+  fc.constantFrom<Toleration[]>(
+    [{ key: 'a b', operator: 'Exists' }],
+    [{ key: 'dedicated', operator: 'In', value: 'shop' }],
+    [{ key: 'dedicated', operator: 'Exists', value: 'shop' }],
+    [{ value: 'shop' }],
+    [{ key: 'dedicated', operator: 'Equal', value: 'shop', effect: 'NoRun' }],
+    [{ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 60 }],
+    [{ key: 'dedicated', operator: 'Equal', value: 'a b' }],
+    [{ key: 'dedicated', operator: 'Equal', value: 'x'.repeat(64) }],
+    [{ key: 'dedicated', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 1.5 }],
+  ),
+);
+
+const intOrPercentArb = (valid: Array<number | string>) => mostly(fc.constantFrom<number | string>(...valid), fc.constantFrom<number | string>(-1, 1.5, '150%', 'x', '25 %', '%', '-10%', '1.5%', NaN, ''));
+const strategy = fc.option(
+  fc.oneof(
+    { weight: 1, arbitrary: fc.constant<DeploymentStrategy>({ type: 'Recreate' }) },
+    {
+      weight: 5,
+      arbitrary: fc.record(
+        { type: fc.constant('RollingUpdate' as const), maxSurge: intOrPercentArb([0, 1, 2, 10, '0%', '25%', '50%', '100%', '200%']), maxUnavailable: intOrPercentArb([0, 1, 3, '0%', '10%', '25%', '100%']) },
+        { requiredKeys: ['type'] },
+      ),
+    },
+  ),
+  { nil: undefined },
+);
+
+/** Pod template props the workloads share beyond the container: placement, priority, security, scratch space. */
+const podExtras = fc.record(
+  {
+    tolerations: tolerationsArb,
+    priorityClassName: mostly(fc.constantFrom('shop-high', 'system-cluster-critical', 'batch.low'), fc.constantFrom('High', 'a_b', '', 'x'.repeat(254))),
+    spread: fc.boolean(),
+    qos: fc.constantFrom<'burstable' | 'guaranteed'>('burstable', 'guaranteed'),
+    runAsUser: mostly(fc.integer({ min: 10000, max: 65534 }), fc.constantFrom(0, -1, 2 ** 31, 1.5)),
+    tmpSizeLimit: mostly(fc.constantFrom('16Mi', '64Mi', '128Mi'), fc.constantFrom('64MB', '1Ti', '-1Mi')),
+    ephemeralStorage: mostly(fc.constantFrom<{ request: string; limit: string }>({ request: '64Mi', limit: '512Mi' }, { request: '1Gi', limit: '2Gi' }), fc.constantFrom({ request: '1Gi', limit: '256Mi' }, { request: 'x', limit: '1Gi' })),
+    automountServiceAccountToken: fc.boolean(),
+    securityOptOut: mostly(fc.constant<SecurityOptOut>({ writableRootFilesystem: true, reason: 'the app writes its cache under /var' }), fc.constantFrom({ writableRootFilesystem: true, reason: ' ' }, { runAsRoot: true, reason: 'needs root' })),
+    serviceAccountName: mostly(fc.constantFrom('web-runner', 'default'), fc.constantFrom('Web', 'a_b')),
+    appName: mostly(fc.constantFrom('web', 'shop-web'), fc.constantFrom('Web App', 'x'.repeat(64))),
+  },
+  { requiredKeys: [] },
 );
 
 /** An AppDeployment's props (with the http port its probes name). */
-export const deploymentProps: fc.Arbitrary<AppDeploymentProps> = fc.record({
+export const deploymentProps: fc.Arbitrary<AppDeploymentProps> = fc.tuple(fc.record({
   name: name,
   version,
   replicas: fc.option(count(2, 6), { nil: undefined }),
   podLabels: fc.option(labels, { nil: undefined }),
+  strategy,
   container: fc.record({
     image,
     ports: fc.array(fc.record({ name: portName, port: portNumber }), { minLength: 1, maxLength: 2 }).map((ps) => [{ name: 'http', port: 8080 }, ...ps.slice(1)]),
     resources,
     readinessProbe: probe,
-    env: fc.option(fc.dictionary(mostly(fc.constantFrom('A', 'DB_HOST', 'LOG_LEVEL'), fc.constantFrom('1BAD', 'with space')), fc.string({ maxLength: 5 }), { maxKeys: 2 }), { nil: undefined }),
+    livenessProbe: fc.option(probe, { nil: undefined, freq: 2 }),
+    startupProbe: fc.option(probe, { nil: undefined, freq: 3 }),
+    env: fc.option(fc.dictionary(envName, envValue, { maxKeys: 3 }), { nil: undefined }),
     mounts: fc.option(mounts, { nil: undefined }),
   }),
   autoscaling: fc.option(
     mostly(
-      fc.record({ minReplicas: fc.integer({ min: 2, max: 3 }), maxReplicas: fc.integer({ min: 3, max: 8 }), cpuUtilization: fc.integer({ min: 1, max: 100 }) }),
-      fc.record({ minReplicas: count(1, 3), maxReplicas: count(1, 8), cpuUtilization: fc.option(count(1, 100), { nil: undefined }) }),
+      fc.record(
+        {
+          minReplicas: fc.integer({ min: 2, max: 3 }),
+          maxReplicas: fc.integer({ min: 3, max: 8 }),
+          cpuUtilization: fc.integer({ min: 1, max: 300 }),
+          memoryUtilization: fc.option(fc.integer({ min: 1, max: 150 }), { nil: undefined }),
+          scaleDownStabilizationSeconds: fc.option(fc.integer({ min: 0, max: 3600 }), { nil: undefined }),
+        },
+        { requiredKeys: ['minReplicas', 'maxReplicas'] },
+      ).map((a) => (a.cpuUtilization === undefined && a.memoryUtilization === undefined ? { ...a, cpuUtilization: 70 } : a)),
+      fc.record({
+        minReplicas: count(1, 3),
+        maxReplicas: count(1, 8),
+        cpuUtilization: fc.option(count(1, 100), { nil: undefined }),
+        memoryUtilization: fc.option(fc.constantFrom(0, -5, 1.5, 101), { nil: undefined }),
+        scaleDownStabilizationSeconds: fc.option(fc.constantFrom(-1, 3601, 1.5, 0, 3600), { nil: undefined }),
+      }),
     ),
     { nil: undefined, freq: 3 },
   ),
   terminationGracePeriodSeconds: fc.option(count(15, 60), { nil: undefined }),
   preStopSleepSeconds: fc.option(count(0, 10), { nil: undefined }),
-}).map((p) => (p.autoscaling ? { ...p, replicas: undefined } : p));
+}), podExtras).map(([p, extras]) => {
+  // guaranteed QoS takes requests equal to limits: valid cases get them, a few keep the burstable pair
+  const guaranteed = extras.qos === 'guaranteed' && p.container.resources.requests.cpu !== p.container.resources.limits.cpu && p.container.resources.limits.cpu !== '1' ? { ...p.container, resources: { requests: p.container.resources.requests, limits: p.container.resources.requests } } : p.container;
+  const q = { ...extras, ...p, container: guaranteed };
+  return q.autoscaling ? { ...q, replicas: undefined } : q;
+});
 
 const anyCanaryRouting: fc.Arbitrary<CanaryRouting> = fc.record({
   weight: fc.option(count(0, 100), { nil: undefined }),
@@ -212,26 +356,51 @@ export const SCENARIOS: Readonly<Record<string, fc.Arbitrary<Scenario>>> = {
     fc.record({
       name,
       version,
-      schedule: mostly(fc.constantFrom('0 3 * * *', '*/15 * * * *', '@daily'), fc.constantFrom('0 3 * *', 'nightly', '')),
-      concurrencyPolicy: fc.option(fc.constantFrom<'Forbid' | 'Replace' | 'Allow'>('Forbid', 'Replace', 'Allow'), { nil: undefined }),
+      schedule: mostly(
+        fc.constantFrom('0 3 * * *', '*/15 * * * *', '@daily', '30 2 * * 1-5', '0 */6 * * *', '@hourly', '@every 90m', '0 0 1 jan *', '0 3 * * MON-FRI', '0 3 ? * *', '5,35 9-17 * * *', '0 0 29 2 *'),
+        fc.constantFrom('0 3 * *', 'nightly', '', 'TZ=UTC 0 3 * * *', 'CRON_TZ=Europe/Berlin 0 3 * * *', '0 3 * * 7', '60 * * * *', '0 3 L * *', ' @daily', '@every 0s', '0 3 * * * *', '*/0 * * * *', '0 24 * * *'),
+      ),
+      timeZone: fc.option(
+        mostly(
+          fc.constantFrom('Europe/Berlin', 'America/New_York', 'Etc/UTC', 'UTC', 'Asia/Kolkata', 'Asia/Calcutta', 'America/Argentina/Buenos_Aires', 'US/Pacific', 'Etc/GMT+2', 'EST5EDT'),
+          fc.constantFrom('europe/berlin', 'Mars/Olympus', 'Local', 'GMT+2', '', ' Europe/Berlin', 'CET ', 'Europe/Kyiv'),
+        ),
+        { nil: undefined },
+      ),
+      concurrencyPolicy: fc.option(mostly(fc.constantFrom<'Forbid' | 'Replace' | 'Allow'>('Forbid', 'Replace', 'Allow'), fc.constant('forbid' as 'Forbid')), { nil: undefined }),
+      startingDeadlineSeconds: fc.option(count(10, 600), { nil: undefined }),
+      successfulJobsHistoryLimit: fc.option(count(0, 10), { nil: undefined }),
+      failedJobsHistoryLimit: fc.option(count(0, 10), { nil: undefined }),
       backoffLimit: fc.option(count(0, 6), { nil: undefined }),
       activeDeadlineSeconds: fc.option(count(60, 7200), { nil: undefined }),
+      ttlSecondsAfterFinished: fc.option(count(0, 86400), { nil: undefined }),
       resources,
       image,
+      env: fc.option(fc.dictionary(envName, envValue, { maxKeys: 3 }), { nil: undefined }),
+      mounts: fc.option(mounts, { nil: undefined }),
+      extras: podExtras,
+      podLabels: fc.option(labels, { nil: undefined }),
     }),
     (p, ns) =>
       void new ScheduledJob(ns, 'Job', {
+        ...p.extras,
         name: p.name,
         version: p.version,
         schedule: p.schedule,
+        timeZone: p.timeZone,
         concurrencyPolicy: p.concurrencyPolicy,
+        startingDeadlineSeconds: p.startingDeadlineSeconds,
+        successfulJobsHistoryLimit: p.successfulJobsHistoryLimit,
+        failedJobsHistoryLimit: p.failedJobsHistoryLimit,
         backoffLimit: p.backoffLimit,
         activeDeadlineSeconds: p.activeDeadlineSeconds,
-        container: { image: p.image, command: ['run'], resources: p.resources },
+        ttlSecondsAfterFinished: p.ttlSecondsAfterFinished,
+        podLabels: p.podLabels,
+        container: { image: p.image, command: ['run'], resources: p.resources, env: p.env, mounts: p.mounts },
       }),
   ),
   NodeAgent: scenario(
-    fc.record({ name, version, resources, image, hostPath: mostly(fc.constant(false), fc.constant(true)), maxUnavailable: fc.option(mostly(fc.constantFrom<number | string>(1, 2, '10%'), fc.constantFrom<number | string>(-1, 'x')), { nil: undefined }) }),
+    fc.record({ name, version, resources, image, hostPath: mostly(fc.constant(false), fc.constant(true)), maxUnavailable: fc.option(mostly(fc.constantFrom<number | string>(1, 2, '10%', '100%', '0%', 0), fc.constantFrom<number | string>(-1, 'x', '150%', 1.5)), { nil: undefined }) }),
     (p, ns) =>
       void new NodeAgent(ns, 'Agent', {
         name: p.name,

@@ -166,7 +166,11 @@ describe('constructs refuse what the API server refuses', () => {
     ['an exec probe without a command', withContainer({ livenessProbe: { exec: { command: [] } } }), /livenessProbe.exec has no command/],
     ['a PriorityClass name with capitals', web({ priorityClassName: 'High_Prio' }), /priorityClassName "High_Prio" is not a valid DNS-1123 subdomain/],
     ['a ServiceAccount name with a space', web({ serviceAccountName: 'My SA' }), /serviceAccountName "My SA" is not a valid DNS-1123 subdomain/],
+    // 'metadata.labels: Invalid value: ...: must be no more than 63 characters' (the instance label), with the app named apart
+    ['a Deployment name over 63 characters', web({ name: 'x'.repeat(64), appName: 'web' }), /Deployment name "x{64}" has 64 characters, and it is also the app.kubernetes.io\/instance label, whose value holds at most 63: use at most 63/],
     ['a toleration with a value and Exists', web({ tolerations: [{ key: 'a', operator: 'Exists', value: 'x' }] }), /tolerations\[0\]\.value "x" goes with operator 'Exists'/],
+    // 'unable to convert unstructured object to apps/v1, Kind=Deployment: cannot convert float64 to int64'
+    ['a toleration of a second and a half', web({ tolerations: [{ key: 'a', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 1.5 }] }), /tolerations\[0\]\.tolerationSeconds 1\.5 is not a whole number of seconds: give one, e.g. 300/],
     ['a Service name starting with a digit', (ns) => void new AppService(ns, 'Svc', { name: '8web', selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] }), /Service name "8web" is not a valid DNS-1035 label/],
     ['a relative mount path', withContainer({ mounts: [{ name: 'data', mountPath: 'data', emptyDirSizeLimit: '1Gi' }] }), /volume data mountPath "data" is not an absolute path, which the container runtime refuses when the pod starts: write it from the root, e.g. "\/data"/],
     ['a ConfigMap volume named with capitals', withContainer({ mounts: [{ name: 'config', mountPath: '/etc/app', configMap: 'My_Config' }] }), /volume config: ConfigMap name "My_Config" is not a valid DNS-1123 subdomain/],
