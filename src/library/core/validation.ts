@@ -110,10 +110,13 @@ export function checkQualifiedName(key: string, what: string): string | undefine
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
+/** The longest label value Kubernetes takes (IsValidLabelValue). */
+export const MAX_LABEL_VALUE_LENGTH = 63;
+
 /** A label value: at most 63 characters of [A-Za-z0-9-_.], alphanumeric at both ends, or empty (IsValidLabelValue). */
 export function checkLabelValue(value: string, what: string): string | undefined {
-  if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
-    return `${what} ${JSON.stringify(value)} is not a valid label value: use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`;
+  if (typeof value !== 'string' || value.length > MAX_LABEL_VALUE_LENGTH || !LABEL_VALUE.test(value)) {
+    return `${what} ${JSON.stringify(value)} is not a valid label value: use at most ${MAX_LABEL_VALUE_LENGTH} letters, digits, '-', '_' or '.', starting and ending with a letter or digit`;
   }
   return undefined;
 }

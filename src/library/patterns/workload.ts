@@ -7,14 +7,11 @@
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { LABELS, Labels } from '../core/labels';
-import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, errors } from '../core/validation';
+import { MAX_LABEL_VALUE_LENGTH, checkDnsLabel, checkDnsSubdomain, checkLabelValue, errors } from '../core/validation';
 import { NamespaceContext, namespaceContextOf } from '../core/namespace-context';
 import type { PodSelectable } from './network-policy';
 import { PodTemplateProps, checkPodTemplate, renderPodTemplate } from './pod-template';
 import { VerticalAutoscaler, VerticalAutoscalingProps } from './vertical-autoscaler';
-
-/** The longest label value Kubernetes takes (IsValidLabelValue). */
-const MAX_LABEL_VALUE_LENGTH = 63;
 
 /** The props every workload construct takes. */
 export interface WorkloadProps extends PodTemplateProps {
