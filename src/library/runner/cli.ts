@@ -449,16 +449,18 @@ function diff(project: Project, line: CommandLine, env: EnvironmentVariables, lo
   let differs = false;
   for (const [e, after] of rendered) {
     const folder = path.join(outdir, e);
+    // shown() finds the project's root by reading package.json files: once per folder
+    const named = shown(folder);
     // files synth did not write are not its to delete: left out of the diff, and named, as synth names them
     const unknown = new Set(filesNotWrittenBySynth(folder));
     const before = new Map([...readFolder(folder)].filter(([file]) => !unknown.has(file)));
-    const changes = diffTrees(shown(folder), before, after);
+    const changes = diffTrees(named, before, after);
     differs ||= changes !== '' || unknown.size > 0;
-    log(changes === '' ? `${shown(folder)}: no change` : changes);
+    log(changes === '' ? `${named}: no change` : changes);
     // on stderr, as synth warns: the diff shows the change, this says the apply will refuse it
-    for (const message of immutableChangesOfFiles(before, after, shown(folder))) warn(`warning: ${message}`);
+    for (const message of immutableChangesOfFiles(before, after, named)) warn(`warning: ${message}`);
     if (unknown.size > 0) {
-      log(`${shown(folder)}: holds files synth did not write, which stop a synth: ${[...unknown].sort().join(', ')} (move them out, or synth with --delete-unknown)`);
+      log(`${named}: holds files synth did not write, which stop a synth: ${[...unknown].sort().join(', ')} (move them out, or synth with --delete-unknown)`);
     }
   }
   return differs;

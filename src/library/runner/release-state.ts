@@ -51,21 +51,20 @@ const JOURNAL_FIELDS = ['app', 'description', 'releaseJson'] as const;
  */
 export function readJournal(file: string): Journal {
   const way = `delete it to keep the release file as it is, then run the promote again`;
-  const named = shown(file);
   let value: unknown;
   try {
     value = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`${named}: is not a promote journal (${(err as Error).message}): ${way}`);
+    throw new Error(`${shown(file)}: is not a promote journal (${(err as Error).message}): ${way}`);
   }
   const record = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Readonly<Record<string, unknown>>) : {};
   const wrong = JOURNAL_FIELDS.filter((field) => typeof record[field] !== 'string');
-  if (wrong.length > 0) throw new Error(`${named}: is not a promote journal (${wrong.join(', ')} ${wrong.length === 1 ? 'must be a string' : 'must be strings'}): ${way}`);
+  if (wrong.length > 0) throw new Error(`${shown(file)}: is not a promote journal (${wrong.join(', ')} ${wrong.length === 1 ? 'must be a string' : 'must be strings'}): ${way}`);
   const journal = record as unknown as Journal;
   try {
     JSON.parse(journal.releaseJson);
   } catch (err) {
-    throw new Error(`${named}: releaseJson, the release file the promote writes, is not JSON (${(err as Error).message}): ${way}`);
+    throw new Error(`${shown(file)}: releaseJson, the release file the promote writes, is not JSON (${(err as Error).message}): ${way}`);
   }
   return journal;
 }
@@ -82,29 +81,28 @@ export function checkNoInterruptedPromote(releaseDir: string, env: string): void
 
 /** The release state of a file, as raw JSON; an error naming the file when it cannot be read. */
 export function readReleaseJson(file: string): unknown {
-  const named = shown(file);
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EISDIR') throw new Error(`${named}: is a folder, where the release file of the environment goes: move it away, or pass --release-dir the folder that holds <env>.json`);
+    if (code === 'EISDIR') throw new Error(`${shown(file)}: is a folder, where the release file of the environment goes: move it away, or pass --release-dir the folder that holds <env>.json`);
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : (err as Error).message;
-    throw new Error(`${named}: ${why}: create it with an "apps" object holding each app's stable { version, image }`);
+    throw new Error(`${shown(file)}: ${why}: create it with an "apps" object holding each app's stable { version, image }`);
   }
   const json = text.replace(/^\uFEFF/, ''); // a byte-order mark some editors write
   let value: unknown;
   try {
     value = JSON.parse(json);
   } catch (err) {
-    throw new Error(`${named}: is not JSON (${(err as Error).message}): fix the syntax`);
+    throw new Error(`${shown(file)}: is not JSON (${(err as Error).message}): fix the syntax`);
   }
   // JSON.parse keeps the last of two equal keys without a word: a YAML 1.2 reader (JSON is a subset) names them.
   const doc = YAML.parseDocument(json, { uniqueKeys: true });
   const duplicates = doc.errors.filter((e) => e.code === 'DUPLICATE_KEY');
   if (duplicates.length > 0) {
     const fields = duplicates.map((e) => `${fieldAt(doc, e.pos[0]) ?? 'a key'} (line ${e.linePos?.[0].line ?? '?'})`).join(', ');
-    throw new Error(`${named}: ${fields} written twice in one object, and only the last would count: keep one of them`);
+    throw new Error(`${shown(file)}: ${fields} written twice in one object, and only the last would count: keep one of them`);
   }
   return value;
 }
