@@ -37,7 +37,10 @@ import {
   VersionedConfigMap,
 } from 'k8s-iac';
 import { LIMITS, QUOTA } from '../helpers';
-import type { Toleration } from '../../imports/k8s';
+import { KubeServiceAccount, type Toleration } from '../../imports/k8s';
+
+/** A ServiceAccount every generated namespace renders, which generated workloads may run as. */
+const RUNNER_ACCOUNT = 'web-runner';
 
 /**
  * Mostly `valid`, now and then `invalid`: one field in 30, so that with the 20-odd fields of
@@ -194,7 +197,8 @@ const podExtras = fc.record(
     ephemeralStorage: mostly(fc.constantFrom<{ request: string; limit: string }>({ request: '64Mi', limit: '512Mi' }, { request: '1Gi', limit: '2Gi' }), fc.constantFrom({ request: '1Gi', limit: '256Mi' }, { request: 'x', limit: '1Gi' })),
     automountServiceAccountToken: fc.boolean(),
     securityOptOut: mostly(fc.constant<SecurityOptOut>({ writableRootFilesystem: true, reason: 'the app writes its cache under /var' }), fc.constantFrom({ writableRootFilesystem: true, reason: ' ' }, { runAsRoot: true, reason: 'needs root' })),
-    serviceAccountName: mostly(fc.constantFrom('web-runner', 'default'), fc.constantFrom('Web', 'a_b')),
+    // web-runner is the namespace's own (buildNamespace); ci-runner is rendered nowhere
+    serviceAccountName: mostly(fc.constantFrom(RUNNER_ACCOUNT, 'default'), fc.constantFrom('Web', 'a_b', 'ci-runner')),
     appName: mostly(fc.constantFrom('web', 'shop-web'), fc.constantFrom('Web App', 'x'.repeat(64))),
   },
   { requiredKeys: [] },
@@ -291,10 +295,12 @@ const scenario = <T>(arb: fc.Arbitrary<T>, build: (props: T, ns: NamespacedApp) 
 /** The namespace every scenario runs in, from generated tenancy. */
 export const namespace = fc.record({ namespace: mostly(label, fc.constantFrom('default', 'Shop', '')), pods: count(40, 80), cpu: mostly(fc.constantFrom('16', '32'), fc.constantFrom('1', '4 ', '-1', 'x')) });
 
-/** Builds the NamespacedApp of a generated namespace. */
+/** Builds the NamespacedApp of a generated namespace, with a ServiceAccount the workloads may name (RUNNER_ACCOUNT). */
 export function buildNamespace(scope: Construct, settings: PlatformSettings, ns: { namespace: string; pods: number; cpu: string }): NamespacedApp {
   const quota = { ...QUOTA, pods: ns.pods, services: 20, requests: { cpu: ns.cpu, memory: '64Gi' }, limits: { cpu: '64', memory: '128Gi' } };
-  return new NamespacedApp(scope, 'shop', { namespace: ns.namespace, settings, quota, limits: LIMITS });
+  const app = new NamespacedApp(scope, 'shop', { namespace: ns.namespace, settings, quota, limits: LIMITS });
+  new KubeServiceAccount(app, 'Runner', { metadata: { name: RUNNER_ACCOUNT }, automountServiceAccountToken: false });
+  return app;
 }
 
 /** Every public construct, each with the arbitrary of its props. */

@@ -166,6 +166,12 @@ describe('constructs refuse what the API server refuses', () => {
     ['an exec probe without a command', withContainer({ livenessProbe: { exec: { command: [] } } }), /livenessProbe.exec has no command/],
     ['a PriorityClass name with capitals', web({ priorityClassName: 'High_Prio' }), /priorityClassName "High_Prio" is not a valid DNS-1123 subdomain/],
     ['a ServiceAccount name with a space', web({ serviceAccountName: 'My SA' }), /serviceAccountName "My SA" is not a valid DNS-1123 subdomain/],
+    // the Deployment is taken, and each of its pods refused: 'error looking up service account shop/web-runner: serviceaccount "web-runner" not found'
+    [
+      'a ServiceAccount nothing renders in the namespace',
+      web({ serviceAccountName: 'web-runner' }),
+      /\[test\] shop\/Web: Deployment "web" runs its pods as ServiceAccount "web-runner", which nothing renders in namespace "shop" \(it holds none but "default"\), so the API server refuses the pods: render the ServiceAccount in the namespace/,
+    ],
     // 'metadata.labels: Invalid value: ...: must be no more than 63 characters' (the instance label), with the app named apart
     ['a Deployment name over 63 characters', web({ name: 'x'.repeat(64), appName: 'web' }), /Deployment name "x{64}" has 64 characters, and it is also the app.kubernetes.io\/instance label, whose value holds at most 63: use at most 63/],
     ['a toleration with a value and Exists', web({ tolerations: [{ key: 'a', operator: 'Exists', value: 'x' }] }), /tolerations\[0\]\.value "x" goes with operator 'Exists'/],
@@ -289,6 +295,10 @@ describe('constructs refuse what the API server refuses', () => {
         new AppIngress(ns, 'Ingress', { name: 'signal', className: 'nginx', host: 'shop.example.com', paths: [{ path: '/', pathType: 'ImplementationSpecific' as 'Prefix' }], service });
         // a headless Service without ports: DNS records of the pods only
         new AppService(ns, 'Dns', { name: 'signal-dns', selector: { 'app.kubernetes.io/name': 'signal' }, ports: [], headless: true });
+        // pods running as a ServiceAccount rendered beside them, and as the namespace's default one
+        new k8s.KubeServiceAccount(ns, 'Runner', { metadata: { name: 'runner' }, automountServiceAccountToken: false });
+        new AppDeployment(ns, 'Runs', { name: 'runs', version: 'v1', ...WEB_POD, serviceAccountName: 'runner' });
+        new AppDeployment(ns, 'Default', { name: 'default-sa', version: 'v1', ...WEB_POD, serviceAccountName: 'default' });
       }),
     ).not.toThrow();
   });

@@ -14,6 +14,7 @@ import { crossNamespacePolicies } from './cross-namespace-policies';
 import { namedPortsDeclared } from './named-ports';
 import { priorityQuotaFitsWorkloads, quotaFitsWorkloads } from './quota-fits-workloads';
 import { renderedSelectors, selectorsMatchPods, servicedPodsHaveReadiness } from './selectors-match-pods';
+import { serviceAccountsExist } from './service-accounts-exist';
 
 /** The ConfigMap every namespace gets from the cluster (kube-root-ca.crt) counts against the quota. */
 const CLUSTER_CREATED_CONFIGMAPS = 1;
@@ -78,6 +79,7 @@ export function checkNamespace(app: NamespaceContext, rendered: readonly Rendere
     ...servicedPodsHaveReadiness(selectors, footprints),
     ...imagesPinned(footprints, app.settings.requireImageDigest),
     ...namedPortsDeclared(rendered, footprints),
+    ...serviceAccountsExist(rendered, footprints, app.namespaceName),
   ];
 }
 

@@ -82,6 +82,8 @@ export interface WorkloadFootprint {
   readonly podLabels: Labels;
   /** The pods' PriorityClass (priority-scoped quotas count by it). @default - none */
   readonly priorityClassName?: string;
+  /** The ServiceAccount the pods run as. @default - none: the namespace's `default` */
+  readonly serviceAccountName?: string;
   /** Most pods that can exist at once. */
   readonly maxPods: number;
   /** How maxPods was reached, e.g. "HPA max 6 + surge 2". */
@@ -376,6 +378,8 @@ export function workloadFootprints(rendered: readonly RenderedObject[], limitRan
         name,
         podLabels: labels(field(template, 'metadata', 'labels')),
         priorityClassName: stringOrUndefined(field(spec, 'priorityClassName')),
+        // serviceAccount is the field's deprecated name, which the API server still reads
+        serviceAccountName: stringOrUndefined(field(spec, 'serviceAccountName')) ?? stringOrUndefined(field(spec, 'serviceAccount')),
         maxPods,
         maxPodsReason: reason,
         containers: jsonObjects(field(spec, 'containers')).map(containerOf),
