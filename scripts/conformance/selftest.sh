@@ -12,7 +12,10 @@
 #               the same files with the map-shaped config (contract/fixed) pass
 #   server-dry-run  the API server's dry run (server-dry-run.sh, which the fuzz runs)
 #               admits the sample and refuses a copy whose Service port name has
-#               capitals, which the schemas take
+#               capitals, which the schemas take; and, of the copies no-limits and
+#               privileged, whose workloads it admits, the Pods their controllers make,
+#               and of a copy whose StatefulSet claims ReadWriteOncePod beside
+#               ReadWriteOnce, the claim its controller makes
 #
 #   bash scripts/conformance/selftest.sh [CASE...]     (default: all cases)
 # The output of each run is kept in ${CONFORMANCE_OUT:-<repo>/conformance/out}/selftest/.
@@ -81,9 +84,11 @@ config_case() {
   fi
 }
 
-# dry_run_case: server-dry-run.sh on the sample's objects, then on a copy with a port name the API server refuses.
+# dry_run_case: server-dry-run.sh on the sample's objects, then on a copy with a port name the
+# API server refuses, then on the no-limits and privileged copies, whose Deployment it admits
+# and whose Pod the quota and Pod Security refuse.
 dry_run_case() {
-  local log="$OUT/server-dry-run.log" good bad rc=0 want='Invalid value: "HTTP_x"'
+  local log="$OUT/server-dry-run.log" good bad rc=0 pods_rc=0 want='Invalid value: "HTTP_x"' pod='dev/shop/deployment-web.yaml (its Pod, as the Deployment and ReplicaSet controllers make it)'
   good=$(variant sample)
   bad="$TMP/server-dry-run-bad"
   cp -r "$good" "$bad"
@@ -94,10 +99,24 @@ dry_run_case() {
     echo "== HTTP_x"
     bash "$CONFORMANCE_DIR/server-dry-run.sh" "$bad" || rc=$?
   } >"$log" 2>&1
-  if ((good_ok && rc != 0)) && grep -qF "$want" "$log" && grep -qF 'REFUSED dev/shop/service-web.yaml' "$log"; then
-    echo "ok: admits the sample, refuses the copy with \"$want\""
+  {
+    # the three copies in one run: each is a folder of its own, so its namespace is replayed apart
+    mkdir "$TMP/pods-bad"
+    mv "$(variant no-limits)" "$TMP/pods-bad/no-limits"
+    mv "$(variant privileged)" "$TMP/pods-bad/privileged"
+    # a claim template the StatefulSet takes, and each claim made of it is refused for
+    mv "$(variant sample)" "$TMP/pods-bad/claim"
+    sed -i 's/accessModes: \[ReadWriteOnce\]/accessModes: [ReadWriteOncePod, ReadWriteOnce]/' "$TMP/pods-bad/claim/dev/shop/statefulset-db.yaml"
+    echo "== no-limits, privileged, claim"
+    bash "$CONFORMANCE_DIR/server-dry-run.sh" "$TMP/pods-bad" || pods_rc=$?
+  } >>"$log" 2>&1
+  if ((good_ok && rc != 0)) && grep -qF "$want" "$log" && grep -qF 'REFUSED dev/shop/service-web.yaml' "$log" &&
+    ((pods_rc != 0)) && grep -qF "REFUSED no-limits/$pod" "$log" && grep -qF 'must specify limits' "$log" &&
+    grep -qF "REFUSED privileged/$pod" "$log" && grep -qF 'violates PodSecurity "restricted' "$log" && grep -qF 'admitted all' "$log" &&
+    grep -qF 'REFUSED claim/dev/shop/statefulset-db.yaml (its claim data-db-0' "$log" && grep -qF 'may not use ReadWriteOncePod with other access modes' "$log"; then
+    echo "ok: admits the sample, refuses the copy with \"$want\", the no-limits and privileged copies' Pods and the claim copy's claim"
   else
-    echo "FAILED: expected the sample admitted and service-web.yaml refused (see $log)"
+    echo "FAILED: expected the sample admitted, service-web.yaml refused, the Pods of no-limits and privileged and the claim of claim refused (see $log)"
     failed=1
   fi
 }
