@@ -45,18 +45,25 @@ if (!objectsDir || !work) {
   process.exit(2);
 }
 
-/** The rendered objects, by case folder (the folder above the namespace folders) and namespace. */
-function readCases() {
-  const cases = new Map();
+/**
+ * The rendered objects of each case folder (the folder above the namespace folders), one
+ * folder at a time: a long fuzz run renders more objects than fit in memory at once.
+ */
+function* readCases() {
   const files = fs.readdirSync(objectsDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml') && path.basename(f) !== 'kustomization.yaml');
+  // sorted, the files of one folder follow each other
+  let caseDir;
+  let objects = [];
   for (const file of files.sort()) {
     const object = YAML.parse(fs.readFileSync(path.join(objectsDir, file), 'utf8'));
     if (!object || typeof object !== 'object' || typeof object.kind !== 'string') continue;
-    const caseDir = path.dirname(path.dirname(file));
-    if (!cases.has(caseDir)) cases.set(caseDir, []);
-    cases.get(caseDir).push({ file, object });
+    const dir = path.dirname(path.dirname(file));
+    if (dir !== caseDir && objects.length > 0) yield objects;
+    if (dir !== caseDir) objects = [];
+    caseDir = dir;
+    objects.push({ file, object });
   }
-  return cases;
+  if (objects.length > 0) yield objects;
 }
 
 const sortedJson = (value) => JSON.stringify(value, (_key, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
@@ -148,12 +155,12 @@ function controllerObjects(workload, namespace) {
   }
 }
 
-/** The PriorityClasses the Pods name: the folder's own, then one for each other name (the cluster's, in a real cluster). */
+/** The PriorityClasses the Pods name: the folder's own (`rendered`), then one for each other name (the cluster's, in a real cluster). */
 function priorityClasses(rendered, pods) {
   const classes = new Map();
   // the first of a name wins: the Pods need it to exist, whatever its value
   // (not as the cluster's default: one class may be, and the objects' own dry run checks that field)
-  for (const o of rendered) if (o.kind === 'PriorityClass' && !classes.has(o.metadata.name)) classes.set(o.metadata.name, { ...o, globalDefault: false });
+  for (const o of rendered) if (!classes.has(o.metadata.name)) classes.set(o.metadata.name, { ...o, globalDefault: false });
   for (const pod of pods) {
     const name = pod.spec.priorityClassName;
     // system- classes come with every cluster
@@ -168,10 +175,10 @@ function main() {
   const setup = [];
   const derived = [];
   const seen = new Set();
-  const rendered = [];
+  const renderedClasses = [];
   let workloads = 0;
-  for (const [, objects] of readCases()) {
-    rendered.push(...objects.map((o) => o.object));
+  for (const objects of readCases()) {
+    renderedClasses.push(...objects.map((o) => o.object).filter((o) => o.kind === 'PriorityClass'));
     const byNamespace = new Map();
     for (const { file, object } of objects) {
       const ns = object.metadata?.namespace;
@@ -208,7 +215,7 @@ function main() {
   }
   for (const group of groups.values()) for (const account of [...group.accounts].sort()) setup.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: account, namespace: group.name } });
   const pods = derived.filter((d) => d.object.kind === 'Pod').map((d) => d.object);
-  const classes = priorityClasses(rendered, pods);
+  const classes = priorityClasses(renderedClasses, pods);
   fs.writeFileSync(path.join(work, 'setup.json'), JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...classes, ...setup] }));
   fs.mkdirSync(path.join(work, 'derived'), { recursive: true });
   const rows = derived.map((d, i) => {
