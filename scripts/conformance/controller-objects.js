@@ -38,6 +38,8 @@ const NAME_SUFFIX = 'x7k2p';
 const JOB_UID = '3f1e2d4c-5b6a-4978-8a9b-0c1d2e3f4a5b';
 /** A CronJob's Job name: the CronJob's name and the scheduled time in minutes. */
 const CRONJOB_SCHEDULED_MINUTES = '29412345';
+/** The ServiceAccount every namespace gets from its controller, created here for the replayed ones at once. */
+const DEFAULT_SERVICE_ACCOUNT = 'default';
 
 const [objectsDir, work] = process.argv.slice(2);
 if (!objectsDir || !work) {
@@ -68,26 +70,18 @@ function* readCases() {
 
 const sortedJson = (value) => JSON.stringify(value, (_key, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
 
-/** What admission reads of one namespace, without its name: the key of the namespace it is replayed in. */
-function setupKey(namespaceObject, setupObjects) {
+/** A rendered Namespace's labels and annotations, without the label the server sets from its name (none where it is not rendered). */
+function namespaceMetadata(namespaceObject) {
   const labels = { ...(namespaceObject?.metadata?.labels ?? {}) };
   delete labels[NAME_LABEL];
-  const limitsAndQuotas = setupObjects
-    .filter((o) => o.kind !== 'ServiceAccount')
-    .map((o) => sortedJson({ kind: o.kind, name: o.metadata.name, spec: o.spec }))
-    .sort();
-  return sortedJson({ labels, annotations: namespaceObject?.metadata?.annotations ?? {}, limitsAndQuotas });
+  const annotations = namespaceObject?.metadata?.annotations;
+  return { labels, ...(annotations ? { annotations } : {}) };
 }
 
-/** A copy of `object` in namespace `namespace`, without what the server sets. */
-function inNamespace(object, namespace) {
-  const metadata = { ...object.metadata, namespace };
-  delete metadata.resourceVersion;
-  delete metadata.uid;
-  return { ...object, metadata };
+/** What admission reads of one namespace, without its name: the key of the namespace it is replayed in. */
+function setupKey(metadata, limitsAndQuotas) {
+  return sortedJson({ metadata, limitsAndQuotas: limitsAndQuotas.map((o) => sortedJson({ kind: o.kind, name: o.metadata.name, spec: o.spec })).sort() });
 }
-
-const DEFAULT_SERVICE_ACCOUNT = 'default';
 
 /** A Pod of `template` named `name`, with the controller's labels (and any other fields of its spec). */
 function podOf(template, name, namespace, labels, spec = {}) {
@@ -187,18 +181,16 @@ function main() {
       byNamespace.get(ns).push({ file, object });
     }
     for (const [ns, inNs] of byNamespace) {
-      const namespaceObject = objects.find((o) => o.object.kind === 'Namespace' && o.object.metadata?.name === ns)?.object;
+      const metadata = namespaceMetadata(objects.find((o) => o.object.kind === 'Namespace' && o.object.metadata?.name === ns)?.object);
       const setupObjects = inNs.map((o) => o.object).filter((o) => SETUP_KINDS.has(o.kind));
-      const key = setupKey(namespaceObject, setupObjects);
+      const limitsAndQuotas = setupObjects.filter((o) => o.kind !== 'ServiceAccount');
+      const key = setupKey(metadata, limitsAndQuotas);
       let group = groups.get(key);
       if (!group) {
         group = { name: `k8s-iac-dry-run-${groups.size + 1}`, accounts: new Set([DEFAULT_SERVICE_ACCOUNT]) };
         groups.set(key, group);
-        const labels = { ...(namespaceObject?.metadata?.labels ?? {}) };
-        delete labels[NAME_LABEL];
-        const annotations = namespaceObject?.metadata?.annotations;
-        setup.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: group.name, labels, ...(annotations ? { annotations } : {}) } });
-        setup.push(...setupObjects.filter((o) => o.kind !== 'ServiceAccount').map((o) => inNamespace(o, group.name)));
+        setup.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: group.name, ...metadata } });
+        setup.push(...limitsAndQuotas.map((o) => ({ ...o, metadata: { ...o.metadata, namespace: group.name } })));
       }
       for (const o of setupObjects) if (o.kind === 'ServiceAccount') group.accounts.add(o.metadata.name);
       for (const { file, object } of inNs) {

@@ -15,7 +15,7 @@ const DEFAULT_SERVICE_ACCOUNT = 'default';
 export function serviceAccountsExist(rendered: readonly RenderedObject[], workloads: readonly WorkloadFootprint[], namespace: string): string[] {
   const accounts = new Set(rendered.filter((r) => r.object.kind === 'ServiceAccount').map((r) => r.object.metadata?.name));
   const held = [...accounts].filter((name): name is string => typeof name === 'string').sort();
-  const holds = held.length === 0 ? 'it holds none but "default"' : `it holds ${held.map((name) => `"${name}"`).join(', ')} and "default"`;
+  const holds = held.length === 0 ? `it holds none but "${DEFAULT_SERVICE_ACCOUNT}"` : `it holds ${held.map((name) => `"${name}"`).join(', ')} and "${DEFAULT_SERVICE_ACCOUNT}"`;
   return workloads.flatMap((w) => {
     const account = w.serviceAccountName || DEFAULT_SERVICE_ACCOUNT;
     // a name no ServiceAccount could have is the workload's own problem, reported where it was given
