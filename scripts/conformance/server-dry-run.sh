@@ -5,7 +5,7 @@
 # to a throw-away control plane (cluster.sh, with the imported CRDs installed and every
 # namespace the objects name created) by `kubectl apply --server-side --dry-run=server`.
 # Then the same for the objects the controllers make of the workloads (their Pods, a
-# StatefulSet's claims: controller-objects.js), which alone meet admission: Pod Security,
+# StatefulSet's claims: dry-run-inputs.js), which alone meet admission: Pod Security,
 # LimitRange, ResourceQuota, ServiceAccount and PriorityClass, each read from objects
 # created for real. scripts/fuzz.sh runs it on what the fuzz rendered.
 #
@@ -36,33 +36,10 @@ if ((${#CRD_FILES[@]})); then
   kc wait --for condition=Established crd --all --timeout 60s >/dev/null
 fi
 
-# One file per distinct content (the same bytes get the same verdict; kustomizations are
-# kubectl's, not objects), and the namespaces
-# they name, created for real: a dry run into a namespace that does not exist is refused.
-node - "$OBJECTS" "$WORK" <<'JS'
-const fs = require('node:fs');
-const path = require('node:path');
-const [objects, work] = process.argv.slice(2);
-const seen = new Set();
-const send = [];
-const namespaces = new Set();
-const kinds = new Set();
-let rendered = 0;
-for (const file of fs.readdirSync(objects, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml') && path.basename(f) !== 'kustomization.yaml').sort()) {
-  const text = fs.readFileSync(path.join(objects, file), 'utf8');
-  rendered++;
-  if (seen.has(text)) continue;
-  seen.add(text);
-  send.push(path.join(objects, file));
-  kinds.add(/^kind: (.+)$/m.exec(text)?.[1]);
-  // our writer puts metadata's keys two spaces in, and a Namespace's name is its namespace
-  const namespace = /^ {2}namespace: "?([^"\n]+)"?$/m.exec(text) ?? (/^kind: Namespace$/m.test(text) ? /^ {2}name: "?([^"\n]+)"?$/m.exec(text) : null);
-  if (namespace) namespaces.add(namespace[1]);
-}
-fs.writeFileSync(path.join(work, 'send.txt'), `${send.join('\n')}\n`);
-fs.writeFileSync(path.join(work, 'namespaces.yaml'), [...namespaces].sort().map((n) => `---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: "${n}"\n`).join(''));
-fs.writeFileSync(path.join(work, 'counts.txt'), `${rendered} rendered, ${kinds.size} kinds\n`);
-JS
+# In one pass over the folder: the distinct files to send and the namespaces they name
+# (created for real: a dry run into a namespace that does not exist is refused), then the
+# objects the controllers make of the workloads and the setup their admission reads.
+node "$CONFORMANCE_DIR/dry-run-inputs.js" "$OBJECTS" "$WORK"
 kc apply --server-side --field-manager k8s-iac-dry-run -f "$WORK/namespaces.yaml" >/dev/null
 
 # dry_run LIST NAME: sends the files LIST names, SERVER_DRY_RUN_BATCH to a kubectl call and
@@ -93,7 +70,7 @@ dry_run() {
 
 # a rendered file as the folder names it
 rendered_file() { printf '%s' "${1#"$OBJECTS"/}"; }
-# a controller's object as the rendered file it came from and what it is (controller-objects.js)
+# a controller's object as the rendered file it came from and what it is (dry-run-inputs.js)
 controller_object() { awk -F '\t' -v f="$1" '$1 == f { printf "%s (%s)", $2, $3; exit }' "$WORK/derived.tsv"; }
 
 failed=0
@@ -108,9 +85,8 @@ fi
 
 # What only the controllers' objects meet: admission of the Pods (Pod Security, LimitRange,
 # ResourceQuota, ServiceAccount, PriorityClass) and the claims of StatefulSets, in
-# namespaces holding for real what that admission reads (controller-objects.js).
+# namespaces holding for real what that admission reads (dry-run-inputs.js).
 start=$SECONDS
-node "$CONFORMANCE_DIR/controller-objects.js" "$OBJECTS" "$WORK"
 kc apply --server-side --field-manager k8s-iac-dry-run -f "$WORK/setup.json" >/dev/null
 # quota admission enforces what the quota controller has put in each quota's status
 quotas_synced() { ! kc get resourcequota -A -o jsonpath='{range .items[*]}{.status.hard}{"|\n"}{end}' | grep -qx '|'; }

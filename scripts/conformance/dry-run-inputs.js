@@ -1,26 +1,36 @@
 #!/usr/bin/env node
 /**
- * The objects the controllers make from a folder of rendered workloads, for the server
- * dry run (server-dry-run.sh): a Deployment's, DaemonSet's, Job's and CronJob's Pod, and a
- * StatefulSet's first Pod and its claims, each named and labelled as the controller does
- * (kube-controller-manager 1.28). The API server validates a workload's pod template, but
- * only the Pod meets admission (Pod Security, the LimitRange, the ResourceQuota, the
- * ServiceAccount, the PriorityClass) and a claim its own rules; no dry run of the
- * workload sees those refusals.
+ * What the server dry run (server-dry-run.sh) sends, from a folder of rendered objects,
+ * read in one pass:
+ *
+ * - the rendered files, one per distinct content (the same bytes get the same verdict;
+ *   kustomizations are kubectl's, not objects), and the namespaces they name, which must
+ *   exist for real: a dry run into a namespace that does not exist is refused;
+ * - the objects the controllers make of the workloads: a Deployment's, DaemonSet's, Job's
+ *   and CronJob's Pod, and a StatefulSet's first Pod and its claims, each named and
+ *   labelled as the controller does (kube-controller-manager 1.28). The API server
+ *   validates a workload's pod template, but only the Pod meets admission (Pod Security,
+ *   the LimitRange, the ResourceQuota, the ServiceAccount, the PriorityClass) and a claim
+ *   its own rules; no dry run of the workload sees those refusals.
  *
  * Each namespace of the folder is replayed in a namespace of the throw-away cluster that
  * holds, created for real, what admission reads: the Namespace's labels, its LimitRanges,
  * ResourceQuotas and ServiceAccounts, and the PriorityClasses the Pods name (the cluster
  * provides those the folder does not render). Namespaces with the same labels, limits
- * and quotas share one (fuzz cases differ mostly in their workloads).
+ * and quotas share one (fuzz cases differ mostly in their workloads). Only the files of
+ * the kinds this reads are parsed: parsing is most of the pass.
  *
- *   node controller-objects.js OBJECTS WORK
- *     WORK/setup.json            the objects to create for real (a List)
+ *   node dry-run-inputs.js OBJECTS WORK
+ *     WORK/send.txt              the rendered files to send, one per distinct content
+ *     WORK/namespaces.yaml       the Namespaces they name
+ *     WORK/counts.txt            a one-line summary of the rendered files
+ *     WORK/setup.json            the objects to create for real before the controllers' objects (a List)
  *     WORK/derived/NNNNN.json    one controller's object each, distinct by content
  *     WORK/derived.tsv           file TAB the rendered file it came from TAB what it is
- *     WORK/derived-counts.txt    a one-line summary
+ *     WORK/derived-counts.txt    a one-line summary of the controllers' objects
  */
 'use strict';
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const YAML = require('yaml');
@@ -43,13 +53,43 @@ const DEFAULT_SERVICE_ACCOUNT = 'default';
 
 const [objectsDir, work] = process.argv.slice(2);
 if (!objectsDir || !work) {
-  console.error('usage: controller-objects.js OBJECTS WORK');
+  console.error('usage: dry-run-inputs.js OBJECTS WORK');
   process.exit(2);
 }
 
+/** Kinds a controller's object is made from or admitted against: only their files are parsed. */
+const PARSED_KINDS = new Set([...WORKLOAD_KINDS, ...SETUP_KINDS, 'Namespace', 'PriorityClass']);
+
+/** What the rendered files are, read from their text: the distinct ones to send, the namespaces they name, their kinds. */
+const rendered = { count: 0, send: [], digests: new Set(), namespaces: new Set(), kinds: new Set() };
+
+/** Our writer puts a top-level key at the line's start and metadata's keys two spaces in, quoted where YAML 1.1 would misread them. */
+const topLevel = (key) => new RegExp(`^${key}: "?([^"\\n]+)"?$`, 'm');
+const metadataField = (key) => new RegExp(`^ {2}${key}: "?([^"\\n]+)"?$`, 'm');
+const KIND = topLevel('kind');
+const NAMESPACE = metadataField('namespace');
+const NAME = metadataField('name');
+
+/** Notes a rendered file for the objects' own dry run; returns its kind. */
+function noteRendered(file, text) {
+  rendered.count++;
+  const kind = KIND.exec(text)?.[1];
+  // the same bytes get the same verdict: a digest stands for the text, which a long run could not keep
+  const digest = crypto.createHash('sha1').update(text).digest('base64');
+  if (rendered.digests.has(digest)) return kind;
+  rendered.digests.add(digest);
+  rendered.send.push(path.join(objectsDir, file));
+  rendered.kinds.add(kind);
+  // a Namespace's name is its namespace
+  const namespace = NAMESPACE.exec(text) ?? (kind === 'Namespace' ? NAME.exec(text) : null);
+  if (namespace) rendered.namespaces.add(namespace[1]);
+  return kind;
+}
+
 /**
- * The rendered objects of each case folder (the folder above the namespace folders), one
- * folder at a time: a long fuzz run renders more objects than fit in memory at once.
+ * The parsed objects of each case folder (the folder above the namespace folders), one
+ * folder at a time, as every file is noted for the objects' own dry run: a long fuzz run
+ * renders more objects than fit in memory at once.
  */
 function* readCases() {
   const files = fs.readdirSync(objectsDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml') && path.basename(f) !== 'kustomization.yaml');
@@ -57,7 +97,9 @@ function* readCases() {
   let caseDir;
   let objects = [];
   for (const file of files.sort()) {
-    const object = YAML.parse(fs.readFileSync(path.join(objectsDir, file), 'utf8'));
+    const text = fs.readFileSync(path.join(objectsDir, file), 'utf8');
+    if (!PARSED_KINDS.has(noteRendered(file, text))) continue;
+    const object = YAML.parse(text);
     if (!object || typeof object !== 'object' || typeof object.kind !== 'string') continue;
     const dir = path.dirname(path.dirname(file));
     if (dir !== caseDir && objects.length > 0) yield objects;
@@ -66,6 +108,14 @@ function* readCases() {
     objects.push({ file, object });
   }
   if (objects.length > 0) yield objects;
+}
+
+/** The rendered files' lists: what to send, the Namespaces to create first, a summary. */
+function writeRendered() {
+  fs.writeFileSync(path.join(work, 'send.txt'), rendered.send.length ? `${rendered.send.join('\n')}\n` : '');
+  const namespaces = [...rendered.namespaces].sort().map((n) => `---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: "${n}"\n`);
+  fs.writeFileSync(path.join(work, 'namespaces.yaml'), namespaces.join(''));
+  fs.writeFileSync(path.join(work, 'counts.txt'), `${rendered.count} rendered, ${rendered.kinds.size} kinds\n`);
 }
 
 const sortedJson = (value) => JSON.stringify(value, (_key, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
@@ -217,6 +267,7 @@ function main() {
   });
   fs.writeFileSync(path.join(work, 'derived.tsv'), rows.length ? `${rows.join('\n')}\n` : '');
   const claims = derived.length - pods.length;
+  writeRendered();
   fs.writeFileSync(path.join(work, 'derived-counts.txt'), `${pods.length} Pods and ${claims} claims from ${workloads} workloads, in ${groups.size} namespaces\n`);
 }
 
