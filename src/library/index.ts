@@ -19,6 +19,7 @@ export * from './core/resources';
 export * from './core/secret-source';
 export * from './core/traffic';
 export * from './core/validation';
+export * from './core/warnings';
 export * from './core/workloads';
 // patterns: the constructs
 export * from './patterns/app-deployment';

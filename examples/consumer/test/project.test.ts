@@ -1,10 +1,14 @@
 import { defineEnvironments, defineProject } from 'k8s-iac';
-import { environmentSnapshot, findObject, synthEnvironment, synthProblems } from 'k8s-iac/testing';
+import { environmentSnapshot, findObject, synthEnvironment, synthProblems, synthWarnings } from 'k8s-iac/testing';
 import project, { ShopValues, build, environments } from '../src/project';
 
 describe.each(project.environments.names)('%s', (env) => {
   test('renders as in its snapshot', () => {
     expect(environmentSnapshot(project, env)).toMatchSnapshot();
+  });
+
+  test('has nothing to warn of', () => {
+    expect(synthWarnings(project, env)).toEqual([]);
   });
 
   test('MySQL is a StatefulSet governed by its headless Service', () => {

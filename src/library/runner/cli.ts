@@ -297,6 +297,11 @@ function writeBundles(folder: string, rendered: ReadonlyMap<string, ReadonlyMap<
   }
 }
 
+/** A SynthOptions.warn that says each warning on `warn` as one line, as synthToFolder says them. */
+function warningTo(warn: (line: string) => void): (message: string) => void {
+  return (message) => warn(`warning: ${message}`);
+}
+
 /** The output folder (default dist) and the release folder the command line names, absolute; no release folder: the project's. */
 function folders(line: CommandLine): { outdir: string; releaseDir?: string } {
   return { outdir: path.resolve(line.outdir ?? DEFAULT_OUTDIR), releaseDir: line.releaseDir === undefined ? undefined : path.resolve(line.releaseDir) };
@@ -308,7 +313,7 @@ function folders(line: CommandLine): { outdir: string; releaseDir?: string } {
  */
 function synth(project: Project, line: CommandLine, env: EnvironmentVariables, log: (line: string) => void, warn: (line: string) => void, projectFile: string | undefined): void {
   if (env.CDK8S_OUTDIR) {
-    synthInMemory(project, line, env, log);
+    synthInMemory(project, line, env, log, warn);
     return;
   }
   const { outdir, releaseDir } = folders(line);
@@ -324,11 +329,12 @@ function synth(project: Project, line: CommandLine, env: EnvironmentVariables, l
 /**
  * Synthesizes the selected environments in memory, then writes them (and, under `cdk8s
  * synth`, the bundles cdk8s reads); returns the files, which `--watch` starts from.
+ * Warnings go to `warn`, as synthToFolder says them.
  */
-function synthInMemory(project: Project, line: CommandLine, env: EnvironmentVariables, log: (line: string) => void): Map<string, Map<string, string>> {
+function synthInMemory(project: Project, line: CommandLine, env: EnvironmentVariables, log: (line: string) => void, warn: (line: string) => void): Map<string, Map<string, string>> {
   const { outdir, releaseDir } = folders(line);
   checkOutputFolder(outdir, protectedFolders(line));
-  const rendered = synthProjectFiles(project, selectedEnvironments(project, line, env), { releaseDir });
+  const rendered = synthProjectFiles(project, selectedEnvironments(project, line, env), { releaseDir, warn: warningTo(warn) });
   const cdk8sOutdir = env.CDK8S_OUTDIR ? path.resolve(env.CDK8S_OUTDIR) : undefined;
   if (cdk8sOutdir && contains(cdk8sOutdir, outdir)) {
     throw new Error(
@@ -396,7 +402,7 @@ function synthAndWatch(project: Project, line: CommandLine, context: RunContext,
   const envs = selectedEnvironments(project, line, env);
   let written = new Map<string, Map<string, string>>();
   try {
-    written = synthInMemory(project, line, env, log);
+    written = synthInMemory(project, line, env, log, error);
   } catch (err) {
     // a first synth with problems (or a write fault) is reported like a later one, and the watch starts: fixing it is a change
     if (!(err instanceof SynthError || err instanceof OutputError)) throw err;
@@ -440,7 +446,7 @@ function diff(project: Project, line: CommandLine, env: EnvironmentVariables, lo
   const { outdir, releaseDir } = folders(line);
   let rendered: Map<string, Map<string, string>>;
   try {
-    rendered = synthProjectFiles(project, selectedEnvironments(project, line, env), { releaseDir });
+    rendered = synthProjectFiles(project, selectedEnvironments(project, line, env), { releaseDir, warn: warningTo(warn) });
   } catch (err) {
     // diff writes nothing in any case: what its failed synth stops is the comparison
     if (err instanceof SynthError) throw new SynthError(err.problems, 'nothing was compared');

@@ -20,6 +20,12 @@ export interface SynthOptions {
   readonly releaseDir?: string;
   /** Use this release state instead of reading the file (promote renders a changed one). @default - read from the release file */
   readonly releaseState?: ReleaseState;
+  /**
+   * Where each warning goes, labelled with its environment and construct path: what synth
+   * writes though it is likely a mistake (`addWarning`, a workload name the API server warns of).
+   * @default - not said
+   */
+  readonly warn?: (message: string) => void;
 }
 
 /** The problems of a failed step, as lines: a SynthError's own list, or one message labelled with the environment. */
@@ -113,7 +119,7 @@ export function synthManifests<P extends Project>(project: P, envName: Environme
       throw withPlace(err);
     }
     labelApplySetMembers(app, project.applySetName(env.name));
-    manifests = withApplySet(renderManifests(app, env.name), project.applySetName(env.name));
+    manifests = withApplySet(renderManifests(app, env.name, options.warn), project.applySetName(env.name));
   } catch (err) {
     throw new SynthError([...settingsProblems, ...problemsOf(err, env.name)]);
   }

@@ -37,6 +37,8 @@ export interface EnvironmentOutcome {
   readonly problems?: readonly string[];
   /** A file-system fault staging it (an OutputError's message). @default - none */
   readonly outputError?: string;
+  /** Its warnings (SynthOptions.warn), each labelled with the environment, in the tree's order. @default - none */
+  readonly warnings?: readonly string[];
 }
 
 /** Indexes into the queue shared by the threads of one synth. */
@@ -103,19 +105,24 @@ export function takeEnvironments(queue: Int32Array, envs: readonly string[], ren
   }
 }
 
-/** Renders one environment and stages its files; every failure becomes the outcome, not a throw. */
+/**
+ * Renders one environment and stages its files; every failure becomes the outcome, not a
+ * throw. Its warnings are kept in the outcome, so that synth says them in the order of the
+ * environments whichever thread rendered each.
+ */
 export function synthAndStage(project: Project, env: string, outdir: string, options: SynthOptions): EnvironmentOutcome {
+  const warnings: string[] = [];
   let manifests: Manifest[];
   try {
-    manifests = synthManifests(project, env, options);
+    manifests = synthManifests(project, env, { ...options, warn: (message) => warnings.push(message) });
   } catch (err) {
-    return { env, problems: problemsOf(err, env) };
+    return { env, problems: problemsOf(err, env), warnings };
   }
   try {
-    return { env, staged: stageEnvironment(outdir, env, renderedFiles(manifests)), objects: manifests.length };
+    return { env, staged: stageEnvironment(outdir, env, renderedFiles(manifests)), objects: manifests.length, warnings };
   } catch (err) {
-    if (err instanceof OutputError) return { env, outputError: err.message };
-    return { env, problems: problemsOf(err, env) };
+    if (err instanceof OutputError) return { env, outputError: err.message, warnings };
+    return { env, problems: problemsOf(err, env), warnings };
   }
 }
 
@@ -170,7 +177,11 @@ export interface SynthToFolderOptions extends SynthOptions, WriteOptions {
   readonly projectFile?: string;
   /** Threads to render on, this one included. @default synthThreads(envs.length) */
   readonly threads?: number;
-  /** Where warnings go: what synth writes though the cluster would refuse it (a change of an immutable field). @default - not said */
+  /**
+   * Where warnings go, each as one line starting `warning: `: the environments' own
+   * (SynthOptions.warn), and what synth writes though the cluster would refuse it (a change
+   * of an immutable field). @default - not said
+   */
   readonly warn?: (message: string) => void;
 }
 
@@ -224,6 +235,8 @@ export function synthToFolder(project: Project, selected: readonly string[], out
     takeEnvironments(queue, envs, (env) => outcomes.set(env, synthAndStage(project, env, outdir, synthOptions)));
     collectWorkerOutcomes(queue, workers, outcomes, envs.length, held);
     const ordered = envs.map((env) => outcomes.get(env) as EnvironmentOutcome);
+    // said even when synth then fails: a warning may explain a problem
+    for (const o of ordered) for (const message of o.warnings ?? []) options.warn?.(`warning: ${message}`);
     const problems = ordered.flatMap((o) => o.problems ?? []);
     const outputErrors = ordered.flatMap((o) => (o.outputError === undefined ? [] : [o.outputError]));
     // what was staged is removed below, as after any failure

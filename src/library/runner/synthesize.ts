@@ -14,6 +14,7 @@ import YAML from 'yaml';
 import { KubeObject, RenderedObject, nonFiniteFields } from '../core/workloads';
 import { objectRenderer } from '../core/render-object';
 import { isNamespaceContext } from '../core/namespace-context';
+import { podNamingWarning, warningsOf } from '../core/warnings';
 import { checkNamespacedApps } from '../checks/namespace-checks';
 import { dependencyEdges, orderByDependencies } from './dependency-order';
 import { readsAsNonStringInYaml11, writeBlockYaml } from './yaml-writer';
@@ -153,9 +154,11 @@ export function fileFor(kind: string, name: string, namespace: string | undefine
  * Validates and renders the tree under `root` to manifests, sorted by kind rank, namespace
  * and name, then runs the cross-resource checks on what was rendered. Every problem (a
  * construct's validation, an object that cannot render, a duplicate file, a check) is
- * collected, and all are thrown together as one SynthError labelled with `label`.
+ * collected, and all are thrown together as one SynthError labelled with `label`. Each
+ * warning (a construct's own, `addWarning`, or the API server's for an object's name) is
+ * given to `warn`, labelled the same way, in the tree's order.
  */
-export function renderManifests(root: IConstruct, label: string): Manifest[] {
+export function renderManifests(root: IConstruct, label: string, warn?: (message: string) => void): Manifest[] {
   const constructs = allConstructs(root);
   const { problems, failing } = validateConstructs(constructs, label);
   const manifests: Manifest[] = [];
@@ -163,6 +166,7 @@ export function renderManifests(root: IConstruct, label: string): Manifest[] {
   const duplicates: Duplicate[] = [];
   const render = objectRenderer(root);
   for (const c of constructs) {
+    if (warn) for (const warning of warningsOf(c)) warn(`[${label}] ${c.node.path}: ${warning}`);
     if (!ApiObject.isApiObject(c)) continue;
     let object: KubeObject;
     try {
@@ -182,6 +186,8 @@ export function renderManifests(root: IConstruct, label: string): Manifest[] {
     }
     const metadata = object.metadata ?? {};
     const name = metadata.name ?? c.name;
+    const namingWarning = refused ? undefined : podNamingWarning(c.kind, name);
+    if (warn && namingWarning) warn(`[${label}] ${path}: ${namingWarning}`);
     const file = fileFor(c.kind, name, metadata.namespace);
     const previous = seen.get(file);
     if (previous) duplicates.push({ path, previous, kind: c.kind, name, namespace: metadata.namespace });

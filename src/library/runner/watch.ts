@@ -173,7 +173,8 @@ export function watchProject(initial: Project, written: ReadonlyMap<string, Read
         for (const m of affected.modules) delete require.cache[m];
         project = options.load(options.projectFile);
       }
-      const synthOptions: SynthOptions = { releaseDir: options.releaseDir };
+      // said with each synth of the environment, as long as the cause stays
+      const synthOptions: SynthOptions = { releaseDir: options.releaseDir, warn: (message) => options.error(`watch: warning: ${message}`) };
       const changed = changedEnvironments(synthProjectFiles(project, [...affected.envs], synthOptions), last);
       if (changed.size > 0) writeEnvironments(options.outdir, changed, options.write);
       for (const [env, files] of changed) last.set(env, files);

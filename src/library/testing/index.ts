@@ -7,6 +7,7 @@
  *   expect(findObject(manifests, { kind: 'Deployment', name: 'web' }).spec).toMatchObject({ replicas: 3 });
  *   expect(environmentSnapshot(project, 'qa')).toMatchSnapshot();
  *   expect(synthProblems(() => synthEnvironment(project, 'live'))).toContainEqual(expect.stringMatching(/quota/));
+ *   expect(synthWarnings(project, 'qa')).toEqual([]);
  */
 import { App } from 'cdk8s';
 import type { Construct } from 'constructs';
@@ -28,9 +29,30 @@ export function synthEnvironment<P extends Project>(project: P, env: Environment
 
 /** Builds whatever `build` adds to a fresh cdk8s App and synthesizes it as the runner would. */
 export function synthScope(build: (scope: Construct) => void, label = 'test'): Manifest[] {
+  return renderScope(build, label);
+}
+
+function renderScope(build: (scope: Construct) => void, label: string, warn?: (message: string) => void): Manifest[] {
   const app = new App({ outdir: 'unused' });
   build(app);
-  return renderManifests(app, label);
+  return renderManifests(app, label, warn);
+}
+
+/**
+ * The warnings synth says of one environment, each as `[env] <construct path>: <message>`
+ * (synth prints them after `warning: `); throws the SynthError when it fails.
+ */
+export function synthWarnings<P extends Project>(project: P, env: EnvironmentName<P>, options: SynthOptions = {}): string[] {
+  const warnings: string[] = [];
+  synthManifests(project, env, { ...options, warn: (message) => warnings.push(message) });
+  return warnings;
+}
+
+/** The warnings of what `build` adds to a fresh cdk8s App, synthesized as `synthScope` does. */
+export function scopeWarnings(build: (scope: Construct) => void, label = 'test'): string[] {
+  const warnings: string[] = [];
+  renderScope(build, label, (message) => warnings.push(message));
+  return warnings;
 }
 
 /** Settings for tests: the owner and any setting to change, over the defaults. */
