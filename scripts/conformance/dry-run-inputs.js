@@ -20,8 +20,13 @@
  * and quotas share one (fuzz cases differ mostly in their workloads). Only the files of
  * the kinds this reads are parsed: parsing is most of the pass.
  *
+ * Where OBJECTS/synth-warnings.txt lists the files of the objects synth warned of (the
+ * fuzz writes it), the sent files of the same content are the ones the API server must
+ * warn of, and no other; without it, none.
+ *
  *   node dry-run-inputs.js OBJECTS WORK
  *     WORK/send.txt              the rendered files to send, one per distinct content
+ *     WORK/expected-warnings.txt those of them synth warned of
  *     WORK/namespaces.yaml       the Namespaces they name
  *     WORK/counts.txt            a one-line summary of the rendered files
  *     WORK/setup.json            the objects to create for real before the controllers' objects (a List)
@@ -60,8 +65,18 @@ if (!objectsDir || !work) {
 /** Kinds a controller's object is made from or admitted against: only their files are parsed. */
 const PARSED_KINDS = new Set([...WORKLOAD_KINDS, ...SETUP_KINDS, 'Namespace', 'PriorityClass']);
 
-/** What the rendered files are, read from their text: the distinct ones to send, the namespaces they name, their kinds. */
-const rendered = { count: 0, send: [], digests: new Set(), namespaces: new Set(), kinds: new Set() };
+/** The list of the files synth warned of, beside the objects (test/library/fuzz.test.ts). */
+const SYNTH_WARNINGS = 'synth-warnings.txt';
+
+/** The files synth warned of, relative to the folder. */
+const synthWarned = new Set(fs.existsSync(path.join(objectsDir, SYNTH_WARNINGS)) ? fs.readFileSync(path.join(objectsDir, SYNTH_WARNINGS), 'utf8').split('\n').filter(Boolean) : []);
+
+/**
+ * What the rendered files are, read from their text: the distinct ones to send (each by its
+ * content's digest), the namespaces they name, their kinds, and the digests of contents
+ * synth warned of.
+ */
+const rendered = { count: 0, send: new Map(), namespaces: new Set(), kinds: new Set(), warned: new Set() };
 
 /** Our writer puts a top-level key at the line's start and metadata's keys two spaces in, quoted where YAML 1.1 would misread them. */
 const topLevel = (key) => new RegExp(`^${key}: "?([^"\\n]+)"?$`, 'm');
@@ -76,9 +91,10 @@ function noteRendered(file, text) {
   const kind = KIND.exec(text)?.[1];
   // the same bytes get the same verdict: a digest stands for the text, which a long run could not keep
   const digest = crypto.createHash('sha1').update(text).digest('base64');
-  if (rendered.digests.has(digest)) return kind;
-  rendered.digests.add(digest);
-  rendered.send.push(path.join(objectsDir, file));
+  // the same content warned of once is warned of wherever it is
+  if (synthWarned.has(file)) rendered.warned.add(digest);
+  if (rendered.send.has(digest)) return kind;
+  rendered.send.set(digest, path.join(objectsDir, file));
   rendered.kinds.add(kind);
   // a Namespace's name is its namespace
   const namespace = NAMESPACE.exec(text) ?? (kind === 'Namespace' ? NAME.exec(text) : null);
@@ -110,9 +126,13 @@ function* readCases() {
   if (objects.length > 0) yield objects;
 }
 
-/** The rendered files' lists: what to send, the Namespaces to create first, a summary. */
+/** A list file: one line each, none for an empty list. */
+const lines = (list) => (list.length ? `${list.join('\n')}\n` : '');
+
+/** The rendered files' lists: what to send, what of it synth warned of, the Namespaces to create first, a summary. */
 function writeRendered() {
-  fs.writeFileSync(path.join(work, 'send.txt'), rendered.send.length ? `${rendered.send.join('\n')}\n` : '');
+  fs.writeFileSync(path.join(work, 'send.txt'), lines([...rendered.send.values()]));
+  fs.writeFileSync(path.join(work, 'expected-warnings.txt'), lines([...rendered.warned].map((digest) => rendered.send.get(digest)).sort()));
   const namespaces = [...rendered.namespaces].sort().map((n) => `---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: "${n}"\n`);
   fs.writeFileSync(path.join(work, 'namespaces.yaml'), namespaces.join(''));
   fs.writeFileSync(path.join(work, 'counts.txt'), `${rendered.count} rendered, ${rendered.kinds.size} kinds\n`);
@@ -265,7 +285,7 @@ function main() {
     fs.writeFileSync(out, d.text);
     return `${out}\t${d.file}\t${d.what}`;
   });
-  fs.writeFileSync(path.join(work, 'derived.tsv'), rows.length ? `${rows.join('\n')}\n` : '');
+  fs.writeFileSync(path.join(work, 'derived.tsv'), lines(rows));
   const claims = derived.length - pods.length;
   writeRendered();
   fs.writeFileSync(path.join(work, 'derived-counts.txt'), `${pods.length} Pods and ${claims} claims from ${workloads} workloads, in ${groups.size} namespaces\n`);

@@ -85,14 +85,17 @@ config_case() {
 }
 
 # dry_run_case: server-dry-run.sh on the sample's objects, then on a copy with a port name the
-# API server refuses, then on the no-limits and privileged copies, whose Deployment it admits
-# and whose Pod the quota and Pod Security refuse.
+# API server refuses, a Deployment name it warns of that synth did not, and a StatefulSet
+# synth says it warned of that the API server does not warn of; then on the no-limits and
+# privileged copies, whose Deployment it admits and whose Pod the quota and Pod Security refuse.
 dry_run_case() {
   local log="$OUT/server-dry-run.log" good bad rc=0 pods_rc=0 want='Invalid value: "HTTP_x"' pod='dev/shop/deployment-web.yaml (its Pod, as the Deployment and ReplicaSet controllers make it)'
   good=$(variant sample)
   bad="$TMP/server-dry-run-bad"
   cp -r "$good" "$bad"
   sed -i 's/^    - name: http$/    - name: HTTP_x/' "$bad/dev/shop/service-web.yaml"
+  sed -i 's/^  name: web$/  name: web.v2/' "$bad/dev/shop/deployment-web.yaml"
+  echo dev/shop/statefulset-db.yaml >"$bad/synth-warnings.txt"
   {
     echo "== sample"
     bash "$CONFORMANCE_DIR/server-dry-run.sh" "$good" && good_ok=1 || good_ok=0
@@ -111,12 +114,14 @@ dry_run_case() {
     bash "$CONFORMANCE_DIR/server-dry-run.sh" "$TMP/pods-bad" || pods_rc=$?
   } >>"$log" 2>&1
   if ((good_ok && rc != 0)) && grep -qF "$want" "$log" && grep -qF 'REFUSED dev/shop/service-web.yaml' "$log" &&
+    grep -qF 'WARNED dev/shop/deployment-web.yaml, which synth did not warn of' "$log" && grep -qF 'a DNS label is recommended' "$log" &&
+    grep -qF 'NOT WARNED dev/shop/statefulset-db.yaml, which synth warned of' "$log" &&
     ((pods_rc != 0)) && grep -qF "REFUSED no-limits/$pod" "$log" && grep -qF 'must specify limits' "$log" &&
     grep -qF "REFUSED privileged/$pod" "$log" && grep -qF 'violates PodSecurity "restricted' "$log" && grep -qF 'admitted all' "$log" &&
     grep -qF 'REFUSED claim/dev/shop/statefulset-db.yaml (its claim data-db-0' "$log" && grep -qF 'may not use ReadWriteOncePod with other access modes' "$log"; then
-    echo "ok: admits the sample, refuses the copy with \"$want\", the no-limits and privileged copies' Pods and the claim copy's claim"
+    echo "ok: admits the sample, refuses the copy with \"$want\" and names its warnings synth did not give and its unwarned StatefulSet, refuses the no-limits and privileged copies' Pods and the claim copy's claim"
   else
-    echo "FAILED: expected the sample admitted, service-web.yaml refused, the Pods of no-limits and privileged and the claim of claim refused (see $log)"
+    echo "FAILED: expected the sample admitted, service-web.yaml refused, deployment-web.yaml warned and statefulset-db.yaml not, the Pods of no-limits and privileged and the claim of claim refused (see $log)"
     failed=1
   fi
 }

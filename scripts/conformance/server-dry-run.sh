@@ -9,7 +9,11 @@
 # LimitRange, ResourceQuota, ServiceAccount and PriorityClass, each read from objects
 # created for real. scripts/fuzz.sh runs it on what the fuzz rendered.
 #
-#   bash scripts/conformance/server-dry-run.sh DIR     exit 1 naming each refused file and why
+# The API server's warnings on the objects must be synth's: each file it warns of must be
+# listed in DIR/synth-warnings.txt (which the fuzz writes), and each listed one warned of.
+#
+#   bash scripts/conformance/server-dry-run.sh DIR     exit 1 naming each refused file and why,
+#                                                      and each warning only one side gave
 #
 # SERVER_DRY_RUN_BATCH files go in one kubectl call (default 300), SERVER_DRY_RUN_JOBS
 # calls at once (default: the number of cores).
@@ -42,30 +46,65 @@ fi
 node "$CONFORMANCE_DIR/dry-run-inputs.js" "$OBJECTS" "$WORK"
 kc apply --server-side --field-manager k8s-iac-dry-run -f "$WORK/namespaces.yaml" >/dev/null
 
-# dry_run LIST NAME: sends the files LIST names, SERVER_DRY_RUN_BATCH to a kubectl call and
-# SERVER_DRY_RUN_JOBS calls at once; a batch that fails is sent again file by file (a
-# warning on stderr is no failure), and each refused file is reported as `NAME FILE` names
-# it. Sets REFUSED to their number.
+# dry_run LIST NAME [WARNINGS]: sends the files LIST names, SERVER_DRY_RUN_BATCH to a
+# kubectl call and SERVER_DRY_RUN_JOBS calls at once; a batch that fails is sent again file
+# by file, and each refused file is reported as `NAME FILE` names it. Sets REFUSED to their
+# number. With WARNINGS, a batch the API server warned of is sent again file by file too,
+# and each warned-of file is written there as FILE TAB WARNING, one line per warning.
 dry_run() {
-  local list=$1 name=$2 batches="$WORK/batches-$(basename "$1")" failed f message
+  local list=$1 name=$2 warnings=${3:-} batches="$WORK/batches-$(basename "$1")" batch f
   mkdir "$batches"
+  [[ -z "$warnings" ]] || : >"$warnings"
+  REFUSED=0
+  [[ -s "$list" ]] || return 0
   split -l "$BATCH" -d -a 4 "$list" "$batches/b"
   export KUBECTL CLUSTER_DIR
   find "$batches" -type f -name 'b*' | sort | xargs -P "$JOBS" -I{} bash -c '
     args=()
     while IFS= read -r f; do args+=(-f "$f"); done <"$1"
     "$KUBECTL" --kubeconfig "$CLUSTER_DIR/admin.kubeconfig" --cache-dir "$CLUSTER_DIR/kube-cache" \
-      apply --server-side --dry-run=server --field-manager k8s-iac-dry-run -o name "${args[@]}" >/dev/null 2>&1 || touch "$1.failed"' _ {}
-  REFUSED=0
-  for failed in "$batches"/b*.failed; do
-    [[ -e "$failed" ]] || continue
+      apply --server-side --dry-run=server --field-manager k8s-iac-dry-run -o name "${args[@]}" >/dev/null 2>"$1.err" || touch "$1.failed"' _ {}
+  for batch in "$batches"/b????; do
+    [[ -e "$batch.failed" ]] || { [[ -n "$warnings" ]] && grep -q '^Warning: ' "$batch.err"; } || continue
+    # a batch of one file has said all of it
+    if (($(wc -l <"$batch") == 1)); then
+      dry_run_verdict "$(cat "$batch")" "$([[ -e "$batch.failed" ]] && echo 1 || echo 0)" "$(cat "$batch.err")" "$name" "$warnings"
+      continue
+    fi
     while IFS= read -r f; do
-      if ! message=$(kc apply --server-side --dry-run=server --field-manager k8s-iac-dry-run -o name -f "$f" 2>&1 >/dev/null); then
-        REFUSED=$((REFUSED + 1))
-        printf 'server dry-run: REFUSED %s\n    %s\n' "$("$name" "$f")" "$message" >&2
-      fi
-    done <"${failed%.failed}"
+      local message refused=0
+      message=$(kc apply --server-side --dry-run=server --field-manager k8s-iac-dry-run -o name -f "$f" 2>&1 >/dev/null) || refused=1
+      dry_run_verdict "$f" "$refused" "$message" "$name" "$warnings"
+    done <"$batch"
   done
+}
+
+# dry_run_verdict FILE REFUSED MESSAGE NAME WARNINGS: reports a refused file (adding it to
+# REFUSED), or writes an admitted one's warnings to WARNINGS when that is given.
+dry_run_verdict() {
+  local f=$1 refused=$2 message=$3 name=$4 warnings=$5
+  if ((refused)); then
+    REFUSED=$((REFUSED + 1))
+    printf 'server dry-run: REFUSED %s\n    %s\n' "$("$name" "$f")" "$message" >&2
+  elif [[ -n "$warnings" ]]; then
+    grep '^Warning: ' <<<"$message" | sed "s|^Warning: |$f\t|" >>"$warnings" || true
+  fi
+}
+
+# compare_warnings: the files the API server warned of ($WORK/warnings.tsv) against those
+# synth warned of ($WORK/expected-warnings.txt, dry-run-inputs.js); each file on one side
+# only is reported. Sets WARNING_MISMATCHES to their number.
+compare_warnings() {
+  local f
+  WARNING_MISMATCHES=0
+  while IFS= read -r f; do
+    WARNING_MISMATCHES=$((WARNING_MISMATCHES + 1))
+    printf 'server dry-run: WARNED %s, which synth did not warn of\n    %s\n' "$(rendered_file "$f")" "$(awk -F '\t' -v f="$f" '$1 == f { print $2 }' "$WORK/warnings.tsv" | paste -sd ';')" >&2
+  done < <(comm -23 <(cut -f 1 "$WORK/warnings.tsv" | sort -u) <(sort "$WORK/expected-warnings.txt"))
+  while IFS= read -r f; do
+    WARNING_MISMATCHES=$((WARNING_MISMATCHES + 1))
+    printf 'server dry-run: NOT WARNED %s, which synth warned of\n' "$(rendered_file "$f")" >&2
+  done < <(comm -13 <(cut -f 1 "$WORK/warnings.tsv" | sort -u) <(sort "$WORK/expected-warnings.txt"))
 }
 
 # a rendered file as the folder names it
@@ -75,12 +114,24 @@ controller_object() { awk -F '\t' -v f="$1" '$1 == f { printf "%s (%s)", $2, $3;
 
 failed=0
 sent=$(wc -l <"$WORK/send.txt")
-dry_run "$WORK/send.txt" rendered_file
+# what synth warned of is sent a file at a time, so that each warning is the file's own;
+# the rest in batches, of which one the server warns of is sent again file by file
+grep -vxF -f "$WORK/expected-warnings.txt" "$WORK/send.txt" >"$WORK/send-unwarned.txt" || true
+dry_run "$WORK/send-unwarned.txt" rendered_file "$WORK/warnings-unwarned.tsv"
+refused=$REFUSED
+BATCH=1 dry_run "$WORK/expected-warnings.txt" rendered_file "$WORK/warnings-expected.tsv"
+REFUSED=$((REFUSED + refused))
+cat "$WORK/warnings-unwarned.tsv" "$WORK/warnings-expected.tsv" >"$WORK/warnings.tsv"
+compare_warnings
+warned=$(cut -f 1 "$WORK/warnings.tsv" | sort -u | wc -l)
 if ((REFUSED > 0)); then
   echo "server dry-run: FAILED: kube-apiserver $KUBERNETES_VERSION refused $REFUSED of $sent distinct objects ($(cat "$WORK/counts.txt"))" >&2
   failed=1
+elif ((WARNING_MISMATCHES > 0)); then
+  echo "server dry-run: FAILED: kube-apiserver $KUBERNETES_VERSION admitted all $sent distinct objects, but its warnings and synth's differ for $WARNING_MISMATCHES of them" >&2
+  failed=1
 else
-  echo "server dry-run: kube-apiserver $KUBERNETES_VERSION admitted all $sent distinct objects ($(cat "$WORK/counts.txt")) in $((SECONDS - start))s"
+  echo "server dry-run: kube-apiserver $KUBERNETES_VERSION admitted all $sent distinct objects ($(cat "$WORK/counts.txt")) in $((SECONDS - start))s, and warned of $warned of them, the ones synth warned of"
 fi
 
 # What only the controllers' objects meet: admission of the Pods (Pod Security, LimitRange,
@@ -93,7 +144,7 @@ quotas_synced() { ! kc get resourcequota -A -o jsonpath='{range .items[*]}{.stat
 wait_for "the ResourceQuotas' status" 120 quotas_synced
 cut -f 1 "$WORK/derived.tsv" >"$WORK/derived.txt"
 derived=$(wc -l <"$WORK/derived.txt")
-if ((derived > 0)); then dry_run "$WORK/derived.txt" controller_object; else REFUSED=0; fi
+dry_run "$WORK/derived.txt" controller_object
 if ((REFUSED > 0)); then
   echo "server dry-run: FAILED: kube-apiserver $KUBERNETES_VERSION refused $REFUSED of the controllers' $derived distinct objects ($(cat "$WORK/derived-counts.txt"))" >&2
   failed=1

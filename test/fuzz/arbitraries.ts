@@ -204,6 +204,16 @@ const podExtras = fc.record(
   { requiredKeys: [] },
 );
 
+/**
+ * Now and then a Deployment name the API server admits with a warning (a DNS subdomain that
+ * is no DNS label: `web.v2`), with the container's name given apart: synth warns of it, and
+ * the fuzz's dry run compares that with the API server's own warnings.
+ */
+const warnedName = fc.oneof(
+  { weight: 24, arbitrary: fc.constant(undefined) },
+  { weight: 1, arbitrary: fc.record({ name: fc.tuple(label, label).map(([a, b]) => `${a}.${b}`), appName: label }) },
+);
+
 /** An AppDeployment's props (with the http port its probes name). */
 export const deploymentProps: fc.Arbitrary<AppDeploymentProps> = fc.tuple(fc.record({
   name: name,
@@ -245,10 +255,10 @@ export const deploymentProps: fc.Arbitrary<AppDeploymentProps> = fc.tuple(fc.rec
   ),
   terminationGracePeriodSeconds: fc.option(count(15, 60), { nil: undefined }),
   preStopSleepSeconds: fc.option(count(0, 10), { nil: undefined }),
-}), podExtras).map(([p, extras]) => {
+}), podExtras, warnedName).map(([p, extras, warned]) => {
   // guaranteed QoS takes requests equal to limits: valid cases get them, a few keep the burstable pair
   const guaranteed = extras.qos === 'guaranteed' && p.container.resources.requests.cpu !== p.container.resources.limits.cpu && p.container.resources.limits.cpu !== '1' ? { ...p.container, resources: { requests: p.container.resources.requests, limits: p.container.resources.requests } } : p.container;
-  const q = { ...extras, ...p, container: guaranteed };
+  const q = { ...extras, ...p, ...warned, container: guaranteed };
   return q.autoscaling ? { ...q, replicas: undefined } : q;
 });
 

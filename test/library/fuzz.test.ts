@@ -4,8 +4,12 @@
  * the environment and a construct path (or the file and field), or it renders objects with
  * nothing but finite numbers; never a TypeError or another unhandled throw.
  *
+ * A warning names the construct path of an object it rendered.
+ *
  * FUZZ_RUNS (default 1000 per construct) and FUZZ_SEED change the run; FUZZ_OUT=DIR writes
- * every rendered object there, for kubeconform's strict 1.28 schemas (`npm run fuzz`).
+ * every rendered object there, for kubeconform's strict 1.28 schemas and the API server's
+ * dry run (`npm run fuzz`), and lists in DIR/synth-warnings.txt the files of the objects
+ * synth warned of, which the dry run compares with the API server's own warnings.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,6 +22,8 @@ import { SETTINGS } from '../helpers';
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 const OUT = process.env.FUZZ_OUT;
+/** The list of warned-of files in FUZZ_OUT, which server-dry-run.sh reads (dry-run-inputs.js). */
+const WARNED_FILES = 'synth-warnings.txt';
 const LOCATED = /^\[test\] shop(\/[\w-]+)*(: container (\(unnamed\)|[\w-]+))?:? \S.*/;
 
 jest.setTimeout(600_000);
@@ -35,8 +41,9 @@ describe.each(Object.keys(SCENARIOS))('%s', (construct) => {
     fc.assert(
       fc.property(namespace, SCENARIOS[construct], (ns, scenario) => {
         let manifests;
+        const warnings: string[] = [];
         try {
-          manifests = synthScope((scope) => scenario.build(buildNamespace(scope, { ...SETTINGS, nodeCount: 3 }, ns)));
+          manifests = synthScope((scope) => scenario.build(buildNamespace(scope, { ...SETTINGS, nodeCount: 3 }, ns)), 'test', (w) => warnings.push(w));
         } catch (err) {
           if (!(err instanceof SynthError)) throw err;
           for (const problem of err.problems) expect(problem).toMatch(LOCATED);
@@ -44,13 +51,19 @@ describe.each(Object.keys(SCENARIOS))('%s', (construct) => {
           return;
         }
         counts.rendered++;
+        const caseDir = path.join(construct, `${counts.rendered}`);
         for (const m of manifests) {
           expect(nonFiniteFields(m.object)).toEqual([]);
           if (OUT) {
-            const file = path.join(OUT, construct, `${counts.rendered}`, m.file);
+            const file = path.join(OUT, caseDir, m.file);
             fs.mkdirSync(path.dirname(file), { recursive: true });
             fs.writeFileSync(file, toYaml(m.object));
           }
+        }
+        for (const warning of warnings) {
+          const warned = manifests.find((m) => warning.startsWith(`[test] ${m.path}: `));
+          if (!warned) throw new Error(`a warning names no rendered object: ${warning}`);
+          if (OUT) fs.appendFileSync(path.join(OUT, WARNED_FILES), `${path.join(caseDir, warned.file)}\n`);
         }
       }),
       { numRuns: RUNS, seed: SEED },

@@ -27,12 +27,11 @@ export function synthEnvironment<P extends Project>(project: P, env: Environment
   return synthManifests(project, env, options);
 }
 
-/** Builds whatever `build` adds to a fresh cdk8s App and synthesizes it as the runner would. */
-export function synthScope(build: (scope: Construct) => void, label = 'test'): Manifest[] {
-  return renderScope(build, label);
-}
-
-function renderScope(build: (scope: Construct) => void, label: string, warn?: (message: string) => void): Manifest[] {
+/**
+ * Builds whatever `build` adds to a fresh cdk8s App and synthesizes it as the runner would;
+ * each warning goes to `warn`, as `[<label>] <construct path>: <message>`.
+ */
+export function synthScope(build: (scope: Construct) => void, label = 'test', warn?: (message: string) => void): Manifest[] {
   const app = new App({ outdir: 'unused' });
   build(app);
   return renderManifests(app, label, warn);
@@ -51,7 +50,7 @@ export function synthWarnings<P extends Project>(project: P, env: EnvironmentNam
 /** The warnings of what `build` adds to a fresh cdk8s App, synthesized as `synthScope` does. */
 export function scopeWarnings(build: (scope: Construct) => void, label = 'test'): string[] {
   const warnings: string[] = [];
-  renderScope(build, label, (message) => warnings.push(message));
+  synthScope(build, label, (message) => warnings.push(message));
   return warnings;
 }
 
