@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { addWarning, AppDeployment, defineEnvironments, defineProject, main, NamespacedApp, podNamingWarning, warningsOf } from 'k8s-iac';
+import { addWarning, AppDeployment, defineEnvironments, defineProject, main, NamespacedApp, podNamingWarning, Watch, watchProject, warningsOf } from 'k8s-iac';
 import { scopeWarnings, synthProblems, synthScope, synthWarnings } from 'k8s-iac/testing';
 import { KubeCronJob, KubeDaemonSet, KubeDeployment, KubePod } from '../../imports/k8s';
 import { LIMITS, QUOTA, tmpdir, WEB_POD } from '../helpers';
@@ -86,13 +86,14 @@ describe('addWarning', () => {
 });
 
 describe('synth says the warnings', () => {
-  /** synth of `proj` into `outdir`: its exit status and the lines of each stream. */
-  function synth(proj: ReturnType<typeof project>, outdir: string): { code: number; lines: string[]; errors: string[] } {
+  /** A command of `proj` against `outdir`: its exit status and the lines of each stream. */
+  function run(command: 'synth' | 'diff', proj: ReturnType<typeof project>, outdir: string): { code: number; lines: string[]; errors: string[] } {
     const lines: string[] = [];
     const errors: string[] = [];
-    const code = main(['synth', '--outdir', outdir], { project: proj, log: (l) => void lines.push(l), error: (l) => void errors.push(l) });
+    const code = main([command, '--outdir', outdir], { project: proj, log: (l) => void lines.push(l), error: (l) => void errors.push(l) });
     return { code, lines, errors };
   }
+  const synth = (proj: ReturnType<typeof project>, outdir: string) => run('synth', proj, outdir);
 
   test('on the error stream, in the order of the environments, and writes the files all the same', () => {
     const out = tmpdir('warnings');
@@ -110,6 +111,33 @@ describe('synth says the warnings', () => {
     expect(result.errors.filter((l) => l.startsWith('warning:'))).toHaveLength(2);
     expect(result.errors.join('\n')).toMatch(/live\] shop\/Broken/);
     expect(fs.existsSync(path.join(out, 'qa'))).toBe(false);
+  });
+
+  test('diff says them too, beside its diff', () => {
+    const out = tmpdir('warnings');
+    synth(project('web-v2'), out);
+    const diff = run('diff', project('web.v2'), out);
+    expect(diff.code).toBe(1);
+    expect(diff.errors).toEqual([expect.stringMatching(/^warning: \[qa\] shop\/Web\/Resource: Deployment "web\.v2"/), expect.stringMatching(/^warning: \[live\] /)]);
+  });
+
+  test('synth --watch says them with each synth of the environment', async () => {
+    const out = tmpdir('warnings');
+    const releases = tmpdir('warnings-release');
+    const errors: string[] = [];
+    const logs: string[] = [];
+    let watch: Watch | undefined;
+    try {
+      watch = watchProject(project('web.v2'), new Map(), { envs: ['qa', 'live'], outdir: out, releaseDir: releases, write: {}, load: () => project('web.v2'), log: (l) => logs.push(l), error: (l) => errors.push(l) });
+      // any change synthesizes the environments not written since the watch started
+      fs.writeFileSync(path.join(releases, 'qa.json'), '{}');
+      const deadline = Date.now() + 20_000;
+      while (!logs.some((l) => l.startsWith('watch: wrote')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      watch?.close();
+    }
+    expect(logs).toContainEqual(expect.stringMatching(/^watch: wrote qa, live /));
+    expect(errors).toEqual([expect.stringMatching(/^watch: warning: \[qa\] shop\/Web\/Resource: Deployment "web\.v2"/), expect.stringMatching(/^watch: warning: \[live\] /)]);
   });
 
   test('a project without warnings says none', () => {
