@@ -91,20 +91,23 @@ dry_run_verdict() {
   fi
 }
 
-# compare_warnings: the files the API server warned of ($WORK/warnings.tsv) against those
-# synth warned of ($WORK/expected-warnings.txt, dry-run-inputs.js); each file on one side
-# only is reported. Sets WARNING_MISMATCHES to their number.
+# compare_warnings: the files the API server warned of ($WORK/warnings.tsv, listed once in
+# $WORK/warned.txt) against those synth warned of ($WORK/expected-warnings.txt,
+# dry-run-inputs.js); each file on one side only is reported. Sets WARNING_MISMATCHES to
+# their number.
 compare_warnings() {
   local f
+  cut -f 1 "$WORK/warnings.tsv" | sort -u >"$WORK/warned.txt"
+  sort "$WORK/expected-warnings.txt" -o "$WORK/expected-warnings.txt"
   WARNING_MISMATCHES=0
   while IFS= read -r f; do
     WARNING_MISMATCHES=$((WARNING_MISMATCHES + 1))
     printf 'server dry-run: WARNED %s, which synth did not warn of\n    %s\n' "$(rendered_file "$f")" "$(awk -F '\t' -v f="$f" '$1 == f { print $2 }' "$WORK/warnings.tsv" | paste -sd ';')" >&2
-  done < <(comm -23 <(cut -f 1 "$WORK/warnings.tsv" | sort -u) <(sort "$WORK/expected-warnings.txt"))
+  done < <(comm -23 "$WORK/warned.txt" "$WORK/expected-warnings.txt")
   while IFS= read -r f; do
     WARNING_MISMATCHES=$((WARNING_MISMATCHES + 1))
     printf 'server dry-run: NOT WARNED %s, which synth warned of\n' "$(rendered_file "$f")" >&2
-  done < <(comm -13 <(cut -f 1 "$WORK/warnings.tsv" | sort -u) <(sort "$WORK/expected-warnings.txt"))
+  done < <(comm -13 "$WORK/warned.txt" "$WORK/expected-warnings.txt")
 }
 
 # a rendered file as the folder names it
@@ -123,7 +126,7 @@ BATCH=1 dry_run "$WORK/expected-warnings.txt" rendered_file "$WORK/warnings-expe
 REFUSED=$((REFUSED + refused))
 cat "$WORK/warnings-unwarned.tsv" "$WORK/warnings-expected.tsv" >"$WORK/warnings.tsv"
 compare_warnings
-warned=$(cut -f 1 "$WORK/warnings.tsv" | sort -u | wc -l)
+warned=$(wc -l <"$WORK/warned.txt")
 if ((REFUSED > 0)); then
   echo "server dry-run: FAILED: kube-apiserver $KUBERNETES_VERSION refused $REFUSED of $sent distinct objects ($(cat "$WORK/counts.txt"))" >&2
   failed=1
