@@ -95,12 +95,13 @@ export interface VerticalPodAutoscalerProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VerticalPodAutoscalerProps(obj: VerticalPodAutoscalerProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_VerticalPodAutoscalerSpec(obj.spec),
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.metadata;
+  if (value !== undefined) result['metadata'] = value;
+  value = toJson_VerticalPodAutoscalerSpec(obj.spec);
+  if (value !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -145,14 +146,17 @@ export interface VerticalPodAutoscalerSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VerticalPodAutoscalerSpec(obj: VerticalPodAutoscalerSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'recommenders': obj.recommenders?.map(y => toJson_VerticalPodAutoscalerSpecRecommenders(y)),
-    'resourcePolicy': toJson_VerticalPodAutoscalerSpecResourcePolicy(obj.resourcePolicy),
-    'targetRef': toJson_VerticalPodAutoscalerSpecTargetRef(obj.targetRef),
-    'updatePolicy': toJson_VerticalPodAutoscalerSpecUpdatePolicy(obj.updatePolicy),
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.recommenders?.map(y => toJson_VerticalPodAutoscalerSpecRecommenders(y));
+  if (value !== undefined) result['recommenders'] = value;
+  value = toJson_VerticalPodAutoscalerSpecResourcePolicy(obj.resourcePolicy);
+  if (value !== undefined) result['resourcePolicy'] = value;
+  value = toJson_VerticalPodAutoscalerSpecTargetRef(obj.targetRef);
+  if (value !== undefined) result['targetRef'] = value;
+  value = toJson_VerticalPodAutoscalerSpecUpdatePolicy(obj.updatePolicy);
+  if (value !== undefined) result['updatePolicy'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -176,11 +180,11 @@ export interface VerticalPodAutoscalerSpecRecommenders {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VerticalPodAutoscalerSpecRecommenders(obj: VerticalPodAutoscalerSpecRecommenders | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.name;
+  if (value !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -204,11 +208,11 @@ export interface VerticalPodAutoscalerSpecResourcePolicy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VerticalPodAutoscalerSpecResourcePolicy(obj: VerticalPodAutoscalerSpecResourcePolicy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containerPolicies': obj.containerPolicies?.map(y => toJson_VerticalPodAutoscalerSpecResourcePolicyContainerPolicies(y)),
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.containerPolicies?.map(y => toJson_VerticalPodAutoscalerSpecResourcePolicyContainerPolicies(y));
+  if (value !== undefined) result['containerPolicies'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -246,13 +250,15 @@ export interface VerticalPodAutoscalerSpecTargetRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VerticalPodAutoscalerSpecTargetRef(obj: VerticalPodAutoscalerSpecTargetRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.apiVersion;
+  if (value !== undefined) result['apiVersion'] = value;
+  value = obj.kind;
+  if (value !== undefined) result['kind'] = value;
+  value = obj.name;
+  if (value !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -290,13 +296,15 @@ export interface VerticalPodAutoscalerSpecUpdatePolicy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VerticalPodAutoscalerSpecUpdatePolicy(obj: VerticalPodAutoscalerSpecUpdatePolicy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'evictionRequirements': obj.evictionRequirements?.map(y => toJson_VerticalPodAutoscalerSpecUpdatePolicyEvictionRequirements(y)),
-    'minReplicas': obj.minReplicas,
-    'updateMode': obj.updateMode,
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.evictionRequirements?.map(y => toJson_VerticalPodAutoscalerSpecUpdatePolicyEvictionRequirements(y));
+  if (value !== undefined) result['evictionRequirements'] = value;
+  value = obj.minReplicas;
+  if (value !== undefined) result['minReplicas'] = value;
+  value = obj.updateMode;
+  if (value !== undefined) result['updateMode'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -355,16 +363,21 @@ export interface VerticalPodAutoscalerSpecResourcePolicyContainerPolicies {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VerticalPodAutoscalerSpecResourcePolicyContainerPolicies(obj: VerticalPodAutoscalerSpecResourcePolicyContainerPolicies | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containerName': obj.containerName,
-    'controlledResources': obj.controlledResources?.map(y => y),
-    'controlledValues': obj.controlledValues,
-    'maxAllowed': ((obj.maxAllowed) === undefined) ? undefined : (definedMembers(obj.maxAllowed, (v) => v?.value)),
-    'minAllowed': ((obj.minAllowed) === undefined) ? undefined : (definedMembers(obj.minAllowed, (v) => v?.value)),
-    'mode': obj.mode,
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.containerName;
+  if (value !== undefined) result['containerName'] = value;
+  value = obj.controlledResources?.map(y => y);
+  if (value !== undefined) result['controlledResources'] = value;
+  value = obj.controlledValues;
+  if (value !== undefined) result['controlledValues'] = value;
+  value = ((obj.maxAllowed) === undefined) ? undefined : (definedMembers(obj.maxAllowed, (v) => v?.value));
+  if (value !== undefined) result['maxAllowed'] = value;
+  value = ((obj.minAllowed) === undefined) ? undefined : (definedMembers(obj.minAllowed, (v) => v?.value));
+  if (value !== undefined) result['minAllowed'] = value;
+  value = obj.mode;
+  if (value !== undefined) result['mode'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -395,12 +408,13 @@ export interface VerticalPodAutoscalerSpecUpdatePolicyEvictionRequirements {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VerticalPodAutoscalerSpecUpdatePolicyEvictionRequirements(obj: VerticalPodAutoscalerSpecUpdatePolicyEvictionRequirements | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'changeRequirement': obj.changeRequirement,
-    'resource': obj.resource?.map(y => y),
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.changeRequirement;
+  if (value !== undefined) result['changeRequirement'] = value;
+  value = obj.resource?.map(y => y);
+  if (value !== undefined) result['resource'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -564,12 +578,13 @@ export interface VerticalPodAutoscalerV1Beta2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VerticalPodAutoscalerV1Beta2Props(obj: VerticalPodAutoscalerV1Beta2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_VerticalPodAutoscalerV1Beta2Spec(obj.spec),
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.metadata;
+  if (value !== undefined) result['metadata'] = value;
+  value = toJson_VerticalPodAutoscalerV1Beta2Spec(obj.spec);
+  if (value !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -607,13 +622,15 @@ export interface VerticalPodAutoscalerV1Beta2Spec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VerticalPodAutoscalerV1Beta2Spec(obj: VerticalPodAutoscalerV1Beta2Spec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'resourcePolicy': toJson_VerticalPodAutoscalerV1Beta2SpecResourcePolicy(obj.resourcePolicy),
-    'targetRef': toJson_VerticalPodAutoscalerV1Beta2SpecTargetRef(obj.targetRef),
-    'updatePolicy': toJson_VerticalPodAutoscalerV1Beta2SpecUpdatePolicy(obj.updatePolicy),
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_VerticalPodAutoscalerV1Beta2SpecResourcePolicy(obj.resourcePolicy);
+  if (value !== undefined) result['resourcePolicy'] = value;
+  value = toJson_VerticalPodAutoscalerV1Beta2SpecTargetRef(obj.targetRef);
+  if (value !== undefined) result['targetRef'] = value;
+  value = toJson_VerticalPodAutoscalerV1Beta2SpecUpdatePolicy(obj.updatePolicy);
+  if (value !== undefined) result['updatePolicy'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -637,11 +654,11 @@ export interface VerticalPodAutoscalerV1Beta2SpecResourcePolicy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VerticalPodAutoscalerV1Beta2SpecResourcePolicy(obj: VerticalPodAutoscalerV1Beta2SpecResourcePolicy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containerPolicies': obj.containerPolicies?.map(y => toJson_VerticalPodAutoscalerV1Beta2SpecResourcePolicyContainerPolicies(y)),
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.containerPolicies?.map(y => toJson_VerticalPodAutoscalerV1Beta2SpecResourcePolicyContainerPolicies(y));
+  if (value !== undefined) result['containerPolicies'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -679,13 +696,15 @@ export interface VerticalPodAutoscalerV1Beta2SpecTargetRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VerticalPodAutoscalerV1Beta2SpecTargetRef(obj: VerticalPodAutoscalerV1Beta2SpecTargetRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.apiVersion;
+  if (value !== undefined) result['apiVersion'] = value;
+  value = obj.kind;
+  if (value !== undefined) result['kind'] = value;
+  value = obj.name;
+  if (value !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -709,11 +728,11 @@ export interface VerticalPodAutoscalerV1Beta2SpecUpdatePolicy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VerticalPodAutoscalerV1Beta2SpecUpdatePolicy(obj: VerticalPodAutoscalerV1Beta2SpecUpdatePolicy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'updateMode': obj.updateMode,
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.updateMode;
+  if (value !== undefined) result['updateMode'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -758,14 +777,17 @@ export interface VerticalPodAutoscalerV1Beta2SpecResourcePolicyContainerPolicies
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VerticalPodAutoscalerV1Beta2SpecResourcePolicyContainerPolicies(obj: VerticalPodAutoscalerV1Beta2SpecResourcePolicyContainerPolicies | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containerName': obj.containerName,
-    'maxAllowed': ((obj.maxAllowed) === undefined) ? undefined : (definedMembers(obj.maxAllowed, (v) => v?.value)),
-    'minAllowed': ((obj.minAllowed) === undefined) ? undefined : (definedMembers(obj.minAllowed, (v) => v?.value)),
-    'mode': obj.mode,
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.containerName;
+  if (value !== undefined) result['containerName'] = value;
+  value = ((obj.maxAllowed) === undefined) ? undefined : (definedMembers(obj.maxAllowed, (v) => v?.value));
+  if (value !== undefined) result['maxAllowed'] = value;
+  value = ((obj.minAllowed) === undefined) ? undefined : (definedMembers(obj.minAllowed, (v) => v?.value));
+  if (value !== undefined) result['minAllowed'] = value;
+  value = obj.mode;
+  if (value !== undefined) result['mode'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -905,12 +927,13 @@ export interface VerticalPodAutoscalerCheckpointProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VerticalPodAutoscalerCheckpointProps(obj: VerticalPodAutoscalerCheckpointProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_VerticalPodAutoscalerCheckpointSpec(obj.spec),
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.metadata;
+  if (value !== undefined) result['metadata'] = value;
+  value = toJson_VerticalPodAutoscalerCheckpointSpec(obj.spec);
+  if (value !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -941,12 +964,13 @@ export interface VerticalPodAutoscalerCheckpointSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VerticalPodAutoscalerCheckpointSpec(obj: VerticalPodAutoscalerCheckpointSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containerName': obj.containerName,
-    'vpaObjectName': obj.vpaObjectName,
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.containerName;
+  if (value !== undefined) result['containerName'] = value;
+  value = obj.vpaObjectName;
+  if (value !== undefined) result['vpaObjectName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1030,12 +1054,13 @@ export interface VerticalPodAutoscalerCheckpointV1Beta2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VerticalPodAutoscalerCheckpointV1Beta2Props(obj: VerticalPodAutoscalerCheckpointV1Beta2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_VerticalPodAutoscalerCheckpointV1Beta2Spec(obj.spec),
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.metadata;
+  if (value !== undefined) result['metadata'] = value;
+  value = toJson_VerticalPodAutoscalerCheckpointV1Beta2Spec(obj.spec);
+  if (value !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1066,12 +1091,13 @@ export interface VerticalPodAutoscalerCheckpointV1Beta2Spec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VerticalPodAutoscalerCheckpointV1Beta2Spec(obj: VerticalPodAutoscalerCheckpointV1Beta2Spec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containerName': obj.containerName,
-    'vpaObjectName': obj.vpaObjectName,
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.containerName;
+  if (value !== undefined) result['containerName'] = value;
+  value = obj.vpaObjectName;
+  if (value !== undefined) result['vpaObjectName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 

@@ -96,12 +96,13 @@ export interface GitRepositoryProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GitRepositoryProps(obj: GitRepositoryProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_GitRepositorySpec(obj.spec),
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.metadata;
+  if (value !== undefined) result['metadata'] = value;
+  value = toJson_GitRepositorySpec(obj.spec);
+  if (value !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -236,24 +237,37 @@ export interface GitRepositorySpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GitRepositorySpec(obj: GitRepositorySpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'ignore': obj.ignore,
-    'include': obj.include?.map(y => toJson_GitRepositorySpecInclude(y)),
-    'interval': obj.interval,
-    'provider': obj.provider,
-    'proxySecretRef': toJson_GitRepositorySpecProxySecretRef(obj.proxySecretRef),
-    'recurseSubmodules': obj.recurseSubmodules,
-    'ref': toJson_GitRepositorySpecRef(obj.ref),
-    'secretRef': toJson_GitRepositorySpecSecretRef(obj.secretRef),
-    'serviceAccountName': obj.serviceAccountName,
-    'sparseCheckout': obj.sparseCheckout?.map(y => y),
-    'suspend': obj.suspend,
-    'timeout': obj.timeout,
-    'url': obj.url,
-    'verify': toJson_GitRepositorySpecVerify(obj.verify),
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.ignore;
+  if (value !== undefined) result['ignore'] = value;
+  value = obj.include?.map(y => toJson_GitRepositorySpecInclude(y));
+  if (value !== undefined) result['include'] = value;
+  value = obj.interval;
+  if (value !== undefined) result['interval'] = value;
+  value = obj.provider;
+  if (value !== undefined) result['provider'] = value;
+  value = toJson_GitRepositorySpecProxySecretRef(obj.proxySecretRef);
+  if (value !== undefined) result['proxySecretRef'] = value;
+  value = obj.recurseSubmodules;
+  if (value !== undefined) result['recurseSubmodules'] = value;
+  value = toJson_GitRepositorySpecRef(obj.ref);
+  if (value !== undefined) result['ref'] = value;
+  value = toJson_GitRepositorySpecSecretRef(obj.secretRef);
+  if (value !== undefined) result['secretRef'] = value;
+  value = obj.serviceAccountName;
+  if (value !== undefined) result['serviceAccountName'] = value;
+  value = obj.sparseCheckout?.map(y => y);
+  if (value !== undefined) result['sparseCheckout'] = value;
+  value = obj.suspend;
+  if (value !== undefined) result['suspend'] = value;
+  value = obj.timeout;
+  if (value !== undefined) result['timeout'] = value;
+  value = obj.url;
+  if (value !== undefined) result['url'] = value;
+  value = toJson_GitRepositorySpecVerify(obj.verify);
+  if (value !== undefined) result['verify'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -295,13 +309,15 @@ export interface GitRepositorySpecInclude {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GitRepositorySpecInclude(obj: GitRepositorySpecInclude | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fromPath': obj.fromPath,
-    'repository': toJson_GitRepositorySpecIncludeRepository(obj.repository),
-    'toPath': obj.toPath,
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.fromPath;
+  if (value !== undefined) result['fromPath'] = value;
+  value = toJson_GitRepositorySpecIncludeRepository(obj.repository);
+  if (value !== undefined) result['repository'] = value;
+  value = obj.toPath;
+  if (value !== undefined) result['toPath'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -341,11 +357,11 @@ export interface GitRepositorySpecProxySecretRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GitRepositorySpecProxySecretRef(obj: GitRepositorySpecProxySecretRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.name;
+  if (value !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -404,15 +420,19 @@ export interface GitRepositorySpecRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GitRepositorySpecRef(obj: GitRepositorySpecRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'branch': obj.branch,
-    'commit': obj.commit,
-    'name': obj.name,
-    'semver': obj.semver,
-    'tag': obj.tag,
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.branch;
+  if (value !== undefined) result['branch'] = value;
+  value = obj.commit;
+  if (value !== undefined) result['commit'] = value;
+  value = obj.name;
+  if (value !== undefined) result['name'] = value;
+  value = obj.semver;
+  if (value !== undefined) result['semver'] = value;
+  value = obj.tag;
+  if (value !== undefined) result['tag'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -441,11 +461,11 @@ export interface GitRepositorySpecSecretRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GitRepositorySpecSecretRef(obj: GitRepositorySpecSecretRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.name;
+  if (value !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -482,12 +502,13 @@ export interface GitRepositorySpecVerify {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GitRepositorySpecVerify(obj: GitRepositorySpecVerify | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'mode': obj.mode,
-    'secretRef': toJson_GitRepositorySpecVerifySecretRef(obj.secretRef),
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.mode;
+  if (value !== undefined) result['mode'] = value;
+  value = toJson_GitRepositorySpecVerifySecretRef(obj.secretRef);
+  if (value !== undefined) result['secretRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -512,11 +533,11 @@ export interface GitRepositorySpecIncludeRepository {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GitRepositorySpecIncludeRepository(obj: GitRepositorySpecIncludeRepository | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.name;
+  if (value !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -559,11 +580,11 @@ export interface GitRepositorySpecVerifySecretRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GitRepositorySpecVerifySecretRef(obj: GitRepositorySpecVerifySecretRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.name;
+  if (value !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -648,12 +669,13 @@ export interface GitRepositoryV1Beta2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GitRepositoryV1Beta2Props(obj: GitRepositoryV1Beta2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_GitRepositoryV1Beta2Spec(obj.spec),
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.metadata;
+  if (value !== undefined) result['metadata'] = value;
+  value = toJson_GitRepositoryV1Beta2Spec(obj.spec);
+  if (value !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -773,22 +795,33 @@ export interface GitRepositoryV1Beta2Spec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GitRepositoryV1Beta2Spec(obj: GitRepositoryV1Beta2Spec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'accessFrom': toJson_GitRepositoryV1Beta2SpecAccessFrom(obj.accessFrom),
-    'gitImplementation': obj.gitImplementation,
-    'ignore': obj.ignore,
-    'include': obj.include?.map(y => toJson_GitRepositoryV1Beta2SpecInclude(y)),
-    'interval': obj.interval,
-    'recurseSubmodules': obj.recurseSubmodules,
-    'ref': toJson_GitRepositoryV1Beta2SpecRef(obj.ref),
-    'secretRef': toJson_GitRepositoryV1Beta2SpecSecretRef(obj.secretRef),
-    'suspend': obj.suspend,
-    'timeout': obj.timeout,
-    'url': obj.url,
-    'verify': toJson_GitRepositoryV1Beta2SpecVerify(obj.verify),
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_GitRepositoryV1Beta2SpecAccessFrom(obj.accessFrom);
+  if (value !== undefined) result['accessFrom'] = value;
+  value = obj.gitImplementation;
+  if (value !== undefined) result['gitImplementation'] = value;
+  value = obj.ignore;
+  if (value !== undefined) result['ignore'] = value;
+  value = obj.include?.map(y => toJson_GitRepositoryV1Beta2SpecInclude(y));
+  if (value !== undefined) result['include'] = value;
+  value = obj.interval;
+  if (value !== undefined) result['interval'] = value;
+  value = obj.recurseSubmodules;
+  if (value !== undefined) result['recurseSubmodules'] = value;
+  value = toJson_GitRepositoryV1Beta2SpecRef(obj.ref);
+  if (value !== undefined) result['ref'] = value;
+  value = toJson_GitRepositoryV1Beta2SpecSecretRef(obj.secretRef);
+  if (value !== undefined) result['secretRef'] = value;
+  value = obj.suspend;
+  if (value !== undefined) result['suspend'] = value;
+  value = obj.timeout;
+  if (value !== undefined) result['timeout'] = value;
+  value = obj.url;
+  if (value !== undefined) result['url'] = value;
+  value = toJson_GitRepositoryV1Beta2SpecVerify(obj.verify);
+  if (value !== undefined) result['verify'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -815,11 +848,11 @@ export interface GitRepositoryV1Beta2SpecAccessFrom {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GitRepositoryV1Beta2SpecAccessFrom(obj: GitRepositoryV1Beta2SpecAccessFrom | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'namespaceSelectors': obj.namespaceSelectors?.map(y => toJson_GitRepositoryV1Beta2SpecAccessFromNamespaceSelectors(y)),
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.namespaceSelectors?.map(y => toJson_GitRepositoryV1Beta2SpecAccessFromNamespaceSelectors(y));
+  if (value !== undefined) result['namespaceSelectors'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -877,13 +910,15 @@ export interface GitRepositoryV1Beta2SpecInclude {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GitRepositoryV1Beta2SpecInclude(obj: GitRepositoryV1Beta2SpecInclude | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fromPath': obj.fromPath,
-    'repository': toJson_GitRepositoryV1Beta2SpecIncludeRepository(obj.repository),
-    'toPath': obj.toPath,
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.fromPath;
+  if (value !== undefined) result['fromPath'] = value;
+  value = toJson_GitRepositoryV1Beta2SpecIncludeRepository(obj.repository);
+  if (value !== undefined) result['repository'] = value;
+  value = obj.toPath;
+  if (value !== undefined) result['toPath'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -942,15 +977,19 @@ export interface GitRepositoryV1Beta2SpecRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GitRepositoryV1Beta2SpecRef(obj: GitRepositoryV1Beta2SpecRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'branch': obj.branch,
-    'commit': obj.commit,
-    'name': obj.name,
-    'semver': obj.semver,
-    'tag': obj.tag,
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.branch;
+  if (value !== undefined) result['branch'] = value;
+  value = obj.commit;
+  if (value !== undefined) result['commit'] = value;
+  value = obj.name;
+  if (value !== undefined) result['name'] = value;
+  value = obj.semver;
+  if (value !== undefined) result['semver'] = value;
+  value = obj.tag;
+  if (value !== undefined) result['tag'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -979,11 +1018,11 @@ export interface GitRepositoryV1Beta2SpecSecretRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GitRepositoryV1Beta2SpecSecretRef(obj: GitRepositoryV1Beta2SpecSecretRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.name;
+  if (value !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1016,12 +1055,13 @@ export interface GitRepositoryV1Beta2SpecVerify {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GitRepositoryV1Beta2SpecVerify(obj: GitRepositoryV1Beta2SpecVerify | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'mode': obj.mode,
-    'secretRef': toJson_GitRepositoryV1Beta2SpecVerifySecretRef(obj.secretRef),
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.mode;
+  if (value !== undefined) result['mode'] = value;
+  value = toJson_GitRepositoryV1Beta2SpecVerifySecretRef(obj.secretRef);
+  if (value !== undefined) result['secretRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1048,11 +1088,11 @@ export interface GitRepositoryV1Beta2SpecAccessFromNamespaceSelectors {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GitRepositoryV1Beta2SpecAccessFromNamespaceSelectors(obj: GitRepositoryV1Beta2SpecAccessFromNamespaceSelectors | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (definedMembers(obj.matchLabels)),
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = ((obj.matchLabels) === undefined) ? undefined : (definedMembers(obj.matchLabels));
+  if (value !== undefined) result['matchLabels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1077,11 +1117,11 @@ export interface GitRepositoryV1Beta2SpecIncludeRepository {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GitRepositoryV1Beta2SpecIncludeRepository(obj: GitRepositoryV1Beta2SpecIncludeRepository | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.name;
+  if (value !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1116,11 +1156,11 @@ export interface GitRepositoryV1Beta2SpecVerifySecretRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GitRepositoryV1Beta2SpecVerifySecretRef(obj: GitRepositoryV1Beta2SpecVerifySecretRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return definedMembers(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.name;
+  if (value !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 

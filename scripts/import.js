@@ -153,11 +153,62 @@ function withDefinedMembers(source) {
   return out.replace(marker, marker + DEFINED_MEMBERS);
 }
 
+/**
+ * Each struct's conversion builds an object holding every field of its type (a PodSpec has
+ * 38), most of them undefined, and then copies the defined ones out with definedMembers:
+ * two objects per struct, the first as wide as the type. Assigning each field only when it
+ * is defined gives the same object (the same members, in the same order, each expression
+ * evaluated once and in order) at the cost of one, measured 6 % of a synth of 1000 services.
+ */
+const RESULT_HEAD = '  const result = {\n';
+const RESULT_TAIL = '  };\n  // filter undefined values\n  return definedMembers(result);\n';
+const RESULT_FIELD = /^ {4}('[^'\\]+'): (.*),$/;
+
+/** Whether every bracket `text` opens it also closes, in order. */
+function balanced(text) {
+  let depth = 0;
+  for (const ch of text) {
+    if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') depth--;
+    if (depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+/** The field assignments replacing one `const result = { ... }` block's lines. */
+function assignedFields(block, file) {
+  return block
+    .split('\n')
+    .map((line) => {
+      const field = RESULT_FIELD.exec(line);
+      // a field split over lines, or an unbalanced one, means the generator changed: stop rather than guess
+      if (!field || !balanced(field[2])) throw new Error(`${file}: a result field this rewrite does not know: ${line}`);
+      return `  value = ${field[2]};\n  if (value !== undefined) result[${field[1]}] = value;\n`;
+    })
+    .join('');
+}
+
+/** Rewrites every `const result = {...}; return definedMembers(result);` of a generated file into assignments of the defined fields. */
+function withDefinedFieldsAssigned(source, file) {
+  let out = '';
+  let rest = source;
+  for (let at = rest.indexOf(RESULT_HEAD); at >= 0; at = rest.indexOf(RESULT_HEAD)) {
+    const bodyStart = at + RESULT_HEAD.length;
+    const tailAt = rest.indexOf(RESULT_TAIL, bodyStart);
+    if (tailAt < 0) throw new Error(`${file}: a result object without the definedMembers return after it`);
+    const fields = rest.slice(bodyStart, tailAt).replace(/\n$/, '');
+    const assignments = fields === '' ? '' : `  let value: any;\n${assignedFields(fields, file)}`;
+    out += `${rest.slice(0, at)}  const result: Record<string, any> = {};\n${assignments}  return result;\n`;
+    rest = rest.slice(tailAt + RESULT_TAIL.length);
+  }
+  return out + rest;
+}
+
 function rewriteGenerated() {
   for (const file of fs.readdirSync(OUTDIR).filter((f) => f.endsWith('.ts'))) {
     const full = path.join(OUTDIR, file);
     const source = fs.readFileSync(full, 'utf8');
-    const rewritten = withDefinedMembers(source);
+    const rewritten = withDefinedFieldsAssigned(withDefinedMembers(source), file);
     if (rewritten.includes(REDUCE_BODY)) throw new Error(`${file}: a spread reduce was left`);
     fs.writeFileSync(full, rewritten);
   }

@@ -1,7 +1,9 @@
 /**
  * The generated L1 code as `npm run import` rewrites it (scripts/import.js): its
  * conversions keep the defined members of a map, in order, exactly as the generator's
- * spread-per-member reduce did, and no such reduce is left in imports/.
+ * spread-per-member reduce did, and no such reduce is left in imports/; a struct's
+ * conversion keeps its defined fields (null ones too), in the order of the type, as the
+ * generator's whole result filtered by definedMembers did.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -45,9 +47,45 @@ describe('generated conversions after the rewrite', () => {
     );
   });
 
-  test('no spread reduce is left in the generated files', () => {
+  test('a struct keeps its defined fields, null ones too, in the order of its type', () => {
+    // Container's plain fields as the generator lists them, each with its wire name
+    const fields = [
+      ['args', 'args'],
+      ['command', 'command'],
+      ['image', 'image'],
+      ['imagePullPolicy', 'imagePullPolicy'],
+      ['name', 'name'],
+      ['stdin', 'stdin'],
+      ['stdinOnce', 'stdinOnce'],
+      ['terminationMessagePath', 'terminationMessagePath'],
+      ['terminationMessagePolicy', 'terminationMessagePolicy'],
+      ['tty', 'tty'],
+      ['workingDir', 'workingDir'],
+    ] as const;
+    const value = fc.option(fc.oneof(fc.string(), fc.boolean(), fc.constant(null)), { nil: undefined });
+    fc.assert(
+      fc.property(fc.array(value, { minLength: fields.length, maxLength: fields.length }), fc.shuffledSubarray([...fields.keys()]), (values, order) => {
+        // the props are written in any order: the result follows the type's
+        const props: Record<string, unknown> = {};
+        // a list is converted by `?.map`, which reads null as undefined: lists are given or left out
+        for (const i of order) props[fields[i][0]] = fields[i][0] === 'args' || fields[i][0] === 'command' ? (values[i] == null ? undefined : [String(values[i])]) : values[i];
+        const expected = fields.filter(([prop]) => props[prop] !== undefined).map(([prop, wire]) => [wire, props[prop]]);
+        expect(Object.entries(k8s.toJson_Container(props as unknown as k8s.Container) ?? {})).toEqual(expected);
+      }),
+      { numRuns: 500, seed: 20261206 },
+    );
+  });
+
+  test('a struct with nothing defined converts to an empty object, and an undefined one to undefined', () => {
+    expect(k8s.toJson_PodSpec({ containers: undefined as unknown as k8s.Container[] })).toEqual({});
+    expect(k8s.toJson_PodSpec(undefined)).toBeUndefined();
+  });
+
+  test('no spread reduce, and no whole result filtered afterwards, is left in the generated files', () => {
     for (const file of fs.readdirSync(IMPORTS).filter((f) => f.endsWith('.ts'))) {
-      expect(fs.readFileSync(path.join(IMPORTS, file), 'utf8')).not.toContain('.reduce((r, i) =>');
+      const source = fs.readFileSync(path.join(IMPORTS, file), 'utf8');
+      expect(source).not.toContain('.reduce((r, i) =>');
+      expect(source).not.toContain('return definedMembers(result)');
     }
   });
 });
