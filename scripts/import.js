@@ -158,7 +158,7 @@ function withDefinedMembers(source) {
  * 39), most of them undefined, and then copies the defined ones out with definedMembers:
  * two objects per struct, the first as wide as the type. Assigning each field only when it
  * is defined gives the same object (the same members, in the same order, each expression
- * evaluated once and in order) at the cost of one, measured 6 % of a synth of 1000 services.
+ * evaluated once and in order) at the cost of one: 6 % of building and rendering 1000 services, as measured.
  */
 const RESULT_HEAD = '  const result = {\n';
 const RESULT_TAIL = '  };\n  // filter undefined values\n  return definedMembers(result);\n';
