@@ -8,8 +8,10 @@
 #               Pod Security Standard: PodSecurity rejects its pods
 #   selector    a Service whose selector matches no pod: no ready endpoints
 #   config-list the reference app's config.yml as the list of {path, content} it once
-#               was (kit/testdata/contract/list-shaped): the app cannot unmarshal it;
-#               the same files with the map-shaped config (contract/fixed) pass
+#               was (kit/testdata/contract/list-shaped), and as the map of path to
+#               {response, duration} a later revision of the app reads (contract/nested):
+#               the program in the pinned image cannot unmarshal either; the same files
+#               with its map of path to answer (contract/fixed) pass
 #   server-dry-run  the API server's dry run (server-dry-run.sh, which the fuzz runs)
 #               admits the sample and refuses a copy whose Service port name has
 #               capitals, which the schemas take; and, of the copies no-limits and
@@ -66,20 +68,23 @@ expected() {
   esac
 }
 
-# config_case: the contract check alone (no cluster) on the two testdata copies.
+# config_case: the contract check alone (no cluster) on the three testdata copies.
 config_case() {
-  local log="$OUT/config-list.log" kit rc=0 want='cannot unmarshal !!seq into map[string]*main.routeConf'
+  local log="$OUT/config-list.log" kit list_rc=0 nested_rc=0 fixed_ok=0
+  local want_list='cannot unmarshal !!seq into map[string]string' want_nested='cannot unmarshal !!map into string'
   kit=$(source "$CONFORMANCE_DIR/tools.sh" && build_kit >&2 && echo "$KIT")
   {
     echo "== list-shaped"
-    "$kit" contract -app go-multiroute "$CONFORMANCE_DIR/kit/testdata/contract/list-shaped" || rc=$?
+    "$kit" contract -app go-multiroute "$CONFORMANCE_DIR/kit/testdata/contract/list-shaped" || list_rc=$?
+    echo "== nested"
+    "$kit" contract -app go-multiroute "$CONFORMANCE_DIR/kit/testdata/contract/nested" || nested_rc=$?
     echo "== fixed"
     "$kit" contract -app go-multiroute "$CONFORMANCE_DIR/kit/testdata/contract/fixed"
-  } >"$log" 2>&1 && fixed_ok=1 || fixed_ok=0
-  if ((rc != 0 && fixed_ok)) && grep -qF "$want" "$log"; then
-    echo "ok: fails with \"$want\"; the map-shaped config passes"
+  } >"$log" 2>&1 && fixed_ok=1
+  if ((list_rc != 0 && nested_rc != 0 && fixed_ok)) && grep -qF "$want_list" "$log" && grep -qF "$want_nested" "$log"; then
+    echo "ok: fails with \"$want_list\" and \"$want_nested\"; the map of path to answer passes"
   else
-    echo "FAILED: expected the list-shaped config to fail and the fixed one to pass (see $log)"
+    echo "FAILED: expected the list-shaped and nested configs to fail and the fixed one to pass (see $log)"
     failed=1
   fi
 }

@@ -56,11 +56,11 @@ const TLS_CLUSTER_ISSUER = 'platform-issuer';
 const OWNER = { team: 'platform', email: 'platform-team@example.com' };
 
 /**
- * The database password of the notes' test setup: the app's /connect_db succeeds only
- * when DB_PASS is exactly `pass123` (main_multiroute.go; the notes' base_manifest/secret.yaml
- * in github.com/chaseSpace/k8s-tutorial-cn, k8s_actions_guide/version1, holds the same word).
- * A published test value, for dev and test only; staging and prod name a Secret made
- * outside the repository (000:L109-111).
+ * The database password of the notes' test setup, `pass123`: the notes' Secret
+ * (base_manifest/secret.yaml in github.com/chaseSpace/k8s-tutorial-cn, k8s_actions_guide/version1,
+ * commit c1b1221c2ec2e7c7fd532106e5dda7f2844ae23d: `db_pass`, `echo pass123 | base64`), given
+ * to the app as DB_PASS as the notes' Deployment does. A published test value, for dev and
+ * test only; staging and prod name a Secret made outside the repository (000:L109-111).
  */
 const TEST_DB_PASSWORD: SecretSource = { kind: 'placeholder', value: 'pass123' };
 

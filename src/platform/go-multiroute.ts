@@ -15,11 +15,14 @@ import { MYSQL_CLIENT_LABELS, Mysql } from './mysql';
 export const APP = 'go-multiroute';
 const PORT = 3000;
 const PORTS: readonly ServicePortProps[] = [{ name: 'http', port: PORT }];
-/** What users reach through the Ingress or HTTPRoute (000 §1.8): each must be a path the app serves. */
-export const ROUTES: readonly HttpPath[] = [
-  { path: '/route1', pathType: 'Prefix' },
-  { path: '/connect_db', pathType: 'Exact' },
-];
+/**
+ * What users reach through the Ingress or HTTPRoute: the notes' own Ingress (000 §1.8,
+ * k8s-manifest/ingress.yaml) routes `/route1` and leaves `/route2` unrouted (000:L211-212).
+ * Each must be a path the app serves: the program in the pinned image serves only its
+ * config's routes (go-multiroute-config.ts), so the `/connect_db` of a later revision of
+ * the program, which that image does not hold, is not routed.
+ */
+export const ROUTES: readonly HttpPath[] = [{ path: '/route1', pathType: 'Prefix' }];
 /** The readiness probe asks a configured route: it answers once the config has loaded. */
 export const READINESS_PATH = '/route1';
 
@@ -55,7 +58,7 @@ export interface GoMultirouteProps {
   readonly releaseSource?: string;
   /** The database the app connects to (DB_HOST, and the egress policy to it). */
   readonly mysql: Mysql;
-  /** The app's own config.yml. @default GO_MULTIROUTE_CONFIG (the notes' four routes) */
+  /** The app's own config.yml. @default GO_MULTIROUTE_CONFIG (the notes' two routes) */
   readonly appConfig?: GoMultirouteAppConfig;
 }
 

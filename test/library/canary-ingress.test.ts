@@ -181,7 +181,7 @@ describe('go-multiroute canary environments', () => {
     });
     expect(canary.metadata.annotations['nginx.ingress.kubernetes.io/canary-weight']).toBeUndefined();
     expect(canary.spec.rules[0].host).toBe('go-multiroute.staging.example.com');
-    expect(canary.spec.rules[0].http.paths.map((p: { backend: { service: { name: string } } }) => p.backend.service.name)).toEqual(['go-multiroute-canary', 'go-multiroute-canary']);
+    expect(canary.spec.rules[0].http.paths.map((p: { backend: { service: { name: string } } }) => p.backend.service.name)).toEqual(['go-multiroute-canary']);
   });
 
   test('staging: each track selected by its track label, so the stable Service never reaches canary pods', () => {

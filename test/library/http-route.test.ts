@@ -169,7 +169,7 @@ describe('go-multiroute in test (traffic through the Gateway API)', () => {
     expect(r.spec.hostnames).toEqual(['go-multiroute.test.example.com']);
     expect(r.spec.rules).toEqual([
       {
-        matches: [{ path: { type: 'PathPrefix', value: '/route1' } }, { path: { type: 'Exact', value: '/connect_db' } }],
+        matches: [{ path: { type: 'PathPrefix', value: '/route1' } }],
         backendRefs: [
           { name: 'go-multiroute', port: 3000, weight: 80 },
           { name: 'go-multiroute-canary', port: 3000, weight: 20 },

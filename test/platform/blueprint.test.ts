@@ -77,14 +77,12 @@ describe('prod go-multiroute matches the notes field by field', () => {
     expect(apps.some((d) => selects(activeService.spec.selector, d.spec.template.metadata.labels))).toBe(true);
   });
 
-  test('Ingress class nginx: /route1 Prefix and /connect_db Exact to port 3000', () => {
+  // the notes' own Ingress (000 §1.8); no /connect_db, which the program in the pinned image does not serve
+  test('Ingress class nginx: /route1 Prefix to port 3000', () => {
     const primary = ofKind(prod, 'Ingress').find((i) => i.metadata.annotations?.['nginx.ingress.kubernetes.io/canary'] === undefined) as Obj;
     expect(primary.spec.ingressClassName).toBe('nginx');
     const paths = primary.spec.rules[0].http.paths;
-    expect(paths).toEqual([
-      { path: '/route1', pathType: 'Prefix', backend: { service: { name: 'go-multiroute', port: { number: 3000 } } } },
-      { path: '/connect_db', pathType: 'Exact', backend: { service: { name: 'go-multiroute', port: { number: 3000 } } } },
-    ]);
+    expect(paths).toEqual([{ path: '/route1', pathType: 'Prefix', backend: { service: { name: 'go-multiroute', port: { number: 3000 } } } }]);
   });
 });
 
@@ -144,7 +142,7 @@ describe.each(ENVIRONMENT_NAMES)('%s invariants', (env) => {
   test('Secrets carry values only in dev and test', () => {
     const secrets = ofKind(ms, 'Secret');
     if (env === 'staging' || env === 'prod') expect(secrets).toHaveLength(0);
-    // dev and test hold the notes' test password (the one /connect_db accepts) and MySQL's placeholder
+    // dev and test hold the notes' test password and MySQL's placeholder
     for (const s of secrets) expect(Object.values(s.stringData ?? {}).join()).toMatch(/^(pass123|.*placeholder.*)$/);
   });
 });

@@ -1,7 +1,7 @@
 /**
- * The reference app's config.yml is the structure the app unmarshals (routes: a map from
- * path to { response, duration }), with the notes' four routes, and every path users or
- * the kubelet ask for is one the app serves.
+ * The reference app's config.yml is the structure the program in the pinned image
+ * unmarshals (routes: a map from path to the text it answers with), with the notes' two
+ * routes, and every path users or the kubelet ask for is one the app serves.
  */
 import * as path from 'node:path';
 import { parse } from 'yaml';
@@ -17,40 +17,29 @@ import { GO_MULTIROUTE_CONFIG, goMultirouteConfigProblems, renderGoMultirouteCon
 const RELEASE_DIR = path.resolve(__dirname, '..', '..', 'release');
 const ENVS = project.environments.names;
 
+// k8s-manifest/configmap.yaml of the notes (000:L26)
 const NOTES_CONFIG = {
   routes: {
-    '/route1': { response: "route1's content" },
-    '/route2': { response: "route2's content" },
-    '/test_timeout': { response: "test_timeout's content", duration: 3 },
-    '/test_limiter': { response: "test_limiter's content\n", duration: 1 },
+    '/route1': "route1's content",
+    '/route2': "route2's content",
   },
 };
-const BUILT_IN = ['/connect_db', '/get_ip', '/test_circuit_breaker'];
 
 describe('go-multiroute config.yml', () => {
-  test('renders the notes\' four routes as a map, keys in a fixed order', () => {
+  test('renders the notes\' two routes as a map of path to answer, keys in a fixed order', () => {
     const text = renderGoMultirouteConfig(GO_MULTIROUTE_CONFIG);
     expect(parse(text)).toEqual(NOTES_CONFIG);
-    expect(text).toBe(
-      [
-        'routes:',
-        '  /route1:',
-        "    response: route1's content",
-        '  /route2:',
-        "    response: route2's content",
-        '  /test_limiter:',
-        '    response: |',
-        "      test_limiter's content",
-        '    duration: 1',
-        '  /test_timeout:',
-        "    response: test_timeout's content",
-        '    duration: 3',
-        '',
-      ].join('\n'),
-    );
+    expect(text).toBe(['routes:', "  /route1: route1's content", "  /route2: route2's content", ''].join('\n'));
     // Same routes given in another order: same bytes.
     const reversed = { routes: Object.fromEntries(Object.entries(GO_MULTIROUTE_CONFIG.routes).reverse()) };
     expect(renderGoMultirouteConfig(reversed)).toBe(text);
+  });
+
+  test('an answer a YAML 1.1 reader (the app\'s yaml.v2) would take for another type is quoted', () => {
+    const routes = { '/multi': 'a\nb', '/number': '3', '/off': 'off', '/yes': 'yes' };
+    const text = renderGoMultirouteConfig({ routes });
+    expect(parse(text, { version: '1.1' })).toEqual({ routes });
+    expect(parse(text)).toEqual({ routes });
   });
 
   test.each(ENVS)('%s: the ConfigMap holds it, the probe and every route path are served', (env) => {
@@ -60,7 +49,7 @@ describe('go-multiroute config.yml', () => {
     const data = (maps[0] as { data: Record<string, string> }).data;
     expect(parse(data['config.yml'])).toEqual(NOTES_CONFIG);
 
-    const served = new Set([...Object.keys(NOTES_CONFIG.routes), ...BUILT_IN]);
+    const served = new Set(Object.keys(NOTES_CONFIG.routes));
     const deployments = findObjects(manifests, { kind: 'Deployment', namespace: 'go-multiroute' }) as any[];
     expect(deployments.length).toBeGreaterThan(0);
     for (const d of deployments) {
@@ -99,15 +88,11 @@ describe('go-multiroute config.yml', () => {
     }
   });
 
-  test('problems: built-in paths, paths without a slash, fractional durations', () => {
-    expect(
-      goMultirouteConfigProblems({
-        routes: { '/connect_db': { response: 'x' }, route3: { response: 'y' }, '/slow': { response: 'z', duration: 1.5 } },
-      }),
-    ).toEqual([
-      'config.yml route "/connect_db" is built into the app: registering it twice makes the app panic at start',
-      'config.yml route "route3" must start with "/" (the app registers it with http.HandleFunc)',
-      'config.yml route "/slow": duration must be a whole number of seconds >= 0, not 1.5',
+  test('problems: no routes, paths without a slash, answers that are not text', () => {
+    expect(goMultirouteConfigProblems({ routes: {} })).toEqual(['config.yml has no routes: the app would serve nothing']);
+    expect(goMultirouteConfigProblems({ routes: { route3: 'y', '/slow': { response: 'z' } as unknown as string } })).toEqual([
+      'config.yml route "route3" must start with "/": Go\'s ServeMux, with which the app registers it, reads a pattern without one as a host name, so the route would never answer',
+      'config.yml route "/slow": the answer must be a string (the app reads a map of path to text)',
     ]);
     expect(goMultirouteConfigProblems(GO_MULTIROUTE_CONFIG)).toEqual([]);
   });
@@ -118,7 +103,7 @@ describe('go-multiroute config.yml', () => {
       releaseApps: [APP, MYSQL_APP, LOG_COLLECTOR_APP],
       build(scope, env, release) {
         const mysql = new Mysql(scope, MYSQL_APP, { env, release: release.app(MYSQL_APP), clientNamespaces: [env.values.apps.goMultiroute.namespace] });
-        new GoMultiroute(scope, APP, { env, release: release.app(APP), mysql, appConfig: { routes: { '/route2': { response: 'only this' } } } });
+        new GoMultiroute(scope, APP, { env, release: release.app(APP), mysql, appConfig: { routes: { '/route2': 'only this' } } });
       },
     });
     expect(synthProblems(() => synthEnvironment(withoutRoute1, 'dev', { releaseDir: RELEASE_DIR }))).toContainEqual(

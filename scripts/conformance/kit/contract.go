@@ -2,14 +2,15 @@ package main
 
 // contract: the config contract of the reference app, go-multiroute (seed 000 §1).
 //
-// The app reads `-config FILE` with gopkg.in/yaml.v2 into routeConfig and stops at
-// start when the file does not parse; it serves each configured path plus the
-// paths built into its code. kwok marks pods Ready without running them, so the
-// cluster check cannot see a config the app would refuse. This check reads the
-// config the way the app does, only stricter (yaml.v2 UnmarshalStrict: unknown and
-// duplicate keys fail; duration must be a whole number), and checks that every path
-// the kubelet (readiness probe) and users (Ingress, HTTPRoute) are sent to is one
-// the app serves.
+// The program in the pinned image (the notes' v1 push, 000:L117-133) reads
+// `-config FILE` with gopkg.in/yaml.v2 into routeConfig, a map of path to the text
+// it answers with, and stops at start when the file does not parse; it serves each
+// configured path and nothing else (src/platform/go-multiroute-config.ts gives the
+// sources). kwok marks pods Ready without running them, so the cluster check cannot
+// see a config the app would refuse. This check reads the config the way the app
+// does, only stricter (yaml.v2 UnmarshalStrict: duplicate keys fail), and checks that
+// every path the kubelet (readiness probe) and users (Ingress, HTTPRoute) are sent to
+// is one the app serves.
 
 import (
 	"flag"
@@ -22,21 +23,10 @@ import (
 	yamlv2 "gopkg.in/yaml.v2"
 )
 
-// routeConf and routeConfig mirror the app's RouteConf and Config
-// (main_multiroute.go). Duration is time.Duration there and multiplied by
-// time.Second, so it is a count of seconds: an int here, which also refuses
-// strings like "3s" that yaml.v2 would turn into 3e9 seconds.
-type routeConf struct {
-	Response string `yaml:"response"`
-	Duration int    `yaml:"duration"`
-}
-
+// routeConfig mirrors the app's Config (main_multiroute.go): path -> answer.
 type routeConfig struct {
-	Routes map[string]*routeConf `yaml:"routes"`
+	Routes map[string]string `yaml:"routes"`
 }
-
-// builtInRoutes are registered by the app's code whatever the config says.
-var builtInRoutes = []string{"/connect_db", "/get_ip", "/test_circuit_breaker"}
 
 // parseRouteConfig unmarshals a config.yml strictly and returns the problems
 // that would stop the app or make it misbehave.
@@ -50,20 +40,8 @@ func parseRouteConfig(text string) (*routeConfig, []string) {
 		problems = append(problems, "no routes")
 	}
 	for _, p := range sortedKeys(cfg.Routes) {
-		r := cfg.Routes[p]
-		switch {
-		case r == nil:
-			problems = append(problems, fmt.Sprintf("route %s is empty (the app dereferences it at start)", p))
-		case r.Duration < 0:
-			problems = append(problems, fmt.Sprintf("route %s: duration %d is negative", p, r.Duration))
-		}
 		if !strings.HasPrefix(p, "/") {
-			problems = append(problems, fmt.Sprintf("route %q does not start with / (http.HandleFunc panics)", p))
-		}
-		for _, b := range builtInRoutes {
-			if p == b {
-				problems = append(problems, fmt.Sprintf("route %s is built into the app (a second registration panics)", p))
-			}
+			problems = append(problems, fmt.Sprintf("route %q does not start with / (the app's ServeMux reads it as a host name, so it never answers)", p))
 		}
 	}
 	return &cfg, problems
@@ -213,9 +191,6 @@ func (c *contractChecker) workloads() {
 			served := map[string]bool{}
 			for p := range cfg.Routes {
 				served[p] = true
-			}
-			for _, b := range builtInRoutes {
-				served[b] = true
 			}
 			c.add(true, "%s: %s of ConfigMap %s/%s loads (routes %s)", who, key, ns, cmName, strings.Join(sortedKeys(cfg.Routes), ", "))
 			if c.servedBy[ns] == nil {

@@ -31,7 +31,16 @@ func runContract(t *testing.T, dir string) []string {
 // of {path, content}, which the app cannot unmarshal.
 func TestContractListShapedConfigFails(t *testing.T) {
 	f := runContract(t, "testdata/contract/list-shaped")
-	if len(f) != 1 || !strings.Contains(f[0], "cannot unmarshal !!seq into map[string]*main.routeConf") {
+	if len(f) != 1 || !strings.Contains(f[0], "cannot unmarshal !!seq into map[string]string") {
+		t.Fatalf("want one unmarshal failure, got %q", f)
+	}
+}
+
+// The manifests synthesized for a later revision of the program: each route a map
+// of {response, duration}, which the program in the pinned image cannot unmarshal.
+func TestContractNestedConfigFails(t *testing.T) {
+	f := runContract(t, "testdata/contract/nested")
+	if len(f) != 1 || !strings.Contains(f[0], "cannot unmarshal !!map into string") {
 		t.Fatalf("want one unmarshal failure, got %q", f)
 	}
 }
@@ -72,12 +81,12 @@ func variant(t *testing.T, file, old, new string) string {
 
 func TestContractFailures(t *testing.T) {
 	cases := []struct{ name, file, old, new, want string }{
-		{"unknown key", "configmap", "        response: route2's content", "        respone: route2's content", "field respone not found in type main.routeConf"},
-		{"duration as a Go duration string", "configmap", "duration: 3", `duration: "3s"`, "cannot unmarshal !!str `3s` into int"},
+		{"route as a map", "configmap", "      /route2: route2's content", "      /route2:\n        response: route2's content", "cannot unmarshal !!map into string"},
 		{"duplicate route", "configmap", "      /route2:", "      /route1:", `key "/route1" already set in map`},
-		{"built-in route", "configmap", "      /route2:", "      /get_ip:", "route /get_ip is built into the app"},
+		{"route without a leading slash", "configmap", "      /route2:", "      route2:", `route "route2" does not start with /`},
+		{"no routes", "configmap", "    routes:\n      /route1: route1's content\n      /route2: route2's content\n", "    routes: {}\n", "no routes"},
 		{"probe not served", "deployment", "path: /route1", "path: /healthz", "readiness probe path /healthz is served (NOT served"},
-		{"ingress path not served", "ingress", "path: /connect_db", "path: /api", "path /api (Exact) to Service go-multiroute is served (NOT served"},
+		{"ingress path not served", "ingress", "path: /route1", "path: /api", "path /api (Prefix) to Service go-multiroute is served (NOT served"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
