@@ -48,6 +48,7 @@ export * from './checks/images-pinned';
 export * from './checks/limit-range-admits-workloads';
 export * from './checks/named-ports';
 export * from './checks/namespace-checks';
+export * from './checks/pod-security-admits-workloads';
 export * from './checks/quota-fits-workloads';
 export * from './checks/selectors-match-pods';
 // runner: projects, synth, promote, apply and GitOps

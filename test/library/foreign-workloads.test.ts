@@ -40,7 +40,14 @@ describe('the checks see every workload in a NamespacedApp, whatever made it', (
         spec: {
           replicas: 3,
           selector: { matchLabels: { app: 'raw' } },
-          template: { metadata: { labels: { app: 'raw' } }, spec: { containers: [{ name: 'raw', image: DIGEST_IMAGE }] } },
+          template: {
+            metadata: { labels: { app: 'raw' } },
+            // the restricted security context the namespace's Pod Security level asks for
+            spec: {
+              securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+              containers: [{ name: 'raw', image: DIGEST_IMAGE, securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
+            },
+          },
         },
       });
     });

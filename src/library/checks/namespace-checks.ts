@@ -12,6 +12,7 @@ import { imagesPinned } from './images-pinned';
 import { limitRangeAdmitsClaims, limitRangeAdmitsWorkloads, SizedClaim } from './limit-range-admits-workloads';
 import { crossNamespacePolicies } from './cross-namespace-policies';
 import { namedPortsDeclared } from './named-ports';
+import { podSecurityAdmitsWorkloads } from './pod-security-admits-workloads';
 import { priorityQuotaFitsWorkloads, quotaFitsWorkloads } from './quota-fits-workloads';
 import { renderedSelectors, selectorsMatchPods, servicedPodsHaveReadiness } from './selectors-match-pods';
 import { serviceAccountsExist } from './service-accounts-exist';
@@ -54,8 +55,12 @@ function standaloneClaims(rendered: readonly RenderedObject[]): SizedClaim[] {
     });
 }
 
-/** The problems of one namespace, from its rendered objects. */
-export function checkNamespace(app: NamespaceContext, rendered: readonly RenderedObject[]): string[] {
+/**
+ * The problems of one namespace, from its rendered objects. A workload whose construct
+ * refused its own input (`refused` holds its path) is not judged again for Pod Security,
+ * which its construct's own message covers.
+ */
+export function checkNamespace(app: NamespaceContext, rendered: readonly RenderedObject[], refused: ReadonlySet<string> = new Set()): string[] {
   const footprints = workloadFootprints(rendered, app.limits, app.settings.nodeCount);
   // a workload with a malformed quantity has no known size: sizing it from a fallback would only add
   // messages about numbers the user never wrote, so the quota and LimitRange checks take it up once it is fixed
@@ -80,6 +85,7 @@ export function checkNamespace(app: NamespaceContext, rendered: readonly Rendere
     ...imagesPinned(footprints, app.settings.requireImageDigest),
     ...namedPortsDeclared(rendered, footprints),
     ...serviceAccountsExist(rendered, footprints, app.namespaceName),
+    ...podSecurityAdmitsWorkloads(rendered, app.podSecurityLevel, app.namespaceName, refused),
   ];
 }
 
@@ -92,9 +98,9 @@ function isConstructList(root: IConstruct | readonly IConstruct[]): root is read
  * objects); each problem starts with a construct path: the workload's, or the
  * NamespacedApp's. `root` may also be the list of the tree's constructs as
  * `root.node.findAll()` gives it: the runner has that list already, and the tree is then
- * not walked again.
+ * not walked again. `refused`: the paths of constructs whose own validation failed.
  */
-export function checkNamespacedApps(root: IConstruct | readonly IConstruct[], rendered: readonly RenderedObject[]): string[] {
+export function checkNamespacedApps(root: IConstruct | readonly IConstruct[], rendered: readonly RenderedObject[], refused: ReadonlySet<string> = new Set()): string[] {
   const constructs: readonly IConstruct[] = isConstructList(root) ? root : root.node.findAll();
   const byNamespace = new Map<string, RenderedObject[]>();
   for (const r of rendered) {
@@ -106,7 +112,7 @@ export function checkNamespacedApps(root: IConstruct | readonly IConstruct[], re
   }
   const apps = constructs.filter(isNamespaceContext);
   return [
-    ...apps.flatMap((app) => checkNamespace(app, byNamespace.get(app.namespaceName) ?? []).map((p) => (p.startsWith(`${app.node.path}/`) ? p : `${app.node.path}: ${p}`))),
+    ...apps.flatMap((app) => checkNamespace(app, byNamespace.get(app.namespaceName) ?? [], refused).map((p) => (p.startsWith(`${app.node.path}/`) ? p : `${app.node.path}: ${p}`))),
     ...crossNamespacePolicies(rendered, new Set(apps.map((app) => app.namespaceName))),
   ];
 }

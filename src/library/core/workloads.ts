@@ -145,7 +145,7 @@ function count(value: unknown, fallback: number): number {
 }
 
 /** The path people know a workload by: its construct, not the L1 object inside it. */
-function workloadPath(path: string): string {
+export function workloadPath(path: string): string {
   return path.endsWith('/Resource') ? path.slice(0, -'/Resource'.length) : path;
 }
 

@@ -196,7 +196,7 @@ export function renderManifests(root: IConstruct, label: string, warn?: (message
   }
   problems.push(...duplicateProblems(duplicates, label));
   const rendered: RenderedObject[] = manifests.map((m) => ({ path: m.path, object: m.object }));
-  problems.push(...checkNamespacedApps(constructs, rendered).map((p) => `[${label}] ${p}`));
+  problems.push(...checkNamespacedApps(constructs, rendered, failing).map((p) => `[${label}] ${p}`));
   const sorted = manifests.sort(
     (a, b) => kindRank(a.kind) - kindRank(b.kind) || byCodeUnits(a.namespace ?? '', b.namespace ?? '') || byCodeUnits(a.name, b.name) || byCodeUnits(a.kind, b.kind),
   );
