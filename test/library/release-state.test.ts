@@ -72,6 +72,12 @@ describe('release state', () => {
     expect(() => readReleaseJson(file)).toThrow(/live\.json: apps\.web\.stable\.version \(line 4\), apps\.web \(line 5\) written twice in one object, and only the last would count: keep one of them/);
   });
 
+  test('a syntax error is named by its line and column', () => {
+    const file = path.join(tmpdir('release-syntax'), 'live.json');
+    fs.writeFileSync(file, '{\n  "apps": {\n    "web": { stable: {} }\n  }\n}\n');
+    expect(() => readReleaseJson(file)).toThrow(/live\.json:3:14: is not JSON \(.*position 27.*\): fix the syntax$/);
+  });
+
   test('a folder where the release file goes is named as one', () => {
     const dir = tmpdir('release-folder');
     fs.mkdirSync(path.join(dir, 'live.json'));

@@ -95,7 +95,7 @@ export function readReleaseJson(file: string): unknown {
   try {
     value = JSON.parse(json);
   } catch (err) {
-    throw new Error(`${shown(file)}: is not JSON (${(err as Error).message}): fix the syntax`);
+    throw new Error(`${shown(file)}${placeOfJsonError(json, (err as Error).message)}: is not JSON (${(err as Error).message}): fix the syntax`);
   }
   // JSON.parse keeps the last of two equal keys without a word: a YAML 1.2 reader (JSON is a subset) names them.
   const doc = YAML.parseDocument(json, { uniqueKeys: true });
@@ -105,6 +105,14 @@ export function readReleaseJson(file: string): unknown {
     throw new Error(`${shown(file)}: ${fields} written twice in one object, and only the last would count: keep one of them`);
   }
   return value;
+}
+
+/** `:line:column` of the offset a JSON.parse message names (`... in JSON at position 399`), for editors to jump to; empty without one. */
+function placeOfJsonError(text: string, message: string): string {
+  const offset = /at position (\d+)/.exec(message)?.[1];
+  if (offset === undefined) return '';
+  const before = text.slice(0, Number(offset)).split('\n');
+  return `:${before.length}:${before[before.length - 1].length + 1}`;
 }
 
 /** The field path (`apps.web.stable.version`) of the key that starts at `offset` of a parsed file. */
