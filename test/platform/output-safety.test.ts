@@ -116,6 +116,38 @@ describe('output folders', () => {
     expect(fs.existsSync(notes)).toBe(false);
   });
 
+  test('files a person listed in the kustomization beside what synth wrote are named and kept, not replaced', () => {
+    const out = tmpdir('synth-listed');
+    expect(run(['synth', '--outdir', out, '--env', 'prod']).code).toBe(0);
+    const secret = path.join(out, 'prod', 'hand-written-secret.yaml');
+    fs.writeFileSync(secret, 'kind: Secret\n');
+    fs.appendFileSync(path.join(out, 'prod', 'kustomization.yaml'), '  - hand-written-secret.yaml\n');
+    const before = readTree(out);
+    const { code, stderr } = run(['synth', '--outdir', out, '--env', 'prod']);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`these files in it were not written by synth: ${secret}: move them out`);
+    expect(readTree(out)).toEqual(before);
+  });
+
+  test('a kustomize folder given as an environment folder is not taken for synth output: every file of it is named and kept', () => {
+    const out = tmpdir('synth-kustomize');
+    fs.mkdirSync(path.join(out, 'prod'));
+    // a plain kustomization (only resources) listing files named as synth never names them, and one with a field synth never writes
+    fs.writeFileSync(path.join(out, 'prod', 'kustomization.yaml'), 'resources:\n  - deployment.yaml\n');
+    fs.writeFileSync(path.join(out, 'prod', 'deployment.yaml'), 'kind: Deployment\n');
+    fs.mkdirSync(path.join(out, 'staging'));
+    fs.writeFileSync(path.join(out, 'staging', 'kustomization.yaml'), 'namePrefix: staging-\nresources:\n  - shop/deployment-web.yaml\n');
+    fs.mkdirSync(path.join(out, 'staging', 'shop'));
+    fs.writeFileSync(path.join(out, 'staging', 'shop', 'deployment-web.yaml'), 'kind: Deployment\n');
+    const before = readTree(out);
+    const { code, stderr } = run(['synth', '--outdir', out, '--env', 'prod']);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`not written by synth: ${path.join(out, 'prod', 'deployment.yaml')}: move them out`);
+    const staging = run(['synth', '--outdir', out, '--env', 'staging']);
+    expect(staging.stderr).toContain(`not written by synth: ${path.join(out, 'staging', 'kustomization.yaml')}, ${path.join(out, 'staging', 'shop', 'deployment-web.yaml')}: move them out`);
+    expect(readTree(out)).toEqual(before);
+  });
+
   test('a file where an environment folder goes is named', () => {
     const out = tmpdir('synth-file');
     fs.writeFileSync(path.join(out, 'prod'), 'not a folder');

@@ -150,6 +150,14 @@ export function fileFor(kind: string, name: string, namespace: string | undefine
   return `${namespace ?? '_cluster'}/${kind.toLowerCase()}-${name}.yaml`;
 }
 
+/** A path `fileFor` makes: a namespace (a DNS label) or `_cluster`, then `<kind>-<name>.yaml`. */
+const SYNTH_FILE = /^(?:_cluster|[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\/[a-z0-9]+-[^/]+\.yaml$/;
+
+/** Whether synth names a file this way (`fileFor`): what it may replace of what an environment's kustomization lists. */
+export function isSynthFile(file: string): boolean {
+  return SYNTH_FILE.test(file);
+}
+
 /**
  * Validates and renders the tree under `root` to manifests, sorted by kind rank, namespace
  * and name, then runs the cross-resource checks on what was rendered. Every problem (a

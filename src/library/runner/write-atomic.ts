@@ -9,8 +9,9 @@
  *   refresh) is held while writing; a second run waits for it, then says who holds it.
  *   Leftover temporary folders are removed only when the process that made them is gone.
  * - **Only what synth made is replaced.** An existing `<outdir>/<env>/` must hold nothing
- *   but its `kustomization.yaml` and the files that lists; anything else is named and kept,
- *   unless the run is told to delete it. The output folder may not be `/`, the home folder,
+ *   but its `kustomization.yaml` and the files that lists (those the writer `ownsFile`, for
+ *   synth the names it gives); anything else, a kustomization with fields no writer here
+ *   makes included, is named and kept, unless the run is told to delete it. The output folder may not be `/`, the home folder,
  *   or a folder holding the project.
  * - **File-system faults** (no space, read-only, permission, a file where a folder goes)
  *   are one line naming the path, the cause and what to do; the old tree stays.
@@ -38,6 +39,12 @@ const LOCK_WAIT_MS = 120_000;
 export interface WriteOptions {
   /** Delete files in an environment folder that synth did not write (they are named either way). @default false */
   readonly deleteUnknown?: boolean;
+  /**
+   * Which of the files a folder's kustomization lists this writer made, and so replaces; a
+   * listed file it did not make (one a person listed by hand) is kept and named like any
+   * other file it did not write. synth passes `isSynthFile`. @default - every listed file
+   */
+  readonly ownsFile?: (file: string) => boolean;
   /** Milliseconds to wait for another run's lock on the output folder. @default 120000 */
   readonly lockWaitMs?: number;
   /**
@@ -131,26 +138,50 @@ function filesUnder(dir: string): string[] {
   return out;
 }
 
-/** The files the kustomization of `target` lists (what synth wrote there): undefined when there is none, empty when it is unreadable. */
-function listedFiles(target: string): string[] | undefined {
+/**
+ * The fields of the kustomization a writer makes, and their values where fixed: one with
+ * any other field (a patch, a namePrefix) was written by hand.
+ */
+const WRITTEN_KUSTOMIZATION: Readonly<Record<string, string | undefined>> = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: undefined };
+
+/** Every listed file: what a writer that names its files any way owns. */
+const EVERY_FILE = (): boolean => true;
+
+/**
+ * The files the writer wrote into `target`, as its kustomization lists them: undefined where
+ * no kustomization of the writer's is there (none, one that does not parse, or one written
+ * by hand, as in a kustomize folder given as the output folder). Only listed files it `owns`
+ * count: a file listed by hand beside them is not its to replace.
+ */
+function listedFiles(target: string, owns: (file: string) => boolean = EVERY_FILE): string[] | undefined {
   const kustomization = path.join(target, KUSTOMIZATION);
   if (!fs.existsSync(kustomization)) return undefined;
+  let parsed: unknown;
   try {
-    const parsed = YAML.parse(fs.readFileSync(kustomization, 'utf8')) as { resources?: unknown };
-    return Array.isArray(parsed?.resources) ? parsed.resources.filter((r): r is string => typeof r === 'string') : [];
+    parsed = YAML.parse(fs.readFileSync(kustomization, 'utf8'));
   } catch {
-    return [];
+    return undefined;
   }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const fields = parsed as Readonly<Record<string, unknown>>;
+  const written = Object.entries(fields).every(([key, value]) => key in WRITTEN_KUSTOMIZATION && (WRITTEN_KUSTOMIZATION[key] === undefined || WRITTEN_KUSTOMIZATION[key] === value));
+  if (!written) return undefined;
+  return Array.isArray(fields.resources) ? fields.resources.filter((r): r is string => typeof r === 'string' && owns(r)) : [];
 }
 
 /**
- * The files of `target` that synth did not write: not the kustomization and not in `listed`
- * (what the kustomization lists, read here unless the caller has read it).
+ * The files of `target` that synth did not write: all of them where it holds no kustomization
+ * of synth's, else those its kustomization does not list as files synth `owns`.
  */
-export function filesNotWrittenBySynth(target: string, listed: readonly string[] | undefined = listedFiles(target)): string[] {
+export function filesNotWrittenBySynth(target: string, owns: (file: string) => boolean = EVERY_FILE): string[] {
+  return unlistedFiles(target, listedFiles(target, owns));
+}
+
+/** The files of `target` outside `listed` (its kustomization's own files) and that kustomization. */
+function unlistedFiles(target: string, listed: readonly string[] | undefined): string[] {
   if (!fs.existsSync(target)) return [];
   if (!fs.statSync(target).isDirectory()) return [''];
-  const known = new Set([KUSTOMIZATION, ...(listed ?? [])]);
+  const known = new Set(listed === undefined ? [] : [KUSTOMIZATION, ...listed]);
   return filesUnder(target).filter((f) => !known.has(f));
 }
 
@@ -383,8 +414,8 @@ export function holdOutput(outdir: string, envs: readonly string[], options: Wri
   try {
     // not only the folders this run replaces: `synth --env live` after a kill mid-swap of qa puts qa back too
     for (const env of new Set([...envs, ...movedAsideFolders(outdir)])) recoverInterrupted(outdir, env);
-    listings = envs.map((env) => listedFiles(path.join(outdir, env)));
-    const foreign = envs.flatMap((env, i) => filesNotWrittenBySynth(path.join(outdir, env), listings[i]).map((f) => (f === '' ? path.join(outdir, env) : path.join(outdir, env, f))));
+    listings = envs.map((env) => listedFiles(path.join(outdir, env), options.ownsFile));
+    const foreign = envs.flatMap((env, i) => unlistedFiles(path.join(outdir, env), listings[i]).map((f) => (f === '' ? path.join(outdir, env) : path.join(outdir, env, f))));
     if (foreign.length > 0 && !options.deleteUnknown) {
       throw new OutputError(
         `synth replaces each environment folder whole, and these files in it were not written by synth: ${foreign.join(', ')}: move them out, or run with --delete-unknown to delete them`,
