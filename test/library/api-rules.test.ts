@@ -17,6 +17,7 @@ import {
   defineProject,
   NamespacedApp,
   NetworkPolicy,
+  NodeAgent,
   ScheduledJob,
   StatefulApp,
   StatefulAppProps,
@@ -181,6 +182,10 @@ describe('constructs refuse what the API server refuses', () => {
     ['a relative mount path', withContainer({ mounts: [{ name: 'data', mountPath: 'data', emptyDirSizeLimit: '1Gi' }] }), /volume data mountPath "data" is not an absolute path, which the container runtime refuses when the pod starts: write it from the root, e.g. "\/data"/],
     ['a ConfigMap volume named with capitals', withContainer({ mounts: [{ name: 'config', mountPath: '/etc/app', configMap: 'My_Config' }] }), /volume config: ConfigMap name "My_Config" is not a valid DNS-1123 subdomain/],
     ['a claim volume named with capitals', withContainer({ mounts: [{ name: 'data', mountPath: '/data', persistentVolumeClaim: 'My_Claim' }] }), /volume data: PersistentVolumeClaim name "My_Claim" is not a valid DNS-1123 subdomain/],
+    // 'spec.template.spec.containers[0].volumeMounts[0].name: Not found: "data"': only a StatefulSet's claim templates make such a volume
+    ['a claim mount on a Deployment', withContainer({ mounts: [{ name: 'data', mountPath: '/data', claim: true }] }), /shop\/Web: mount data at \/data is a claim \(claim: true\), but only a StatefulApp's volumeClaims provide one, so the pod would have no volume data and the API server refuses it \(volumeMounts\[\]\.name: Not found\): mount a PersistentVolumeClaim of the namespace instead \(an AppVolumeClaim, as persistentVolumeClaim: '<its name>'\), or make the app a StatefulApp with a volumeClaims entry named data/],
+    ['a claim mount on a ScheduledJob', (ns) => void new ScheduledJob(ns, 'Job', { name: 'report', version: 'v1', schedule: '0 2 * * *', container: { image: IMAGE, resources: WEB_POD.container.resources, mounts: [{ name: 'out', mountPath: '/out', claim: true }] } }), /shop\/Job: mount out at \/out is a claim \(claim: true\), but only a StatefulApp's volumeClaims provide one/],
+    ['a claim mount on a NodeAgent', (ns) => void new NodeAgent(ns, 'Agent', { name: 'agent', version: 'v1', container: { image: IMAGE, resources: WEB_POD.container.resources, mounts: [{ name: 'buffer', mountPath: '/buffer', claim: true }] } }), /shop\/Agent: mount buffer at \/buffer is a claim \(claim: true\), but only a StatefulApp's volumeClaims provide one/],
     ['a claim access mode that does not exist', (ns) => void new AppVolumeClaim(ns, 'Data', { name: 'data', size: '1Gi', accessModes: ['ReadWriteOncePods' as 'ReadWriteOncePod'] }), /volume claim data access mode "ReadWriteOncePods" is not one of the values it takes: use 'ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'/],
     ['two Service ports on one number', (ns) => void new AppService(ns, 'Svc', { name: 'web', selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }, { name: 'admin', port: 80 }] }), /Service "web" port "80\/TCP" is used more than once: give each port its own number/],
     ['a claim of size 0', (ns) => void new AppVolumeClaim(ns, 'Data', { name: 'data', size: '0' }), /volume claim data size 0 is not above zero/],

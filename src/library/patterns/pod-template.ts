@@ -83,7 +83,7 @@ export interface MountProps {
   readonly configMap?: string;
   /** Secret whose keys become files. @default - not a Secret volume */
   readonly secret?: string;
-  /** A volumeClaimTemplate of a StatefulSet. @default - not a claim */
+  /** A per-pod claim: one of a StatefulApp's volumeClaims, by this mount's name (only a StatefulApp has them). @default - not a claim */
   readonly claim?: boolean;
   /** Size limit of a scratch emptyDir. @default - not an emptyDir */
   readonly emptyDirSizeLimit?: string;

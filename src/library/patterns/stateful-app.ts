@@ -272,6 +272,11 @@ export class StatefulApp extends Workload {
     return problems;
   }
 
+  /** A claim mount is what the claim templates are for: claimProblems matches each to a volumeClaims entry. */
+  protected override claimMountProblems(): string[] {
+    return [];
+  }
+
   private claimProblems(): string[] {
     const claims = this.props.volumeClaims ?? [];
     const claimMounts = (this.props.container.mounts ?? []).filter((m) => m.claim);

@@ -140,6 +140,21 @@ export abstract class Workload extends Construct implements PodSelectable {
     return `container name (appName) "${this.appName}", taken from the name, is not a valid DNS-1123 label: set appName to at most 63 lower-case letters, digits and '-' (e.g. "${labelLike(this.appName)}")`;
   }
 
+  /**
+   * Mounts of a per-pod claim (`claim: true`): only a StatefulSet's volumeClaimTemplates
+   * give a pod such a volume, so in any other workload the container would mount a volume
+   * the pod does not have, which the API server refuses (ValidateVolumeMounts:
+   * volumeMounts[i].name Not found). StatefulApp, which renders the templates, overrides this.
+   */
+  protected claimMountProblems(props: WorkloadProps): string[] {
+    return (props.container.mounts ?? [])
+      .filter((m) => m.claim)
+      .map(
+        (m) =>
+          `mount ${m.name} at ${m.mountPath} is a claim (claim: true), but only a StatefulApp's volumeClaims provide one, so the pod would have no volume ${m.name} and the API server refuses it (volumeMounts[].name: Not found): mount a PersistentVolumeClaim of the namespace instead (an AppVolumeClaim, as persistentVolumeClaim: '<its name>'), or make the app a StatefulApp with a volumeClaims entry named ${m.name}`,
+      );
+  }
+
   /** Problems of the props every workload shares: the container name (the app name), the version label and the pod template. */
   protected workloadProblems(props: WorkloadProps): string[] {
     const hostPaths = (props.container.mounts ?? []).filter((m) => m.hostPath !== undefined).map((m) => m.name);
@@ -160,6 +175,7 @@ export abstract class Workload extends Construct implements PodSelectable {
         props.serviceAccountName === undefined ? undefined : checkDnsSubdomain(props.serviceAccountName, 'serviceAccountName'),
       ),
       ...checkPodTemplate(props),
+      ...this.claimMountProblems(props),
       ...hostAccess,
       ...rootAccess,
     ];
