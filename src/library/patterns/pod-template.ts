@@ -388,13 +388,39 @@ function checkEnvValue(name: string, value: EnvValue): string[] {
   return [`environment variable ${name}: fieldPath ${JSON.stringify(value.fieldPath)} is not a pod field the Downward API gives: use one of ${ENV_FIELD_PATHS.join(', ')}, or metadata.labels['<key>'] / metadata.annotations['<key>']`];
 }
 
+/** The props of a mount that each say where its volume comes from, in the order MountProps lists them. */
+const VOLUME_SOURCES = ['configMap', 'secret', 'claim', 'emptyDirSizeLimit', 'persistentVolumeClaim', 'hostPath'] as const;
+
+/** The sources a mount gives (`claim: false` is none). */
+function volumeSources(m: MountProps): string[] {
+  return VOLUME_SOURCES.filter((source) => m[source] !== undefined && m[source] !== false);
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/**
+ * A volume of several sources: the API server refuses one (validateVolumeSource: "may not
+ * specify more than 1 volume type"), and the pod would only get the one renderVolume picks.
+ */
+function checkOneSource(m: MountProps): string | undefined {
+  const sources = volumeSources(m);
+  if (sources.length <= 1) return undefined;
+  const rest = sources.length > 2 ? 'each of the others' : 'the other';
+  return `volume ${m.name} gives ${listed(sources)}, but a volume has exactly one source (the API server refuses more: may not specify more than 1 volume type): keep one, and mount ${rest} as a volume of its own`;
+}
+
 /**
  * What makes a mount fail when the pod starts, though the API server takes it: a path that
  * is not absolute (the runtime refuses it), or a ConfigMap, Secret or claim named in a way
- * no such object can be (object names are DNS-1123 subdomains), so the pod waits forever.
+ * no such object can be (object names are DNS-1123 subdomains), so the pod waits forever;
+ * and what the API server refuses: a volume of more than one source.
  */
 function checkMount(m: MountProps): string[] {
   const problems = errors(
+    checkOneSource(m),
     m.configMap === undefined ? undefined : checkDnsSubdomain(m.configMap, `volume ${m.name}: ConfigMap name`),
     m.secret === undefined ? undefined : checkDnsSubdomain(m.secret, `volume ${m.name}: Secret name`),
     m.persistentVolumeClaim === undefined ? undefined : checkDnsSubdomain(m.persistentVolumeClaim, `volume ${m.name}: PersistentVolumeClaim name`),
