@@ -74,6 +74,16 @@ describe('NodeAgent', () => {
     expect(synthErrors(agent({ container: { ...AGENT.container, mounts: [] }, hostNetwork: true }), { settings })).toMatch(/hostNetwork puts the agent on the node's network, which Pod Security restricted forbids/);
   });
 
+  // 'spec.template.spec.volumes[0].hostPath.path: Required value' and "...: Invalid value: \"/var/../etc\": must not contain '..'"
+  test('a node folder is named, and without .. steps', () => {
+    const hostPath = (path: string) => agent({ container: { ...AGENT.container, mounts: [{ name: 'varlog', mountPath: '/var/log', hostPath: path }] } });
+    expect(synthErrors(hostPath(''), { ...PRIVILEGED, settings })).toMatch(/shop\/Logs: volume varlog hostPath is empty, which the API server refuses \(hostPath.path: Required value\): give the node's folder, e.g. "\/var\/log"/);
+    expect(synthErrors(hostPath('/var/../etc'), { ...PRIVILEGED, settings })).toMatch(/shop\/Logs: volume varlog hostPath "\/var\/..\/etc" must not contain '..', which the API server refuses: write the path it leads to, without '..' steps/);
+    expect(synthErrors(hostPath('..'), { ...PRIVILEGED, settings })).toMatch(/volume varlog hostPath ".." must not contain '..'/);
+    // a name that only starts with two dots is no step up
+    expect(() => synth(hostPath('/var/..data'), { ...PRIVILEGED, settings })).not.toThrow();
+  });
+
   test('the quota counts one pod per node, and asks for the node count when it is not stated', () => {
     expect(synthErrors(agent(), { ...PRIVILEGED, settings: { ...settings, nodeCount: 50 } })).toMatch(/ResourceQuota pods is 40 but the workloads need 50 at their largest \[DaemonSet logs: 50 pods \(one on each of 50 nodes\)\]/);
     expect(synthErrors(agent(), { ...PRIVILEGED, quota: { ...QUOTA, pods: 0 }, settings: { ...settings, nodeCount: 1 } })).toMatch(/\[DaemonSet logs: 1 pod \(one on each of 1 node\)\]/);

@@ -168,6 +168,12 @@ export function checkEnvVarName(name: string, what: string): string | undefined 
   return `${what} ${JSON.stringify(name)} is invalid: use letters, digits, '_', '-' or '.', not starting with a digit (and not '.', or starting with '..')`;
 }
 
+/** A path with no '..' element, which could step out of where it points (validatePathNoBacksteps); a name such as '..data' is no step. */
+export function checkPathNoBacksteps(path: string, what: string): string | undefined {
+  if (typeof path !== 'string' || !path.split('/').includes('..')) return undefined;
+  return `${what} ${JSON.stringify(path)} must not contain '..', which the API server refuses: write the path it leads to, without '..' steps`;
+}
+
 /** Sequences Kubernetes refuses in an Exact or Prefix path of an Ingress or HTTPRoute: a proxy normalizing the request path would read past them. */
 const UNNORMALIZED_PATH_PARTS = ['//', '/./', '/../', '%2f', '%2F'];
 /** Endings refused in such a path, for the same reason. */

@@ -24,6 +24,7 @@ import {
   checkLabels,
   checkNonNegativeInteger,
   checkOneOf,
+  checkPathNoBacksteps,
   checkPort,
   checkPortName,
   checkQualifiedName,
@@ -413,10 +414,22 @@ function checkOneSource(m: MountProps): string | undefined {
 }
 
 /**
+ * A folder of the node as validateHostPathVolumeSource takes it: given, and without '..'
+ * elements. An empty one would otherwise be lost: renderVolume makes it an emptyDir.
+ */
+function checkHostPath(path: string, what: string): string | undefined {
+  if (typeof path !== 'string' || path === '') {
+    return `${what} is ${path === '' ? 'empty' : `${JSON.stringify(path)}, not text`}, which the API server refuses (hostPath.path: Required value): give the node's folder, e.g. "/var/log"`;
+  }
+  return checkPathNoBacksteps(path, what);
+}
+
+/**
  * What makes a mount fail when the pod starts, though the API server takes it: a path that
  * is not absolute (the runtime refuses it), or a ConfigMap, Secret or claim named in a way
  * no such object can be (object names are DNS-1123 subdomains), so the pod waits forever;
- * and what the API server refuses: a volume of more than one source.
+ * and what the API server refuses: a volume of more than one source, a host folder that is
+ * empty or steps up with '..'.
  */
 function checkMount(m: MountProps): string[] {
   const problems = errors(
@@ -424,6 +437,7 @@ function checkMount(m: MountProps): string[] {
     m.configMap === undefined ? undefined : checkDnsSubdomain(m.configMap, `volume ${m.name}: ConfigMap name`),
     m.secret === undefined ? undefined : checkDnsSubdomain(m.secret, `volume ${m.name}: Secret name`),
     m.persistentVolumeClaim === undefined ? undefined : checkDnsSubdomain(m.persistentVolumeClaim, `volume ${m.name}: PersistentVolumeClaim name`),
+    m.hostPath === undefined ? undefined : checkHostPath(m.hostPath, `volume ${m.name} hostPath`),
   );
   if (typeof m.mountPath !== 'string' || !m.mountPath.startsWith('/')) {
     problems.push(`volume ${m.name} mountPath ${JSON.stringify(m.mountPath)} is not an absolute path, which the container runtime refuses when the pod starts: write it from the root, e.g. "/${m.mountPath ?? 'data'}"`);
