@@ -1,5 +1,5 @@
 import YAML from 'yaml';
-import { AppDeployment, type NamespacedApp, NetworkPolicy } from 'k8s-iac';
+import { AppDeployment, type NamespacedApp, NetworkPolicy, type Peer } from 'k8s-iac';
 import { find, IMAGE, synth, synthErrors } from '../helpers';
 
 /** A small workload whose pods carry `labels`, so policies have pods to select. */
@@ -112,6 +112,22 @@ describe('errors', () => {
   });
   test('port out of range', () => {
     expect(synthErrors(policy([{ cidr: '10.0.0.0/8' }, { port: 70000 }]))).toMatch(/NetworkPolicy port 70000 is outside 1-65535/);
+  });
+  test('a peer of two selectors that one peer cannot hold is refused, not rendered as one of them', () => {
+    // 'spec.egress[0].to[0]: Forbidden: may not specify both ipBlock and another peer' (ValidateNetworkPolicyPeer)
+    expect(synthErrors(policy([{ cidr: '10.0.0.0/8', pods: { app: 'db' } }]))).toMatch(
+      /shop\/P: a peer \{ pods, cidr \} combines an ipBlock with a selector, which the API server refuses \(may not specify both ipBlock and another peer\): list them as two peers of the rule \(traffic matching either is allowed\)/,
+    );
+    expect(synthErrors(policy([{ cidr: '10.0.0.0/8', namespaces: { team: 'data' } }]))).toMatch(/a peer \{ namespaces, cidr \} combines an ipBlock with a selector/);
+    // both are the peer's namespaceSelector: only one could be rendered
+    expect(synthErrors(policy([{ namespace: 'billing', namespaces: { team: 'data' } }]))).toMatch(
+      /shop\/P: a peer \{ namespace, namespaces \} gives selectors one peer cannot hold together, and only one would be rendered: keep one \(pods may go with namespace or namespaces, for the pods of those namespaces\), or list each as a peer of its own/,
+    );
+    expect(synthErrors(policy([{ workload: { podSelector: { app: 'db' }, namespaceName: 'backend' }, pods: { app: 'cache' } }]))).toMatch(/a peer \{ pods, workload \} gives selectors one peer cannot hold together/);
+    // except only carves ranges out of a cidr
+    expect(synthErrors(policy([{ pods: { app: 'db' }, except: ['10.0.1.0/24'] } as Peer]))).toMatch(/a peer \{ pods, except \} gives except without cidr: except carves ranges out of a cidr; give the cidr, or drop except/);
+    // from JavaScript or JSON: no selector at all would select every pod of the namespace
+    expect(synthErrors(policy([{} as Peer]))).toMatch(/a peer \{\} gives no selector, and would be rendered as every pod of the namespace: give pods, workload, namespace, namespaces or cidr \(pods: \{\} selects every pod of the namespace on purpose\)/);
   });
   test('a policy that selects no pods', () => {
     const message = synthErrors((ns) => new NetworkPolicy(ns, 'P', { name: 'allow-db', podSelector: { db: 'mysqll' }, ingress: [] }));

@@ -18,7 +18,7 @@ export interface PodSelectable {
   readonly namespaceName: string;
 }
 
-/** A source (ingress) or destination (egress) of traffic. */
+/** A source (ingress) or destination (egress) of traffic: one of these, never two in one peer (list two peers instead). */
 export type Peer =
   /** Pods of the policy's own namespace with these labels. */
   | { readonly pods: Labels }
@@ -131,7 +131,46 @@ export class NetworkPolicy extends Construct {
   }
 }
 
+/** The props that each say which traffic a peer is, in the order Peer lists them. */
+const PEER_SELECTORS = ['pods', 'workload', 'namespace', 'namespaces', 'cidr'] as const;
+
+/** The selectors `pods` may narrow: a namespaceSelector and a podSelector in one peer are the pods of those namespaces. */
+const NAMESPACE_SELECTORS: ReadonlySet<string> = new Set(['namespace', 'namespaces']);
+
+/** A peer's props as given: TypeScript lets a literal of one Peer member carry another's, and JavaScript any. */
+type PeerFields = Partial<Record<(typeof PEER_SELECTORS)[number] | 'except', unknown>>;
+
+/**
+ * A peer is one selector, or pods with namespace or namespaces; renderPeer renders one and
+ * would drop the rest without a word. An ipBlock beside a selector is also what the API
+ * server refuses (ValidateNetworkPolicyPeer: "may not specify both ipBlock and another peer").
+ */
+function checkPeerSelectors(peer: Peer): string | undefined {
+  const fields = peer as PeerFields;
+  const given = PEER_SELECTORS.filter((key) => fields[key] !== undefined);
+  const hasExcept = fields.except !== undefined;
+  const keys = [...given, ...(hasExcept ? ['except'] : [])];
+  const shape = `a peer ${keys.length === 0 ? '{}' : `{ ${keys.join(', ')} }`}`;
+  if (given.length === 0 && !hasExcept) {
+    return `${shape} gives no selector, and would be rendered as every pod of the namespace: give pods, workload, namespace, namespaces or cidr (pods: {} selects every pod of the namespace on purpose)`;
+  }
+  if (given.includes('cidr') && given.length > 1) {
+    return `${shape} combines an ipBlock with a selector, which the API server refuses (may not specify both ipBlock and another peer): list them as two peers of the rule (traffic matching either is allowed)`;
+  }
+  if (hasExcept && !given.includes('cidr')) return `${shape} gives except without cidr: except carves ranges out of a cidr; give the cidr, or drop except`;
+  const podsOfNamespaces = given.length === 2 && given[0] === 'pods' && NAMESPACE_SELECTORS.has(given[1]);
+  if (given.length > 1 && !podsOfNamespaces) {
+    return `${shape} gives selectors one peer cannot hold together, and only one would be rendered: keep one (pods may go with namespace or namespaces, for the pods of those namespaces), or list each as a peer of its own`;
+  }
+  return undefined;
+}
+
 function checkPeer(peer: Peer): string[] {
+  return [...checkPeerFields(peer), ...errors(checkPeerSelectors(peer))];
+}
+
+/** The values of a peer's fields: label keys and values, the namespace's name, the CIDRs. */
+function checkPeerFields(peer: Peer): string[] {
   const problems: string[] = [];
   if ('pods' in peer && peer.pods) problems.push(...checkLabels(peer.pods, 'peer pods'));
   if ('namespaces' in peer) problems.push(...checkLabels(peer.namespaces, 'peer namespaces'));
