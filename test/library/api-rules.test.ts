@@ -16,6 +16,7 @@ import {
   DeveloperAccess,
   defineProject,
   NamespacedApp,
+  NamespacedAppProps,
   NetworkPolicy,
   NodeAgent,
   ScheduledJob,
@@ -341,6 +342,30 @@ describe('environment settings', () => {
     ]);
     expect(problems).toContainEqual(expect.stringMatching(/^\[qa\] settings of environment qa: storageClass "Fast SSD" is not a valid DNS-1123 subdomain/));
     expect(problems).toContainEqual(expect.stringMatching(/^\[qa\] settings of environment qa: tolerations\[0\]\.effect "NoScedule"/));
+  });
+});
+
+describe("a byte amount in thousandths of a byte ('m' is milli), valid to the API server and never meant", () => {
+  const claimed = { ...WEB_POD.container, mounts: [{ name: 'data', mountPath: '/data', claim: true }] };
+  const statefulApp = (size: string) => (ns: NamespacedApp) => void new StatefulApp(ns, 'Db', { name: 'db', version: 'v1', replicas: 2, container: claimed, volumeClaims: [{ name: 'data', size }] });
+  test.each<[string, (ns: NamespacedApp) => void, Partial<NamespacedAppProps>, RegExp]>([
+    ['tmpSizeLimit', web({ tmpSizeLimit: '64m' }), {}, /shop\/Web: volume tmp emptyDirSizeLimit "64m" is 64 thousandths of a byte \('m' is milli\): write 64Mi \(mebibytes\) or 64M \(megabytes\)/],
+    ['an emptyDir size limit', withContainer({ mounts: [{ name: 'cache', mountPath: '/cache', emptyDirSizeLimit: '512m' }] }), {}, /shop\/Web: volume cache emptyDirSizeLimit "512m" is 512 thousandths of a byte/],
+    ['the ephemeral storage request', web({ ephemeralStorage: { request: '64m', limit: '256Mi' } }), {}, /shop\/Web: ephemeralStorage.request "64m" is 64 thousandths of a byte/],
+    ['the ephemeral storage limit', web({ ephemeralStorage: { request: '64Mi', limit: '256m' } }), {}, /shop\/Web: ephemeralStorage.limit "256m" is 256 thousandths of a byte/],
+    // sized as 2 bytes, it would also be reported below the LimitRange's PVC minimum
+    ['a StatefulApp claim size', statefulApp('2000m'), {}, /shop\/Db: volume claim data storage "2000m" is 2000 thousandths of a byte/],
+    ['a PersistentVolumeClaim size', (ns) => void new AppVolumeClaim(ns, 'Data', { name: 'data', size: '5000m' }), {}, /shop\/Data: PersistentVolumeClaim data size "5000m" is 5000 thousandths of a byte/],
+    ['a VPA memory minimum', web({ verticalAutoscaling: { minAllowed: { memory: '64m' } } }), {}, /verticalAutoscaling.minAllowed.memory "64m" is 64 thousandths of a byte/],
+    ['a VPA memory maximum', web({ verticalAutoscaling: { mode: 'Initial', maxAllowed: { cpu: '1', memory: '256m' } } }), {}, /verticalAutoscaling.maxAllowed.memory "256m" is 256 thousandths of a byte/],
+  ])('in %s is refused, once', (_name, build, props, message) => {
+    const problems = synthErrors(build, props);
+    expect(problems).toMatch(message);
+    expect(problems).toMatch(/synth failed with 1 error/);
+  });
+
+  test("cpu's thousandths are millicores, and still pass", () => {
+    expect(() => synth(web({ verticalAutoscaling: { minAllowed: { cpu: '100m' }, maxAllowed: { cpu: '500m' } } }))).not.toThrow();
   });
 });
 

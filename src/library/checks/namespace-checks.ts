@@ -7,6 +7,7 @@ import type { IConstruct } from 'constructs';
 import { jsonObjects, JsonObject } from '../core/json-fields';
 import { NamespaceContext, isNamespaceContext } from '../core/namespace-context';
 import { parseQuantity } from '../core/quantity';
+import { checkMemoryUnit } from '../core/validation';
 import { RenderedObject, workloadFootprints } from '../core/workloads';
 import { imagesPinned } from './images-pinned';
 import { limitRangeAdmitsClaims, limitRangeAdmitsWorkloads, SizedClaim } from './limit-range-admits-workloads';
@@ -45,13 +46,18 @@ function issuedSecrets(rendered: readonly RenderedObject[]): string[] {
   return [...issued].sort();
 }
 
-/** Each standalone PersistentVolumeClaim of the namespace and the storage it asks for (undefined where unset or malformed: reported elsewhere). */
+/**
+ * Each standalone PersistentVolumeClaim of the namespace and the storage it asks for
+ * (undefined where unset, malformed or in thousandths of a byte: reported elsewhere, and
+ * sized from it the quota and LimitRange checks would only report it again).
+ */
 function standaloneClaims(rendered: readonly RenderedObject[]): SizedClaim[] {
   return rendered
     .filter((r) => r.object.kind === 'PersistentVolumeClaim')
     .map((r) => {
       const storage = (r.object.spec as { resources?: { requests?: { storage?: unknown } } } | undefined)?.resources?.requests?.storage;
-      return { path: r.path, name: r.object.metadata?.name ?? '', size: typeof storage === 'string' ? parseQuantity(storage) : undefined };
+      const sized = typeof storage === 'string' && checkMemoryUnit(storage, 'storage') === undefined;
+      return { path: r.path, name: r.object.metadata?.name ?? '', size: sized ? parseQuantity(storage) : undefined };
     });
 }
 

@@ -78,13 +78,24 @@ export function checkQuantity(value: string, what: string): string | undefined {
 }
 
 /**
- * A memory amount in thousandths of a byte (`100m`): a valid quantity to the API, but no
- * container starts with a fraction of a byte; it is nearly always meant as `100Mi`.
+ * An amount of bytes (memory, storage, a size limit) in thousandths of a byte (`100m`): a
+ * valid quantity to the API, but no container, volume or claim is sized in fractions of a
+ * byte; it is nearly always meant as `100Mi`.
  */
 export function checkMemoryUnit(value: unknown, what: string): string | undefined {
   if (typeof value !== 'string' || !/^[0-9.]+m$/.test(value)) return undefined;
   const amount = value.slice(0, -1);
   return `${what} "${value}" is ${amount} thousandths of a byte ('m' is milli): write ${amount}Mi (mebibytes) or ${amount}M (megabytes)`;
+}
+
+/** An amount of bytes (memory, storage, a size limit): a quantity, and not in thousandths of a byte. */
+export function checkByteQuantity(value: string, what: string): string | undefined {
+  return checkQuantity(value, what) ?? checkMemoryUnit(value, what);
+}
+
+/** An amount of cpu (where `m` is millicores) or of memory (bytes, where it is a mistake). */
+export function checkComputeQuantity(value: string, resource: 'cpu' | 'memory', what: string): string | undefined {
+  return resource === 'memory' ? checkByteQuantity(value, what) : checkQuantity(value, what);
 }
 
 /** A number the API can hold: finite (NaN and Infinity render as .nan/.inf, which no field accepts). */

@@ -18,7 +18,7 @@ import { jsonObjects } from './json-fields';
 import type { Labels } from '../core/labels';
 import { parseQuantity } from './quantity';
 import { objectRenderer } from './render-object';
-import { checkFinite, checkMemoryUnit, checkQuantity, errors } from './validation';
+import { checkFinite, checkMemoryUnit, checkQuantity } from './validation';
 import type { ComputeAmount, LimitRangeConfig } from '../core/resources';
 
 /** One rendered object and the construct path that made it. */
@@ -260,6 +260,14 @@ function quantity(value: unknown, what: string, malformed: string[]): number | u
   return typeof value === 'number' ? value : parseQuantity(value as string);
 }
 
+/** An amount of bytes (memory, storage): `quantity`, and malformed too in thousandths of a byte, which no one sizes anything in. */
+function byteQuantity(value: unknown, what: string, malformed: string[]): number | undefined {
+  const unit = checkMemoryUnit(value, what);
+  if (unit === undefined) return quantity(value, what, malformed);
+  malformed.push(unit);
+  return undefined;
+}
+
 function amount(value: ComputeAmount | undefined, resource: Resource): number | undefined {
   return value === undefined ? undefined : parseQuantity(value[resource]);
 }
@@ -322,13 +330,11 @@ function container(spec: Json, context: ContainerContext): ContainerFootprint {
   const requests: Partial<Record<Resource, number>> = {};
   const limits: Partial<Record<Resource, number>> = {};
   for (const r of RESOURCES) {
-    if (r === 'memory') {
-      context.malformed.push(...errors(checkMemoryUnit(field(spec, 'resources', 'limits', r), `${where} memory limit`), checkMemoryUnit(field(spec, 'resources', 'requests', r), `${where} memory request`)));
-    }
-    const limit = quantity(field(spec, 'resources', 'limits', r), `${where} ${r} limit`, context.malformed) ?? amount(context.limitRange?.container.default, r);
+    const read = r === 'memory' ? byteQuantity : quantity;
+    const limit = read(field(spec, 'resources', 'limits', r), `${where} ${r} limit`, context.malformed) ?? amount(context.limitRange?.container.default, r);
     // API defaulting copies a set limit into an unset request, before the LimitRange default applies.
-    const declaredLimit = quantity(field(spec, 'resources', 'limits', r), `${where} ${r} limit`, []);
-    const request = quantity(field(spec, 'resources', 'requests', r), `${where} ${r} request`, context.malformed) ?? declaredLimit ?? amount(context.limitRange?.container.defaultRequest, r);
+    const declaredLimit = read(field(spec, 'resources', 'limits', r), `${where} ${r} limit`, []);
+    const request = read(field(spec, 'resources', 'requests', r), `${where} ${r} request`, context.malformed) ?? declaredLimit ?? amount(context.limitRange?.container.defaultRequest, r);
     const vertical = context.vertical;
     const maxAllowed = vertical?.maxAllowed[r];
     if (vertical && maxAllowed !== undefined && vertical.controlled.includes(r) && request !== undefined && limit !== undefined) {
@@ -347,7 +353,7 @@ function claims(object: KubeObject, where: string, malformed: string[]): ClaimFo
   if (object.kind !== 'StatefulSet') return [];
   return jsonObjects(field(object, 'spec', 'volumeClaimTemplates')).map((t) => {
     const name = String(field(t, 'metadata', 'name') ?? '(unnamed)');
-    return { name, size: quantity(field(t, 'spec', 'resources', 'requests', 'storage'), `${where}: volume claim ${name} storage`, malformed) };
+    return { name, size: byteQuantity(field(t, 'spec', 'resources', 'requests', 'storage'), `${where}: volume claim ${name} storage`, malformed) };
   });
 }
 

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { namespaceContextOf } from '../core/namespace-context';
 import { parseQuantity } from '../core/quantity';
-import { checkDnsSubdomain, checkOneOf, checkQuantity, errors } from '../core/validation';
+import { checkByteQuantity, checkDnsSubdomain, checkOneOf, errors } from '../core/validation';
 
 /** The access modes a PersistentVolumeClaim takes (Kubernetes 1.28). */
 const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'] as const;
@@ -67,7 +67,7 @@ export class AppVolumeClaim extends Construct {
     });
     this.node.addValidation({
       validate: () => [
-        ...errors(checkDnsSubdomain(props.name, 'PersistentVolumeClaim name'), typeof props.size === 'string' ? checkQuantity(props.size, `PersistentVolumeClaim ${props.name} size`) : undefined),
+        ...errors(checkDnsSubdomain(props.name, 'PersistentVolumeClaim name'), typeof props.size === 'string' ? checkByteQuantity(props.size, `PersistentVolumeClaim ${props.name} size`) : undefined),
         ...checkClaimRequest(props.name, props.size, props.accessModes),
       ],
     });

@@ -15,6 +15,7 @@ import * as k8s from '../../../imports/k8s';
 import { DEFAULT_EPHEMERAL_STORAGE, DEFAULT_GRACE_SECONDS, DEFAULT_PRESTOP_SECONDS, DEFAULT_PROBE_PERIOD_SECONDS, DEFAULT_SCRATCH_SIZE, DEFAULT_UID } from '../core/defaults';
 import { formatBytes, parseQuantity } from '../core/quantity';
 import {
+  checkByteQuantity,
   checkConfigKey,
   checkEnvVarName,
   MAX_INT32,
@@ -28,7 +29,6 @@ import {
   checkPort,
   checkPortName,
   checkQualifiedName,
-  checkQuantity,
   checkTolerations,
   checkUnique,
   errors,
@@ -357,7 +357,7 @@ function checkProbe(probe: ProbeProps | undefined, what: string, portNames: read
 
 function checkEphemeralStorage(props: PodTemplateProps): string[] {
   const e = props.ephemeralStorage ?? DEFAULT_EPHEMERAL_STORAGE;
-  const problems = errors(checkQuantity(e.request, 'ephemeralStorage.request'), checkQuantity(e.limit, 'ephemeralStorage.limit'));
+  const problems = errors(checkByteQuantity(e.request, 'ephemeralStorage.request'), checkByteQuantity(e.limit, 'ephemeralStorage.limit'));
   if (problems.length) return problems;
   const request = parseQuantity(e.request) ?? 0;
   const limit = parseQuantity(e.limit) ?? 0;
@@ -456,7 +456,7 @@ export function checkPodTemplate(props: PodTemplateProps): string[] {
       checkPortName(p.name, 'container port name'),
       p.protocol === undefined ? undefined : checkOneOf(p.protocol, PORT_PROTOCOLS, `container port ${p.name} protocol`),
     ]),
-    ...containerMounts(props).flatMap((m) => [checkDnsLabel(m.name, 'volume name'), m.emptyDirSizeLimit === undefined ? undefined : checkQuantity(m.emptyDirSizeLimit, `volume ${m.name} emptyDirSizeLimit`)]),
+    ...containerMounts(props).flatMap((m) => [checkDnsLabel(m.name, 'volume name'), m.emptyDirSizeLimit === undefined ? undefined : checkByteQuantity(m.emptyDirSizeLimit, `volume ${m.name} emptyDirSizeLimit`)]),
   );
   problems.push(
     ...checkUnique(portNames, 'container port name'),

@@ -23,7 +23,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as vpa from '../../../imports/autoscaling.k8s.io';
 import { parseQuantity } from '../core/quantity';
-import { checkQuantity, errors } from '../core/validation';
+import { checkComputeQuantity, errors } from '../core/validation';
 import { namespaceContextOf } from '../core/namespace-context';
 import type { ComputeAmount, ComputeResources } from '../core/resources';
 
@@ -119,8 +119,8 @@ export class VerticalAutoscaler extends Construct {
     const p = this.props;
     const problems = errors(
       ...RESOURCES.flatMap((r) => [
-        p.minAllowed?.[r] === undefined ? undefined : checkQuantity(p.minAllowed[r] as string, `verticalAutoscaling.minAllowed.${r}`),
-        p.maxAllowed?.[r] === undefined ? undefined : checkQuantity(p.maxAllowed[r] as string, `verticalAutoscaling.maxAllowed.${r}`),
+        p.minAllowed?.[r] === undefined ? undefined : checkComputeQuantity(p.minAllowed[r] as string, r, `verticalAutoscaling.minAllowed.${r}`),
+        p.maxAllowed?.[r] === undefined ? undefined : checkComputeQuantity(p.maxAllowed[r] as string, r, `verticalAutoscaling.maxAllowed.${r}`),
       ]),
     );
     if (this.controlledResources.length === 0) problems.push('verticalAutoscaling.controlledResources is empty: list cpu and/or memory, or leave it unset for both');
