@@ -358,6 +358,13 @@ describe("a byte amount in thousandths of a byte ('m' is milli), valid to the AP
     ['a PersistentVolumeClaim size', (ns) => void new AppVolumeClaim(ns, 'Data', { name: 'data', size: '5000m' }), {}, /shop\/Data: PersistentVolumeClaim data size "5000m" is 5000 thousandths of a byte/],
     ['a VPA memory minimum', web({ verticalAutoscaling: { minAllowed: { memory: '64m' } } }), {}, /verticalAutoscaling.minAllowed.memory "64m" is 64 thousandths of a byte/],
     ['a VPA memory maximum', web({ verticalAutoscaling: { mode: 'Initial', maxAllowed: { cpu: '1', memory: '256m' } } }), {}, /verticalAutoscaling.maxAllowed.memory "256m" is 256 thousandths of a byte/],
+    ['the quota storage', () => undefined, { quota: { ...QUOTA, storage: '50000m' } }, /shop: quota.storage "50000m" is 50000 thousandths of a byte/],
+    [
+      'a priority quota memory',
+      () => undefined,
+      { priorityQuotas: [{ priorityClassName: 'batch', pods: 2, requests: { cpu: '1', memory: '1024m' }, limits: { cpu: '1', memory: '1Gi' } }] },
+      /shop: priorityQuotas\[0\].requests.memory "1024m" is 1024 thousandths of a byte/,
+    ],
   ])('in %s is refused, once', (_name, build, props, message) => {
     const problems = synthErrors(build, props);
     expect(problems).toMatch(message);

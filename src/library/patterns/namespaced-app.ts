@@ -16,7 +16,7 @@ import { NAMESPACED_APP_SYMBOL, NamespaceContext, isNamespaceContext, namespaceC
 import { CHECKED_SETTINGS_CONTEXT, PlatformSettings, checkPlatformSettings } from '../core/platform-settings';
 import { ComputeAmount, LimitRangeConfig, PriorityQuotaConfig, QuotaConfig, quantities } from '../core/resources';
 import { parseQuantity } from '../core/quantity';
-import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkMemoryUnit, checkNonNegativeInteger, checkQuantity, errors, MAX_INT64_CHECKED } from '../core/validation';
+import { checkByteQuantity, checkComputeQuantity, checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkMemoryUnit, checkNonNegativeInteger, checkQuantity, errors, MAX_INT64_CHECKED } from '../core/validation';
 import { DNS_PORTS, KUBE_DNS, NetworkPolicy } from './network-policy';
 
 /** The Pod Security Standards levels a namespace can enforce. */
@@ -236,7 +236,7 @@ function priorityQuotaProblems(quotas: readonly PriorityQuotaConfig[]): string[]
       checkDnsSubdomain(`quota-${q.priorityClassName}`, `${where}'s ResourceQuota name`),
       duplicate,
       checkNonNegativeInteger(q.pods, `${where}.pods`, MAX_INT64_CHECKED),
-      ...(['cpu', 'memory'] as const).flatMap((r) => [checkQuantity(q.requests[r], `${where}.requests.${r}`), checkQuantity(q.limits[r], `${where}.limits.${r}`)]),
+      ...(['cpu', 'memory'] as const).flatMap((r) => [checkComputeQuantity(q.requests[r], r, `${where}.requests.${r}`), checkComputeQuantity(q.limits[r], r, `${where}.limits.${r}`)]),
     );
   });
 }
@@ -251,7 +251,7 @@ function quotaAndLimitQuantities(quota: QuotaConfig, limits: LimitRangeConfig): 
   return errors(
     ...amounts(quota.requests, 'quota.requests'),
     ...amounts(quota.limits, 'quota.limits'),
-    checkQuantity(quota.storage, 'quota.storage'),
+    checkByteQuantity(quota.storage, 'quota.storage'),
     ...amounts(limits.container.defaultRequest, 'limits.container.defaultRequest'),
     ...amounts(limits.container.default, 'limits.container.default'),
     ...amounts(limits.container.min, 'limits.container.min'),
