@@ -281,9 +281,25 @@ describe('constructs refuse what the API server refuses', () => {
     const message = synthErrors(web(), { limits, partOf: 'My App' });
     expect(message).toMatch(/shop: limits.container.min.cpu 4 is above limits.container.max.cpu 2, which the API server refuses/);
     expect(message).toMatch(/limits.persistentVolumeClaim.min 10Gi is above limits.persistentVolumeClaim.max 1Gi/);
+    // min above max is the one mistake: the ratio it leaves no room for is not reported again
+    expect(message).not.toMatch(/maxLimitRequestRatio/);
     expect(message).toMatch(/partOf "My App" is not a valid label value/);
     const milli = synthErrors(web(), { limits: { ...LIMITS, container: { ...LIMITS.container, max: { cpu: '2', memory: '512m' } } } });
     expect(milli).toMatch(/limits.container.max.memory "512m" is 512 thousandths of a byte/);
+  });
+
+  test('a LimitRange ratio below 1, or above max/min of its resource, is named with the bound it breaks (validateLimitRange)', () => {
+    const ratio = (maxLimitRequestRatio: { cpu: string; memory: string }, bounds: Partial<typeof LIMITS.container> = {}) => ({ limits: { ...LIMITS, container: { ...LIMITS.container, ...bounds, maxLimitRequestRatio } } });
+    expect(synthErrors(web(), ratio({ cpu: '0.5', memory: '10' }))).toMatch(
+      /shop: limits.container.maxLimitRequestRatio.cpu 0.5 is below 1, which the API server refuses: a limit is never below its request, so give 1 or more/,
+    );
+    const bounded = { min: { cpu: '1', memory: '5Mi' }, defaultRequest: { cpu: '1', memory: '10Mi' }, default: { cpu: '2', memory: '100Mi' }, max: { cpu: '2', memory: '2Gi' } };
+    expect(synthErrors(web(), ratio({ cpu: '4', memory: '10' }, bounded))).toMatch(
+      /shop: limits.container.maxLimitRequestRatio.cpu 4 is above limits.container.max.cpu 2 \/ limits.container.min.cpu 1 = 2, which the API server refuses: lower the ratio to at most 2, or widen min and max/,
+    );
+    // the ratio at its bounds, and a min of 0 that bounds no ratio, pass
+    expect(() => synth(() => undefined, ratio({ cpu: '2', memory: '1' }, bounded))).not.toThrow();
+    expect(() => synth(() => undefined, ratio({ cpu: '1000', memory: '10' }, { ...bounded, min: { cpu: '0', memory: '5Mi' }, defaultRequest: { cpu: '0', memory: '10Mi' } }))).not.toThrow();
   });
 
   test('the values next to those still pass', () => {

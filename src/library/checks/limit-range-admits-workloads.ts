@@ -3,13 +3,11 @@
  * and every claim its PVC bounds; otherwise admission rejects the pod or claim.
  */
 import { formatBytes, formatCpu, parseQuantity } from '../core/quantity';
-import type { LimitRangeConfig } from '../core/resources';
+import { LimitRangeConfig, QUANTITY_SLACK } from '../core/resources';
 import { WorkloadFootprint, ContainerFootprint } from '../core/workloads';
 
 type Resource = 'cpu' | 'memory';
 const FORMAT: Record<Resource, (n: number) => string> = { cpu: formatCpu, memory: formatBytes };
-/** Slack for sums and ratios of decimal quantities, which binary floating point does not hold exactly. */
-const SLACK = 1 + 1e-9;
 
 function containerProblems(limits: LimitRangeConfig, where: string, c: ContainerFootprint, resource: Resource): string[] {
   const fmt = FORMAT[resource];
@@ -28,7 +26,7 @@ function containerProblems(limits: LimitRangeConfig, where: string, c: Container
   }
   if (request > limit) {
     problems.push(`${where}: ${resource} request ${fmt(request)} is above its limit ${fmt(limit)}: a request cannot exceed the limit`);
-  } else if (ratio !== undefined && limit > request * ratio * SLACK) {
+  } else if (ratio !== undefined && limit > request * ratio * QUANTITY_SLACK) {
     problems.push(`${where}: ${resource} limit/request ratio ${(limit / request).toFixed(2)} is above the LimitRange maxLimitRequestRatio ${ratio}: raise the request to at least ${fmt(limit / ratio)} or lower the limit`);
   }
   return problems;
@@ -44,7 +42,7 @@ export function limitRangeAdmitsWorkloads(limits: LimitRangeConfig, workloads: r
     for (const resource of ['cpu', 'memory'] as const) {
       const podMax = parseQuantity(limits.pod.max[resource]);
       const podTotal = w.containers.reduce((sum, c) => sum + (c.limits[resource] ?? 0), 0);
-      if (podMax !== undefined && podTotal > podMax * SLACK) {
+      if (podMax !== undefined && podTotal > podMax * QUANTITY_SLACK) {
         problems.push(`${w.path}: the pod's ${resource} limits add up to ${FORMAT[resource](podTotal)}, above the LimitRange pod maximum ${FORMAT[resource](podMax)}: lower the limits or raise limits.pod.max.${resource}`);
       }
     }

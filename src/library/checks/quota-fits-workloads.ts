@@ -4,7 +4,7 @@
  * (000:L603-612). Otherwise the rollout stalls with FailedCreate events at apply time.
  */
 import { formatBytes, formatCpu, parseQuantity } from '../core/quantity';
-import type { ComputeAmount, PriorityQuotaConfig, QuotaConfig } from '../core/resources';
+import { ComputeAmount, PriorityQuotaConfig, QUANTITY_SLACK, QuotaConfig } from '../core/resources';
 import { WorkloadFootprint, podResources } from '../core/workloads';
 
 /** Objects counted against the quota's object-count limits, by kind. */
@@ -96,7 +96,7 @@ function overLimit(quotaName: string, totals: readonly Total[], breakdown: strin
   // Compare with a little slack: sums of decimal quantities are not exact in binary floating point.
   // A malformed quota value is reported where the quota is validated (NamespacedApp), not here.
   return totals
-    .filter((t) => t.limit !== undefined && t.used > t.limit * (1 + 1e-9))
+    .filter((t) => t.limit !== undefined && t.used > t.limit * QUANTITY_SLACK)
     .map((t) =>
       t.held === undefined
         ? `${quotaName} ${t.label} is ${t.format(t.limit ?? 0)} but the workloads need ${t.format(t.used)} at their largest${breakdown}: raise ${t.field} to at least ${t.format(t.used)}, or shrink the workloads`

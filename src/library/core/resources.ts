@@ -77,6 +77,12 @@ export interface LimitRangeConfig {
   readonly persistentVolumeClaim: { readonly min: string; readonly max: string };
 }
 
+/**
+ * Relative slack for comparing sums, products and ratios of quantities: decimal amounts
+ * (`0.1`, `100m`) are not exact in binary floating point, so 3 x 0.1 would read as above 0.3.
+ */
+export const QUANTITY_SLACK = 1 + 1e-9;
+
 /** Renders an amount as the L1 `{ cpu, memory }` quantity map. */
 export function quantities(amount: ComputeAmount): Record<string, k8s.Quantity> {
   return { cpu: k8s.Quantity.fromString(amount.cpu), memory: k8s.Quantity.fromString(amount.memory) };

@@ -14,7 +14,7 @@ import * as k8s from '../../../imports/k8s';
 import { LABELS, MANAGED_BY, OWNER_EMAIL_ANNOTATION } from '../core/labels';
 import { NAMESPACED_APP_SYMBOL, NamespaceContext, isNamespaceContext, namespaceContextOf } from '../core/namespace-context';
 import { CHECKED_SETTINGS_CONTEXT, PlatformSettings, checkPlatformSettings } from '../core/platform-settings';
-import { ComputeAmount, LimitRangeConfig, PriorityQuotaConfig, QuotaConfig, quantities } from '../core/resources';
+import { ComputeAmount, LimitRangeConfig, PriorityQuotaConfig, QUANTITY_SLACK, QuotaConfig, quantities } from '../core/resources';
 import { parseQuantity } from '../core/quantity';
 import { checkByteQuantity, checkComputeQuantity, checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkMemoryUnit, checkNonNegativeInteger, checkQuantity, errors, MAX_INT64_CHECKED } from '../core/validation';
 import { DNS_PORTS, KUBE_DNS, NetworkPolicy } from './network-policy';
@@ -206,8 +206,9 @@ export class NamespacedApp extends Chart implements NamespaceContext {
       problems.push('podSecurityOptOut has no reason: say why this namespace cannot run Pod Security restricted');
     }
     const quantities = quotaAndLimitQuantities(props.quota, props.limits);
-    // the order of the LimitRange's bounds is only read once each of them is a quantity
-    problems.push(...quantities, ...(quantities.length === 0 ? limitRangeOrder(props.limits) : []), ...priorityQuotaProblems(props.priorityQuotas ?? []));
+    // the order of the LimitRange's bounds, and its ratios, are only read once each of them is a quantity
+    const bounds = quantities.length === 0 ? [...limitRangeOrder(props.limits), ...limitRangeRatios(props.limits.container)] : [];
+    problems.push(...quantities, ...bounds, ...priorityQuotaProblems(props.priorityQuotas ?? []));
     if (this.node.tryGetContext(CHECKED_SETTINGS_CONTEXT) !== props.settings) problems.push(...checkPlatformSettings(props.settings).map((p) => `settings: ${p}`));
     return problems;
   }
@@ -285,6 +286,33 @@ function limitRangeOrder(limits: LimitRangeConfig): string[] {
     ]),
     above('limits.persistentVolumeClaim.min', limits.persistentVolumeClaim.min, 'limits.persistentVolumeClaim.max', limits.persistentVolumeClaim.max),
   );
+}
+
+/** The smallest maxLimitRequestRatio the API server takes: a container's limit is never below its request. */
+const MIN_LIMIT_REQUEST_RATIO = 1;
+/** The bound a message gives is floored to thousandths, the precision the API server compares ratios in (Quantity.MilliValue). */
+const MILLI = 1000;
+
+/**
+ * The container maxLimitRequestRatio of each resource as validateLimitRange takes it: not
+ * below 1, and, where min is above 0, not above max/min, the largest ratio a container
+ * inside both bounds can reach (with min 0 there is no such bound).
+ */
+function limitRangeRatios(c: LimitRangeConfig['container']): string[] {
+  return (['cpu', 'memory'] as const).flatMap((r) => {
+    const field = `limits.container.maxLimitRequestRatio.${r}`;
+    const written = c.maxLimitRequestRatio[r];
+    const ratio = parseQuantity(written) ?? 0;
+    if (ratio < MIN_LIMIT_REQUEST_RATIO) return [`${field} ${written} is below ${MIN_LIMIT_REQUEST_RATIO}, which the API server refuses: a limit is never below its request, so give ${MIN_LIMIT_REQUEST_RATIO} or more`];
+    const min = parseQuantity(c.min[r]) ?? 0;
+    const max = parseQuantity(c.max[r]) ?? 0;
+    // a max below min is limitRangeOrder's to report
+    if (min <= 0 || max < min || ratio <= (max / min) * QUANTITY_SLACK) return [];
+    const most = Math.floor((max / min) * MILLI * QUANTITY_SLACK) / MILLI;
+    return [
+      `${field} ${written} is above limits.container.max.${r} ${c.max[r]} / limits.container.min.${r} ${c.min[r]} = ${most}, which the API server refuses: lower the ratio to at most ${most}, or widen min and max`,
+    ];
+  });
 }
 
 /** Cluster-scoped objects (Namespace, ClusterRole...) must not carry the chart's namespace. */
