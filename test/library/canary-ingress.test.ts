@@ -88,6 +88,13 @@ describe('canary Ingress errors', () => {
     expect(synthErrors(withCanary({ headerPattern: 'gr.*', weight: 1 }))).toMatch(/canary headerPattern "gr\.\*" is set without header/);
   });
 
+  test('an empty header value or pattern: ingress-nginx would read always/never instead (balancer.lua skips an empty one)', () => {
+    expect(synthErrors(withCanary({ header: 'X-Client-Build', headerValue: '' }))).toMatch(
+      /shop\/Canary: canary headerValue is empty, so ingress-nginx routes by always\/never instead and an HTTPRoute takes no empty header value: give the value that routes to the canary, or drop headerValue for always\/never/,
+    );
+    expect(synthErrors(withCanary({ header: 'X-Client-Build', headerPattern: '' }))).toMatch(/shop\/Canary: canary headerPattern is empty, so ingress-nginx routes by always\/never instead/);
+  });
+
   test('a header pattern that does not compile', () => {
     expect(synthErrors(withCanary({ header: 'X-Client-Build', headerPattern: '^gray-(' }))).toMatch(/canary headerPattern "\^gray-\(" is not a regular expression \(Unterminated group\)/);
   });

@@ -303,6 +303,7 @@ const cases: Case[] = [
   { name: 'canary header value without a header', build: canary({ headerValue: 'gray' }), expected: /canary headerValue "gray" is set without header: name the request header/ },
   { name: 'canary header pattern without a header', build: canary({ headerPattern: '^g' }), expected: /canary headerPattern "\^g" is set without header/ },
   { name: 'canary header pattern that does not compile', build: canary({ header: 'X-Build', headerPattern: '[gray' }), expected: /canary headerPattern "\[gray" is not a regular expression \(Unterminated character class\): write \\ before each of/ },
+  { name: 'canary header value empty', build: canary({ header: 'X-Build', headerValue: '' }), expected: /shop\/CanaryIng: canary headerValue is empty, so ingress-nginx routes by always\/never instead/ },
   { name: 'canary header value and pattern both', build: canary({ header: 'X-Build', headerValue: 'gray', headerPattern: '^g' }), expected: /canary sets both headerValue "gray" and headerPattern "\^g": .*keep one of them/ },
   { name: 'canary cookie that is no cookie name', build: canary({ cookie: 'my cookie' }), expected: /canary cookie "my cookie" is not a cookie name/ },
   { name: 'canary without a rule', build: canary({ weight: undefined }), expected: /canary has no routing rule, so no request would reach it: set weight, header or cookie/ },

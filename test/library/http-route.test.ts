@@ -1,5 +1,8 @@
 import { AppDeployment, AppHttpRoute, AppHttpRouteProps, AppService, headerPatternForRoute, HttpRouteCanary, LABELS, type NamespacedApp, type RegexDialect } from 'k8s-iac';
-import { find, synth, synthErrors, synthManifests, WEB_POD as POD } from '../helpers';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { synthProblems } from 'k8s-iac/testing';
+import { find, releaseCopy, synth, synthErrors, synthManifests, WEB_POD as POD } from '../helpers';
 
 
 const GATEWAY = { name: 'public', namespace: 'gateway-system' };
@@ -137,6 +140,36 @@ describe('HTTPRoute errors', () => {
     const message = synthErrors(route({ header: 'X-B', headerPattern: 'gray(' }, { gateway: { ...GATEWAY, headerPatternDialect: 'pcre' as RegexDialect } }));
     expect(message).toMatch(/shop\/Route: Gateway headerPatternDialect "pcre" is not one of the values it takes: use 'PCRE', 'RE2'/);
     expect(message).not.toMatch(/TypeError|headerPattern "gray\("/);
+  });
+
+  test('the limits of the HTTPRoute CRD: a header value of 1-4096 characters, a backend weight of at most 1000000', () => {
+    expect(synthErrors(route({ header: 'X-B', headerValue: '' }))).toMatch(/shop\/Route: canary headerValue is empty/);
+    expect(synthErrors(route({ header: 'X-B', headerValue: 'a'.repeat(4097) }))).toMatch(
+      /shop\/Route: canary headerValue has 4097 characters, over the 4096 an HTTPRoute header match takes: shorten it/,
+    );
+    // the pattern is written inside .*(?:...).*, which counts too
+    expect(synthErrors(route({ header: 'X-B', headerPattern: 'a'.repeat(4089) }))).toMatch(
+      /shop\/Route: canary headerPattern has 4089 characters, written as a header match of 4097, over the 4096 an HTTPRoute header match takes: shorten it/,
+    );
+    expect(synthErrors(route({ weight: 1, weightTotal: 10_000_000 }))).toMatch(
+      /shop\/Route: canary weightTotal 10000000 gives the stable backend weight 9999999, over the 1000000 an HTTPRoute backend weight takes: use a weightTotal of at most 1000000/,
+    );
+    expect(synthErrors(route({ weight: 2_000_000, weightTotal: 2_000_000 }))).toMatch(/canary weightTotal 2000000 gives the canary backend weight 2000000, over the 1000000/);
+    // at the limits, they pass
+    const header = find(synth(route({ header: 'X-B', headerValue: 'a'.repeat(4096) })), 'HTTPRoute', 'api').spec.rules[0].matches[0].headers[0];
+    expect(header.value).toHaveLength(4096);
+    expect(find(synth(route({ weight: 1, weightTotal: 1_000_000 })), 'HTTPRoute', 'api').spec.rules[0].backendRefs.map((b: { weight: number }) => b.weight)).toEqual([999_999, 1]);
+  });
+
+  test('a canary read from release/<env>.json is held to them too', () => {
+    const dir = releaseCopy();
+    const file = path.join(dir, 'test.json');
+    const state = JSON.parse(fs.readFileSync(file, 'utf8'));
+    state.apps['go-multiroute'].canary = { ...state.apps['go-multiroute'].canary, weight: 1, weightTotal: 10_000_000, header: 'X-Canary', headerValue: 'a'.repeat(5000) };
+    fs.writeFileSync(file, JSON.stringify(state));
+    const problems = synthProblems(() => synthManifests('test', { releaseDir: dir }));
+    expect(problems).toContainEqual(expect.stringMatching(/^\[test\] go-multiroute\/Release\/Route: canary headerValue has 5000 characters, over the 4096/));
+    expect(problems).toContainEqual(expect.stringMatching(/^\[test\] go-multiroute\/Release\/Route: canary weightTotal 10000000 gives the stable backend weight 9999999/));
   });
 
   test('a cookie canary cannot be expressed', () => {

@@ -13,6 +13,8 @@ export const DEFAULT_MAX_SURGE = '25%';
 export const REVISION_HISTORY_LIMIT = 10;
 /** Share of a Deployment's pods a disruption budget keeps up (003:L268). */
 export const DEFAULT_MIN_AVAILABLE = '60%';
+/** What a canary weight is a share of when weightTotal is unset: a percentage, as ingress-nginx's canary-weight-total defaults to. */
+export const DEFAULT_CANARY_WEIGHT_TOTAL = 100;
 /** Seconds of lower recommendations before an HPA scales down: damps flapping. */
 export const DEFAULT_SCALE_DOWN_STABILIZATION_SECONDS = 300;
 

@@ -19,14 +19,14 @@ export interface VersionRelease {
 export interface CanaryRouting {
   /** Share of requests sent to the canary: 0-100, or 0-weightTotal. @default - no weighted split */
   readonly weight?: number;
-  /** What `weight` is a share of (`canary-weight-total`), for splits finer than 1%. @default 100 */
+  /** What `weight` is a share of (`canary-weight-total`), for splits finer than 1%; at most 1000000 through a Gateway (an HTTPRoute backend weight's maximum). @default 100 */
   readonly weightTotal?: number;
   /**
    * Request header that routes to the canary: value `always` goes to it, `never` stays on
    * stable, any other value falls through to cookie and weight. @default - no header rule
    */
   readonly header?: string;
-  /** Only this exact value of `header` routes to the canary (replaces always/never). @default - always/never */
+  /** Only this exact value of `header` routes to the canary (replaces always/never); not empty, at most 4096 characters through a Gateway. @default - always/never */
   readonly headerValue?: string;
   /** Only values of `header` matching this regular expression route to the canary. @default - always/never */
   readonly headerPattern?: string;

@@ -26,6 +26,7 @@
  * Deployment to the new version and removes the canary Deployment, Service and Ingress.
  */
 import { Construct, type IConstruct } from 'constructs';
+import { DEFAULT_CANARY_WEIGHT_TOTAL } from '../core/defaults';
 import type { CanaryRouting } from '../core/release';
 import { podLabelSets, renderedObjects, selects } from '../core/workloads';
 import { AppIngress, HttpPath } from './app-ingress';
@@ -49,7 +50,7 @@ function checkIngressNginxPattern(pattern: string): string | undefined {
 
 /** The scale a canary weight is on, as messages name it, when `weight` is off it; undefined when it is on it. */
 export function canaryWeightOffScale(weight: number, weightTotal: number | undefined): string | undefined {
-  const total = weightTotal ?? 100;
+  const total = weightTotal ?? DEFAULT_CANARY_WEIGHT_TOTAL;
   if (Number.isInteger(weight) && weight >= 0 && weight <= total) return undefined;
   return weightTotal === undefined ? '0-100 (percent of requests)' : `0-${total} (a share of weightTotal ${total})`;
 }
@@ -76,7 +77,16 @@ export function checkCanaryRouting(r: CanaryRouting, checkPattern: (pattern: str
   } else if (!TOKEN.test(r.header)) {
     problems.push(`canary header "${r.header}" is not an HTTP header name: use letters, digits and '-', e.g. X-Client-Build`);
   }
-  if (r.headerPattern !== undefined) problems.push(...errors(checkPattern(r.headerPattern)));
+  // ingress-nginx's balancer.lua reads an empty canary-by-header-value or -pattern as unset and
+  // falls back to always/never; an HTTPRoute header match takes no empty value (HTTPHeaderMatch.value MinLength 1)
+  if (r.headerValue === '') {
+    problems.push('canary headerValue is empty, so ingress-nginx routes by always/never instead and an HTTPRoute takes no empty header value: give the value that routes to the canary, or drop headerValue for always/never');
+  }
+  if (r.headerPattern === '') {
+    problems.push('canary headerPattern is empty, so ingress-nginx routes by always/never instead and an HTTPRoute would send every value to the canary: give the pattern of the values that route to the canary, or drop headerPattern for always/never');
+  } else if (r.headerPattern !== undefined) {
+    problems.push(...errors(checkPattern(r.headerPattern)));
+  }
   if (r.headerValue !== undefined && r.headerPattern !== undefined) {
     problems.push(`canary sets both headerValue "${r.headerValue}" and headerPattern "${r.headerPattern}": one of them goes unread (ingress-nginx reads the value, an HTTPRoute the pattern), so keep one of them`);
   }

@@ -14,11 +14,12 @@
  */
 import { Construct } from 'constructs';
 import * as gw from '../../../imports/gateway.networking.k8s.io';
+import { DEFAULT_CANARY_WEIGHT_TOTAL } from '../core/defaults';
 import { checkDnsLabel, checkOneOf, checkDnsSubdomain, checkHostname, checkHttpPath, errors } from '../core/validation';
 import type { HttpPath } from './app-ingress';
 import type { AppService } from './app-service';
 import type { CanaryRouting } from '../core/release';
-import { checkCanaryRouting } from './canary-ingress';
+import { canaryWeightOffScale, checkCanaryRouting } from './canary-ingress';
 import type { Labels } from '../core/labels';
 import { namespaceContextOf } from '../core/namespace-context';
 import { checkRegularExpressionIn, RegexDialect } from '../core/regular-expression';
@@ -86,6 +87,10 @@ export interface AppHttpRouteProps {
 
 /** Matches per HTTPRoute rule, a limit of the CRD. */
 const MAX_MATCHES = 8;
+/** The longest value of a header match (HTTPHeaderMatch.value MaxLength in the CRD). */
+const MAX_HEADER_MATCH_VALUE = 4096;
+/** The largest weight of a backendRef (BackendRef.weight Maximum in the CRD). */
+const MAX_BACKEND_WEIGHT = 1_000_000;
 
 const PATH_TYPE: Record<NonNullable<HttpPath['pathType']>, gw.HttpRouteSpecRulesMatchesPathType> = {
   Prefix: gw.HttpRouteSpecRulesMatchesPathType.PATH_PREFIX,
@@ -140,8 +145,8 @@ export class AppHttpRoute extends Construct {
         rules.push({ matches: this.matches([{ name: canary.header, type: gw.HttpRouteSpecRulesMatchesHeadersType.EXACT, value: 'never' }]), backendRefs: [this.backend(service)] });
       }
     }
-    const total = canary.weightTotal ?? 100;
-    const split = canary.weight === undefined ? [this.backend(service)] : [this.backend(service, total - canary.weight), this.backend(canary.service, canary.weight)];
+    const weights = backendWeights(canary);
+    const split = weights === undefined ? [this.backend(service)] : [this.backend(service, weights.stable), this.backend(canary.service, weights.canary)];
     rules.push({ matches: this.matches(), backendRefs: split });
     return rules;
   }
@@ -205,8 +210,38 @@ function canaryHeader(name: string, canary: HttpRouteCanary): HeaderMatch {
   return { name, type: gw.HttpRouteSpecRulesMatchesHeadersType.EXACT, value: canary.headerValue ?? 'always' };
 }
 
-function checkRouteCanary(stable: AppService, canary: HttpRouteCanary): string[] {
+/** The weights of the stable and canary backends: the weight and what is left of weightTotal; undefined without a weighted split. */
+function backendWeights(canary: CanaryRouting): { readonly stable: number; readonly canary: number } | undefined {
+  if (canary.weight === undefined) return undefined;
+  return { stable: (canary.weightTotal ?? DEFAULT_CANARY_WEIGHT_TOTAL) - canary.weight, canary: canary.weight };
+}
+
+/**
+ * The canary's header match and weights within the HTTPRoute CRD's limits. A weight off its
+ * scale, or a weightTotal that is no whole number, is checkCanaryRouting's to report.
+ */
+function checkRouteLimits(canary: HttpRouteCanary): string[] {
   const problems: string[] = [];
+  if (canary.header !== undefined) {
+    const value = canaryHeader(canary.header, canary).value;
+    if (value.length > MAX_HEADER_MATCH_VALUE) {
+      const what = canary.headerPattern === undefined ? `canary headerValue has ${value.length} characters` : `canary headerPattern has ${canary.headerPattern.length} characters, written as a header match of ${value.length}`;
+      problems.push(`${what}, over the ${MAX_HEADER_MATCH_VALUE} an HTTPRoute header match takes: shorten it`);
+    }
+  }
+  const total = canary.weightTotal ?? DEFAULT_CANARY_WEIGHT_TOTAL;
+  const weights = backendWeights(canary);
+  if (weights === undefined || !Number.isInteger(total) || total < 1 || canaryWeightOffScale(weights.canary, canary.weightTotal) !== undefined) return problems;
+  for (const [track, weight] of Object.entries(weights)) {
+    if (weight > MAX_BACKEND_WEIGHT) {
+      problems.push(`canary weightTotal ${total} gives the ${track} backend weight ${weight}, over the ${MAX_BACKEND_WEIGHT} an HTTPRoute backend weight takes: use a weightTotal of at most ${MAX_BACKEND_WEIGHT}`);
+    }
+  }
+  return problems;
+}
+
+function checkRouteCanary(stable: AppService, canary: HttpRouteCanary): string[] {
+  const problems = checkRouteLimits(canary);
   if (canary.cookie !== undefined) {
     problems.push(`canary cookie "${canary.cookie}" cannot be routed: HTTPRoute has no cookie match, so route the canary by header or weight where traffic runs through a Gateway`);
   }
