@@ -199,6 +199,7 @@ const cases: Case[] = [
   { name: 'preStop pause as long as the grace period', build: web({ preStopSleepSeconds: 30, terminationGracePeriodSeconds: 30 }), expected: /preStopSleepSeconds 30 leaves no time to shut down within terminationGracePeriodSeconds 30: make the grace period longer/ },
   { name: 'negative preStop pause', build: web({ preStopSleepSeconds: -1 }), expected: /preStopSleepSeconds is -1: use a whole number of 0 or more/ },
   { name: 'root user', build: web({ runAsUser: 0 }), expected: /runAsUser 0 is root: Pod Security restricted needs a non-zero user id/ },
+  { name: 'root opt-out in a restricted namespace', build: web({ securityOptOut: { runAsRoot: true, reason: 'legacy image' } }), expected: /shop\/Web: securityOptOut.runAsRoot runs the container as root, which Pod Security restricted forbids \(Running as Non-root\): give the namespace a podSecurityOptOut \{ level: 'baseline', reason \}/ },
   { name: 'negative user', build: web({ runAsUser: -7 }), expected: /runAsUser -7 is not a whole number above 0: Pod Security restricted needs a non-zero user id/ },
   { name: 'security opt-out without a reason', build: web({ securityOptOut: { reason: ' ', writableRootFilesystem: true } }), expected: /securityOptOut has no reason: say why the restricted security context does not fit this app/ },
   // env and mounts

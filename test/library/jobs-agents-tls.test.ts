@@ -90,15 +90,27 @@ describe('NodeAgent', () => {
     expect(synthErrors(agent(), PRIVILEGED)).toMatch(/shop\/Logs: a DaemonSet runs one pod on every node, and the environment does not state how many nodes it has: set settings.nodeCount/);
   });
 
-  test('runAsRoot: root without capabilities or escalation, only in a privileged namespace, never with a runAsUser', () => {
+  test('runAsRoot: root without capabilities or escalation, not in a restricted namespace, never with a runAsUser', () => {
     const asRoot = { securityOptOut: { runAsRoot: true, reason: 'the node keeps its logs root-owned' } };
     const pod = find(synth(agent(asRoot), { ...PRIVILEGED, settings }), 'DaemonSet').spec.template.spec;
     expect(pod.securityContext).toEqual({ runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } });
     expect(pod.containers[0].securityContext).toMatchObject({ runAsNonRoot: false, runAsUser: 0, allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] } });
     expect(synthErrors(agent({ ...asRoot, container: { ...AGENT.container, mounts: [] } }), { settings })).toMatch(
-      /securityOptOut.runAsRoot runs the container as root, which Pod Security restricted forbids: give the namespace a podSecurityOptOut/,
+      /securityOptOut.runAsRoot runs the container as root, which Pod Security restricted forbids \(Running as Non-root\): give the namespace a podSecurityOptOut \{ level: 'baseline', reason \}, or run as a non-root user/,
     );
     expect(synthErrors(agent({ ...asRoot, runAsUser: 20000 }), { ...PRIVILEGED, settings })).toMatch(/runAsUser 20000 and securityOptOut.runAsRoot contradict each other/);
+  });
+
+  test('runAsRoot in a baseline namespace: running as non-root is a control of restricted only, so baseline admits it', () => {
+    const baseline = { podSecurityOptOut: { level: 'baseline' as const, reason: 'the vendor image runs as root' } };
+    const asRoot = { securityOptOut: { runAsRoot: true, reason: 'the vendor image writes root-owned files' } };
+    const deployment = (ns: Parameters<Parameters<typeof synth>[0]>[0]) => void new AppDeployment(ns, 'Web', { name: 'web', version: 'v1', ...WEB_POD, ...asRoot });
+    expect(find(synth(deployment, baseline), 'Deployment').spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: false, runAsUser: 0 });
+    const agentPod = find(synth(agent({ ...asRoot, container: { ...AGENT.container, mounts: [] } }), { ...baseline, settings }), 'DaemonSet').spec.template.spec;
+    expect(agentPod.containers[0].securityContext).toMatchObject({ runAsNonRoot: false, runAsUser: 0 });
+    // what baseline does forbid still needs privileged: the node's folders and network
+    expect(synthErrors(agent(asRoot), { ...baseline, settings })).toMatch(/volume varlog mounts a folder of the node, which Pod Security baseline forbids/);
+    expect(synthErrors(deployment)).toMatch(/shop\/Web: securityOptOut.runAsRoot runs the container as root, which Pod Security restricted forbids/);
   });
 });
 

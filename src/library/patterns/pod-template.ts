@@ -130,8 +130,8 @@ export interface SecurityOptOut {
   /**
    * Run as root (user and group 0), still without capabilities or privilege escalation:
    * for node agents that read the node's root-owned files (container logs are 0640
-   * root:root). Pod Security baseline and restricted forbid it, so only in a namespace
-   * whose opt-out is `privileged`. @default false
+   * root:root). Pod Security restricted forbids it (Running as Non-root), baseline does
+   * not, so only in a namespace whose opt-out is `baseline` or `privileged`. @default false
    */
   readonly runAsRoot?: boolean;
   /** Why the defaults do not fit this app; reviewers read it in the props. */

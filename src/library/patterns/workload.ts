@@ -164,9 +164,10 @@ export abstract class Workload extends Construct implements PodSelectable {
             `volume ${hostPaths.join(', ')} mounts a folder of the node, which Pod Security ${this.app.podSecurityLevel} forbids: give the namespace a podSecurityOptOut { level: 'privileged', reason } that says why (a node agent reading the node's logs), or mount something else`,
           ]
         : [];
+    // "Running as Non-root" is a control of the Restricted profile only (Pod Security Standards): baseline admits root
     const rootAccess =
-      props.securityOptOut?.runAsRoot && this.app.podSecurityLevel !== 'privileged'
-        ? [`securityOptOut.runAsRoot runs the container as root, which Pod Security ${this.app.podSecurityLevel} forbids: give the namespace a podSecurityOptOut { level: 'privileged', reason }, or run as a non-root user`]
+      props.securityOptOut?.runAsRoot && this.app.podSecurityLevel === 'restricted'
+        ? [`securityOptOut.runAsRoot runs the container as root, which Pod Security restricted forbids (Running as Non-root): give the namespace a podSecurityOptOut { level: 'baseline', reason }, or run as a non-root user`]
         : [];
     return [
       ...errors(
