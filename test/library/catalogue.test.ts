@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import {
   AppDeployment,
   AppDeploymentProps,
+  AppGateway,
   AppHttpRoute,
   AppIngress,
   AppSecret,
@@ -315,6 +316,7 @@ const cases: Case[] = [
   { name: 'HTTPRoute with nine paths', build: route({ paths: Array.from({ length: 9 }, (_, i) => ({ path: `/p${i}` })) }), expected: /HTTPRoute has 9 paths, but a rule takes at most 8 matches: split the paths over several routes/ },
   { name: 'HTTPRoute path without a slash', build: route({ paths: [{ path: 'p' }] }), expected: /HTTPRoute path "p" must start with '\/'/ },
   { name: 'HTTPRoute without paths', build: route({ paths: [] }), expected: /HTTPRoute has no paths/ },
+  { name: 'GatewayClass with a space', build: (ns) => void new AppGateway(ns, 'Gateway', { name: 'public', className: 'Envoy Gateway', hostname: 'shop.example.com', routeNamespaces: ['shop'] }), expected: /shop\/Gateway: GatewayClass name "Envoy Gateway" is not a valid DNS-1123 subdomain/ },
   { name: 'Gateway name in capitals', build: route({ gateway: { name: 'Public', namespace: 'gateway-system' } }), expected: /Gateway name "Public" is not a valid DNS-1123 subdomain/ },
   { name: 'Gateway namespace with a dot', build: route({ gateway: { name: 'public', namespace: 'gw.system' } }), expected: /Gateway namespace "gw.system" is not a valid DNS-1123 label/ },
   { name: 'HTTPRoute name in capitals', build: route({ name: 'Web' }), expected: /HTTPRoute name "Web" is not a valid DNS-1123 subdomain/ },

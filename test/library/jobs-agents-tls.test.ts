@@ -227,11 +227,18 @@ describe('AppGateway: TLS at the Gateway', () => {
     expect(find(ms, 'HTTPRoute').spec.parentRefs).toEqual([{ name: 'public', namespace: 'gateway-system', sectionName: 'https' }]);
   });
 
+  test('the class is an object name, as gatewayClassName takes it (a DNS-1123 subdomain of at most 253 characters)', () => {
+    const withClass = (className: string) => (ns: Parameters<Parameters<typeof synth>[0]>[0]) => void new AppGateway(ns, 'Gateway', { ...GATEWAY, className });
+    expect(synthErrors(withClass('Envoy Gateway'))).toMatch(/shop\/Gateway: GatewayClass name "Envoy Gateway" is not a valid DNS-1123 subdomain: use at most 253 lower-case letters/);
+    expect(synthErrors(withClass('eg.'.repeat(85) + 'eg'))).toMatch(/GatewayClass name "(eg\.){85}eg" is not a valid DNS-1123 subdomain/);
+    expect(find(synth(withClass('gateway.envoyproxy.io')), 'Gateway').spec.gatewayClassName).toBe('gateway.envoyproxy.io');
+  });
+
   test('bad names, an empty class or issuer, no route namespaces: each said', () => {
     const message = synthErrors((ns) => void new AppGateway(ns, 'Gateway', { ...GATEWAY, name: 'Public', className: ' ', hostname: 'shop..example.com', routeNamespaces: [], tlsClusterIssuer: '' }));
     expect(message).toMatch(/Gateway name/);
     expect(message).toMatch(/Gateway hostname/);
-    expect(message).toMatch(/Gateway className is empty/);
+    expect(message).toMatch(/GatewayClass name " " is not a valid DNS-1123 subdomain/);
     expect(message).toMatch(/tlsClusterIssuer is empty/);
     expect(message).toMatch(/routeNamespaces is empty/);
   });

@@ -28,7 +28,7 @@ const REDIRECT_STATUS = gw.HttpRouteSpecRulesFiltersRequestRedirectStatusCode.VA
 export interface AppGatewayProps {
   /** Gateway name; a DNS-1123 subdomain. */
   readonly name: string;
-  /** The GatewayClass (the controller that implements the Gateway). */
+  /** The GatewayClass (the controller that implements the Gateway); a DNS-1123 subdomain. */
   readonly className: string;
   /** The host the listeners serve (and the certificate's name). */
   readonly hostname: string;
@@ -110,7 +110,8 @@ export class AppGateway extends Construct {
     const problems = errors(
       checkDnsSubdomain(p.name, 'Gateway name'),
       checkHostname(p.hostname, 'Gateway hostname'),
-      p.className.trim() === '' ? 'Gateway className is empty: name the GatewayClass of the controller that implements it' : undefined,
+      // gatewayClassName is an ObjectName in the CRD: a DNS-1123 subdomain of 1-253 characters, as an IngressClass name
+      checkDnsSubdomain(p.className, 'GatewayClass name'),
       p.tlsClusterIssuer !== undefined && p.tlsClusterIssuer.trim() === '' ? 'tlsClusterIssuer is empty: name the cert-manager ClusterIssuer, or leave it unset for plain HTTP' : undefined,
       this.tlsSecretName === undefined ? undefined : checkDnsSubdomain(this.tlsSecretName, 'tlsSecretName'),
       ...p.routeNamespaces.map((ns, i) => checkDnsLabel(ns, `routeNamespaces[${i}]`)),
