@@ -8,6 +8,7 @@ import {
   AppDeploymentProps,
   AppHttpRoute,
   AppIngress,
+  AppSecret,
   AppService,
   AppVolumeClaim,
   BlueGreen,
@@ -22,6 +23,7 @@ import {
   ScheduledJob,
   StatefulApp,
   StatefulAppProps,
+  VersionedConfigMap,
   checkAnnotations,
   checkConfigKey,
   checkCronSchedule,
@@ -220,6 +222,17 @@ describe('constructs refuse what the API server refuses', () => {
     const message = synthErrors(ingress);
     expect(message).toMatch(/Service port http protocol "ICMP" is not one of the values it takes/);
     expect(message).toMatch(/Ingress path "\/" pathType "Regex" is not one of the values it takes: use 'Prefix', 'Exact', 'ImplementationSpecific'/);
+  });
+
+  test('a ConfigMap or placeholder Secret value that is no string (from JavaScript or a cast) is named by its key, not a Node error', () => {
+    const loose = (value: unknown) => value as string;
+    const config = synthErrors((ns) => void new VersionedConfigMap(ns, 'Config', { baseName: 'cfg', data: { 'app.yml': 'a: 1', port: loose(8080), level: loose(undefined) } }));
+    expect(config).toMatch(/shop\/Config: ConfigMap "cfg-[0-9a-f]{10}" data key "port" is 8080, not text: give the value as a string, e.g. "8080"/);
+    expect(config).toMatch(/shop\/Config: ConfigMap "cfg-[0-9a-f]{10}" data key "level" is undefined, not text: give the value as a string/);
+    expect(config).not.toMatch(/argument must be of type string/);
+    const secret = synthErrors((ns) => void new AppSecret(ns, 'Secret', { name: 'db', key: 'password', source: { kind: 'placeholder', value: loose(undefined) } }));
+    expect(secret).toMatch(/shop\/Secret: Secret "db" placeholder value \(source.value\) of key "password" is undefined, not text: give the value as a string/);
+    expect(secret).not.toMatch(/argument must be of type string/);
   });
 
   test('a blue-green pair whose active colour is neither blue nor green says so', () => {

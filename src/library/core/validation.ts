@@ -98,6 +98,20 @@ export function checkComputeQuantity(value: string, resource: 'cpu' | 'memory', 
   return resource === 'memory' ? checkByteQuantity(value, what) : checkQuantity(value, what);
 }
 
+/**
+ * A value as a message shows it: a string or an object as JSON (quoted, so "3" is not
+ * read as 3), anything else as JavaScript writes it (NaN, Infinity and undefined, which
+ * JSON would write as null or leave out).
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value !== 'string' && (typeof value !== 'object' || value === null)) return String(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value); // an object JSON cannot write (a cycle, a bigint inside)
+  }
+}
+
 /** A number the API can hold: finite (NaN and Infinity render as .nan/.inf, which no field accepts). */
 export function checkFinite(value: number, what: string): string | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? undefined : `${what} is ${value}: use a finite number`;
@@ -366,9 +380,24 @@ export function checkUnique(values: readonly string[], what: string, fix = 'give
 /** Most bytes of data a ConfigMap or Secret may hold (the API server's limit). */
 export const MAX_OBJECT_DATA_BYTES = 1024 * 1024;
 
+/**
+ * Every value of a ConfigMap's or Secret's data is a string, as the API server takes it:
+ * the types hold TypeScript callers to that, and this the rest (JavaScript, `as` casts).
+ * `what` names a key's place, e.g. `ConfigMap "cfg" data key`.
+ */
+export function checkDataValues(data: Readonly<Record<string, string>>, what: string): string[] {
+  return Object.entries(data)
+    .filter(([, value]) => typeof value !== 'string')
+    .map(([key, value]) => {
+      const written = Number.isFinite(value) || typeof value === 'boolean' ? `, e.g. "${String(value)}"` : typeof value === 'object' && value !== null ? ', e.g. written with JSON.stringify' : '';
+      return `${what} ${JSON.stringify(key)} is ${describeValue(value)}, not text: give the value as a string${written}`;
+    });
+}
+
 /** The data of a ConfigMap or Secret fits the 1 MiB the API server accepts: the values' bytes, as ValidateConfigMap and ValidateSecret add them up (keys do not count). */
 export function checkDataSize(data: Readonly<Record<string, string>>, what: string): string | undefined {
-  const bytes = Object.values(data).reduce((sum, v) => sum + Buffer.byteLength(v), 0);
+  // a value that is no string is checkDataValues's to report
+  const bytes = Object.values(data).reduce((sum, v) => sum + (typeof v === 'string' ? Buffer.byteLength(v) : 0), 0);
   return bytes > MAX_OBJECT_DATA_BYTES ? `${what} holds ${bytes} bytes, over the ${MAX_OBJECT_DATA_BYTES} bytes (1 MiB) the API server accepts: split it, or mount the content from a volume` : undefined;
 }
 

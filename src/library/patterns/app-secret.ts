@@ -5,7 +5,7 @@
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { checkConfigKey, checkDataSize, checkDnsSubdomain, errors } from '../core/validation';
+import { checkConfigKey, checkDataSize, checkDataValues, checkDnsSubdomain, errors } from '../core/validation';
 import { namespaceContextOf } from '../core/namespace-context';
 import type { SecretSource } from '../core/secret-source';
 
@@ -38,11 +38,11 @@ export class AppSecret extends Construct {
     }
     this.node.addValidation({
       validate: () => {
-        return errors(
-          checkDnsSubdomain(this.secretName, 'Secret name'),
-          props.source.kind === 'placeholder' ? checkDataSize({ [props.key]: props.source.value }, `Secret "${props.name}"`) : undefined,
-          checkConfigKey(props.key, 'Secret key'),
-        );
+        const placeholder = props.source.kind === 'placeholder' ? { [props.key]: props.source.value } : undefined;
+        return [
+          ...errors(checkDnsSubdomain(this.secretName, 'Secret name'), placeholder && checkDataSize(placeholder, `Secret "${props.name}"`), checkConfigKey(props.key, 'Secret key')),
+          ...(placeholder ? checkDataValues(placeholder, `Secret "${props.name}" placeholder value (source.value) of key`) : []),
+        ];
       },
     });
   }

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { checkConfigKey, checkDataSize, checkDnsSubdomain, errors } from '../core/validation';
+import { checkConfigKey, checkDataSize, checkDataValues, checkDnsSubdomain, errors } from '../core/validation';
 import { namespaceContextOf } from '../core/namespace-context';
 
 /** The base name and the data of a ConfigMap named by its content. */
@@ -39,7 +39,10 @@ export class VersionedConfigMap extends Construct {
     });
     this.node.addValidation({
       validate: () => {
-        return errors(checkDnsSubdomain(this.name, 'ConfigMap name'), checkDataSize(props.data, `ConfigMap "${this.name}"`), ...Object.keys(props.data).map((k) => checkConfigKey(k, 'ConfigMap key')));
+        return [
+          ...errors(checkDnsSubdomain(this.name, 'ConfigMap name'), checkDataSize(props.data, `ConfigMap "${this.name}"`), ...Object.keys(props.data).map((k) => checkConfigKey(k, 'ConfigMap key'))),
+          ...checkDataValues(props.data, `ConfigMap "${this.name}" data key`),
+        ];
       },
     });
   }
