@@ -235,6 +235,26 @@ describe('constructs refuse what the API server refuses', () => {
     expect(secret).not.toMatch(/argument must be of type string/);
   });
 
+  test('a count that is no finite number says so, where JSON would write it as null', () => {
+    const hpa = (minReplicas: number, maxReplicas: number) => web({ replicas: undefined, autoscaling: { minReplicas, maxReplicas, cpuUtilization: 70 } });
+    const infiniteMax = synthErrors(hpa(2, Infinity));
+    expect(infiniteMax).toMatch(/shop\/Web: autoscaling.maxReplicas is Infinity, not a finite number: use a whole number, at least minReplicas/);
+    expect(infiniteMax).not.toMatch(/null/);
+    const nanMin = synthErrors(hpa(NaN, 4));
+    expect(nanMin).toMatch(/shop\/Web: autoscaling.minReplicas is NaN, not a finite number: use a whole number of 1 or more/);
+    // a minimum that is no number is one message, not again as a maximum below it
+    const infiniteMin = synthErrors(hpa(Infinity, 4));
+    expect(infiniteMin).toMatch(/autoscaling.minReplicas is Infinity, not a finite number/);
+    expect(infiniteMin).not.toMatch(/below minReplicas/);
+    const budget = synthErrors(web({ replicas: 3, disruptionBudget: { minAvailable: Infinity } }));
+    expect(budget).toMatch(/disruptionBudget.minAvailable is Infinity/);
+    expect(budget).not.toMatch(/null/);
+    const agent = (ns: NamespacedApp) => void new NodeAgent(ns, 'Agent', { name: 'agent', version: 'v1', maxUnavailable: Infinity, container: { image: IMAGE, resources: WEB_POD.container.resources } });
+    const agentMessage = synthErrors(agent, { settings: { ...SETTINGS, nodeCount: 3 } });
+    expect(agentMessage).toMatch(/shop\/Agent: maxUnavailable Infinity is not a count of 1 or more or a percentage 1%-100%/);
+    expect(agentMessage).not.toMatch(/null/);
+  });
+
   test('a blue-green pair whose active colour is neither blue nor green says so', () => {
     const pair = (ns: NamespacedApp) =>
       void new BlueGreen(ns, 'Web', {

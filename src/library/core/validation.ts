@@ -112,9 +112,12 @@ export function describeValue(value: unknown): string {
   }
 }
 
-/** A number the API can hold: finite (NaN and Infinity render as .nan/.inf, which no field accepts). */
-export function checkFinite(value: number, what: string): string | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? undefined : `${what} is ${value}: use a finite number`;
+/**
+ * A number the API can hold: finite (NaN and Infinity render as .nan/.inf, which no field
+ * accepts, and JSON as null). `fix` says what to give instead.
+ */
+export function checkFinite(value: number, what: string, fix = 'use a finite number'): string | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? undefined : `${what} is ${describeValue(value)}, not a finite number: ${fix}`;
 }
 
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;

@@ -13,7 +13,7 @@
 import type { Construct } from 'constructs';
 import type { VerticalAutoscaler } from './vertical-autoscaler';
 import * as k8s from '../../../imports/k8s';
-import { checkIntOrPercent, checkNonNegativeInteger, errors } from '../core/validation';
+import { checkFinite, checkIntOrPercent, checkNonNegativeInteger, describeValue, errors } from '../core/validation';
 import { Budget, DisruptionBudgetProps, allowedDisruptions, blocksDrainsUnasked, checkDisruptionBudget, createDisruptionBudget, explicitBudget, intOrPercent } from './disruption-budget';
 import type { Labels } from '../core/labels';
 import { DEFAULT_MAX_SURGE, DEFAULT_MIN_AVAILABLE, DEFAULT_REPLICAS, DEFAULT_SCALE_DOWN_STABILIZATION_SECONDS, REVISION_HISTORY_LIMIT } from '../core/defaults';
@@ -57,6 +57,15 @@ export interface AppDeploymentProps extends WorkloadProps {
 
 /** The longest scale-down stabilization window the HPA takes (MaxStabilizationWindowSeconds). */
 const MAX_STABILIZATION_SECONDS = 3600;
+
+/** The fewest replicas an HPA bound takes (ValidateHorizontalPodAutoscaler: minReplicas and maxReplicas of 1 or more). */
+const MIN_HPA_REPLICAS = 1;
+
+/** An HPA replica bound that is no whole number of 1 or more, said with `fix`; one that is no finite number (NaN, Infinity) says so. */
+function hpaReplicasProblem(value: number, what: string, fix: string): string | undefined {
+  if (typeof value === 'number' && !Number.isFinite(value)) return checkFinite(value, what, fix);
+  return Number.isInteger(value) && value >= MIN_HPA_REPLICAS ? undefined : `${what} is ${describeValue(value)}: ${fix}`;
+}
 
 /** A count or percentage that is zero: `0`, `'0%'`, or `'00%'` (the API reads the digits as a number). */
 function isZero(value: number | string): boolean {
@@ -171,9 +180,11 @@ export class AppDeployment extends Workload {
     const a = p.autoscaling;
     if (a) {
       if (p.replicas !== undefined) problems.push(`replicas ${p.replicas} and autoscaling are both set: the HPA owns the replica count, so drop replicas and set autoscaling.minReplicas`);
-      if (!Number.isInteger(a.minReplicas) || a.minReplicas < 1) problems.push(`autoscaling.minReplicas is ${JSON.stringify(a.minReplicas)}: use a whole number of 1 or more`);
-      if (!Number.isInteger(a.maxReplicas)) problems.push(`autoscaling.maxReplicas is ${JSON.stringify(a.maxReplicas)}: use a whole number, at least minReplicas`);
-      else if (a.maxReplicas < a.minReplicas) problems.push(`autoscaling.maxReplicas ${a.maxReplicas} is below minReplicas ${a.minReplicas}: raise it`);
+      const minProblem = hpaReplicasProblem(a.minReplicas, 'autoscaling.minReplicas', 'use a whole number of 1 or more');
+      const maxProblem = hpaReplicasProblem(a.maxReplicas, 'autoscaling.maxReplicas', 'use a whole number, at least minReplicas');
+      problems.push(...errors(minProblem, maxProblem));
+      // compared once both are whole numbers: a bad bound is its own message
+      if (minProblem === undefined && maxProblem === undefined && a.maxReplicas < a.minReplicas) problems.push(`autoscaling.maxReplicas ${a.maxReplicas} is below minReplicas ${a.minReplicas}: raise it`);
       if (a.cpuUtilization === undefined && a.memoryUtilization === undefined) problems.push('autoscaling has no target: set cpuUtilization and/or memoryUtilization');
       const window = a.scaleDownStabilizationSeconds;
       if (window !== undefined && (!Number.isInteger(window) || window < 0 || window > MAX_STABILIZATION_SECONDS)) {

@@ -60,10 +60,14 @@ export function checkDisruptionBudget(props: DisruptionBudgetProps | false | und
   return problems;
 }
 
-/** Whether `budget` stops every drain at `replicas` pods without the props accepting that. */
+/**
+ * Whether `budget` stops every drain at `replicas` pods without the props accepting that.
+ * A budget whose own values checkDisruptionBudget refuses (Infinity, 150%) is reported
+ * there, not again as a budget that blocks drains.
+ */
 export function blocksDrainsUnasked(budget: Budget | undefined, replicas: number, props: DisruptionBudgetProps | false | undefined): boolean {
   const accepted = props !== false && props?.allowZeroDisruptions === true;
-  return budget !== undefined && !accepted && allowedDisruptions(budget, replicas) < 1;
+  return budget !== undefined && !accepted && checkDisruptionBudget(props).length === 0 && allowedDisruptions(budget, replicas) < 1;
 }
 
 /** Writes the PodDisruptionBudget `name` over the pods `selector` picks, and registers the selector for the selector check. */

@@ -9,7 +9,7 @@
  */
 import type { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { errors } from '../core/validation';
+import { describeValue, errors } from '../core/validation';
 import { intOrPercent } from './disruption-budget';
 import type { VerticalAutoscaler } from './vertical-autoscaler';
 import { DEFAULT_AGENT_MAX_UNAVAILABLE, REVISION_HISTORY_LIMIT } from '../core/defaults';
@@ -65,7 +65,7 @@ export class NodeAgent extends Workload {
     const problems = errors(this.nameProblem());
     const unavailable = p.maxUnavailable ?? DEFAULT_AGENT_MAX_UNAVAILABLE;
     if (typeof unavailable === 'number' ? !Number.isInteger(unavailable) || unavailable < 1 : !/^([1-9][0-9]?|100)%$/.test(unavailable)) {
-      problems.push(`maxUnavailable ${JSON.stringify(unavailable)} is not a count of 1 or more or a percentage 1%-100%: a rollout needs at least one node's agent to be replaced at a time`);
+      problems.push(`maxUnavailable ${describeValue(unavailable)} is not a count of 1 or more or a percentage 1%-100%: a rollout needs at least one node's agent to be replaced at a time`);
     }
     if (p.hostNetwork && this.app.podSecurityLevel !== 'privileged') {
       problems.push(`hostNetwork puts the agent on the node's network, which Pod Security ${this.app.podSecurityLevel} forbids: give the namespace a podSecurityOptOut { level: 'privileged', reason }, or drop hostNetwork`);
