@@ -69,6 +69,14 @@ describe('environments are the user\'s', () => {
     expect(() => defineEnvironments<ShopValues>()({ 'Live Env': { settings: { owner: OWNER }, values: { replicas: 1, cpuQuota: '1' } } })).toThrow(/"Live Env" cannot name an environment/);
   });
 
+  test('"gitops" is refused: it is the folder of the GitOps objects beside the environment folders', () => {
+    const env = { settings: { owner: OWNER }, values: { replicas: 1, cpuQuota: '1' } };
+    expect(() => defineEnvironments<ShopValues>()({ gitops: env, live: env })).toThrow(
+      'defineEnvironments: "gitops" cannot name an environment: <outdir>/gitops/ holds the Argo CD and Flux objects of every environment, so the two would share a folder: give the environment another name',
+    );
+    expect(defineEnvironments<ShopValues>()({ 'gitops-live': env }).names).toEqual(['gitops-live']);
+  });
+
   test('a missing value does not compile', () => {
     // @ts-expect-error cpuQuota is missing from qa's values
     defineEnvironments<ShopValues>()({ qa: { settings: { owner: OWNER }, values: { replicas: 2 } } });

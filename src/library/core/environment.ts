@@ -26,6 +26,13 @@ export interface Environment<Values, Name extends string = string> {
 
 const ENVIRONMENT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+/**
+ * The folder, inside the output folder, of the GitOps objects: beside the environment
+ * folders, so no environment may take its name. It is reserved whether or not a project
+ * writes GitOps objects today, as synth writes them once package.json names a repository.
+ */
+export const GITOPS_FOLDER = 'gitops';
+
 /** The environments of a project, in promotion order (the order they were written in). */
 export class EnvironmentSet<Name extends string, Values> {
   /** The environment names, in promotion order. */
@@ -38,6 +45,11 @@ export class EnvironmentSet<Name extends string, Values> {
     const bad = names.filter((n) => n.length > 63 || !ENVIRONMENT_NAME.test(n));
     if (bad.length > 0) {
       throw new Error(`defineEnvironments: ${bad.map((n) => JSON.stringify(n)).join(', ')} cannot name an environment: use lower-case letters, digits and '-' (it becomes a folder and a label value)`);
+    }
+    if (names.includes(GITOPS_FOLDER as Name)) {
+      throw new Error(
+        `defineEnvironments: "${GITOPS_FOLDER}" cannot name an environment: <outdir>/${GITOPS_FOLDER}/ holds the Argo CD and Flux objects of every environment, so the two would share a folder: give the environment another name`,
+      );
     }
     this.names = names;
     this.byName = new Map(names.map((name) => [name, { name, settings: platformSettings(name, inputs[name].settings), values: inputs[name].values }]));

@@ -20,12 +20,10 @@ import {
   DEFAULT_FLUX_NAMESPACE,
   DEFAULT_GITOPS_BRANCH,
 } from '../core/defaults';
+import { GITOPS_FOLDER } from '../core/environment';
 import { LABELS, MANAGED_BY } from '../core/labels';
 import type { GitOpsSettings, Project } from './project';
 import { renderFiles, renderManifests } from './synthesize';
-
-/** The folder, inside the output folder, of the GitOps objects. */
-export const GITOPS_FOLDER = 'gitops';
 
 /** The GitOps tools, each a folder of `<outdir>/gitops/`. */
 export const GITOPS_TOOLS = ['argocd', 'flux'] as const;
