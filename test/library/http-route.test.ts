@@ -37,6 +37,18 @@ const PATHS = [
 ];
 
 describe('HTTPRoute', () => {
+  test('a canary Service named as the stable one is the duplicate it is, not a construct that cannot be made', () => {
+    const problems = synthErrors((ns) => {
+      const stable = new AppDeployment(ns, 'Stable', { ...POD, name: 'api', version: 'v1', selectorLabels: { [LABELS.track]: 'stable' } });
+      const canary = new AppDeployment(ns, 'CanaryApp', { ...POD, name: 'api-canary', appName: 'api', version: 'v2', replicas: 1, selectorLabels: { [LABELS.track]: 'canary' } });
+      const service = new AppService(ns, 'Service', { name: 'api', selector: stable.podSelector, ports: [{ name: 'http', port: 8080 }] });
+      const twin = new AppService(ns, 'Twin', { name: 'api', selector: canary.podSelector, ports: [{ name: 'http', port: 8080 }] });
+      new AppHttpRoute(ns, 'Route', { name: 'api', gateway: GATEWAY, host: 'api.example.com', paths: [{ path: '/api' }], service, canary: { service: twin, weight: 10 } });
+    });
+    expect(problems).toMatch(/Service "api" in shop is also made by shop\/Service/);
+    expect(problems).not.toMatch(/There is already a Construct/);
+  });
+
   test('without a canary: the Gateway as parent, every path to the stable Service', () => {
     const r = find(synth(route()), 'HTTPRoute', 'api');
     expect(r.apiVersion).toBe('gateway.networking.k8s.io/v1');

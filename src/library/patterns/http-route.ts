@@ -152,8 +152,9 @@ export class AppHttpRoute extends Construct {
   }
 
   private admitGateway(): void {
-    // one policy per distinct Service (a canary on the stable Service is reported by the validation)
-    const backends = [...new Set([this.props.service, ...(this.props.canary ? [this.props.canary.service] : [])])];
+    // one policy per Service name: a canary on the stable Service is reported by the validation, and
+    // two Services of one name (one object in the cluster) by the duplicate check, with their paths
+    const backends = [...new Map([this.props.service, ...(this.props.canary ? [this.props.canary.service] : [])].map((s) => [s.name, s])).values()];
     const proxies = this.props.gateway.proxyNamespace ?? this.props.gateway.namespace;
     const ingress = (service: AppService) => [{ peers: [{ namespace: proxies }], ports: service.ports.slice(0, 1).map((p) => ({ port: p.name })) }];
     if (this.props.policySelector) {
