@@ -408,6 +408,8 @@ describe("a byte amount in thousandths of a byte ('m' is milli), valid to the AP
     ['a VPA memory minimum', web({ verticalAutoscaling: { minAllowed: { memory: '64m' } } }), {}, /verticalAutoscaling.minAllowed.memory "64m" is 64 thousandths of a byte/],
     ['a VPA memory maximum', web({ verticalAutoscaling: { mode: 'Initial', maxAllowed: { cpu: '1', memory: '256m' } } }), {}, /verticalAutoscaling.maxAllowed.memory "256m" is 256 thousandths of a byte/],
     ['the quota storage', () => undefined, { quota: { ...QUOTA, storage: '50000m' } }, /shop: quota.storage "50000m" is 50000 thousandths of a byte/],
+    ['the LimitRange claim minimum', () => undefined, { limits: { ...LIMITS, persistentVolumeClaim: { min: '1000m', max: '10Gi' } } }, /shop: limits.persistentVolumeClaim.min "1000m" is 1000 thousandths of a byte/],
+    ['the LimitRange claim maximum', () => undefined, { limits: { ...LIMITS, persistentVolumeClaim: { min: '1Gi', max: '10000m' } } }, /shop: limits.persistentVolumeClaim.max "10000m" is 10000 thousandths of a byte/],
     [
       'a priority quota memory',
       () => undefined,

@@ -259,8 +259,8 @@ function quotaAndLimitQuantities(quota: QuotaConfig, limits: LimitRangeConfig): 
     ...amounts(limits.container.max, 'limits.container.max'),
     ...amounts(limits.container.maxLimitRequestRatio, 'limits.container.maxLimitRequestRatio', false),
     ...amounts(limits.pod.max, 'limits.pod.max'),
-    checkQuantity(limits.persistentVolumeClaim.min, 'limits.persistentVolumeClaim.min'),
-    checkQuantity(limits.persistentVolumeClaim.max, 'limits.persistentVolumeClaim.max'),
+    checkByteQuantity(limits.persistentVolumeClaim.min, 'limits.persistentVolumeClaim.min'),
+    checkByteQuantity(limits.persistentVolumeClaim.max, 'limits.persistentVolumeClaim.max'),
     ...(['persistentVolumeClaims', 'pods', 'services', 'configMaps', 'secrets'] as const).map((k) => checkNonNegativeInteger(quota[k], `quota.${k}`, MAX_INT64_CHECKED)),
   );
 }
