@@ -11,7 +11,8 @@
 # problem; this script adds the schema leg, which needs the conformance tools
 # (scripts/conformance/tools.sh builds them once into the cache), and holds the canary
 # header pattern checks against PCRE2 (grep -P) and RE2 (Go's regexp) on as many
-# generated patterns each.
+# generated patterns each, and the Pod Security check against k8s.io/pod-security-admission
+# on ten times as many generated pod templates.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 RUNS=10000
@@ -46,4 +47,6 @@ console.log(`fuzz: ${r.runs} cases per construct, seed ${r.seed}: ${rows.join(";
 ' "$OUT/report.json"
 # the canary header pattern checks against the parsers themselves: PCRE2 (ingress-nginx) and Go's regexp (RE2, Envoy-based gateways)
 (cd "$ROOT" && npx tsc -p tsconfig.json && node scripts/header-pattern-agreement.js "$RUNS" "${FUZZ_SEED:-20261123}")
+# the Pod Security check against the admission library kube-apiserver 1.28 admits pods with
+(cd "$ROOT" && node scripts/pod-security-agreement.js "$((RUNS * 10))" "${FUZZ_SEED:-20261123}")
 echo "fuzz: passed in $((SECONDS - start))s (property ${fuzz_seconds}s)"

@@ -93,6 +93,26 @@ function requiredSetting(pod: PodView, reason: string, field: (context: Json) =>
   return implicit.length === 0 ? undefined : { reason, detail: `pod or ${containersNamed(implicit)} must set ${unset}` };
 }
 
+/** Capabilities a container adds beyond the default set (check_capabilities_baseline.go). */
+const baselineCapabilities: Control = (pod) => {
+  const nonDefault = (c: Json) => strings(object(securityContext(c).capabilities).add).filter((cap) => !BASELINE_CAPABILITIES.has(cap));
+  const added = [...new Set(pod.containers.flatMap(nonDefault))].sort();
+  return containerControl(pod, 'non-default capabilities', (c) => nonDefault(c).length > 0, (named) => `${named} must not include ${quoted(added)} in securityContext.capabilities.add`);
+};
+
+/** A folder of the node mounted (check_hostPathVolumes.go). */
+const hostPathVolumes: Control = (pod) => {
+  const names = jsonObjects(pod.spec.volumes).filter((v) => v.hostPath !== undefined).map((v) => String(v.name));
+  return names.length === 0 ? undefined : { reason: 'hostPath volumes', detail: `volumes ${quoted(names)}` };
+};
+
+/** A seccomp profile that does not confine (check_seccompProfile_baseline.go). */
+const baselineSeccomp: Control = (pod) => {
+  const type = (context: Json) => object(context.seccompProfile).type;
+  const bad = [securityContext(pod.spec), ...pod.containers.map(securityContext)].some((s) => type(s) !== undefined && !CONFINING_SECCOMP.has(String(type(s))));
+  return bad ? { reason: 'seccompProfile', detail: 'pod and containers must not set securityContext.seccompProfile.type to "Unconfined"' } : undefined;
+};
+
 const BASELINE: readonly Control[] = [
   (pod) => {
     const set = [securityContext(pod.spec), ...pod.containers.map(securityContext)].some((s) => object(s.windowsOptions).hostProcess === true);
@@ -103,15 +123,8 @@ const BASELINE: readonly Control[] = [
     return shared.length === 0 ? undefined : { reason: 'host namespaces', detail: shared.map((f) => `${f}=true`).join(', ') };
   },
   (pod) => containerControl(pod, 'privileged', (c) => securityContext(c).privileged === true, (named) => `${named} must not set securityContext.privileged=true`),
-  (pod) => {
-    const nonDefault = (c: Json) => strings(object(securityContext(c).capabilities).add).filter((cap) => !BASELINE_CAPABILITIES.has(cap));
-    const added = [...new Set(pod.containers.flatMap(nonDefault))].sort();
-    return containerControl(pod, 'non-default capabilities', (c) => nonDefault(c).length > 0, (named) => `${named} must not include ${quoted(added)} in securityContext.capabilities.add`);
-  },
-  (pod) => {
-    const names = jsonObjects(pod.spec.volumes).filter((v) => v.hostPath !== undefined).map((v) => String(v.name));
-    return names.length === 0 ? undefined : { reason: 'hostPath volumes', detail: `volumes ${quoted(names)}` };
-  },
+  baselineCapabilities,
+  hostPathVolumes,
   (pod) => {
     const ports = pod.containers.flatMap((c) => jsonObjects(c.ports).map((p) => p.hostPort)).filter((p) => typeof p === 'number' && p !== 0);
     return ports.length === 0 ? undefined : { reason: 'hostPort', detail: `hostPorts ${ports.join(', ')}: use a Service` };
@@ -127,11 +140,7 @@ const BASELINE: readonly Control[] = [
     return badType || userOrRole ? { reason: 'seLinuxOptions', detail: 'seLinuxOptions.type must be container_t, container_init_t or container_kvm_t, and user and role unset' } : undefined;
   },
   (pod) => containerControl(pod, 'procMount', (c) => securityContext(c).procMount !== undefined && securityContext(c).procMount !== 'Default', (named) => `${named} must not set securityContext.procMount to anything but "Default"`),
-  (pod) => {
-    const type = (context: Json) => object(context.seccompProfile).type;
-    const bad = [securityContext(pod.spec), ...pod.containers.map(securityContext)].some((s) => type(s) !== undefined && !CONFINING_SECCOMP.has(String(type(s))));
-    return bad ? { reason: 'seccompProfile', detail: 'pod and containers must not set securityContext.seccompProfile.type to "Unconfined"' } : undefined;
-  },
+  baselineSeccomp,
   (pod) => {
     const names = jsonObjects(securityContext(pod.spec).sysctls).map((s) => String(s.name)).filter((n) => !BASELINE_SYSCTLS.has(n));
     return names.length === 0 ? undefined : { reason: 'forbidden sysctls', detail: names.join(', ') };
@@ -169,11 +178,14 @@ const RESTRICTED: readonly Control[] = [
   },
 ];
 
-/** The controls of each level: restricted holds baseline's too. */
+/** Baseline controls a stricter restricted one takes the place of (their OverrideCheckIDs): reported once, in restricted's words. */
+const OVERRIDDEN_BY_RESTRICTED: ReadonlySet<Control> = new Set([baselineCapabilities, hostPathVolumes, baselineSeccomp]);
+
+/** The controls of each level: restricted holds baseline's too, but for those it overrides. */
 const CONTROLS: Readonly<Record<PodSecurityLevel, readonly Control[]>> = {
   privileged: [],
   baseline: BASELINE,
-  restricted: [...BASELINE, ...RESTRICTED],
+  restricted: [...BASELINE.filter((c) => !OVERRIDDEN_BY_RESTRICTED.has(c)), ...RESTRICTED],
 };
 
 function podView(template: Json): PodView {
