@@ -86,6 +86,45 @@ function buildIfStale(root, build, projectFile) {
   fs.utimesSync(projectFile, now, now);
 }
 
+/** Compiled modules whose source maps name a source changed since they were compiled (without maps, none is known). */
+function modulesOlderThanSources(dir) {
+  const stale = [];
+  const walk = (d) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.')) walk(full);
+      else if (entry.isFile() && entry.name.endsWith('.js.map')) {
+        const compiled = full.slice(0, -'.map'.length);
+        let map;
+        try {
+          map = JSON.parse(fs.readFileSync(full, 'utf8'));
+        } catch {
+          continue; // a map that cannot be read says nothing either way
+        }
+        if (!fs.existsSync(compiled) || !Array.isArray(map.sources)) continue;
+        const builtAt = fs.statSync(compiled).mtimeMs;
+        for (const source of map.sources) {
+          const file = path.resolve(d, map.sourceRoot || '', String(source));
+          if (fs.existsSync(file) && fs.statSync(file).mtimeMs > builtAt) stale.push({ compiled, source: file });
+        }
+      }
+    }
+  };
+  walk(dir);
+  return stale;
+}
+
+/** Without a "build" entry the command runs what was compiled last: said when a source has changed since, so an old synth is not taken for the new one. */
+function warnIfCompiledBeforeSources(root, projectFile) {
+  const stale = modulesOlderThanSources(path.dirname(projectFile));
+  if (stale.length === 0) return;
+  const named = stale.slice(0, 3).map((s) => `${path.relative(root, s.compiled)} (${path.relative(root, s.source)})`).join(', ');
+  console.error(
+    `warning: ${named}${stale.length > 3 ? ` and ${stale.length - 3} more` : ''} compiled before ${stale.length === 1 ? 'its source' : 'their sources'} last changed: this run uses the older code; ` +
+      `compile the project first (tsc), or add "build": { "tsconfig": "tsconfig.json", "sources": ["src"] } to package.json's "k8s-iac" field and the command compiles it when a source changed`,
+  );
+}
+
 /**
  * How long `synth --watch` spends at start compiling sources it throws away: TypeScript's
  * first compiles run cold (10 to 30 times slower than later ones), and the first change
@@ -223,7 +262,7 @@ function main(argv) {
     if (found.config.build) buildIfStale(found.root, found.config.build, projectFile);
     else if (!moduleExists(projectFile)) {
       fail(`${path.relative(found.root, projectFile)} does not exist, the "project" of package.json's "k8s-iac" field: compile the project (e.g. tsc) so that it writes that file, or point "project" at the compiled module`);
-    }
+    } else warnIfCompiledBeforeSources(found.root, projectFile);
     args.push('--project', projectFile);
   }
   const watch = found && found.config.build && args[0] === 'synth' && args.includes('--watch') ? watchBuild(found.root, found.config.build) : undefined;

@@ -112,6 +112,28 @@ describe('the bin, in a project of its own', () => {
     expect(result.stderr).toBe('error: lib/project.js does not exist, the "project" of package.json\'s "k8s-iac" field: compile the project (e.g. tsc) so that it writes that file, or point "project" at the compiled module\n');
   });
 
+  test('without a build entry, a source changed since the project was compiled is said, and the compiled project runs', () => {
+    const root = projectFolder({ project: 'lib/project.js' });
+    fs.mkdirSync(path.join(root, 'src'));
+    const library = JSON.stringify(path.join(ROOT, 'lib', 'src', 'library'));
+    const source = path.join(root, 'src', 'project.ts');
+    fs.writeFileSync(
+      source,
+      `import { defineEnvironments, defineProject } from ${library};\n` +
+        `export default defineProject({ environments: defineEnvironments<Record<string, never>>()({ qa: { settings: { owner: { team: 'shop', email: 'shop@example.com' } }, values: {} } }), build() {} });\n`,
+    );
+    const options = { module: 'commonjs', target: 'es2022', strict: true, outDir: 'lib', rootDir: 'src', sourceMap: true };
+    fs.writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: options, include: ['src'] }));
+    expect(spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: root }).status).toBe(0);
+    const fresh = bin(['synth', '--outdir', 'out'], root);
+    expect({ status: fresh.status, stderr: fresh.stderr }).toEqual({ status: 0, stderr: '' });
+    const later = new Date(Date.now() + 60_000);
+    fs.utimesSync(source, later, later);
+    const stale = bin(['synth', '--outdir', 'out'], root);
+    expect(stale.status).toBe(0);
+    expect(stale.stderr).toMatch(/^warning: lib\/project\.js \(src\/project\.ts\) compiled before its source last changed: this run uses the older code; compile the project first \(tsc\), or add "build"/);
+  }, 60_000);
+
   test('a build entry without a tsconfig says which file to create', () => {
     const root = projectFolder({ project: 'lib/project.js', build: { tsconfig: 'tsconfig.json', sources: ['src'] } });
     const result = bin(['synth'], root);
