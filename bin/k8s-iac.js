@@ -86,31 +86,38 @@ function buildIfStale(root, build, projectFile) {
   fs.utimesSync(projectFile, now, now);
 }
 
-/** Compiled modules whose source maps name a source changed since they were compiled (without maps, none is known). */
-function modulesOlderThanSources(dir) {
-  const stale = [];
+/** The files under `dir` whose names `accept` takes (node_modules and dot-folders left out). */
+function filesUnder(dir, accept) {
+  const files = [];
   const walk = (d) => {
     for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
       const full = path.join(d, entry.name);
       if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.')) walk(full);
-      else if (entry.isFile() && entry.name.endsWith('.js.map')) {
-        const compiled = full.slice(0, -'.map'.length);
-        let map;
-        try {
-          map = JSON.parse(fs.readFileSync(full, 'utf8'));
-        } catch {
-          continue; // a map that cannot be read says nothing either way
-        }
-        if (!fs.existsSync(compiled) || !Array.isArray(map.sources)) continue;
-        const builtAt = fs.statSync(compiled).mtimeMs;
-        for (const source of map.sources) {
-          const file = path.resolve(d, map.sourceRoot || '', String(source));
-          if (fs.existsSync(file) && fs.statSync(file).mtimeMs > builtAt) stale.push({ compiled, source: file });
-        }
-      }
+      else if (entry.isFile() && accept(entry.name)) files.push(full);
     }
   };
-  walk(dir);
+  if (fs.existsSync(dir)) walk(dir);
+  return files;
+}
+
+/** Compiled modules whose source maps name a source changed since they were compiled (without maps, none is known). */
+function modulesOlderThanSources(dir) {
+  const stale = [];
+  for (const mapFile of filesUnder(dir, (name) => name.endsWith('.js.map'))) {
+    const compiled = mapFile.slice(0, -'.map'.length);
+    let map;
+    try {
+      map = JSON.parse(fs.readFileSync(mapFile, 'utf8'));
+    } catch {
+      continue; // a map that cannot be read says nothing either way
+    }
+    if (!fs.existsSync(compiled) || !Array.isArray(map.sources)) continue;
+    const builtAt = fs.statSync(compiled).mtimeMs;
+    for (const source of map.sources) {
+      const file = path.resolve(path.dirname(mapFile), map.sourceRoot || '', String(source));
+      if (fs.existsSync(file) && fs.statSync(file).mtimeMs > builtAt) stale.push({ compiled, source: file });
+    }
+  }
   return stale;
 }
 
@@ -134,15 +141,7 @@ const WARM_UP_MS = 500;
 
 /** The TypeScript files under `dir`, smallest first (node_modules and dot-folders left out). */
 function sourceFiles(dir) {
-  const files = [];
-  const walk = (d) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.')) walk(full);
-      else if (entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) files.push({ file: full, size: fs.statSync(full).size });
-    }
-  };
-  if (fs.existsSync(dir)) walk(dir);
+  const files = filesUnder(dir, (name) => name.endsWith('.ts') && !name.endsWith('.d.ts')).map((file) => ({ file, size: fs.statSync(file).size }));
   return files.sort((a, b) => a.size - b.size).map((f) => f.file);
 }
 
