@@ -10,6 +10,11 @@ import { AppSecret, NetworkPolicy, ScheduledJob, StatefulApp, AppVolumeClaim } f
 
 /** Every night at 03:00 in the controller's time zone (UTC), when the shop is quiet. */
 export const BACKUP_SCHEDULE = '0 3 * * *';
+/**
+ * Dumps kept on the claim: a week of nights. Without a bound the claim fills, and from then
+ * on every dump fails.
+ */
+export const BACKUPS_KEPT = 7;
 const BACKUP_DIR = '/backups';
 const PASSWORD_DIR = '/etc/mysql-root';
 
@@ -28,6 +33,20 @@ export interface MysqlBackupProps {
   readonly priorityClassName?: string;
 }
 
+/**
+ * The job's shell script: a dump of every database to a file named by its time, then, once
+ * it succeeded, the oldest dumps removed down to BACKUPS_KEPT (the names sort by time, and
+ * sh lists a pattern's matches sorted). A failed dump stops the script and removes nothing.
+ */
+export function backupScript(props: Pick<MysqlBackupProps, 'database' | 'port' | 'rootPassword'>): string {
+  return [
+    'set -e',
+    `mysqldump --host=${props.database.clientDnsName} --port=${props.port} --user=root --password="$(cat ${PASSWORD_DIR}/${props.rootPassword.key})" --all-databases --single-transaction --result-file=${BACKUP_DIR}/all-$(date +%Y%m%dT%H%M%S).sql`,
+    `set -- ${BACKUP_DIR}/all-*.sql`,
+    `while [ $# -gt ${BACKUPS_KEPT} ]; do rm -f -- "$1"; shift; done`,
+  ].join('\n');
+}
+
 /** The CronJob, its claim and the two policies that let it reach the server. */
 export function mysqlBackup(scope: Construct, props: MysqlBackupProps): ScheduledJob {
   const name = 'mysql-backup';
@@ -39,11 +58,7 @@ export function mysqlBackup(scope: Construct, props: MysqlBackupProps): Schedule
     priorityClassName: props.priorityClassName,
     container: {
       image: props.image,
-      command: [
-        'sh',
-        '-c',
-        `mysqldump --host=${props.database.clientDnsName} --port=${props.port} --user=root --password="$(cat ${PASSWORD_DIR}/${props.rootPassword.key})" --all-databases --single-transaction --result-file=${BACKUP_DIR}/all-$(date +%Y%m%dT%H%M%S).sql`,
-      ],
+      command: ['sh', '-c', backupScript(props)],
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
       mounts: [
         { name: 'backups', mountPath: BACKUP_DIR, persistentVolumeClaim: claim.name },
