@@ -50,7 +50,7 @@ function quota(pods: number, requests: { cpu: string; memory: string }, limits: 
   };
 }
 
-/** The cert-manager ClusterIssuer of staging and prod, made by the platform team outside this repository. */
+/** The cert-manager ClusterIssuer of staging and prod, made by the platform team outside this repository; it solves DNS-01 challenges (see tlsClusterIssuer). */
 const TLS_CLUSTER_ISSUER = 'platform-issuer';
 
 const OWNER = { team: 'platform', email: 'platform-team@example.com' };

@@ -39,7 +39,13 @@ export interface PlatformSettings {
   readonly priorityClassName?: string;
   /** Nodes a DaemonSet runs one pod on each of; the quota check counts that many pods. @default - not stated: a DaemonSet in a namespace with a quota is an error until it is */
   readonly nodeCount?: number;
-  /** cert-manager ClusterIssuer that issues the certificates of the Ingresses (and of an AppGateway given it); unset serves plain HTTP. @default - no TLS */
+  /**
+   * cert-manager ClusterIssuer that issues the certificates of the Ingresses (and of an
+   * AppGateway given it); unset serves plain HTTP. It must solve DNS-01 challenges: an
+   * HTTP-01 solver is a pod and a Service cert-manager makes in the app's namespace, where
+   * default-deny keeps the ingress controller from it (and the quota and LimitRange may
+   * refuse it). @default - no TLS
+   */
   readonly tlsClusterIssuer?: string;
 }
 
