@@ -16,7 +16,7 @@ import { NAMESPACED_APP_SYMBOL, NamespaceContext, isNamespaceContext, namespaceC
 import { CHECKED_SETTINGS_CONTEXT, PlatformSettings, checkPlatformSettings } from '../core/platform-settings';
 import { ComputeAmount, LimitRangeConfig, PriorityQuotaConfig, QUANTITY_SLACK, QuotaConfig, quantities } from '../core/resources';
 import { parseQuantity } from '../core/quantity';
-import { checkByteQuantity, checkComputeQuantity, checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkMemoryUnit, checkNonNegativeInteger, checkQuantity, errors, MAX_INT64_CHECKED } from '../core/validation';
+import { checkByteQuantity, checkComputeQuantity, checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkNonNegativeInteger, checkQuantity, errors, MAX_INT64_CHECKED } from '../core/validation';
 import { DNS_PORTS, KUBE_DNS, NetworkPolicy } from './network-policy';
 
 /** The Pod Security Standards levels a namespace can enforce. */
@@ -247,7 +247,7 @@ function quotaAndLimitQuantities(quota: QuotaConfig, limits: LimitRangeConfig): 
   // a ratio's memory is a plain number, not bytes: 'm' is no unit mistake there
   const amounts = (amount: { cpu: string; memory: string }, where: string, memoryInBytes = true) => [
     checkQuantity(amount.cpu, `${where}.cpu`),
-    checkQuantity(amount.memory, `${where}.memory`) ?? (memoryInBytes ? checkMemoryUnit(amount.memory, `${where}.memory`) : undefined),
+    (memoryInBytes ? checkByteQuantity : checkQuantity)(amount.memory, `${where}.memory`),
   ];
   return errors(
     ...amounts(quota.requests, 'quota.requests'),
