@@ -31,7 +31,7 @@ describe('output folders', () => {
 
   test('a fault while swapping one environment in puts back the ones swapped before it: all or nothing', () => {
     const out = tmpdir('swap-fault');
-    const files = (text: string) => new Map([['o.yaml', text], ['kustomization.yaml', 'resources:\n  - o.yaml\n']]);
+    const files = (text: string) => new Map([['a/configmap-o.yaml', text], ['kustomization.yaml', 'resources:\n  - a/configmap-o.yaml\n']]);
     writeEnvironments(out, new Map([['a', files('a1\n')], ['b', files('b1\n')]]));
     const before = { a: readTree(path.join(out, 'a')), b: readTree(path.join(out, 'b')) };
     const staged = new Map([['a', stageEnvironment(out, 'a', files('a2\n'))], ['b', stageEnvironment(out, 'b', files('b2\n'))]]);
@@ -44,7 +44,7 @@ describe('output folders', () => {
 
   test('a held output counts the objects its environment folders hold, unknown while one is missing', () => {
     const out = tmpdir('synth-held');
-    const tree = (n: number) => new Map([...Array.from({ length: n }, (_, i) => [`o${i}.yaml`, 'x\n'] as [string, string]), ['kustomization.yaml', `resources:\n${Array.from({ length: n }, (_, i) => `  - o${i}.yaml\n`).join('')}`]]);
+    const tree = (n: number) => new Map([...Array.from({ length: n }, (_, i) => [`a/configmap-o${i}.yaml`, 'x\n'] as [string, string]), ['kustomization.yaml', `resources:\n${Array.from({ length: n }, (_, i) => `  - a/configmap-o${i}.yaml\n`).join('')}`]]);
     const first = holdOutput(out, ['a', 'b']);
     expect(first.objectsBefore).toBeUndefined();
     first.release();
@@ -129,6 +129,17 @@ describe('output folders', () => {
     expect(readTree(out)).toEqual(before);
   });
 
+  test('the writer itself keeps a file listed by hand, whatever folder it writes (a GitOps folder as much as an environment)', () => {
+    const out = tmpdir('writer-listed');
+    const files = new Map([['argocd/application-shop-prod.yaml', 'kind: Application\n'], ['kustomization.yaml', 'resources:\n  - argocd/application-shop-prod.yaml\n']]);
+    writeEnvironments(out, new Map([['prod', files]]));
+    fs.writeFileSync(path.join(out, 'prod', 'extra.yaml'), 'kind: AppProject\n');
+    fs.appendFileSync(path.join(out, 'prod', 'kustomization.yaml'), '  - extra.yaml\n');
+    const before = readTree(out);
+    expect(() => writeEnvironments(out, new Map([['prod', files]]))).toThrow(`these files in it were not written by synth: ${path.join(out, 'prod', 'extra.yaml')}: move them out`);
+    expect(readTree(out)).toEqual(before);
+  });
+
   test('a kustomize folder given as an environment folder is not taken for synth output: every file of it is named and kept', () => {
     const out = tmpdir('synth-kustomize');
     fs.mkdirSync(path.join(out, 'prod'));
@@ -168,12 +179,12 @@ describe('output folders', () => {
 
   test('a write that fails part-way keeps the old tree and leaves no temporary folder', () => {
     const out = tmpdir('synth-fault');
-    const files = (n: string) => new Map([['a.yaml', n], ['kustomization.yaml', 'resources:\n  - a.yaml\n']]);
+    const files = (n: string) => new Map([['a/configmap-a.yaml', n], ['kustomization.yaml', 'resources:\n  - a/configmap-a.yaml\n']]);
     writeTreeAtomically(out, 'prod', files('1'));
     // a file name that cannot be created: a path component is a file written just before
-    const broken = new Map([...files('2'), ['a.yaml/b.yaml', 'x']]);
-    expect(() => writeTreeAtomically(out, 'prod', broken)).toThrow(`cannot write ${path.join(out, 'prod', 'a.yaml')} (EEXIST): something already exists there`);
-    expect(readTree(path.join(out, 'prod'))['a.yaml']).toBe('1');
+    const broken = new Map([...files('2'), ['a/configmap-a.yaml/b.yaml', 'x']]);
+    expect(() => writeTreeAtomically(out, 'prod', broken)).toThrow(`cannot write ${path.join(out, 'prod', 'a', 'configmap-a.yaml')} (EEXIST): something already exists there`);
+    expect(readTree(path.join(out, 'prod'))['a/configmap-a.yaml']).toBe('1');
     expect(fs.readdirSync(out)).toEqual(['prod']);
   });
 });

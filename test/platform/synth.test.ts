@@ -137,43 +137,43 @@ describe("an error thrown in the project's build", () => {
 describe('atomic replacement', () => {
   test('replaces the folder whole: files no longer made are gone', () => {
     const out = tmpdir('synth-test');
-    writeTreeAtomically(out, 'prod', tree({ 'a/one.yaml': '1', 'two.yaml': '2' }));
-    writeTreeAtomically(out, 'prod', tree({ 'two.yaml': '22' }));
-    expect(readTree(path.join(out, 'prod'))).toEqual(Object.fromEntries(tree({ 'two.yaml': '22' })));
+    writeTreeAtomically(out, 'prod', tree({ 'a/configmap-one.yaml': '1', 'b/configmap-two.yaml': '2' }));
+    writeTreeAtomically(out, 'prod', tree({ 'b/configmap-two.yaml': '22' }));
+    expect(readTree(path.join(out, 'prod'))).toEqual(Object.fromEntries(tree({ 'b/configmap-two.yaml': '22' })));
     expect(fs.readdirSync(out)).toEqual(['prod']);
   });
 
   test('a run killed between the two renames is recovered by the next', () => {
     const out = tmpdir('synth-test');
-    writeTreeAtomically(out, 'prod', tree({ 'x.yaml': 'old' }));
+    writeTreeAtomically(out, 'prod', tree({ 'a/configmap-x.yaml': 'old' }));
     // the state a kill leaves: the old tree moved aside, the new one not yet in place
     fs.renameSync(path.join(out, 'prod'), path.join(out, '.prod.old'));
     fs.mkdirSync(path.join(out, '.prod.tmp-999'));
     recoverInterrupted(out, 'prod');
-    expect(readTree(path.join(out, 'prod'))).toEqual(Object.fromEntries(tree({ 'x.yaml': 'old' })));
+    expect(readTree(path.join(out, 'prod'))).toEqual(Object.fromEntries(tree({ 'a/configmap-x.yaml': 'old' })));
     expect(fs.readdirSync(out)).toEqual(['prod']);
   });
 
   test('a folder a killed run moved aside is put back by the next run, whichever environment it writes', () => {
     const out = tmpdir('synth-test');
-    writeTreeAtomically(out, 'qa', tree({ 'x.yaml': 'qa' }));
+    writeTreeAtomically(out, 'qa', tree({ 'a/configmap-x.yaml': 'qa' }));
     const qa = readTree(path.join(out, 'qa'));
     fs.renameSync(path.join(out, 'qa'), path.join(out, '.qa.old'));
     // a dotted folder of the user's that is no moved-aside environment (no kustomization): left as it is
     fs.mkdirSync(path.join(out, '.notes.old'));
-    writeTreeAtomically(out, 'live', tree({ 'y.yaml': 'live' }));
+    writeTreeAtomically(out, 'live', tree({ 'a/configmap-y.yaml': 'live' }));
     expect(readTree(path.join(out, 'qa'))).toEqual(qa);
     expect(fs.readdirSync(out).sort()).toEqual(['.notes.old', 'live', 'qa']);
   });
 
   test('an unchanged file is linked from the current folder, a changed one written anew', () => {
     const out = tmpdir('synth-test');
-    writeTreeAtomically(out, 'prod', tree({ 'same.yaml': 'a', 'changed.yaml': 'b' }));
+    writeTreeAtomically(out, 'prod', tree({ 'a/configmap-same.yaml': 'a', 'a/configmap-changed.yaml': 'b' }));
     const inode = (file: string) => fs.statSync(path.join(out, 'prod', file)).ino;
-    const before = { same: inode('same.yaml'), changed: inode('changed.yaml') };
-    writeTreeAtomically(out, 'prod', tree({ 'same.yaml': 'a', 'changed.yaml': 'c' }));
-    expect(inode('same.yaml')).toBe(before.same);
-    expect(inode('changed.yaml')).not.toBe(before.changed);
-    expect(readTree(path.join(out, 'prod'))).toEqual(Object.fromEntries(tree({ 'same.yaml': 'a', 'changed.yaml': 'c' })));
+    const before = { same: inode('a/configmap-same.yaml'), changed: inode('a/configmap-changed.yaml') };
+    writeTreeAtomically(out, 'prod', tree({ 'a/configmap-same.yaml': 'a', 'a/configmap-changed.yaml': 'c' }));
+    expect(inode('a/configmap-same.yaml')).toBe(before.same);
+    expect(inode('a/configmap-changed.yaml')).not.toBe(before.changed);
+    expect(readTree(path.join(out, 'prod'))).toEqual(Object.fromEntries(tree({ 'a/configmap-same.yaml': 'a', 'a/configmap-changed.yaml': 'c' })));
   });
 });

@@ -40,7 +40,7 @@ import { Project } from './project';
 import { contains, shown } from './paths';
 import { diffTrees, PromoteStep, resumePromote, runPromote } from './promote';
 import { synthProjectFiles } from './synth-project';
-import { isSynthFile, SynthError } from './synthesize';
+import { SynthError } from './synthesize';
 import { synthToFolder } from './synth-to-folder';
 import { WatchBuild, watchProject } from './watch';
 import { checkOutputFolder, filesNotWrittenBySynth, KUSTOMIZATION, OutputError, writeEnvironments } from './write-atomic';
@@ -347,7 +347,7 @@ function synthInMemory(project: Project, line: CommandLine, env: EnvironmentVari
   // under `cdk8s synth --stdout` (or --output elsewhere) the bundles are all that is asked for
   if (cdk8sOutdir && cdk8sOutdir !== cdk8sOutput()) return rendered;
   const gitops = gitOpsTrees(project, [...rendered.keys()], outdir);
-  writeEnvironments(outdir, rendered, { deleteUnknown: line.deleteUnknown, ownsFile: isSynthFile, notice: log });
+  writeEnvironments(outdir, rendered, { deleteUnknown: line.deleteUnknown, notice: log });
   for (const [e, files] of rendered) log(`${shown(path.join(outdir, e))}: ${files.size - 1} objects`);
   writeGitOps(gitops, outdir, line, log);
   noteOtherFolders(project, outdir, log);
@@ -415,7 +415,7 @@ function synthAndWatch(project: Project, line: CommandLine, context: RunContext,
     outdir: folders(line).outdir,
     releaseDir: folders(line).releaseDir ?? project.releaseDir(),
     build: context.watchBuild,
-    write: { deleteUnknown: line.deleteUnknown, ownsFile: isSynthFile },
+    write: { deleteUnknown: line.deleteUnknown },
     load: loadProject,
     log,
     error,
@@ -459,7 +459,7 @@ function diff(project: Project, line: CommandLine, env: EnvironmentVariables, lo
     // shown() finds the project's root by reading package.json files: once per folder
     const named = shown(folder);
     // files synth did not write are not its to delete: left out of the diff, and named, as synth names them
-    const unknown = new Set(filesNotWrittenBySynth(folder, isSynthFile));
+    const unknown = new Set(filesNotWrittenBySynth(folder));
     const before = new Map([...readFolder(folder)].filter(([file]) => !unknown.has(file)));
     const changes = diffTrees(named, before, after);
     differs ||= changes !== '' || unknown.size > 0;

@@ -27,7 +27,6 @@ import { shown } from './paths';
 import type { Project } from './project';
 import { Journal, checkNoInterruptedPromote, parseReleaseState, promoteJournal, readJournal, readReleaseJson, releaseFile } from './release-state';
 import { synthEnvironmentFiles } from './synth-project';
-import { isSynthFile } from './synthesize';
 import { removeLeftTemporaries, writeFileAtomically, writeTreeAtomically } from './write-atomic';
 
 /** What a promote does to an app's release. */
@@ -189,7 +188,7 @@ function commit(args: PromoteArgs, journal: Journal, after: ReadonlyMap<string, 
   const resuming = fs.existsSync(journalFile);
   writeFileAtomically(journalFile, `${JSON.stringify(journal, null, 2)}\n`);
   try {
-    writeTreeAtomically(args.dist, args.env, after, { deleteUnknown: args.deleteUnknown, ownsFile: isSynthFile, notice: log });
+    writeTreeAtomically(args.dist, args.env, after, { deleteUnknown: args.deleteUnknown, notice: log });
   } catch (err) {
     // the folder write is all or nothing and the release file is not written yet: a new promote changed nothing
     if (!resuming) fs.rmSync(journalFile, { force: true });

@@ -21,7 +21,7 @@ import * as vm from 'node:vm';
 import { immutableChanges } from './immutable-changes';
 import { shown } from './paths';
 import type { Project } from './project';
-import { isSynthFile, Manifest, renderedFiles, SynthError } from './synthesize';
+import { Manifest, renderedFiles, SynthError } from './synthesize';
 import { problemsOf, SynthOptions, synthManifests } from './synth-project';
 import { discardStaged, holdOutput, HeldOutput, OutputError, stageEnvironment, swapInStaged, WriteOptions } from './write-atomic';
 
@@ -218,7 +218,7 @@ function warnImmutableChanges(outdir: string, outcome: EnvironmentOutcome, warn:
 export function synthToFolder(project: Project, selected: readonly string[], outdir: string, options: SynthToFolderOptions = {}): Map<string, number> {
   // an environment named twice is rendered once: its outcome and its staging folder are one
   const envs = [...new Set(selected)];
-  const held = holdOutput(outdir, envs, { ...options, ownsFile: isSynthFile });
+  const held = holdOutput(outdir, envs, options);
   const queue = new Int32Array(new SharedArrayBuffer(QUEUE_SLOTS * Int32Array.BYTES_PER_ELEMENT));
   // workers read the release files themselves: a release state given in memory stays on this thread;
   // and folders that held a small project's output say this thread is done before a worker would be ready

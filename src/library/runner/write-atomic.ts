@@ -22,6 +22,7 @@ import * as path from 'node:path';
 import * as lockfile from 'proper-lockfile';
 import YAML from 'yaml';
 import { contains } from './paths';
+import { isSynthFile } from './synthesize';
 
 /** The file synth writes into each environment folder; it lists every other file there. */
 export const KUSTOMIZATION = 'kustomization.yaml';
@@ -42,7 +43,8 @@ export interface WriteOptions {
   /**
    * Which of the files a folder's kustomization lists this writer made, and so replaces; a
    * listed file it did not make (one a person listed by hand) is kept and named like any
-   * other file it did not write. synth passes `isSynthFile`. @default - every listed file
+   * other file it did not write. @default isSynthFile: the names synth gives (`fileFor`),
+   * which every writer here uses, GitOps folders included
    */
   readonly ownsFile?: (file: string) => boolean;
   /** Milliseconds to wait for another run's lock on the output folder. @default 120000 */
@@ -144,16 +146,13 @@ function filesUnder(dir: string): string[] {
  */
 const WRITTEN_KUSTOMIZATION: Readonly<Record<string, string | undefined>> = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: undefined };
 
-/** Every listed file: what a writer that names its files any way owns. */
-const EVERY_FILE = (): boolean => true;
-
 /**
  * The files the writer wrote into `target`, as its kustomization lists them: undefined where
  * no kustomization of the writer's is there (none, one that does not parse, or one written
  * by hand, as in a kustomize folder given as the output folder). Only listed files it `owns`
  * count: a file listed by hand beside them is not its to replace.
  */
-function listedFiles(target: string, owns: (file: string) => boolean = EVERY_FILE): string[] | undefined {
+function listedFiles(target: string, owns: (file: string) => boolean = isSynthFile): string[] | undefined {
   const kustomization = path.join(target, KUSTOMIZATION);
   if (!fs.existsSync(kustomization)) return undefined;
   let parsed: unknown;
@@ -173,7 +172,7 @@ function listedFiles(target: string, owns: (file: string) => boolean = EVERY_FIL
  * The files of `target` that synth did not write: all of them where it holds no kustomization
  * of synth's, else those its kustomization does not list as files synth `owns`.
  */
-export function filesNotWrittenBySynth(target: string, owns: (file: string) => boolean = EVERY_FILE): string[] {
+export function filesNotWrittenBySynth(target: string, owns: (file: string) => boolean = isSynthFile): string[] {
   return unlistedFiles(target, listedFiles(target, owns));
 }
 
