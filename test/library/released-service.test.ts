@@ -1,0 +1,59 @@
+import { NamespacedApp, ReleasedService, ReleaseStrategy } from 'k8s-iac';
+import { findObjects, synthProblems, synthScope, testSettings } from 'k8s-iac/testing';
+import { DIGEST_IMAGE, LIMITS, QUOTA } from '../helpers';
+
+const STABLE = { version: 'v1', image: DIGEST_IMAGE };
+
+/** A ReleasedService of `name` in a namespace, with a canary running or both colours, routed through ingress-nginx or a Gateway. */
+function build(name: string, strategy: ReleaseStrategy, gateway: boolean, cpuRequest = '500m') {
+  return () =>
+    synthScope((scope) => {
+      const ns = new NamespacedApp(scope, 'shop', { namespace: 'shop', settings: testSettings(), quota: QUOTA, limits: LIMITS });
+      new ReleasedService(ns, 'Web', {
+        name,
+        strategy,
+        release: {
+          stable: STABLE,
+          canary: strategy === 'canary' ? { version: 'v2', image: DIGEST_IMAGE, weight: 10 } : undefined,
+          blueGreen: strategy === 'blue-green' ? { active: 'blue', blue: STABLE, green: { version: 'v2', image: DIGEST_IMAGE } } : undefined,
+        },
+        ports: [{ name: 'http', port: 8080 }],
+        pod: (v) => ({
+          container: {
+            image: v.image,
+            ports: [{ name: 'http', port: 8080 }],
+            resources: { requests: { cpu: cpuRequest, memory: '64Mi' }, limits: { cpu: '1', memory: '128Mi' } },
+            readinessProbe: { httpGet: { path: '/ready', port: 'http' } },
+          },
+        }),
+        routing: {
+          traffic: gateway ? { kind: 'gateway-api', gatewayName: 'public', gatewayNamespace: 'gateway' } : { kind: 'ingress-nginx', className: 'nginx' },
+          host: 'shop.example.com',
+          paths: [{ path: '/' }],
+        },
+      });
+    });
+}
+
+const CASES = (['rolling', 'canary', 'blue-green'] as const).flatMap((strategy) => [false, true].map((gateway) => [strategy, gateway ? 'Gateway' : 'ingress-nginx', gateway] as const));
+
+describe('ReleasedService app name', () => {
+  test.each(CASES)('a bad name is one problem at the ReleasedService, not one per object named from it (%s, %s)', (strategy, _traffic, gateway) => {
+    expect(synthProblems(build('Web', strategy, gateway))).toEqual([expect.stringMatching(/^\[test\] shop\/Web: app name "Web" is not a valid DNS-1035 label: it names every object of the service.*: use at most \d+ lower-case letters/)]);
+  });
+
+  test("the limit is the longest Service name the strategy makes: <name>-canary and <name>-preview stay within 63 characters", () => {
+    const name = (n: number) => `a${'b'.repeat(n - 1)}`;
+    expect(synthProblems(build(name(57), 'canary', false))).toEqual([expect.stringContaining(`the Services "${name(57)}" and "${name(57)}-canary" among them: use at most 56 lower-case letters`)]);
+    expect(synthProblems(build(name(56), 'blue-green', true))).toEqual([expect.stringContaining('use at most 55 lower-case letters')]);
+    expect(findObjects(build(name(56), 'canary', false)(), { kind: 'Service' }).map((s) => s.metadata?.name)).toEqual([name(56), `${name(56)}-canary`].sort());
+    expect(findObjects(build(name(63), 'rolling', true)(), { kind: 'Service' }).map((s) => s.metadata?.name)).toEqual([name(63)]);
+  });
+
+  test("the objects' own problems are still reported beside a bad name, once each", () => {
+    const problems = synthProblems(build('Web', 'canary', false, '100m'));
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toMatch(/shop\/Web: app name "Web"/);
+    expect(problems.slice(1)).toEqual([expect.stringMatching(/shop\/Web\/App: container web: cpu limit\/request ratio 10\.00 is above/), expect.stringMatching(/shop\/Web\/Canary: container web: cpu limit\/request ratio 10\.00 is above/)]);
+  });
+});
