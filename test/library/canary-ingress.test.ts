@@ -31,6 +31,25 @@ const withCanary = (rule: Partial<CanaryIngressProps>) => (ns: NamespacedApp) =>
   new CanaryIngress(ns, 'Canary', { primary, service: canaryService, ...rule });
 };
 
+describe('two Ingresses of one Service', () => {
+  const second = (everyTrack = false) => (ns: NamespacedApp) => {
+    const { primary } = tracks(ns);
+    new AppIngress(ns, 'WwwIngress', { name: 'api-www', className: 'nginx', host: 'www.example.com', paths: [{ path: '/api' }], service: primary.service, policySelector: everyTrack ? { [LABELS.name]: 'api' } : undefined });
+  };
+
+  test('share the policy admitting the controller (one host each)', () => {
+    const ms = synth(second());
+    expect(ms.filter((m) => m.kind === 'Ingress').map((m) => m.name)).toEqual(['api', 'api-www']);
+    expect(find(ms, 'NetworkPolicy', 'allow-ingress-to-api').spec.podSelector).toEqual({ matchLabels: { [LABELS.name]: 'api', [LABELS.track]: 'stable' } });
+  });
+
+  test('admitting the controller to other pods under one policy name are the duplicate they are', () => {
+    const problems = synthErrors(second(true));
+    expect(problems).toMatch(/shop\/WwwIngress\/AllowController\/Resource: NetworkPolicy "allow-ingress-to-api" in shop is also made by shop\/Ingress\/AllowController\/Resource: give one of them another name/);
+    expect(problems).toMatch(/synth failed with 1 error/);
+  });
+});
+
 describe('canary Ingress', () => {
   test('weight: same host, paths and class as the primary, to the canary Service', () => {
     const ms = synth(withCanary({ weight: 20 }));

@@ -49,6 +49,25 @@ describe('HTTPRoute', () => {
     expect(problems).not.toMatch(/There is already a Construct/);
   });
 
+  test('two routes of one Service (two hosts) share the policy admitting the Gateway', () => {
+    const ms = synth((ns) => {
+      route()(ns);
+      const service = ns.node.findChild('Service') as AppService;
+      new AppHttpRoute(ns, 'WwwRoute', { name: 'api-www', gateway: GATEWAY, host: 'www.example.com', paths: [{ path: '/api' }], service });
+    });
+    expect(ms.filter((m) => m.kind === 'HTTPRoute').map((m) => m.name)).toEqual(['api', 'api-www']);
+    expect(find(ms, 'NetworkPolicy', 'allow-gateway-to-api').spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateway-system' } } }], ports: [{ port: 'http', protocol: 'TCP' }] }]);
+  });
+
+  test('two routes of one Service admitting the Gateway from other namespaces are the duplicate they are', () => {
+    const problems = synthErrors((ns) => {
+      route()(ns);
+      const service = ns.node.findChild('Service') as AppService;
+      new AppHttpRoute(ns, 'Other', { name: 'api-other', gateway: { name: 'internal', namespace: 'internal-gateway' }, host: 'api.internal', paths: [{ path: '/api' }], service });
+    });
+    expect(problems).toMatch(/shop\/Other\/AllowGateway-api\/Resource: NetworkPolicy "allow-gateway-to-api" in shop is also made by shop\/Route\/AllowGateway-api\/Resource/);
+  });
+
   test('without a canary: the Gateway as parent, every path to the stable Service', () => {
     const r = find(synth(route()), 'HTTPRoute', 'api');
     expect(r.apiVersion).toBe('gateway.networking.k8s.io/v1');

@@ -9,7 +9,7 @@ import { checkAbsolutePath, checkAnnotations, checkOneOf, checkDnsSubdomain, che
 import type { AppService } from './app-service';
 import type { Labels } from '../core/labels';
 import { namespaceContextOf } from '../core/namespace-context';
-import { NetworkPolicy } from './network-policy';
+import { sharedNetworkPolicy } from './network-policy';
 
 /** One routed path of an Ingress or HTTPRoute. */
 export interface HttpPath {
@@ -33,7 +33,10 @@ export interface AppIngressProps {
   readonly service: AppService;
   /** Controller annotations (the canary ones, for example). @default {} */
   readonly annotations?: Readonly<Record<string, string>>;
-  /** Skip the NetworkPolicy that admits the controller (another Ingress made it). @default false */
+  /**
+   * Skip the NetworkPolicy that admits the controller (one made elsewhere admits it). Ingresses
+   * of one Service share that policy: the first makes it. @default false
+   */
   readonly skipControllerPolicy?: boolean;
   /**
    * Pods the controller is admitted to. A blue-green pair passes the app name alone, so the
@@ -104,7 +107,7 @@ export class AppIngress extends Construct {
       },
     });
     if (!props.skipControllerPolicy && port) {
-      new NetworkPolicy(this, 'AllowController', {
+      sharedNetworkPolicy(this, 'AllowController', {
         name: `allow-ingress-to-${props.service.name}`,
         podSelector: props.policySelector ?? props.service.selector,
         ingress: [{ peers: [{ namespace: app.settings.ingressControllerNamespace }], ports: [{ port: port.name }] }],

@@ -23,7 +23,7 @@ import { canaryWeightOffScale, checkCanaryRouting } from './canary-ingress';
 import type { Labels } from '../core/labels';
 import { namespaceContextOf } from '../core/namespace-context';
 import { checkRegularExpressionIn, RegexDialect } from '../core/regular-expression';
-import { NetworkPolicy } from './network-policy';
+import { sharedNetworkPolicy } from './network-policy';
 
 /** The Gateway a route attaches to. */
 export interface GatewayRef {
@@ -158,11 +158,11 @@ export class AppHttpRoute extends Construct {
     const proxies = this.props.gateway.proxyNamespace ?? this.props.gateway.namespace;
     const ingress = (service: AppService) => [{ peers: [{ namespace: proxies }], ports: service.ports.slice(0, 1).map((p) => ({ port: p.name })) }];
     if (this.props.policySelector) {
-      new NetworkPolicy(this, 'AllowGateway', { name: `allow-gateway-to-${this.props.service.name}`, podSelector: this.props.policySelector, ingress: ingress(this.props.service) });
+      sharedNetworkPolicy(this, 'AllowGateway', { name: `allow-gateway-to-${this.props.service.name}`, podSelector: this.props.policySelector, ingress: ingress(this.props.service) });
       return;
     }
     for (const service of backends) {
-      new NetworkPolicy(this, `AllowGateway-${service.name}`, { name: `allow-gateway-to-${service.name}`, podSelector: service.selector, ingress: ingress(service) });
+      sharedNetworkPolicy(this, `AllowGateway-${service.name}`, { name: `allow-gateway-to-${service.name}`, podSelector: service.selector, ingress: ingress(service) });
     }
   }
 
