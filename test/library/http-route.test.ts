@@ -192,15 +192,16 @@ describe('HTTPRoute errors', () => {
     expect(find(synth(route({ weight: 1, weightTotal: 1_000_000 })), 'HTTPRoute', 'api').spec.rules[0].backendRefs.map((b: { weight: number }) => b.weight)).toEqual([999_999, 1]);
   });
 
-  test('a canary read from release/<env>.json is held to them too', () => {
+  test('a canary read from release/<env>.json is held to them too, its problems named by file and field', () => {
     const dir = releaseCopy();
     const file = path.join(dir, 'test.json');
     const state = JSON.parse(fs.readFileSync(file, 'utf8'));
     state.apps['go-multiroute'].canary = { ...state.apps['go-multiroute'].canary, weight: 1, weightTotal: 10_000_000, header: 'X-Canary', headerValue: 'a'.repeat(5000) };
     fs.writeFileSync(file, JSON.stringify(state));
     const problems = synthProblems(() => synthManifests('test', { releaseDir: dir }));
-    expect(problems).toContainEqual(expect.stringMatching(/^\[test\] go-multiroute\/Release\/Route: canary headerValue has 5000 characters, over the 4096/));
-    expect(problems).toContainEqual(expect.stringMatching(/^\[test\] go-multiroute\/Release\/Route: canary weightTotal 10000000 gives the stable backend weight 9999999/));
+    // named by the file and field they were written in
+    expect(problems).toContainEqual(expect.stringContaining(`[test] go-multiroute/Release/Route: ${file}: apps.go-multiroute.canary.headerValue has 5000 characters, over the 4096`));
+    expect(problems).toContainEqual(expect.stringContaining(`[test] go-multiroute/Release/Route: ${file}: apps.go-multiroute.canary.weightTotal 10000000 gives the stable backend weight 9999999`));
   });
 
   test('a cookie canary cannot be expressed', () => {

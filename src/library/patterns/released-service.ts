@@ -93,9 +93,12 @@ export class ReleasedService extends Construct {
   /** The Service users reach: the stable version's, or the active colour's. */
   readonly service: AppService;
   private readonly props: ReleasedServiceProps;
+  /** The name as given: the app's key in its release file, which problems name. */
+  private readonly givenName: string;
 
   constructor(scope: Construct, id: string, props: ReleasedServiceProps) {
     super(scope, id);
+    this.givenName = props.name;
     const nameProblem = checkAppName(props.name, props.strategy);
     // a bad name is said once, here: the objects are built under a valid stand-in, so they
     // report only their own problems, not one per object named from it
@@ -170,6 +173,11 @@ export class ReleasedService extends Construct {
     return { service: pair.activeService, policySelector: pair.appSelector };
   }
 
+  /** Where the release's `entry` was written, for problems of its values: the release file's field, where one is named. */
+  private releaseEntry(entry: keyof AppRelease): string | undefined {
+    return this.props.releaseSource === undefined ? undefined : `${this.props.releaseSource}: apps.${this.givenName}.${entry}`;
+  }
+
   private route(routing: ServiceRouting, backends: Backends): void {
     const { name } = this.props;
     const traffic = routing.traffic;
@@ -180,7 +188,7 @@ export class ReleasedService extends Construct {
         host: routing.host,
         paths: routing.paths,
         service: backends.service,
-        canary: backends.canary && { service: backends.canary.service, ...backends.canary.routing },
+        canary: backends.canary && { service: backends.canary.service, ...backends.canary.routing, settingsSource: this.releaseEntry('canary') },
         policySelector: backends.policySelector,
       });
       return;
