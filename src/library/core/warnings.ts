@@ -18,6 +18,11 @@ export function addWarning(scope: IConstruct, message: string): void {
   scope.node.addMetadata(WARNING_METADATA_TYPE, message);
 }
 
+/** A warning as synth says it: one line starting `warning: `, the prefix CI logs are searched for. */
+export function warningLine(message: string): string {
+  return `warning: ${message}`;
+}
+
 /** The warnings added to `scope` itself (not to its children), in the order they were added. */
 export function warningsOf(scope: IConstruct): string[] {
   return scope.node.metadata.filter((entry) => entry.type === WARNING_METADATA_TYPE).map((entry) => String(entry.data));

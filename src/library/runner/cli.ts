@@ -35,6 +35,7 @@ import YAML from 'yaml';
 import { applyEnvironment, diffEnvironment, EnvironmentVariables, KubectlOptions } from './cluster';
 import { immutableChangesOfFiles } from './immutable-changes';
 import { GITOPS_FOLDER } from '../core/environment';
+import { warningLine } from '../core/warnings';
 import { gitOpsFiles, readPackageRepository, resolveGitOps } from './gitops';
 import { Project } from './project';
 import { contains, shown } from './paths';
@@ -300,7 +301,7 @@ function writeBundles(folder: string, rendered: ReadonlyMap<string, ReadonlyMap<
 
 /** A SynthOptions.warn that says each warning on `warn` as one line, as synthToFolder says them. */
 function warningTo(warn: (line: string) => void): (message: string) => void {
-  return (message) => warn(`warning: ${message}`);
+  return (message) => warn(warningLine(message));
 }
 
 /** The output folder (default dist) and the release folder the command line names, absolute; no release folder: the project's. */
@@ -465,7 +466,7 @@ function diff(project: Project, line: CommandLine, env: EnvironmentVariables, lo
     differs ||= changes !== '' || unknown.size > 0;
     log(changes === '' ? `${named}: no change` : changes);
     // on stderr, as synth warns: the diff shows the change, this says the apply will refuse it
-    for (const message of immutableChangesOfFiles(before, after, named)) warn(`warning: ${message}`);
+    for (const message of immutableChangesOfFiles(before, after, named)) warn(warningLine(message));
     if (unknown.size > 0) {
       log(`${named}: holds files synth did not write, which stop a synth: ${[...unknown].sort().join(', ')} (move them out, or synth with --delete-unknown)`);
     }

@@ -20,6 +20,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { immutableChanges } from './immutable-changes';
 import { shown } from './paths';
+import { warningLine } from '../core/warnings';
 import type { Project } from './project';
 import { Manifest, renderedFiles, SynthError } from './synthesize';
 import { problemsOf, SynthOptions, synthManifests } from './synth-project';
@@ -207,7 +208,7 @@ function warnImmutableChanges(outdir: string, outcome: EnvironmentOutcome, warn:
   const current = path.join(outdir, outcome.env);
   if (!warn || outcome.staged === undefined || !fs.existsSync(current)) return;
   const files = fs.readdirSync(outcome.staged, { recursive: true, encoding: 'utf8' });
-  for (const message of immutableChanges(current, outcome.staged, files, shown(current))) warn(`warning: ${message}`);
+  for (const message of immutableChanges(current, outcome.staged, files, shown(current))) warn(warningLine(message));
 }
 
 /**
@@ -236,7 +237,7 @@ export function synthToFolder(project: Project, selected: readonly string[], out
     collectWorkerOutcomes(queue, workers, outcomes, envs.length, held);
     const ordered = envs.map((env) => outcomes.get(env) as EnvironmentOutcome);
     // said even when synth then fails: a warning may explain a problem
-    for (const o of ordered) for (const message of o.warnings ?? []) options.warn?.(`warning: ${message}`);
+    for (const o of ordered) for (const message of o.warnings ?? []) options.warn?.(warningLine(message));
     const problems = ordered.flatMap((o) => o.problems ?? []);
     const outputErrors = ordered.flatMap((o) => (o.outputError === undefined ? [] : [o.outputError]));
     // what was staged is removed below, as after any failure

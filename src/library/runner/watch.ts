@@ -15,6 +15,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { warningLine } from '../core/warnings';
 import type { Project } from './project';
 import { SynthOptions, synthProjectFiles } from './synth-project';
 import { WriteOptions, writeEnvironments } from './write-atomic';
@@ -174,7 +175,7 @@ export function watchProject(initial: Project, written: ReadonlyMap<string, Read
         project = options.load(options.projectFile);
       }
       // said with each synth of the environment, as long as the cause stays
-      const synthOptions: SynthOptions = { releaseDir: options.releaseDir, warn: (message) => options.error(`watch: warning: ${message}`) };
+      const synthOptions: SynthOptions = { releaseDir: options.releaseDir, warn: (message) => options.error(`watch: ${warningLine(message)}`) };
       const changed = changedEnvironments(synthProjectFiles(project, [...affected.envs], synthOptions), last);
       if (changed.size > 0) writeEnvironments(options.outdir, changed, options.write);
       for (const [env, files] of changed) last.set(env, files);
