@@ -47,7 +47,7 @@ export interface AppDeploymentProps extends WorkloadProps {
   readonly replicas?: number;
   /** Labels added to the immutable selector (release track or colour). @default {} */
   readonly selectorLabels?: Labels;
-  /** @default RollingUpdate with maxSurge 25% and maxUnavailable 0 */
+  /** How a new version replaces the pods. @default RollingUpdate with maxSurge 25% and maxUnavailable 0 */
   readonly strategy?: DeploymentStrategy;
   /** Let an HPA own the replica count. @default - fixed replicas */
   readonly autoscaling?: AutoscalingProps;

@@ -15,7 +15,7 @@ import { sharedNetworkPolicy } from './network-policy';
 export interface HttpPath {
   /** Path the rule matches; starts with `/`. */
   readonly path: string;
-  /** @default 'Prefix' */
+  /** How the path matches: as a prefix of whole segments, or exactly. @default 'Prefix' */
   readonly pathType?: 'Prefix' | 'Exact';
 }
 

@@ -15,7 +15,7 @@ export interface ServicePortProps {
   readonly name: string;
   /** Port number the Service listens on, 1-65535. */
   readonly port: number;
-  /** @default 'TCP' */
+  /** Transport protocol of the port. @default 'TCP' */
   readonly protocol?: 'TCP' | 'UDP';
 }
 

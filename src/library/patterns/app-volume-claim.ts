@@ -24,7 +24,7 @@ export interface AppVolumeClaimProps {
   readonly name: string;
   /** Storage it requests, e.g. `5Gi`. */
   readonly size: string;
-  /** @default ['ReadWriteOnce'] */
+  /** How the claim's volume may be mounted. @default ['ReadWriteOnce'] */
   readonly accessModes?: readonly AccessMode[];
 }
 

@@ -38,7 +38,7 @@ export interface PortRange {
   readonly port: number | string;
   /** Last port of a range starting at `port` (needs a numeric port). @default - a single port */
   readonly endPort?: number;
-  /** @default 'TCP' */
+  /** Transport protocol of the port. @default 'TCP' */
   readonly protocol?: (typeof PORT_PROTOCOLS)[number];
 }
 

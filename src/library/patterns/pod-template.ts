@@ -46,13 +46,13 @@ export interface ProbeProps {
   readonly tcpSocket?: { readonly port: number | string };
   /** A command in the container. @default - not a command probe */
   readonly exec?: { readonly command: readonly string[] };
-  /** @default 0 */
+  /** Seconds after the container starts before the first probe (a startup probe is the better wait for a slow start). @default 0 */
   readonly initialDelaySeconds?: number;
-  /** @default 10 */
+  /** Seconds between probes. @default 10 */
   readonly periodSeconds?: number;
-  /** @default 1 */
+  /** Seconds a probe may take before it counts as failed. @default 1 */
   readonly timeoutSeconds?: number;
-  /** @default 3 */
+  /** Failures in a row that mark the container unready (readiness) or restart it (liveness, startup). @default 3 */
   readonly failureThreshold?: number;
 }
 
@@ -70,7 +70,7 @@ export interface ContainerPortProps {
   readonly name: string;
   /** Port number the container listens on, 1-65535. */
   readonly port: number;
-  /** @default 'TCP' */
+  /** Transport protocol of the port. @default 'TCP' */
   readonly protocol?: 'TCP' | 'UDP';
 }
 
@@ -103,11 +103,11 @@ export interface MountProps {
 export interface ContainerProps {
   /** Image pinned by tag (and digest where the environment requires one); never `latest`. */
   readonly image: string;
-  /** @default - the image's entrypoint */
+  /** The program to run, replacing the image's entrypoint. @default - the image's entrypoint */
   readonly command?: readonly string[];
-  /** @default - the image's arguments */
+  /** Its arguments, replacing the image's. @default - the image's arguments */
   readonly args?: readonly string[];
-  /** @default [] */
+  /** Ports the container listens on, each named so Services and probes can refer to it. @default [] */
   readonly ports?: readonly ContainerPortProps[];
   /** Environment variables, in the order given. @default {} */
   readonly env?: Readonly<Record<string, EnvValue>>;

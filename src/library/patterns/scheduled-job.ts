@@ -28,15 +28,15 @@ export interface ScheduledJobProps extends WorkloadProps {
   readonly timeZone?: string;
   /** What a run due while the previous one still runs does. @default 'Forbid' */
   readonly concurrencyPolicy?: 'Forbid' | 'Replace' | 'Allow';
-  /** @default 300 */
+  /** Seconds after its time a missed run may still start (after a controller outage); later, it is skipped. @default 300 */
   readonly startingDeadlineSeconds?: number;
-  /** @default 3 (the Kubernetes default, stated) */
+  /** Finished Jobs kept for their logs. @default 3 (the Kubernetes default, stated) */
   readonly successfulJobsHistoryLimit?: number;
-  /** @default 1 (the Kubernetes default, stated) */
+  /** Failed Jobs kept for their logs. @default 1 (the Kubernetes default, stated) */
   readonly failedJobsHistoryLimit?: number;
-  /** @default 2 */
+  /** Retries of a failed pod before the run counts as failed. @default 2 */
   readonly backoffLimit?: number;
-  /** @default 3600 */
+  /** Seconds a run may take before it is stopped, so a hung run does not block the next (with Forbid). @default 3600 */
   readonly activeDeadlineSeconds?: number;
   /**
    * Seconds a finished Job stays before it is deleted. @default - unset: the history limits

@@ -38,15 +38,15 @@ export interface VolumeClaimProps {
   readonly name: string;
   /** Storage each pod's claim requests, e.g. `10Gi`. */
   readonly size: string;
-  /** @default ['ReadWriteOnce'] */
+  /** How the claim's volume may be mounted. @default ['ReadWriteOnce'] */
   readonly accessModes?: readonly AccessMode[];
 }
 
 /** What happens to the claims when the StatefulSet is deleted or scaled down (a field since 1.27). */
 export interface ClaimRetentionProps {
-  /** @default 'Retain' */
+  /** The claims when the StatefulSet is deleted: kept, or deleted with it. @default 'Retain' */
   readonly whenDeleted?: 'Retain' | 'Delete';
-  /** @default 'Retain' */
+  /** The claims of the pods a scale-down removes: kept for a scale-up, or deleted. @default 'Retain' */
   readonly whenScaled?: 'Retain' | 'Delete';
 }
 
@@ -58,7 +58,7 @@ export interface StatefulAppProps extends WorkloadProps {
   readonly replicas: number;
   /** Per-pod volume claims. @default [] */
   readonly volumeClaims?: readonly VolumeClaimProps[];
-  /** @default - Retain when deleted, Retain when scaled down */
+  /** What happens to the claims when the StatefulSet is deleted or scaled down. @default - Retain when deleted, Retain when scaled down */
   readonly claimRetention?: ClaimRetentionProps;
   /**
    * OrderedReady starts pods one by one, each once the previous is Ready; Parallel starts
