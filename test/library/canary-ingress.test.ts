@@ -43,6 +43,14 @@ describe('two Ingresses of one Service', () => {
     expect(find(ms, 'NetworkPolicy', 'allow-ingress-to-api').spec.podSelector).toEqual({ matchLabels: { [LABELS.name]: 'api', [LABELS.track]: 'stable' } });
   });
 
+  test('a policySelector given for the policy is still checked by it', () => {
+    const problems = synthErrors((ns) => {
+      const { primary } = tracks(ns);
+      new AppIngress(ns, 'WwwIngress', { name: 'api-www', className: 'nginx', host: 'www.example.com', paths: [{ path: '/api' }], service: primary.service, policySelector: { [LABELS.name]: 'api!' } });
+    });
+    expect(problems).toMatch(/shop\/WwwIngress\/AllowController: NetworkPolicy podSelector app.kubernetes.io\/name "api!" is not a valid label value/);
+  });
+
   test('admitting the controller to other pods under one policy name are the duplicate they are', () => {
     const problems = synthErrors(second(true));
     expect(problems).toMatch(/shop\/WwwIngress\/AllowController\/Resource: NetworkPolicy "allow-ingress-to-api" in shop is also made by shop\/Ingress\/AllowController\/Resource: give one of them another name/);

@@ -5,7 +5,7 @@ import { DIGEST_IMAGE, LIMITS, QUOTA } from '../helpers';
 const STABLE = { version: 'v1', image: DIGEST_IMAGE };
 
 /** A ReleasedService of `name` in a namespace, with a canary running or both colours, routed through ingress-nginx or a Gateway. */
-function build(name: string, strategy: ReleaseStrategy, gateway: boolean, cpuRequest = '500m') {
+function build(name: string, strategy: ReleaseStrategy, gateway: boolean, cpuRequest = '500m', port = 'http') {
   return () =>
     synthScope((scope) => {
       const ns = new NamespacedApp(scope, 'shop', { namespace: 'shop', settings: testSettings(), quota: QUOTA, limits: LIMITS });
@@ -17,13 +17,13 @@ function build(name: string, strategy: ReleaseStrategy, gateway: boolean, cpuReq
           canary: strategy === 'canary' ? { version: 'v2', image: DIGEST_IMAGE, weight: 10 } : undefined,
           blueGreen: strategy === 'blue-green' ? { active: 'blue', blue: STABLE, green: { version: 'v2', image: DIGEST_IMAGE } } : undefined,
         },
-        ports: [{ name: 'http', port: 8080 }],
+        ports: [{ name: port, port: 8080 }],
         pod: (v) => ({
           container: {
             image: v.image,
-            ports: [{ name: 'http', port: 8080 }],
+            ports: [{ name: port, port: 8080 }],
             resources: { requests: { cpu: cpuRequest, memory: '64Mi' }, limits: { cpu: '1', memory: '128Mi' } },
-            readinessProbe: { httpGet: { path: '/ready', port: 'http' } },
+            readinessProbe: { httpGet: { path: '/ready', port } },
           },
         }),
         routing: {
@@ -55,5 +55,16 @@ describe('ReleasedService app name', () => {
     expect(problems).toHaveLength(3);
     expect(problems[0]).toMatch(/shop\/Web: app name "Web"/);
     expect(problems.slice(1)).toEqual([expect.stringMatching(/shop\/Web\/App: container web: cpu limit\/request ratio 10\.00 is above/), expect.stringMatching(/shop\/Web\/Canary: container web: cpu limit\/request ratio 10\.00 is above/)]);
+  });
+});
+
+describe('ReleasedService ports', () => {
+  test.each(CASES)('a bad Service port name is one problem where the ports were given, beside each Deployment container that names it (%s, %s)', (strategy, _traffic, gateway) => {
+    const problems = synthProblems(build('web', strategy, gateway, '500m', 'HTTP_port'));
+    const where = strategy === 'blue-green' ? 'shop/Web/BlueGreen' : 'shop/Web';
+    const deployments = { rolling: ['App'], canary: ['App', 'Canary'], 'blue-green': ['BlueGreen/Blue', 'BlueGreen/Green'] }[strategy];
+    const invalid = ' is not a valid port name: ';
+    expect(problems.every((p) => p.includes(invalid))).toBe(true);
+    expect(problems.map((p) => p.slice(0, p.indexOf(invalid)))).toEqual([`[test] ${where}: Service port name "HTTP_port"`, ...deployments.map((d) => `[test] shop/Web/${d}: container port name "HTTP_port"`)]);
   });
 });

@@ -69,18 +69,8 @@ export class AppService extends Construct {
    */
   protected serviceProblems(props: AppServiceProps): string[] {
     return [
-      ...errors(
-        checkDns1035Label(props.name, 'Service name'),
-        ...props.ports.flatMap((p) => [
-          checkPort(p.port, `Service port ${p.name}`),
-          checkPortName(p.name, 'Service port name'),
-          p.protocol === undefined ? undefined : checkOneOf(p.protocol, PORT_PROTOCOLS, `Service port ${p.name} protocol`),
-        ]),
-      ),
-      // a headless Service may have none: it serves DNS records of the pods (the API server's ValidateService, v1.28)
-      ...(props.ports.length === 0 && !props.headless ? [`Service "${props.name}" has no ports: a Service needs at least one (name it after the container port it targets)`] : []),
-      ...checkUnique(props.ports.map((p) => p.name), `Service "${props.name}" port name`),
-      ...checkUnique(props.ports.map((p) => `${p.port}/${p.protocol ?? 'TCP'}`), `Service "${props.name}" port`, 'give each port its own number'),
+      ...errors(checkDns1035Label(props.name, 'Service name')),
+      ...checkServicePorts(props.name, props.ports, props.headless ?? false),
       ...checkLabels(props.selector, 'Service selector'),
       ...checkLabels(props.labels ?? {}, 'Service labels'),
     ];
@@ -95,4 +85,21 @@ export class AppService extends Construct {
   get dnsName(): string {
     return `${this.name}.${this.namespaceName}.svc.${namespaceContextOf(this).settings.clusterDomain}`;
   }
+}
+
+/** The problems of a Service's ports: each port's number, name and protocol, and that there is one (unless headless) and none twice. */
+export function checkServicePorts(serviceName: string, ports: readonly ServicePortProps[], headless: boolean): string[] {
+  return [
+    ...errors(
+      ...ports.flatMap((p) => [
+        checkPort(p.port, `Service port ${p.name}`),
+        checkPortName(p.name, 'Service port name'),
+        p.protocol === undefined ? undefined : checkOneOf(p.protocol, PORT_PROTOCOLS, `Service port ${p.name} protocol`),
+      ]),
+    ),
+    // a headless Service may have none: it serves DNS records of the pods (the API server's ValidateService, v1.28)
+    ...(ports.length === 0 && !headless ? [`Service "${serviceName}" has no ports: a Service needs at least one (name it after the container port it targets)`] : []),
+    ...checkUnique(ports.map((p) => p.name), `Service "${serviceName}" port name`),
+    ...checkUnique(ports.map((p) => `${p.port}/${p.protocol ?? 'TCP'}`), `Service "${serviceName}" port`, 'give each port its own number'),
+  ];
 }

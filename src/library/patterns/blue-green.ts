@@ -16,9 +16,10 @@
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
+import { checkDns1035Label, errors } from '../core/validation';
 import { AppDeployment, AutoscalingProps, DeploymentStrategy } from './app-deployment';
 import type { DisruptionBudgetProps } from './disruption-budget';
-import { AppService, ServicePortProps } from './app-service';
+import { AppService, AppServiceProps, checkServicePorts, ServicePortProps } from './app-service';
 import { LABELS, Labels } from '../core/labels';
 import type { PodTemplateProps } from './pod-template';
 import { DEFAULT_REPLICAS } from '../core/defaults';
@@ -59,6 +60,17 @@ export interface BlueGreenProps {
   readonly strategy?: DeploymentStrategy;
   /** Budget of each colour running 2 or more replicas. @default - AppDeployment's default */
   readonly disruptionBudget?: DisruptionBudgetProps | false;
+}
+
+/**
+ * The active or preview Service of a pair: its ports are the pair's, checked once by the pair
+ * for both Services, and its selector and labels are made of the pair's name, which its
+ * Deployments check; its own name is still its own to check.
+ */
+class ColourService extends AppService {
+  protected override serviceProblems(props: AppServiceProps): string[] {
+    return errors(checkDns1035Label(props.name, 'Service name'));
+  }
 }
 
 /** Two Deployments, blue and green, an active Service on one and a preview Service on the other. */
@@ -113,7 +125,7 @@ export class BlueGreen extends Construct {
   }
 
   private colourService(id: string, name: string, role: 'active' | 'preview', colour: Colour): AppService {
-    return new AppService(this, id, {
+    return new ColourService(this, id, {
       name,
       selector: this.colourSelector(colour),
       ports: this.props.ports,
@@ -132,6 +144,7 @@ export class BlueGreen extends Construct {
       problems.push(`the active colour ${this.active} runs 0 replicas, so the active Service "${p.name}" has no endpoints: set replicas to 1 or more (idleReplicas sizes the idle colour alone)`);
     }
     if (p.ports.length === 0) problems.push(`blue-green "${p.name}" has no ports: list the container ports both Services expose`);
+    else problems.push(...checkServicePorts(p.name, p.ports, false));
     return problems;
   }
 }

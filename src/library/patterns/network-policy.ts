@@ -261,6 +261,18 @@ export const DNS_PORTS: readonly PortRange[] = [
   { port: 53, protocol: 'TCP' },
 ];
 
+/**
+ * A policy made wholly of values its makers check: its name after a Service's, the Service's
+ * port, and the proxy's namespace (the environment's settings, or the route's Gateway). Only
+ * a selector given for it (an Ingress's or route's policySelector) is its own to check; the
+ * rest, wrong, is said once where it was given, not again for every policy made from it.
+ */
+class DerivedPolicy extends NetworkPolicy {
+  protected override validatePolicy(): string[] {
+    return checkLabels(this.podSelector, 'NetworkPolicy podSelector');
+  }
+}
+
 /** The policies made by sharedNetworkPolicy, per NamespacedApp, by object name, with the props each was made from. */
 const sharedPolicies = new WeakMap<IConstruct, Map<string, { readonly policy: NetworkPolicy; readonly props: string }>>();
 
@@ -270,7 +282,7 @@ const sharedPolicies = new WeakMap<IConstruct, Map<string, { readonly policy: Ne
  * HTTPRoute of that Service needs (two hosts, two Ingresses). The first makes it under
  * `scope`; the others in the namespace asking for it by the same name and props share it.
  * One asked for by that name with other props is made anyway, so the duplicate check
- * names both with their paths.
+ * names both with their paths. Its values are its makers' to check (DerivedPolicy).
  */
 export function sharedNetworkPolicy(scope: Construct, id: string, props: NetworkPolicyProps): NetworkPolicy {
   const namespace = namespaceContextOf(scope);
@@ -279,7 +291,7 @@ export function sharedNetworkPolicy(scope: Construct, id: string, props: Network
   const key = JSON.stringify(props);
   const earlier = made.get(props.name);
   if (earlier?.props === key) return earlier.policy;
-  const policy = new NetworkPolicy(scope, id, props);
+  const policy = new DerivedPolicy(scope, id, props);
   if (!earlier) made.set(props.name, { policy, props: key });
   return policy;
 }

@@ -18,7 +18,7 @@ import type { TrafficApi } from '../core/traffic';
 import { checkDns1035Label } from '../core/validation';
 import { AppDeployment, AutoscalingProps } from './app-deployment';
 import { AppIngress, HttpPath } from './app-ingress';
-import { AppService, ServicePortProps } from './app-service';
+import { AppService, checkServicePorts, ServicePortProps } from './app-service';
 import { BlueGreen } from './blue-green';
 import { CanaryIngress } from './canary-ingress';
 import { AppHttpRoute } from './http-route';
@@ -77,6 +77,17 @@ const DNS_LABEL_MAX = 63;
 /** The stand-in for an app name with nothing usable in it. */
 const FALLBACK_APP_NAME = 'app';
 
+/**
+ * A Service the ReleasedService makes itself (rolling, canary): its name, after the app's,
+ * and its ports are checked once by the ReleasedService, and its selector by the
+ * Deployment whose pods it selects, so a wrong port is one problem, not one per Service.
+ */
+class ReleasedServiceBackend extends AppService {
+  protected override serviceProblems(): string[] {
+    return [];
+  }
+}
+
 /** The Services requests reach: the stable (or active) one, and a canary's. */
 interface Backends {
   readonly service: AppService;
@@ -106,7 +117,15 @@ export class ReleasedService extends Construct {
     const backends = this.backends();
     this.service = backends.service;
     if (props.routing) this.route(props.routing, backends);
-    this.node.addValidation({ validate: () => [...(nameProblem ? [nameProblem] : []), ...checkReleaseFitsStrategy(props.name, props.strategy, props.release, props.releaseSource ?? 'the release state')] });
+    // a blue-green pair checks the ports of the Services it makes; without its release data the service runs rolling
+    const portsChecked = !(props.strategy === 'blue-green' && props.release.blueGreen);
+    this.node.addValidation({
+      validate: () => [
+        ...(nameProblem ? [nameProblem] : []),
+        ...(portsChecked ? checkServicePorts(this.props.name, props.ports, false) : []),
+        ...checkReleaseFitsStrategy(props.name, props.strategy, props.release, props.releaseSource ?? 'the release state'),
+      ],
+    });
   }
 
   private backends(): Backends {
@@ -129,7 +148,7 @@ export class ReleasedService extends Construct {
   private rolling(stable: VersionRelease): Backends {
     const name = this.props.name;
     new AppDeployment(this, 'App', { name, version: stable.version, ...this.sizing(), ...this.props.pod(stable) });
-    return { service: new AppService(this, 'Service', { name, selector: { [LABELS.name]: name }, ports: this.props.ports }) };
+    return { service: new ReleasedServiceBackend(this, 'Service', { name, selector: { [LABELS.name]: name }, ports: this.props.ports }) };
   }
 
   /**
@@ -140,7 +159,7 @@ export class ReleasedService extends Construct {
   private canary(stable: VersionRelease, canary: CanaryRelease | undefined): Backends {
     const { name, ports } = this.props;
     const stableApp = new AppDeployment(this, 'App', { name, version: stable.version, selectorLabels: { [LABELS.track]: 'stable' }, ...this.sizing(), ...this.props.pod(stable) });
-    const service = new AppService(this, 'Service', { name, selector: stableApp.podSelector, ports });
+    const service = new ReleasedServiceBackend(this, 'Service', { name, selector: stableApp.podSelector, ports });
     if (!canary) return { service };
     const canaryApp = new AppDeployment(this, 'Canary', {
       name: `${name}-canary`,
@@ -151,7 +170,7 @@ export class ReleasedService extends Construct {
       serviceAccountName: name,
       ...this.props.pod(canary),
     });
-    const canaryService = new AppService(this, 'CanaryService', { name: `${name}-canary`, selector: canaryApp.podSelector, ports });
+    const canaryService = new ReleasedServiceBackend(this, 'CanaryService', { name: `${name}-canary`, selector: canaryApp.podSelector, ports });
     const { weight, weightTotal, header, headerValue, headerPattern, cookie } = canary;
     return { service, canary: { service: canaryService, routing: { weight, weightTotal, header, headerValue, headerPattern, cookie } } };
   }
