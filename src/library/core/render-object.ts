@@ -117,7 +117,11 @@ const INSERTION_SORT_MAX = 16;
  * `sort()` copies every list into a work array, a tenth of a synth's allocations.
  */
 function sortedKeys(record: object): string[] {
-  const keys = Object.keys(record);
+  return sortedInPlace(Object.keys(record));
+}
+
+/** `keys.sort()`, by insertion for short lists (see sortedKeys). */
+function sortedInPlace(keys: string[]): string[] {
   if (keys.length > INSERTION_SORT_MAX) return keys.sort();
   for (let i = 1; i < keys.length; i++) {
     const key = keys[i];
@@ -147,35 +151,69 @@ interface MetadataState {
 /** Top-level keys `ApiObject.toJson()` puts first, in this order. */
 const LEADING_KEYS = ['apiVersion', 'kind', 'metadata'];
 
-/** `ApiObject.toJson()` of `object`, or undefined when the walk does not know something in it. */
+/** The metadata fields `toJson()` takes from the metadata object, over what the ApiObject was given. */
+const OWN_METADATA_FIELDS: ReadonlySet<string> = new Set(['annotations', 'finalizers', 'labels', 'name', 'namespace', 'ownerReferences']);
+
+/**
+ * The metadata `toJson()` resolves: what the ApiObject was given, its own fields replaced by
+ * the metadata object's. Made in one shape, the own fields in order, with any other given
+ * field added after them: a spread of what was given made a shape per object.
+ */
+function unresolvedMetadata(object: ApiObject, meta: MetadataState, given: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const metadata: Record<string, unknown> = {
+    annotations: meta.annotations,
+    finalizers: meta.finalizers,
+    labels: meta.labels,
+    name: object.metadata.name,
+    namespace: object.metadata.namespace,
+    ownerReferences: meta.ownerReferences,
+  };
+  for (const key in given) if (Object.hasOwn(given, key) && !OWN_METADATA_FIELDS.has(key)) metadata[key] = given[key];
+  return metadata;
+}
+
+/**
+ * `resolvedCopy({ ...props, metadata })` for `metadata` resolved already: it is not copied
+ * again, and no object of the props' shape with the metadata in it is made.
+ */
+function resolvedProps(props: Readonly<Record<string, unknown>>, metadata: unknown): Record<string, unknown> {
+  // props that are an implicit token themselves: resolving them is left to cdk8s
+  if (typeof props.resolve === 'function') throw new NeedsCdk8s();
+  const out: Record<string, unknown> = {};
+  const keys = Object.keys(props);
+  if (!Object.hasOwn(props, 'metadata')) keys.push('metadata');
+  for (const key of sortedInPlace(keys)) {
+    const item = key === 'metadata' ? metadata : resolvedCopy(props[key], false);
+    if (item !== undefined) out[key] = item;
+  }
+  return out;
+}
+
+/**
+ * `ApiObject.toJson()` of `object` but for the order of its top-level keys (`withLeadingKeys`),
+ * or undefined when the walk does not know something in it.
+ */
 function fastApiObjectJson(object: ApiObject): Record<string, unknown> | undefined {
   const state = object as unknown as ApiObjectState;
   const meta = object.metadata as unknown as MetadataState;
   if (!state.props || !Array.isArray(state.patches) || !meta._additionalAttributes) return undefined;
   try {
-    const metadata = resolvedCopy(
-      {
-        ...meta._additionalAttributes,
-        name: object.metadata.name,
-        namespace: object.metadata.namespace,
-        annotations: meta.annotations,
-        finalizers: meta.finalizers,
-        ownerReferences: meta.ownerReferences,
-        labels: meta.labels,
-      },
-      true,
-    );
-    const resolved = resolvedCopy({ ...state.props, metadata }, false) as Record<string, unknown>;
+    const metadata = resolvedCopy(unresolvedMetadata(object, meta, meta._additionalAttributes), true);
+    const resolved = resolvedProps(state.props, metadata);
     // patches apply to the resolved value, as in toJson(); the copy is this walk's own, so patching it in place is safe
-    const json = state.patches.length === 0 ? resolved : (JsonPatch.apply(resolved, ...state.patches) as Record<string, unknown>);
-    const result: Record<string, unknown> = {};
-    for (const key of LEADING_KEYS) if (key in json) result[key] = json[key];
-    for (const key of Object.keys(json)) if (!(key in result)) result[key] = json[key];
-    return result;
+    return state.patches.length === 0 ? resolved : (JsonPatch.apply(resolved, ...state.patches) as Record<string, unknown>);
   } catch {
     // a value the walk does not know, or a producer that throws: toJson() renders it, or fails with its own message
     return undefined;
   }
+}
+
+/** `json` with the keys `ApiObject.toJson()` puts first (LEADING_KEYS) first. */
+function withLeadingKeys(json: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const key of LEADING_KEYS) if (key in json) result[key] = json[key];
+  for (const key of Object.keys(json)) if (!(key in result)) result[key] = json[key];
+  return result;
 }
 
 /** Whether `resolvers` are exactly cdk8s's built-in three (an App given custom ones resolves its own way). */
@@ -206,7 +244,8 @@ export function objectRenderer(root: IConstruct): ObjectRenderer {
     if (!fast || (!generated && proto !== ApiObject.prototype)) return object.toJson() as KubeObject;
     const json = fastApiObjectJson(object);
     if (!json) return object.toJson() as KubeObject;
-    if (!generated) return json as KubeObject;
+    // a generated class's conversion reads the fields by name: the order toJson() gives them first is lost on it
+    if (!generated) return withLeadingKeys(json) as KubeObject;
     return { ...generated.gvk, ...generated.propsToJson(json) } as KubeObject;
   };
 }
