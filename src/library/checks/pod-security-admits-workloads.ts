@@ -208,8 +208,9 @@ export function podSecurityAdmitsWorkloads(rendered: readonly RenderedObject[], 
   if (controls.length === 0) return [];
   return rendered.flatMap(({ path, object: workload }) => {
     const template = podTemplate(workload);
+    if (!template) return [];
     const owner = workloadPath(path);
-    if (!template || refused.has(path) || refused.has(owner)) return [];
+    if (refused.has(path) || refused.has(owner)) return [];
     const pod = podView(template);
     const violations = controls.map((control) => control(pod)).filter((v): v is Violation => v !== undefined);
     if (violations.length === 0) return [];
