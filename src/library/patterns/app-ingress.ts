@@ -9,7 +9,7 @@ import { checkAbsolutePath, checkAnnotations, checkOneOf, checkDnsSubdomain, che
 import type { AppService } from './app-service';
 import type { Labels } from '../core/labels';
 import { namespaceContextOf } from '../core/namespace-context';
-import { sharedNetworkPolicy } from './network-policy';
+import { sharedNetworkPolicy } from './proxy-policy';
 
 /** One routed path of an Ingress or HTTPRoute. */
 export interface HttpPath {

@@ -23,7 +23,7 @@ import { canaryWeightOffScale, checkCanaryRouting } from './canary-ingress';
 import type { Labels } from '../core/labels';
 import { namespaceContextOf } from '../core/namespace-context';
 import { checkRegularExpressionIn, RegexDialect } from '../core/regular-expression';
-import { sharedNetworkPolicy } from './network-policy';
+import { sharedNetworkPolicy } from './proxy-policy';
 
 /** The Gateway a route attaches to. */
 export interface GatewayRef {

@@ -5,9 +5,8 @@
  * how the default-deny policies are built.
  */
 import { ApiObject, Lazy } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { namespaceContextOf } from '../core/namespace-context';
 import { checkCidr, checkDnsLabel, checkDnsSubdomain, checkLabels, checkOneOf, checkPort, checkPortName, cidrContains, errors, PORT_PROTOCOLS } from '../core/validation';
 import { Labels, NAMESPACE_NAME_LABEL } from '../core/labels';
 
@@ -260,38 +259,3 @@ export const DNS_PORTS: readonly PortRange[] = [
   { port: 53, protocol: 'UDP' },
   { port: 53, protocol: 'TCP' },
 ];
-
-/**
- * A policy made wholly of values its makers check: its name after a Service's, the Service's
- * port, and the proxy's namespace (the environment's settings, or the route's Gateway). Only
- * a selector given for it (an Ingress's or route's policySelector) is its own to check; the
- * rest, wrong, is said once where it was given, not again for every policy made from it.
- */
-class DerivedPolicy extends NetworkPolicy {
-  protected override validatePolicy(): string[] {
-    return checkLabels(this.podSelector, 'NetworkPolicy podSelector');
-  }
-}
-
-/** The policies made by sharedNetworkPolicy, per NamespacedApp, by object name, with the props each was made from. */
-const sharedPolicies = new WeakMap<IConstruct, Map<string, { readonly policy: NetworkPolicy; readonly props: string }>>();
-
-/**
- * A policy that every construct of a kind derives alike from what it routes to: the one
- * admitting the ingress controller or a Gateway to a Service's pods, which each Ingress or
- * HTTPRoute of that Service needs (two hosts, two Ingresses). The first makes it under
- * `scope`; the others in the namespace asking for it by the same name and props share it.
- * One asked for by that name with other props is made anyway, so the duplicate check
- * names both with their paths. Its values are its makers' to check (DerivedPolicy).
- */
-export function sharedNetworkPolicy(scope: Construct, id: string, props: NetworkPolicyProps): NetworkPolicy {
-  const namespace = namespaceContextOf(scope);
-  const made = sharedPolicies.get(namespace) ?? new Map<string, { readonly policy: NetworkPolicy; readonly props: string }>();
-  sharedPolicies.set(namespace, made);
-  const key = JSON.stringify(props);
-  const earlier = made.get(props.name);
-  if (earlier?.props === key) return earlier.policy;
-  const policy = new DerivedPolicy(scope, id, props);
-  if (!earlier) made.set(props.name, { policy, props: key });
-  return policy;
-}
