@@ -106,6 +106,15 @@ describe('blue-green and the quota', () => {
 });
 
 describe('blue-green errors', () => {
+  test('a bad name is one problem at the pair, not one per object named from it; the limit leaves room for -preview', () => {
+    const bad = synthErrors(pair({ name: 'Api' }));
+    expect(bad).toMatch(/synth failed with 1 error/);
+    expect(bad).toMatch(/shop\/Api: name "Api" is not a valid DNS-1035 label: it names every object of the blue-green pair, the Services "Api" and "Api-preview" among them: use at most 55 lower-case letters/);
+    const long = `a${'b'.repeat(55)}`;
+    expect(synthErrors(pair({ name: long }))).toMatch(/synth failed with 1 error;[^]*use at most 55/);
+    expect(find(synth(pair({ name: long.slice(0, 55) })), 'Service', `${long.slice(0, 55)}-preview`).spec.selector).toEqual({ [LABELS.name]: long.slice(0, 55), [LABELS.colour]: 'green' });
+  });
+
   test('the active colour with 0 replicas', () => {
     expect(synthErrors(pair({ replicas: 0 }))).toMatch(/the active colour blue runs 0 replicas, so the active Service "api" has no endpoints: set replicas to 1 or more/);
   });

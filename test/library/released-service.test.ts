@@ -4,12 +4,29 @@ import { DIGEST_IMAGE, LIMITS, QUOTA } from '../helpers';
 
 const STABLE = { version: 'v1', image: DIGEST_IMAGE };
 
+/** What else a test's ReleasedService is given or built beside. */
+interface BuildOptions {
+  /** The container's CPU request. @default '500m' */
+  readonly cpuRequest?: string;
+  /** The port's name. @default 'http' */
+  readonly port?: string;
+  /** The Service's ports. @default - the one port */
+  readonly ports?: readonly { name: string; port: number }[];
+  /** A second ReleasedService's name, built beside it. @default - none */
+  readonly beside?: string;
+}
+
 /** A ReleasedService of `name` in a namespace, with a canary running or both colours, routed through ingress-nginx or a Gateway. */
-function build(name: string, strategy: ReleaseStrategy, gateway: boolean, cpuRequest = '500m', port = 'http') {
+function build(name: string, strategy: ReleaseStrategy, gateway: boolean, options: BuildOptions = {}) {
   return () =>
     synthScope((scope) => {
       const ns = new NamespacedApp(scope, 'shop', { namespace: 'shop', settings: testSettings(), quota: QUOTA, limits: LIMITS });
-      new ReleasedService(ns, 'Web', {
+      for (const [id, app] of [['Web', name], ...(options.beside === undefined ? [] : [['Beside', options.beside]])]) service(ns, id, app, strategy, gateway, options);
+    });
+}
+
+function service(ns: NamespacedApp, id: string, name: string, strategy: ReleaseStrategy, gateway: boolean, { cpuRequest = '500m', port = 'http', ports }: BuildOptions) {
+      new ReleasedService(ns, id, {
         name,
         strategy,
         release: {
@@ -17,7 +34,7 @@ function build(name: string, strategy: ReleaseStrategy, gateway: boolean, cpuReq
           canary: strategy === 'canary' ? { version: 'v2', image: DIGEST_IMAGE, weight: 10 } : undefined,
           blueGreen: strategy === 'blue-green' ? { active: 'blue', blue: STABLE, green: { version: 'v2', image: DIGEST_IMAGE } } : undefined,
         },
-        ports: [{ name: port, port: 8080 }],
+        ports: ports ?? [{ name: port, port: 8080 }],
         pod: (v) => ({
           container: {
             image: v.image,
@@ -32,7 +49,6 @@ function build(name: string, strategy: ReleaseStrategy, gateway: boolean, cpuReq
           paths: [{ path: '/' }],
         },
       });
-    });
 }
 
 const CASES = (['rolling', 'canary', 'blue-green'] as const).flatMap((strategy) => [false, true].map((gateway) => [strategy, gateway ? 'Gateway' : 'ingress-nginx', gateway] as const));
@@ -44,23 +60,34 @@ describe('ReleasedService app name', () => {
 
   test("the limit is the longest Service name the strategy makes: <name>-canary and <name>-preview stay within 63 characters", () => {
     const name = (n: number) => `a${'b'.repeat(n - 1)}`;
-    expect(synthProblems(build(name(57), 'canary', false))).toEqual([expect.stringContaining(`the Services "${name(57)}" and "${name(57)}-canary" among them: use at most 56 lower-case letters`)]);
-    expect(synthProblems(build(name(56), 'blue-green', true))).toEqual([expect.stringContaining('use at most 55 lower-case letters')]);
+    expect(synthProblems(build(name(57), 'canary', false))).toEqual([
+      `[test] shop/Web: app name "${name(57)}" has 57 characters, so the Service "${name(57)}-canary" named from it is over the 63 a Service name may have: use at most 56 lower-case letters, digits and '-', starting with a letter and ending with a letter or digit`,
+    ]);
+    expect(synthProblems(build(name(56), 'blue-green', true))).toEqual([expect.stringContaining(`so the Service "${name(56)}-preview" named from it is over the 63 a Service name may have: use at most 55 lower-case letters`)]);
     expect(findObjects(build(name(56), 'canary', false)(), { kind: 'Service' }).map((s) => s.metadata?.name)).toEqual([name(56), `${name(56)}-canary`].sort());
     expect(findObjects(build(name(63), 'rolling', true)(), { kind: 'Service' }).map((s) => s.metadata?.name)).toEqual([name(63)]);
   });
 
   test("the objects' own problems are still reported beside a bad name, once each", () => {
-    const problems = synthProblems(build('Web', 'canary', false, '100m'));
+    const problems = synthProblems(build('Web', 'canary', false, { cpuRequest: '100m' }));
     expect(problems).toHaveLength(3);
     expect(problems[0]).toMatch(/shop\/Web: app name "Web"/);
-    expect(problems.slice(1)).toEqual([expect.stringMatching(/shop\/Web\/App: container web: cpu limit\/request ratio 10\.00 is above/), expect.stringMatching(/shop\/Web\/Canary: container web: cpu limit\/request ratio 10\.00 is above/)]);
+    expect(problems.slice(1)).toEqual([expect.stringMatching(/shop\/Web\/App: container web-[0-9a-f]{8}: cpu limit\/request ratio 10\.00 is above/), expect.stringMatching(/shop\/Web\/Canary: container web-[0-9a-f]{8}: cpu limit\/request ratio 10\.00 is above/)]);
+  });
+
+  test('the objects of a bad name are built under a name no other service has: beside a service "web", "Web" is still one problem', () => {
+    expect(synthProblems(build('Web', 'rolling', true, { beside: 'web' }))).toEqual([expect.stringMatching(/^\[test\] shop\/Web: app name "Web" is not a valid DNS-1035 label/)]);
+  });
+
+  test('a name that is no string (from JavaScript) is one problem, and the messages of the ports name what was given', () => {
+    expect(synthProblems(build(undefined as unknown as string, 'rolling', false))).toEqual([expect.stringMatching(/^\[test\] shop\/Web: app name is undefined, not a string: it names every object of the service: use at most 63/)]);
+    expect(synthProblems(build('Web', 'rolling', false, { ports: [] }))).toContain('[test] shop/Web: Service "Web" has no ports: a Service needs at least one (name it after the container port it targets)');
   });
 });
 
 describe('ReleasedService ports', () => {
   test.each(CASES)('a bad Service port name is one problem where the ports were given, beside each Deployment container that names it (%s, %s)', (strategy, _traffic, gateway) => {
-    const problems = synthProblems(build('web', strategy, gateway, '500m', 'HTTP_port'));
+    const problems = synthProblems(build('web', strategy, gateway, { port: 'HTTP_port' }));
     const where = strategy === 'blue-green' ? 'shop/Web/BlueGreen' : 'shop/Web';
     const deployments = { rolling: ['App'], canary: ['App', 'Canary'], 'blue-green': ['BlueGreen/Blue', 'BlueGreen/Green'] }[strategy];
     const invalid = ' is not a valid port name: ';

@@ -7,6 +7,7 @@
  * Each returns an error message (what is wrong and how to fix it) or undefined; none throws,
  * whatever the value, so one bad field never hides the others.
  */
+import { createHash } from 'node:crypto';
 import * as ipaddr from 'ipaddr.js';
 import { parseQuantity } from './quantity';
 
@@ -29,6 +30,59 @@ export function checkDns1035Label(value: string, what: string): string | undefin
     return `${what} ${JSON.stringify(value)} is not a valid DNS-1035 label: use at most 63 lower-case letters, digits and '-', starting with a letter and ending with a letter or digit`;
   }
   return undefined;
+}
+
+/** The longest a DNS-1035 label may be (a Service name). */
+const DNS_LABEL_MAX = 63;
+
+/** The start of a stand-in for a name with no letter in it. */
+const FALLBACK_NAME = 'app';
+
+/** Hex digits of the given name's hash a stand-in ends with, so that it is no name of the project's. */
+const STAND_IN_HASH_LENGTH = 8;
+
+/** The longest of `suffixes`. */
+function longest(suffixes: readonly string[]): number {
+  return Math.max(0, ...suffixes.map((suffix) => suffix.length));
+}
+
+/**
+ * A name a construct names all its objects from, its Services among them, each with one of
+ * `suffixes` appended ('' for the name itself): every Service name must be a DNS-1035 label,
+ * so the name is checked against the longest suffix. The problem reads `<what> "Web" ...:
+ * it names every object of the <owner>`.
+ */
+export function checkServiceNameStem(name: string, suffixes: readonly string[], what: string, owner: string): string | undefined {
+  const limit = DNS_LABEL_MAX - longest(suffixes);
+  const fix = `use at most ${limit} lower-case letters, digits and '-', starting with a letter and ending with a letter or digit`;
+  if (typeof name !== 'string') return `${what} is ${describeValue(name)}, not a string: it names every object of the ${owner}: ${fix}`;
+  const services = suffixes.map((suffix) => `${name}${suffix}`);
+  const tooLong = services.find((service) => service.length > DNS_LABEL_MAX);
+  const label = checkDns1035Label(name, what) === undefined;
+  if (label && tooLong === undefined) return undefined;
+  if (label) {
+    return `${what} ${JSON.stringify(name)} has ${name.length} characters, so the Service "${tooLong}" named from it is over the ${DNS_LABEL_MAX} a Service name may have: ${fix}`;
+  }
+  const among = services.length > 1 ? `, the Services ${services.map((d) => JSON.stringify(d)).join(' and ')} among them` : '';
+  return `${what} ${JSON.stringify(name)} is not a valid DNS-1035 label: it names every object of the ${owner}${among}: ${fix}`;
+}
+
+/**
+ * What a construct builds its objects with while checkServiceNameStem's problem is reported,
+ * so that they report only their own problems, not one each for the name: the name
+ * lower-cased, other characters as '-', cut to fit `suffixes`, and ended with a hash of it,
+ * so that it is no other construct's name (which would add duplicates to the problem).
+ */
+export function standInServiceNameStem(name: unknown, suffixes: readonly string[]): string {
+  const hash = createHash('sha256').update(describeValue(name)).digest('hex').slice(0, STAND_IN_HASH_LENGTH);
+  const text = typeof name === 'string' ? name : '';
+  const cleaned = text
+    .toLowerCase()
+    .replace(/[^-a-z0-9]/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .slice(0, DNS_LABEL_MAX - longest(suffixes) - STAND_IN_HASH_LENGTH - 1)
+    .replace(/-+$/, '');
+  return `${cleaned === '' ? FALLBACK_NAME : cleaned}-${hash}`;
 }
 
 /** RFC 1123 subdomain: names of most objects (Deployments, ConfigMaps, ...). */

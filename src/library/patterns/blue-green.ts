@@ -16,10 +16,10 @@
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { checkDns1035Label, errors } from '../core/validation';
+import { checkServiceNameStem, standInServiceNameStem } from '../core/validation';
 import { AppDeployment, AutoscalingProps, DeploymentStrategy } from './app-deployment';
 import type { DisruptionBudgetProps } from './disruption-budget';
-import { AppService, AppServiceProps, checkServicePorts, ServicePortProps } from './app-service';
+import { AppService, checkServicePorts, ServicePortProps } from './app-service';
 import { LABELS, Labels } from '../core/labels';
 import type { PodTemplateProps } from './pod-template';
 import { DEFAULT_REPLICAS } from '../core/defaults';
@@ -36,7 +36,8 @@ export interface BlueGreenProps {
   /**
    * App name: the pods' `app.kubernetes.io/name`, the active Service and the shared
    * ServiceAccount; the Deployments are `<name>-blue` and `<name>-green`, the preview
-   * Service `<name>-preview`.
+   * Service `<name>-preview`. A DNS-1035 label of at most 55 characters, so the preview
+   * Service's name is one too.
    */
   readonly name: string;
   /** The colour the active Service sends users to. */
@@ -62,14 +63,19 @@ export interface BlueGreenProps {
   readonly disruptionBudget?: DisruptionBudgetProps | false;
 }
 
+/** What the preview Service's name adds to the pair's. */
+const PREVIEW_SUFFIX = '-preview';
+
+/** What a pair appends to its name for its Services: nothing for the active one, PREVIEW_SUFFIX for the preview one. */
+export const BLUE_GREEN_SERVICE_SUFFIXES: readonly string[] = ['', PREVIEW_SUFFIX];
+
 /**
- * The active or preview Service of a pair: its ports are the pair's, checked once by the pair
- * for both Services, and its selector and labels are made of the pair's name, which its
- * Deployments check; its own name is still its own to check.
+ * The active or preview Service of a pair: its name, selector and labels are made of the
+ * pair's name and its ports are the pair's, all checked once by the pair for both Services.
  */
 class ColourService extends AppService {
-  protected override serviceProblems(props: AppServiceProps): string[] {
-    return errors(checkDns1035Label(props.name, 'Service name'));
+  protected override serviceProblems(): string[] {
+    return [];
   }
 }
 
@@ -86,19 +92,25 @@ export class BlueGreen extends Construct {
   /** Labels both colours' pods share (app name only): for policies that must not change on a switch. */
   readonly appSelector: Labels;
   private readonly props: BlueGreenProps;
+  /** The name as given, which problems name (the objects carry a stand-in while it is wrong). */
+  private readonly givenName: string;
 
   constructor(scope: Construct, id: string, props: BlueGreenProps) {
     super(scope, id);
-    this.props = props;
-    this.name = props.name;
+    this.givenName = props.name;
+    const nameProblem = checkServiceNameStem(props.name, BLUE_GREEN_SERVICE_SUFFIXES, 'name', 'blue-green pair');
+    // a bad name is said once, here: the objects are built under a valid stand-in, so they
+    // report only their own problems, not one per object named from it
+    this.props = nameProblem ? { ...props, name: standInServiceNameStem(props.name, BLUE_GREEN_SERVICE_SUFFIXES) } : props;
+    this.name = this.props.name;
     this.active = props.active;
     this.idle = otherColour(props.active);
-    this.appSelector = { [LABELS.name]: props.name };
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: props.name }, automountServiceAccountToken: false });
+    this.appSelector = { [LABELS.name]: this.name };
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: this.name }, automountServiceAccountToken: false });
     this.deployments = { blue: this.colourDeployment('blue'), green: this.colourDeployment('green') };
-    this.activeService = this.colourService('Active', props.name, 'active', this.active);
-    this.previewService = this.colourService('Preview', `${props.name}-preview`, 'preview', this.idle);
-    this.node.addValidation({ validate: () => this.validateBlueGreen() });
+    this.activeService = this.colourService('Active', this.name, 'active', this.active);
+    this.previewService = this.colourService('Preview', `${this.name}${PREVIEW_SUFFIX}`, 'preview', this.idle);
+    this.node.addValidation({ validate: () => [...(nameProblem ? [nameProblem] : []), ...this.validateBlueGreen()] });
   }
 
   /** Selector of one colour's pods: app name and colour, the same whichever colour is active. */
@@ -141,10 +153,10 @@ export class BlueGreen extends Construct {
       problems.push(`idleReplicas is ${p.idleReplicas}: use 0 to free the idle colour's capacity, a whole number to keep some of it, or leave it unset for a full-size idle colour`);
     }
     if (!p.autoscaling && p.replicas === 0) {
-      problems.push(`the active colour ${this.active} runs 0 replicas, so the active Service "${p.name}" has no endpoints: set replicas to 1 or more (idleReplicas sizes the idle colour alone)`);
+      problems.push(`the active colour ${this.active} runs 0 replicas, so the active Service "${this.givenName}" has no endpoints: set replicas to 1 or more (idleReplicas sizes the idle colour alone)`);
     }
-    if (p.ports.length === 0) problems.push(`blue-green "${p.name}" has no ports: list the container ports both Services expose`);
-    else problems.push(...checkServicePorts(p.name, p.ports, false));
+    if (p.ports.length === 0) problems.push(`blue-green "${this.givenName}" has no ports: list the container ports both Services expose`);
+    else problems.push(...checkServicePorts(this.givenName, p.ports, false));
     return problems;
   }
 }

@@ -15,11 +15,11 @@ import { DEFAULT_CANARY_REPLICAS, DEFAULT_REPLICAS } from '../core/defaults';
 import { LABELS, Labels } from '../core/labels';
 import type { AppRelease, CanaryRelease, CanaryRouting, VersionRelease } from '../core/release';
 import type { TrafficApi } from '../core/traffic';
-import { checkDns1035Label } from '../core/validation';
+import { checkServiceNameStem, standInServiceNameStem } from '../core/validation';
 import { AppDeployment, AutoscalingProps } from './app-deployment';
 import { AppIngress, HttpPath } from './app-ingress';
 import { AppService, checkServicePorts, ServicePortProps } from './app-service';
-import { BlueGreen } from './blue-green';
+import { BLUE_GREEN_SERVICE_SUFFIXES, BlueGreen } from './blue-green';
 import { CanaryIngress } from './canary-ingress';
 import { AppHttpRoute } from './http-route';
 import type { PodTemplateProps } from './pod-template';
@@ -69,13 +69,7 @@ export interface ReleasedServiceProps {
  * What each strategy appends to the app name for the Services it makes (a canary's while one
  * runs): every one must stay a DNS-1035 label, so the name is checked against the longest.
  */
-const SERVICE_NAME_SUFFIXES: Readonly<Record<ReleaseStrategy, readonly string[]>> = { rolling: [''], canary: ['', '-canary'], 'blue-green': ['', '-preview'] };
-
-/** The longest a DNS-1035 label may be (a Service name). */
-const DNS_LABEL_MAX = 63;
-
-/** The stand-in for an app name with nothing usable in it. */
-const FALLBACK_APP_NAME = 'app';
+const SERVICE_NAME_SUFFIXES: Readonly<Record<ReleaseStrategy, readonly string[]>> = { rolling: [''], canary: ['', '-canary'], 'blue-green': BLUE_GREEN_SERVICE_SUFFIXES };
 
 /**
  * A Service the ReleasedService makes itself (rolling, canary): its name, after the app's,
@@ -110,10 +104,11 @@ export class ReleasedService extends Construct {
   constructor(scope: Construct, id: string, props: ReleasedServiceProps) {
     super(scope, id);
     this.givenName = props.name;
-    const nameProblem = checkAppName(props.name, props.strategy);
+    const suffixes = SERVICE_NAME_SUFFIXES[props.strategy];
+    const nameProblem = checkServiceNameStem(props.name, suffixes, 'app name', 'service');
     // a bad name is said once, here: the objects are built under a valid stand-in, so they
     // report only their own problems, not one per object named from it
-    this.props = nameProblem ? { ...props, name: standInAppName(props.name, props.strategy) } : props;
+    this.props = nameProblem ? { ...props, name: standInServiceNameStem(props.name, suffixes) } : props;
     const backends = this.backends();
     this.service = backends.service;
     if (props.routing) this.route(props.routing, backends);
@@ -122,7 +117,7 @@ export class ReleasedService extends Construct {
     this.node.addValidation({
       validate: () => [
         ...(nameProblem ? [nameProblem] : []),
-        ...(portsChecked ? checkServicePorts(this.props.name, props.ports, false) : []),
+        ...(portsChecked ? checkServicePorts(this.givenName, props.ports, false) : []),
         ...checkReleaseFitsStrategy(props.name, props.strategy, props.release, props.releaseSource ?? 'the release state'),
       ],
     });
@@ -222,30 +217,6 @@ export class ReleasedService extends Construct {
     });
     if (backends.canary) new CanaryIngress(this, 'CanaryIngress', { primary, service: backends.canary.service, ...backends.canary.routing });
   }
-}
-
-/** The longest suffix `strategy` appends to the app name. */
-function longestSuffix(strategy: ReleaseStrategy): number {
-  return Math.max(...SERVICE_NAME_SUFFIXES[strategy].map((suffix) => suffix.length));
-}
-
-/**
- * The app name names every object of the service (Deployments, Services, Ingresses or
- * HTTPRoute, policies, the pods' name label), so it must make a Service name with each
- * suffix its strategy appends.
- */
-export function checkAppName(name: string, strategy: ReleaseStrategy): string | undefined {
-  const derived = SERVICE_NAME_SUFFIXES[strategy].map((suffix) => `${name}${suffix}`);
-  if (derived.every((service) => checkDns1035Label(service, 'Service name') === undefined)) return undefined;
-  const names = derived.length > 1 ? `, the Services ${derived.map((d) => JSON.stringify(d)).join(' and ')} among them` : '';
-  return `app name ${JSON.stringify(name)} is not a valid DNS-1035 label: it names every object of the service${names}: use at most ${DNS_LABEL_MAX - longestSuffix(strategy)} lower-case letters, digits and '-', starting with a letter and ending with a letter or digit`;
-}
-
-/** A valid name close to `name` (lower-cased, other characters as '-', cut to fit), to build with while its problem is reported. */
-function standInAppName(name: string, strategy: ReleaseStrategy): string {
-  const text = typeof name === 'string' ? name : '';
-  const cleaned = text.toLowerCase().replace(/[^-a-z0-9]/g, '-').replace(/^[^a-z]+/, '').slice(0, DNS_LABEL_MAX - longestSuffix(strategy)).replace(/-+$/, '');
-  return cleaned === '' ? FALLBACK_APP_NAME : cleaned;
 }
 
 /**
