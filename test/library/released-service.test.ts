@@ -82,6 +82,12 @@ describe('ReleasedService app name', () => {
   test('a name that is no string (from JavaScript) is one problem, and the messages of the ports name what was given', () => {
     expect(synthProblems(build(undefined as unknown as string, 'rolling', false))).toEqual([expect.stringMatching(/^\[test\] shop\/Web: app name is undefined, not a string: it names every object of the service: use at most 63/)]);
     expect(synthProblems(build('Web', 'rolling', false, { ports: [] }))).toContain('[test] shop/Web: Service "Web" has no ports: a Service needs at least one (name it after the container port it targets)');
+    expect(synthProblems(build('Web', 'blue-green', false, { ports: [] }))).toContain('[test] shop/Web/BlueGreen: blue-green "Web" has no ports: list the container ports both Services expose');
+  });
+
+  test('two services given the same bad name are built under stand-ins of their own: the name is said for each, no duplicate objects', () => {
+    const problems = synthProblems(build('Web', 'rolling', false, { beside: 'Web' }));
+    expect(problems).toEqual([expect.stringMatching(/^\[test\] shop\/Web: app name "Web" is not/), expect.stringMatching(/^\[test\] shop\/Beside: app name "Web" is not/)]);
   });
 });
 

@@ -38,7 +38,7 @@ const DNS_LABEL_MAX = 63;
 /** The start of a stand-in for a name with no letter in it. */
 const FALLBACK_NAME = 'app';
 
-/** Hex digits of the given name's hash a stand-in ends with, so that it is no name of the project's. */
+/** Hex digits of a hash of the construct's path and the given name a stand-in ends with, so that it is no other construct's name. */
 const STAND_IN_HASH_LENGTH = 8;
 
 /** The longest of `suffixes`. */
@@ -68,13 +68,14 @@ export function checkServiceNameStem(name: string, suffixes: readonly string[], 
 }
 
 /**
- * What a construct builds its objects with while checkServiceNameStem's problem is reported,
- * so that they report only their own problems, not one each for the name: the name
- * lower-cased, other characters as '-', cut to fit `suffixes`, and ended with a hash of it,
- * so that it is no other construct's name (which would add duplicates to the problem).
+ * What the construct at `path` builds its objects with while checkServiceNameStem's problem
+ * is reported, so that they report only their own problems, not one each for the name: the
+ * name lower-cased, other characters as '-', cut to fit `suffixes`, and ended with a hash of
+ * the path and the name, so that it is no other construct's name, even one given the same
+ * bad name (which would add duplicates to the problem).
  */
-export function standInServiceNameStem(name: unknown, suffixes: readonly string[]): string {
-  const hash = createHash('sha256').update(describeValue(name)).digest('hex').slice(0, STAND_IN_HASH_LENGTH);
+export function standInServiceNameStem(name: unknown, suffixes: readonly string[], path: string): string {
+  const hash = createHash('sha256').update(`${path}\n${describeValue(name)}`).digest('hex').slice(0, STAND_IN_HASH_LENGTH);
   const text = typeof name === 'string' ? name : '';
   const cleaned = text
     .toLowerCase()

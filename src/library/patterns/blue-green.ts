@@ -101,7 +101,7 @@ export class BlueGreen extends Construct {
     const nameProblem = checkServiceNameStem(props.name, BLUE_GREEN_SERVICE_SUFFIXES, 'name', 'blue-green pair');
     // a bad name is said once, here: the objects are built under a valid stand-in, so they
     // report only their own problems, not one per object named from it
-    this.props = nameProblem ? { ...props, name: standInServiceNameStem(props.name, BLUE_GREEN_SERVICE_SUFFIXES) } : props;
+    this.props = nameProblem ? { ...props, name: standInServiceNameStem(props.name, BLUE_GREEN_SERVICE_SUFFIXES, this.node.path) } : props;
     this.name = this.props.name;
     this.active = props.active;
     this.idle = otherColour(props.active);
@@ -111,6 +111,15 @@ export class BlueGreen extends Construct {
     this.activeService = this.colourService('Active', this.name, 'active', this.active);
     this.previewService = this.colourService('Preview', `${this.name}${PREVIEW_SUFFIX}`, 'preview', this.idle);
     this.node.addValidation({ validate: () => [...(nameProblem ? [nameProblem] : []), ...this.validateBlueGreen()] });
+  }
+
+  /**
+   * The name the pair's problems say: the name as given. A construct that builds a pair
+   * under a name of its own making (a ReleasedService, while its own name is wrong) says
+   * the name its user gave instead.
+   */
+  protected nameInProblems(): string {
+    return this.givenName;
   }
 
   /** Selector of one colour's pods: app name and colour, the same whichever colour is active. */
@@ -153,10 +162,10 @@ export class BlueGreen extends Construct {
       problems.push(`idleReplicas is ${p.idleReplicas}: use 0 to free the idle colour's capacity, a whole number to keep some of it, or leave it unset for a full-size idle colour`);
     }
     if (!p.autoscaling && p.replicas === 0) {
-      problems.push(`the active colour ${this.active} runs 0 replicas, so the active Service "${this.givenName}" has no endpoints: set replicas to 1 or more (idleReplicas sizes the idle colour alone)`);
+      problems.push(`the active colour ${this.active} runs 0 replicas, so the active Service "${this.nameInProblems()}" has no endpoints: set replicas to 1 or more (idleReplicas sizes the idle colour alone)`);
     }
-    if (p.ports.length === 0) problems.push(`blue-green "${this.givenName}" has no ports: list the container ports both Services expose`);
-    else problems.push(...checkServicePorts(this.givenName, p.ports, false));
+    if (p.ports.length === 0) problems.push(`blue-green "${this.nameInProblems()}" has no ports: list the container ports both Services expose`);
+    else problems.push(...checkServicePorts(this.nameInProblems(), p.ports, false));
     return problems;
   }
 }

@@ -19,7 +19,7 @@ import { checkServiceNameStem, standInServiceNameStem } from '../core/validation
 import { AppDeployment, AutoscalingProps } from './app-deployment';
 import { AppIngress, HttpPath } from './app-ingress';
 import { AppService, checkServicePorts, ServicePortProps } from './app-service';
-import { BLUE_GREEN_SERVICE_SUFFIXES, BlueGreen } from './blue-green';
+import { BLUE_GREEN_SERVICE_SUFFIXES, BlueGreen, BlueGreenProps } from './blue-green';
 import { CanaryIngress } from './canary-ingress';
 import { AppHttpRoute } from './http-route';
 import type { PodTemplateProps } from './pod-template';
@@ -82,6 +82,20 @@ class ReleasedServiceBackend extends AppService {
   }
 }
 
+/** The pair of a blue-green ReleasedService: its problems say the service's name as given, not the stand-in it may be built under. */
+class ReleasedPair extends BlueGreen {
+  private readonly serviceName: string;
+
+  constructor(scope: Construct, id: string, props: BlueGreenProps, serviceName: string) {
+    super(scope, id, props);
+    this.serviceName = serviceName;
+  }
+
+  protected override nameInProblems(): string {
+    return this.serviceName;
+  }
+}
+
 /** The Services requests reach: the stable (or active) one, and a canary's. */
 interface Backends {
   readonly service: AppService;
@@ -108,7 +122,7 @@ export class ReleasedService extends Construct {
     const nameProblem = checkServiceNameStem(props.name, suffixes, 'app name', 'service');
     // a bad name is said once, here: the objects are built under a valid stand-in, so they
     // report only their own problems, not one per object named from it
-    this.props = nameProblem ? { ...props, name: standInServiceNameStem(props.name, suffixes) } : props;
+    this.props = nameProblem ? { ...props, name: standInServiceNameStem(props.name, suffixes, this.node.path) } : props;
     const backends = this.backends();
     this.service = backends.service;
     if (props.routing) this.route(props.routing, backends);
@@ -183,7 +197,7 @@ export class ReleasedService extends Construct {
       const runs = c === bg.active ? release.stable : bg[c];
       return { version: runs.version, ...this.props.pod(runs) };
     };
-    const pair = new BlueGreen(this, 'BlueGreen', { name, active: bg.active, blue: colour('blue'), green: colour('green'), ports, ...this.sizing(), idleReplicas: bg.warm ? undefined : bg.idleReplicas });
+    const pair = new ReleasedPair(this, 'BlueGreen', { name, active: bg.active, blue: colour('blue'), green: colour('green'), ports, ...this.sizing(), idleReplicas: bg.warm ? undefined : bg.idleReplicas }, this.givenName);
     return { service: pair.activeService, policySelector: pair.appSelector };
   }
 
