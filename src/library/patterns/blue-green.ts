@@ -20,6 +20,7 @@ import { checkServiceNameStem, standInServiceNameStem } from '../core/validation
 import { AppDeployment, AutoscalingProps, DeploymentStrategy } from './app-deployment';
 import type { DisruptionBudgetProps } from './disruption-budget';
 import { AppService, checkServicePorts, ServicePortProps } from './app-service';
+import { DerivedService } from './derived-service';
 import { LABELS, Labels } from '../core/labels';
 import type { PodTemplateProps } from './pod-template';
 import { DEFAULT_REPLICAS } from '../core/defaults';
@@ -68,16 +69,6 @@ const PREVIEW_SUFFIX = '-preview';
 
 /** What a pair appends to its name for its Services: nothing for the active one, PREVIEW_SUFFIX for the preview one. */
 export const BLUE_GREEN_SERVICE_SUFFIXES: readonly string[] = ['', PREVIEW_SUFFIX];
-
-/**
- * The active or preview Service of a pair: its name, selector and labels are made of the
- * pair's name and its ports are the pair's, all checked once by the pair for both Services.
- */
-class ColourService extends AppService {
-  protected override serviceProblems(): string[] {
-    return [];
-  }
-}
 
 /** Two Deployments, blue and green, an active Service on one and a preview Service on the other. */
 export class BlueGreen extends Construct {
@@ -146,7 +137,8 @@ export class BlueGreen extends Construct {
   }
 
   private colourService(id: string, name: string, role: 'active' | 'preview', colour: Colour): AppService {
-    return new ColourService(this, id, {
+    // its name, selector, labels and ports are the pair's, checked once by the pair for both Services
+    return new DerivedService(this, id, {
       name,
       selector: this.colourSelector(colour),
       ports: this.props.ports,

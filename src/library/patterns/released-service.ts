@@ -19,6 +19,7 @@ import { checkServiceNameStem, standInServiceNameStem } from '../core/validation
 import { AppDeployment, AutoscalingProps } from './app-deployment';
 import { AppIngress, HttpPath } from './app-ingress';
 import { AppService, checkServicePorts, ServicePortProps } from './app-service';
+import { DerivedService } from './derived-service';
 import { BLUE_GREEN_SERVICE_SUFFIXES, BlueGreen, BlueGreenProps } from './blue-green';
 import { CanaryIngress } from './canary-ingress';
 import { AppHttpRoute } from './http-route';
@@ -70,17 +71,6 @@ export interface ReleasedServiceProps {
  * runs): every one must stay a DNS-1035 label, so the name is checked against the longest.
  */
 const SERVICE_NAME_SUFFIXES: Readonly<Record<ReleaseStrategy, readonly string[]>> = { rolling: [''], canary: ['', '-canary'], 'blue-green': BLUE_GREEN_SERVICE_SUFFIXES };
-
-/**
- * A Service the ReleasedService makes itself (rolling, canary): its name, after the app's,
- * and its ports are checked once by the ReleasedService, and its selector by the
- * Deployment whose pods it selects, so a wrong port is one problem, not one per Service.
- */
-class ReleasedServiceBackend extends AppService {
-  protected override serviceProblems(): string[] {
-    return [];
-  }
-}
 
 /** The pair of a blue-green ReleasedService: its problems say the service's name as given, not the stand-in it may be built under. */
 class ReleasedPair extends BlueGreen {
@@ -157,7 +147,7 @@ export class ReleasedService extends Construct {
   private rolling(stable: VersionRelease): Backends {
     const name = this.props.name;
     new AppDeployment(this, 'App', { name, version: stable.version, ...this.sizing(), ...this.props.pod(stable) });
-    return { service: new ReleasedServiceBackend(this, 'Service', { name, selector: { [LABELS.name]: name }, ports: this.props.ports }) };
+    return { service: new DerivedService(this, 'Service', { name, selector: { [LABELS.name]: name }, ports: this.props.ports }) };
   }
 
   /**
@@ -168,7 +158,7 @@ export class ReleasedService extends Construct {
   private canary(stable: VersionRelease, canary: CanaryRelease | undefined): Backends {
     const { name, ports } = this.props;
     const stableApp = new AppDeployment(this, 'App', { name, version: stable.version, selectorLabels: { [LABELS.track]: 'stable' }, ...this.sizing(), ...this.props.pod(stable) });
-    const service = new ReleasedServiceBackend(this, 'Service', { name, selector: stableApp.podSelector, ports });
+    const service = new DerivedService(this, 'Service', { name, selector: stableApp.podSelector, ports });
     if (!canary) return { service };
     const canaryApp = new AppDeployment(this, 'Canary', {
       name: `${name}-canary`,
@@ -179,7 +169,7 @@ export class ReleasedService extends Construct {
       serviceAccountName: name,
       ...this.props.pod(canary),
     });
-    const canaryService = new ReleasedServiceBackend(this, 'CanaryService', { name: `${name}-canary`, selector: canaryApp.podSelector, ports });
+    const canaryService = new DerivedService(this, 'CanaryService', { name: `${name}-canary`, selector: canaryApp.podSelector, ports });
     const { weight, weightTotal, header, headerValue, headerPattern, cookie } = canary;
     return { service, canary: { service: canaryService, routing: { weight, weightTotal, header, headerValue, headerPattern, cookie } } };
   }

@@ -26,6 +26,7 @@ import * as k8s from '../../../imports/k8s';
 import { AccessMode, checkClaimRequest } from './app-volume-claim';
 import { checkDns1035Label, checkDnsLabel, checkNonNegativeInteger, errors } from '../core/validation';
 import { AppService } from './app-service';
+import { DerivedService } from './derived-service';
 import { Budget, DisruptionBudgetProps, blocksDrainsUnasked, checkDisruptionBudget, createDisruptionBudget, explicitBudget } from './disruption-budget';
 import { NetworkPolicy } from './network-policy';
 import type { VerticalAutoscaler } from './vertical-autoscaler';
@@ -86,16 +87,6 @@ export interface StatefulAppProps extends WorkloadProps {
 /** Longest StatefulSet name whose `controller-revision-hash` label (`<name>-<10 characters>`) stays a valid label value. */
 const MAX_NAME_LENGTH = 52;
 
-/**
- * A Service of a StatefulApp: its name, its selector and its ports are the app's, which the
- * app checks once for everything it makes, so the Service does not report them again.
- */
-class StatefulAppService extends AppService {
-  protected override serviceProblems(): string[] {
-    return [];
-  }
-}
-
 /** The peer policy of a StatefulApp: made wholly of the app's name, pod labels and container ports, which the app checks. */
 class PeerPolicy extends NetworkPolicy {
   protected override validatePolicy(): string[] {
@@ -119,7 +110,7 @@ export class StatefulApp extends Workload {
     this.props = props;
     this.replicas = props.replicas;
     const ports = props.container.ports ?? [];
-    this.headlessService = new StatefulAppService(this, 'HeadlessService', {
+    this.headlessService = new DerivedService(this, 'HeadlessService', {
       name: props.headlessServiceName ?? `${props.name}-headless`,
       selector: this.podSelector,
       ports,
@@ -127,7 +118,7 @@ export class StatefulApp extends Workload {
       publishNotReadyAddresses: props.publishNotReadyAddresses,
     });
     if (props.clientService ?? true) {
-      this.clientService = new StatefulAppService(this, 'ClientService', { name: props.name, selector: this.podSelector, ports });
+      this.clientService = new DerivedService(this, 'ClientService', { name: props.name, selector: this.podSelector, ports });
     }
     this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
       metadata: this.objectMetadata(),
