@@ -52,7 +52,7 @@ function longest(suffixes: readonly string[]): number {
  * so the name is checked against the longest suffix. The problem reads `<what> "Web" ...:
  * it names every object of the <owner>`.
  */
-export function checkServiceNameStem(name: string, suffixes: readonly string[], what: string, owner: string): string | undefined {
+function checkServiceNameStem(name: string, suffixes: readonly string[], what: string, owner: string): string | undefined {
   const limit = DNS_LABEL_MAX - longest(suffixes);
   const fix = `use at most ${limit} lower-case letters, digits and '-', starting with a letter and ending with a letter or digit`;
   if (typeof name !== 'string') return `${what} is ${describeValue(name)}, not a string: it names every object of the ${owner}: ${fix}`;
@@ -74,7 +74,7 @@ export function checkServiceNameStem(name: string, suffixes: readonly string[], 
  * the path and the name, so that it is no other construct's name, even one given the same
  * bad name (which would add duplicates to the problem).
  */
-export function standInServiceNameStem(name: unknown, suffixes: readonly string[], path: string): string {
+function standInServiceNameStem(name: unknown, suffixes: readonly string[], path: string): string {
   const hash = createHash('sha256').update(`${path}\n${describeValue(name)}`).digest('hex').slice(0, STAND_IN_HASH_LENGTH);
   const text = typeof name === 'string' ? name : '';
   const cleaned = text
@@ -84,6 +84,24 @@ export function standInServiceNameStem(name: unknown, suffixes: readonly string[
     .slice(0, DNS_LABEL_MAX - longest(suffixes) - STAND_IN_HASH_LENGTH - 1)
     .replace(/-+$/, '');
   return `${cleaned === '' ? FALLBACK_NAME : cleaned}-${hash}`;
+}
+
+/** The name a construct builds its objects with, and the problem of the name it was given. */
+export interface ServiceNameStem {
+  /** The given name, or a stand-in for it while it is wrong (standInServiceNameStem). */
+  readonly name: string;
+  /** What is wrong with the given name (checkServiceNameStem). @default - nothing */
+  readonly problem?: string;
+}
+
+/**
+ * The name the construct at `path` builds its objects with: the given one, or, while its
+ * problem is reported once by the construct, a valid stand-in, so that the objects report
+ * only their own problems, not one each for the name.
+ */
+export function serviceNameStem(name: string, suffixes: readonly string[], what: string, owner: string, path: string): ServiceNameStem {
+  const problem = checkServiceNameStem(name, suffixes, what, owner);
+  return problem === undefined ? { name } : { name: standInServiceNameStem(name, suffixes, path), problem };
 }
 
 /** RFC 1123 subdomain: names of most objects (Deployments, ConfigMaps, ...). */

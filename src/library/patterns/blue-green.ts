@@ -16,7 +16,7 @@
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { checkServiceNameStem, standInServiceNameStem } from '../core/validation';
+import { serviceNameStem } from '../core/validation';
 import { AppDeployment, AutoscalingProps, DeploymentStrategy } from './app-deployment';
 import type { DisruptionBudgetProps } from './disruption-budget';
 import { AppService, checkServicePorts, ServicePortProps } from './app-service';
@@ -89,10 +89,8 @@ export class BlueGreen extends Construct {
   constructor(scope: Construct, id: string, props: BlueGreenProps) {
     super(scope, id);
     this.givenName = props.name;
-    const nameProblem = checkServiceNameStem(props.name, BLUE_GREEN_SERVICE_SUFFIXES, 'name', 'blue-green pair');
-    // a bad name is said once, here: the objects are built under a valid stand-in, so they
-    // report only their own problems, not one per object named from it
-    this.props = nameProblem ? { ...props, name: standInServiceNameStem(props.name, BLUE_GREEN_SERVICE_SUFFIXES, this.node.path) } : props;
+    const named = serviceNameStem(props.name, BLUE_GREEN_SERVICE_SUFFIXES, 'name', 'blue-green pair', this.node.path);
+    this.props = { ...props, name: named.name };
     this.name = this.props.name;
     this.active = props.active;
     this.idle = otherColour(props.active);
@@ -101,7 +99,7 @@ export class BlueGreen extends Construct {
     this.deployments = { blue: this.colourDeployment('blue'), green: this.colourDeployment('green') };
     this.activeService = this.colourService('Active', this.name, 'active', this.active);
     this.previewService = this.colourService('Preview', `${this.name}${PREVIEW_SUFFIX}`, 'preview', this.idle);
-    this.node.addValidation({ validate: () => [...(nameProblem ? [nameProblem] : []), ...this.validateBlueGreen()] });
+    this.node.addValidation({ validate: () => [...(named.problem === undefined ? [] : [named.problem]), ...this.validateBlueGreen()] });
   }
 
   /**

@@ -15,7 +15,7 @@ import { DEFAULT_CANARY_REPLICAS, DEFAULT_REPLICAS } from '../core/defaults';
 import { LABELS, Labels } from '../core/labels';
 import type { AppRelease, CanaryRelease, CanaryRouting, VersionRelease } from '../core/release';
 import type { TrafficApi } from '../core/traffic';
-import { checkServiceNameStem, standInServiceNameStem } from '../core/validation';
+import { serviceNameStem } from '../core/validation';
 import { AppDeployment, AutoscalingProps } from './app-deployment';
 import { AppIngress, HttpPath } from './app-ingress';
 import { AppService, checkServicePorts, ServicePortProps } from './app-service';
@@ -108,11 +108,8 @@ export class ReleasedService extends Construct {
   constructor(scope: Construct, id: string, props: ReleasedServiceProps) {
     super(scope, id);
     this.givenName = props.name;
-    const suffixes = SERVICE_NAME_SUFFIXES[props.strategy];
-    const nameProblem = checkServiceNameStem(props.name, suffixes, 'app name', 'service');
-    // a bad name is said once, here: the objects are built under a valid stand-in, so they
-    // report only their own problems, not one per object named from it
-    this.props = nameProblem ? { ...props, name: standInServiceNameStem(props.name, suffixes, this.node.path) } : props;
+    const named = serviceNameStem(props.name, SERVICE_NAME_SUFFIXES[props.strategy], 'app name', 'service', this.node.path);
+    this.props = { ...props, name: named.name };
     const backends = this.backends();
     this.service = backends.service;
     if (props.routing) this.route(props.routing, backends);
@@ -120,7 +117,7 @@ export class ReleasedService extends Construct {
     const portsChecked = !(props.strategy === 'blue-green' && props.release.blueGreen);
     this.node.addValidation({
       validate: () => [
-        ...(nameProblem ? [nameProblem] : []),
+        ...(named.problem === undefined ? [] : [named.problem]),
         ...(portsChecked ? checkServicePorts(this.givenName, props.ports, false) : []),
         ...checkReleaseFitsStrategy(props.name, props.strategy, props.release, props.releaseSource ?? 'the release state'),
       ],
