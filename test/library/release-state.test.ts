@@ -53,8 +53,8 @@ describe('release state', () => {
       message = (err as Error).message;
     }
     const lines = message.split('\n');
-    expect(lines).toContainEqual(expect.stringMatching(/^release\/prod.json: apps.api.canary: canary weight 150 is outside 0-100 \(percent of requests\): use a whole number in that range/));
-    expect(lines).toContainEqual(expect.stringMatching(/^release\/prod.json: apps.api.canary: canary headerValue "always" is set without header/));
+    expect(lines).toContainEqual(expect.stringMatching(/^release\/prod.json: apps.api.canary.weight 150 is outside 0-100 \(percent of requests\): use a whole number in that range/));
+    expect(lines).toContainEqual(expect.stringMatching(/^release\/prod.json: apps.api.canary.headerValue "always" is set without header/));
     expect(lines).toContainEqual(expect.stringMatching(/^release\/prod.json: apps.api.canary.replicas is -1: use a whole number of 0 or more/));
     expect(lines).toContainEqual(expect.stringMatching(/^release\/prod.json: apps.api.blueGreen.idleReplicas is -1/));
     expect(lines).toContainEqual('release/prod.json: apps.api.blueGreen.warm must be true or false');

@@ -1,4 +1,4 @@
-import { NamespacedApp, ReleasedService, ReleaseStrategy } from 'k8s-iac';
+import { CanaryRouting, NamespacedApp, ReleasedService, ReleaseStrategy } from 'k8s-iac';
 import { findObjects, synthProblems, synthScope, testSettings } from 'k8s-iac/testing';
 import { DIGEST_IMAGE, LIMITS, QUOTA } from '../helpers';
 
@@ -14,6 +14,10 @@ interface BuildOptions {
   readonly ports?: readonly { name: string; port: number }[];
   /** A second ReleasedService's name, built beside it. @default - none */
   readonly beside?: string;
+  /** Which requests reach the canary. @default - weight 10 */
+  readonly canaryRouting?: CanaryRouting;
+  /** Where the release state was read from. @default - not said */
+  readonly releaseSource?: string;
 }
 
 /** A ReleasedService of `name` in a namespace, with a canary running or both colours, routed through ingress-nginx or a Gateway. */
@@ -25,13 +29,14 @@ function build(name: string, strategy: ReleaseStrategy, gateway: boolean, option
     });
 }
 
-function service(ns: NamespacedApp, id: string, name: string, strategy: ReleaseStrategy, gateway: boolean, { cpuRequest = '500m', port = 'http', ports }: BuildOptions) {
+function service(ns: NamespacedApp, id: string, name: string, strategy: ReleaseStrategy, gateway: boolean, { cpuRequest = '500m', port = 'http', ports, canaryRouting = { weight: 10 }, releaseSource }: BuildOptions) {
       new ReleasedService(ns, id, {
         name,
         strategy,
+        releaseSource,
         release: {
           stable: STABLE,
-          canary: strategy === 'canary' ? { version: 'v2', image: DIGEST_IMAGE, weight: 10 } : undefined,
+          canary: strategy === 'canary' ? { version: 'v2', image: DIGEST_IMAGE, ...canaryRouting } : undefined,
           blueGreen: strategy === 'blue-green' ? { active: 'blue', blue: STABLE, green: { version: 'v2', image: DIGEST_IMAGE } } : undefined,
         },
         ports: ports ?? [{ name: port, port: 8080 }],
@@ -99,5 +104,22 @@ describe('ReleasedService ports', () => {
     const invalid = ' is not a valid port name: ';
     expect(problems.every((p) => p.includes(invalid))).toBe(true);
     expect(problems.map((p) => p.slice(0, p.indexOf(invalid)))).toEqual([`[test] ${where}: Service port name "HTTP_port"`, ...deployments.map((d) => `[test] shop/Web/${d}: container port name "HTTP_port"`)]);
+  });
+});
+
+describe('ReleasedService canary routing', () => {
+  test.each([
+    ['ingress-nginx', false],
+    ['Gateway', true],
+  ] as const)('a routing setting off its rules is named by the release file entry it was read from (%s)', (_traffic, gateway) => {
+    const releaseSource = 'release/prod.json';
+    const problems = (canaryRouting: CanaryRouting) => synthProblems(build('web', 'canary', gateway, { canaryRouting, releaseSource }));
+    expect(problems({ weight: 150 })).toEqual([
+      expect.stringMatching(/^\[test\] shop\/Web\/\w+: release\/prod.json: apps.web.canary.weight 150 is outside 0-100 \(percent of requests\): use a whole number in that range, or set weightTotal for a finer scale$/),
+    ]);
+    expect(problems({ header: 'X-Build', headerPattern: '(' })).toEqual([expect.stringMatching(/: release\/prod.json: apps.web.canary.headerPattern "\(" is not a regular expression/)]);
+    expect(problems({ header: 'X-Build', headerValue: 'a', headerPattern: 'b' })).toEqual([expect.stringMatching(/: release\/prod.json: apps.web.canary sets both headerValue "a" and headerPattern "b"/)]);
+    // without a source, the settings are named as the canary's
+    expect(synthProblems(build('web', 'canary', gateway, { canaryRouting: { weight: 150 } }))).toEqual([expect.stringMatching(/: canary weight 150 is outside 0-100/)]);
   });
 });

@@ -34,6 +34,25 @@ export interface CanaryRouting {
   readonly cookie?: string;
 }
 
+/** A canary's routing as a pattern takes it, and where its settings were written. */
+export interface CanaryRoutingSettings extends CanaryRouting {
+  /**
+   * Where the routing settings were written, so that their problems name it: a release
+   * file's entry, e.g. `release/prod.json: apps.web.canary`. @default - named `canary <field>`
+   */
+  readonly settingsSource?: string;
+}
+
+/**
+ * How a problem names one routing setting of a canary (`canary weight`), or the canary as a
+ * whole (`canary`): by its release file entry where the settings came from one.
+ */
+export function canarySettingName(settings: CanaryRoutingSettings, field?: keyof CanaryRouting): string {
+  const source = settings.settingsSource;
+  if (field === undefined) return source ?? 'canary';
+  return source === undefined ? `canary ${field}` : `${source}.${field}`;
+}
+
 /** A canary: its version, which requests reach it (header, then cookie, then weight), and its size. */
 export interface CanaryRelease extends VersionRelease, CanaryRouting {
   /** Pods of the canary Deployment. @default 2 - one pod would be a single point of failure for the requests sent to it */

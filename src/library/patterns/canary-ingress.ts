@@ -27,7 +27,7 @@
  */
 import { Construct, type IConstruct } from 'constructs';
 import { DEFAULT_CANARY_WEIGHT_TOTAL } from '../core/defaults';
-import type { CanaryRouting } from '../core/release';
+import { canarySettingName, type CanaryRouting, type CanaryRoutingSettings } from '../core/release';
 import { podLabelSets, renderedObjects, selects } from '../core/workloads';
 import { AppIngress, HttpPath } from './app-ingress';
 import type { AppService } from './app-service';
@@ -40,14 +40,6 @@ const ANNOTATION = 'nginx.ingress.kubernetes.io';
 /** HTTP header and cookie names are RFC 9110 tokens. */
 const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
-/**
- * A canary header pattern as ingress-nginx reads it (PCRE, `ngx.re.match`): one that does not
- * compile sends every request carrying the header to stable, weight and cookie unread.
- */
-function checkIngressNginxPattern(pattern: string): string | undefined {
-  return checkRegularExpression(pattern, 'canary headerPattern');
-}
-
 /** The scale a canary weight is on, as messages name it, when `weight` is off it; undefined when it is on it. */
 export function canaryWeightOffScale(weight: number, weightTotal: number | undefined): string | undefined {
   const total = weightTotal ?? DEFAULT_CANARY_WEIGHT_TOTAL;
@@ -56,45 +48,48 @@ export function canaryWeightOffScale(weight: number, weightTotal: number | undef
 }
 
 /**
- * Problems with a canary's routing, whatever API carries it; `checkPattern` checks a header
- * pattern in the dialect of what routes the traffic.
+ * Problems with a canary's routing, whatever API carries it, each naming the setting where it
+ * was written; `checkPattern` checks a header pattern (named `what`) in the dialect of what
+ * routes the traffic. ingress-nginx reads the pattern as PCRE (`ngx.re.match`): one that does
+ * not compile sends every request carrying the header to stable, weight and cookie unread.
  */
-export function checkCanaryRouting(r: CanaryRouting, checkPattern: (pattern: string) => string | undefined = checkIngressNginxPattern): string[] {
+export function checkCanaryRouting(r: CanaryRoutingSettings, checkPattern: (pattern: string, what: string) => string | undefined = checkRegularExpression): string[] {
   const problems: string[] = [];
+  const name = (field: keyof CanaryRouting) => canarySettingName(r, field);
   const scale = r.weight === undefined ? undefined : canaryWeightOffScale(r.weight, r.weightTotal);
   if (r.weightTotal !== undefined && (!Number.isInteger(r.weightTotal) || r.weightTotal < 1)) {
-    problems.push(`canary weightTotal is ${r.weightTotal}: use a whole number of 1 or more (weight is a share of it; 100 when unset)`);
+    problems.push(`${name('weightTotal')} is ${r.weightTotal}: use a whole number of 1 or more (weight is a share of it; 100 when unset)`);
   } else if (scale !== undefined) {
     const wrong = Number.isInteger(r.weight) ? `is outside ${scale}` : `is not a whole number on the scale ${scale}`;
-    problems.push(`canary weight ${r.weight} ${wrong}: use a whole number in that range${r.weightTotal === undefined ? ', or set weightTotal for a finer scale' : ''}`);
+    problems.push(`${name('weight')} ${r.weight} ${wrong}: use a whole number in that range${r.weightTotal === undefined ? ', or set weightTotal for a finer scale' : ''}`);
   }
   if (r.weightTotal !== undefined && r.weight === undefined) {
-    problems.push(`canary weightTotal ${r.weightTotal} is set without weight: set weight (a share of weightTotal) or drop weightTotal`);
+    problems.push(`${name('weightTotal')} ${r.weightTotal} is set without weight: set weight (a share of weightTotal) or drop weightTotal`);
   }
   if (r.header === undefined) {
-    if (r.headerValue !== undefined) problems.push(`canary headerValue "${r.headerValue}" is set without header: name the request header it is compared with, e.g. header: 'X-Client-Build'`);
-    if (r.headerPattern !== undefined) problems.push(`canary headerPattern "${r.headerPattern}" is set without header: name the request header it is matched against, e.g. header: 'X-Client-Build'`);
+    if (r.headerValue !== undefined) problems.push(`${name('headerValue')} "${r.headerValue}" is set without header: name the request header it is compared with, e.g. header: 'X-Client-Build'`);
+    if (r.headerPattern !== undefined) problems.push(`${name('headerPattern')} "${r.headerPattern}" is set without header: name the request header it is matched against, e.g. header: 'X-Client-Build'`);
   } else if (!TOKEN.test(r.header)) {
-    problems.push(`canary header "${r.header}" is not an HTTP header name: use letters, digits and '-', e.g. X-Client-Build`);
+    problems.push(`${name('header')} "${r.header}" is not an HTTP header name: use letters, digits and '-', e.g. X-Client-Build`);
   }
   // ingress-nginx's balancer.lua reads an empty canary-by-header-value or -pattern as unset and
   // falls back to always/never; an HTTPRoute header match takes no empty value (HTTPHeaderMatch.value MinLength 1)
   if (r.headerValue === '') {
-    problems.push('canary headerValue is empty, so ingress-nginx routes by always/never instead and an HTTPRoute takes no empty header value: give the value that routes to the canary, or drop headerValue for always/never');
+    problems.push(`${name('headerValue')} is empty, so ingress-nginx routes by always/never instead and an HTTPRoute takes no empty header value: give the value that routes to the canary, or drop headerValue for always/never`);
   }
   if (r.headerPattern === '') {
-    problems.push('canary headerPattern is empty, so ingress-nginx routes by always/never instead and an HTTPRoute would send every value to the canary: give the pattern of the values that route to the canary, or drop headerPattern for always/never');
+    problems.push(`${name('headerPattern')} is empty, so ingress-nginx routes by always/never instead and an HTTPRoute would send every value to the canary: give the pattern of the values that route to the canary, or drop headerPattern for always/never`);
   } else if (r.headerPattern !== undefined) {
-    problems.push(...errors(checkPattern(r.headerPattern)));
+    problems.push(...errors(checkPattern(r.headerPattern, name('headerPattern'))));
   }
   if (r.headerValue !== undefined && r.headerPattern !== undefined) {
-    problems.push(`canary sets both headerValue "${r.headerValue}" and headerPattern "${r.headerPattern}": one of them goes unread (ingress-nginx reads the value, an HTTPRoute the pattern), so keep one of them`);
+    problems.push(`${canarySettingName(r)} sets both headerValue "${r.headerValue}" and headerPattern "${r.headerPattern}": one of them goes unread (ingress-nginx reads the value, an HTTPRoute the pattern), so keep one of them`);
   }
   if (r.cookie !== undefined && !TOKEN.test(r.cookie)) {
-    problems.push(`canary cookie "${r.cookie}" is not a cookie name: use letters, digits, '-' and '_'`);
+    problems.push(`${name('cookie')} "${r.cookie}" is not a cookie name: use letters, digits, '-' and '_'`);
   }
   if (r.weight === undefined && r.header === undefined && r.cookie === undefined) {
-    problems.push('canary has no routing rule, so no request would reach it: set weight, header or cookie');
+    problems.push(`${canarySettingName(r)} has no routing rule, so no request would reach it: set weight, header or cookie`);
   }
   return problems;
 }
@@ -115,7 +110,7 @@ export function canaryAnnotations(r: CanaryRouting): Record<string, string> {
 }
 
 /** A canary beside a primary Ingress: its Service and which requests reach it. */
-export interface CanaryIngressProps extends CanaryRouting {
+export interface CanaryIngressProps extends CanaryRoutingSettings {
   /** The stable version's Ingress; the canary takes its host and class. */
   readonly primary: AppIngress;
   /** Service of the canary's pods; it must not select the stable pods. */

@@ -18,7 +18,7 @@ import { DEFAULT_CANARY_WEIGHT_TOTAL } from '../core/defaults';
 import { checkDnsLabel, checkOneOf, checkDnsSubdomain, checkHostname, checkHttpPath, errors } from '../core/validation';
 import type { HttpPath } from './app-ingress';
 import type { AppService } from './app-service';
-import type { CanaryRouting } from '../core/release';
+import { canarySettingName, type CanaryRouting, type CanaryRoutingSettings } from '../core/release';
 import { canaryWeightOffScale, checkCanaryRouting } from './canary-ingress';
 import type { Labels } from '../core/labels';
 import { namespaceContextOf } from '../core/namespace-context';
@@ -58,19 +58,9 @@ function isRegexDialect(dialect: string): dialect is RegexDialect {
 }
 
 /** A canary beside the stable Service, and which requests reach it. */
-export interface HttpRouteCanary extends CanaryRouting {
+export interface HttpRouteCanary extends CanaryRoutingSettings {
   /** Service of the canary's pods. */
   readonly service: AppService;
-  /**
-   * Where the routing settings were written, so that their problems name it: a release
-   * file's entry, e.g. `release/prod.json: apps.web.canary`. @default - named `canary <field>`
-   */
-  readonly settingsSource?: string;
-}
-
-/** How a problem names a routing setting of the canary: in its release file where it came from one. */
-function canaryField(canary: HttpRouteCanary, field: keyof CanaryRouting): string {
-  return canary.settingsSource === undefined ? `canary ${field}` : `${canary.settingsSource}.${field}`;
 }
 
 /** An HTTPRoute of one Service (and a canary) for one host on the environment's Gateway. */
@@ -177,11 +167,11 @@ export class AppHttpRoute extends Construct {
   }
 
   /** A canary header pattern in the Gateway's dialect, or in every dialect when it is not named. */
-  private checkHeaderPattern(canary: HttpRouteCanary, pattern: string): string | undefined {
+  private checkHeaderPattern(pattern: string, what: string): string | undefined {
     const named = this.props.gateway.headerPatternDialect;
     // a dialect the checks do not know is reported by validateRoute
     if (named !== undefined && !isRegexDialect(named)) return undefined;
-    const problem = checkRegularExpressionIn(pattern, canaryField(canary, 'headerPattern'), named === undefined ? ANY_GATEWAY_DIALECT : [named]);
+    const problem = checkRegularExpressionIn(pattern, what, named === undefined ? ANY_GATEWAY_DIALECT : [named]);
     if (problem === undefined || named !== undefined) return problem;
     return `${problem}; or, where the Gateway's implementation reads one dialect only, name it in gateway.headerPatternDialect ('PCRE' or 'RE2')`;
   }
@@ -199,7 +189,7 @@ export class AppHttpRoute extends Construct {
       problems.push(...checkHttpPath(p.path, 'HTTPRoute path', true));
     }
     if (!service.ports[0]) problems.push(`Service ${service.name} has no port to route to: give it a port`);
-    if (canary) problems.push(...checkCanaryRouting(canary, (pattern) => this.checkHeaderPattern(canary, pattern)), ...checkRouteCanary(service, canary));
+    if (canary) problems.push(...checkCanaryRouting(canary, (pattern, what) => this.checkHeaderPattern(pattern, what)), ...checkRouteCanary(service, canary));
     return problems;
   }
 }
@@ -238,8 +228,8 @@ function checkRouteLimits(canary: HttpRouteCanary): string[] {
     if (value.length > MAX_HEADER_MATCH_VALUE) {
       const what =
         canary.headerPattern === undefined
-          ? `${canaryField(canary, 'headerValue')} has ${value.length} characters`
-          : `${canaryField(canary, 'headerPattern')} has ${canary.headerPattern.length} characters, written as a header match of ${value.length}`;
+          ? `${canarySettingName(canary, 'headerValue')} has ${value.length} characters`
+          : `${canarySettingName(canary, 'headerPattern')} has ${canary.headerPattern.length} characters, written as a header match of ${value.length}`;
       problems.push(`${what}, over the ${MAX_HEADER_MATCH_VALUE} an HTTPRoute header match takes: shorten it`);
     }
   }
@@ -248,7 +238,7 @@ function checkRouteLimits(canary: HttpRouteCanary): string[] {
   if (weights === undefined || !Number.isInteger(total) || total < 1 || canaryWeightOffScale(weights.canary, canary.weightTotal) !== undefined) return problems;
   for (const [track, weight] of Object.entries(weights)) {
     if (weight > MAX_BACKEND_WEIGHT) {
-      problems.push(`${canaryField(canary, 'weightTotal')} ${total} gives the ${track} backend weight ${weight}, over the ${MAX_BACKEND_WEIGHT} an HTTPRoute backend weight takes: use a weightTotal of at most ${MAX_BACKEND_WEIGHT}`);
+      problems.push(`${canarySettingName(canary, 'weightTotal')} ${total} gives the ${track} backend weight ${weight}, over the ${MAX_BACKEND_WEIGHT} an HTTPRoute backend weight takes: use a weightTotal of at most ${MAX_BACKEND_WEIGHT}`);
     }
   }
   return problems;
@@ -257,7 +247,7 @@ function checkRouteLimits(canary: HttpRouteCanary): string[] {
 function checkRouteCanary(stable: AppService, canary: HttpRouteCanary): string[] {
   const problems = checkRouteLimits(canary);
   if (canary.cookie !== undefined) {
-    problems.push(`${canaryField(canary, 'cookie')} "${canary.cookie}" cannot be routed: HTTPRoute has no cookie match, so route the canary by header or weight where traffic runs through a Gateway`);
+    problems.push(`${canarySettingName(canary, 'cookie')} "${canary.cookie}" cannot be routed: HTTPRoute has no cookie match, so route the canary by header or weight where traffic runs through a Gateway`);
   }
   if (canary.service === stable) {
     problems.push(`the canary and the stable version both route to Service "${stable.name}": give the canary a Service that selects only the canary's pods`);

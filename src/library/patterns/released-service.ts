@@ -216,7 +216,7 @@ export class ReleasedService extends Construct {
       service: backends.service,
       policySelector: backends.policySelector,
     });
-    if (backends.canary) new CanaryIngress(this, 'CanaryIngress', { primary, service: backends.canary.service, ...backends.canary.routing });
+    if (backends.canary) new CanaryIngress(this, 'CanaryIngress', { primary, service: backends.canary.service, ...backends.canary.routing, settingsSource: this.releaseEntry('canary') });
   }
 }
 

@@ -235,7 +235,7 @@ function readCanary(r: Reader, value: unknown, where: string): CanaryRelease | u
   };
   // the routing's own rules (weight on its scale, header with its value), named by the file; a header
   // pattern's dialect is the traffic API's, which the file does not know, so the pattern is checked where it routes
-  for (const problem of checkCanaryRouting(canary, () => undefined)) r.report(`${where}: ${problem}`);
+  for (const problem of checkCanaryRouting({ ...canary, settingsSource: where }, () => undefined)) r.report(problem);
   if (canary.replicas !== undefined) r.report(checkNonNegativeInteger(canary.replicas, `${where}.replicas`));
   return canary;
 }
