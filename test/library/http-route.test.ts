@@ -1,4 +1,4 @@
-import { AppDeployment, AppHttpRoute, AppHttpRouteProps, AppService, headerPatternForRoute, HttpRouteCanary, LABELS, type NamespacedApp, type RegexDialect } from 'k8s-iac';
+import { AppDeployment, AppHttpRoute, AppHttpRouteProps, AppIngress, AppService, headerPatternForRoute, HttpRouteCanary, LABELS, type NamespacedApp, type RegexDialect } from 'k8s-iac';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { synthProblems } from 'k8s-iac/testing';
@@ -248,5 +248,22 @@ describe('go-multiroute in test (traffic through the Gateway API)', () => {
     const policies = ms.filter((m) => m.kind === 'NetworkPolicy').map((m) => m.name);
     expect(policies).toEqual(expect.arrayContaining(['allow-gateway-to-go-multiroute', 'allow-gateway-to-go-multiroute-canary']));
     expect(policies.filter((p) => p.startsWith('allow-ingress-to-'))).toEqual([]);
+  });
+});
+
+describe('a Service with no port behind an Ingress or an HTTPRoute', () => {
+  const routes = {
+    Ingress: (ns: NamespacedApp, service: AppService) => new AppIngress(ns, 'Ingress', { name: 'api', className: 'nginx', host: 'api.example.com', paths: [{ path: '/' }], service }),
+    HTTPRoute: (ns: NamespacedApp, service: AppService) => new AppHttpRoute(ns, 'Route', { name: 'api', gateway: GATEWAY, host: 'api.example.com', paths: [{ path: '/' }], service }),
+  };
+  const behind = (kind: keyof typeof routes, headless: boolean) => () =>
+    synth((ns) => {
+      const app = new AppDeployment(ns, 'App', { ...POD, name: 'api', version: 'v1' });
+      routes[kind](ns, new AppService(ns, 'Service', { name: 'api', selector: app.podSelector, ports: [], headless }));
+    });
+
+  test.each(Object.keys(routes) as (keyof typeof routes)[])('is one problem, the Service\'s own, and a headless one the route\'s (%s)', (kind) => {
+    expect(synthProblems(behind(kind, false))).toEqual([expect.stringMatching(/^\[test\] shop\/Service: Service "api" has no ports: a Service needs at least one/)]);
+    expect(synthProblems(behind(kind, true))).toEqual([`[test] shop/${kind === 'Ingress' ? 'Ingress' : 'Route'}: Service "api" is headless with no port, so there is nothing to route to: give it a port`]);
   });
 });

@@ -123,7 +123,7 @@ export class AppIngress extends Construct {
         );
         // the ones written, owner and TLS included: the API server's 256 KiB counts them all
         problems.push(...checkAnnotations(annotations, 'Ingress annotations'));
-        if (!port) problems.push(`Service ${props.service.name} has no port to route to: give it a port`);
+        problems.push(...errors(props.service.routingProblem()));
         if (props.paths.length === 0) problems.push('Ingress has no paths: list at least one path');
         for (const p of props.paths) {
           problems.push(...errors(p.pathType === undefined ? undefined : checkOneOf(p.pathType, ['Prefix', 'Exact', 'ImplementationSpecific'], `Ingress path "${p.path}" pathType`)));

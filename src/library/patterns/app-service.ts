@@ -39,6 +39,8 @@ export interface AppServiceProps {
 export class AppService extends Construct {
   readonly name: string;
   readonly ports: readonly ServicePortProps[];
+  /** Whether the Service is headless (`clusterIP: None`). */
+  readonly headless: boolean;
   readonly namespaceName: string;
   readonly service: k8s.KubeService;
   private readonly selectorLabels: Labels;
@@ -48,6 +50,7 @@ export class AppService extends Construct {
     const app = namespaceContextOf(this);
     this.name = props.name;
     this.ports = props.ports;
+    this.headless = props.headless ?? false;
     this.namespaceName = app.namespaceName;
     this.selectorLabels = props.selector;
     this.service = new k8s.KubeService(this, 'Resource', {
@@ -74,6 +77,16 @@ export class AppService extends Construct {
       ...checkLabels(props.selector, 'Service selector'),
       ...checkLabels(props.labels ?? {}, 'Service labels'),
     ];
+  }
+
+  /**
+   * Why an Ingress or HTTPRoute cannot route to this Service's first port, if it cannot: a
+   * headless Service may have no port, while one without a port that is not headless is a
+   * problem its own validation (or its maker's) reports, said once.
+   */
+  routingProblem(): string | undefined {
+    if (this.ports.length > 0 || !this.headless) return undefined;
+    return `Service "${this.name}" is headless with no port, so there is nothing to route to: give it a port`;
   }
 
   /** The labels the Service selects pods by. */

@@ -188,7 +188,7 @@ export class AppHttpRoute extends Construct {
       problems.push(...errors(p.pathType === undefined ? undefined : checkOneOf(p.pathType, ['Prefix', 'Exact'], `HTTPRoute path "${p.path}" pathType`)));
       problems.push(...checkHttpPath(p.path, 'HTTPRoute path', true));
     }
-    if (!service.ports[0]) problems.push(`Service ${service.name} has no port to route to: give it a port`);
+    problems.push(...errors(service.routingProblem()));
     if (canary) problems.push(...checkCanaryRouting(canary, (pattern, what) => this.checkHeaderPattern(pattern, what)), ...checkRouteCanary(service, canary));
     return problems;
   }
