@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AppDeployment, AppIngress, AppService, CanaryIngress, CanaryIngressProps, LABELS, type NamespacedApp } from 'k8s-iac';
+import { AppDeployment, AppIngress, AppService, CanaryIngress, CanaryIngressProps, LABELS, type NamespacedApp, type ServicePortProps } from 'k8s-iac';
+import { synthProblems } from 'k8s-iac/testing';
 import { find, RELEASE_DIR, synth, synthErrors, synthManifests, tmpdir, WEB_POD as POD } from '../helpers';
 
 
@@ -10,12 +11,12 @@ interface Tracks {
 }
 
 /** A stable and a canary track of `api`, each selected by its track, and the primary Ingress. */
-function tracks(ns: NamespacedApp, options: { canaryPort?: number; trackLabels?: boolean } = {}): Tracks {
+function tracks(ns: NamespacedApp, options: { canaryPorts?: ServicePortProps[]; trackLabels?: boolean } = {}): Tracks {
   const track = (t: string): Record<string, string> => (options.trackLabels ?? true ? { [LABELS.track]: t } : {});
   const stable = new AppDeployment(ns, 'Stable', { ...POD, name: 'api', version: 'v1', selectorLabels: track('stable') });
   const canary = new AppDeployment(ns, 'CanaryApp', { ...POD, name: 'api-canary', appName: 'api', version: 'v2', replicas: 1, selectorLabels: track('canary') });
   const stableService = new AppService(ns, 'Service', { name: 'api', selector: stable.podSelector, ports: [{ name: 'http', port: 8080 }] });
-  const canaryService = new AppService(ns, 'CanaryService', { name: 'api-canary', selector: canary.podSelector, ports: [{ name: 'http', port: options.canaryPort ?? 8080 }] });
+  const canaryService = new AppService(ns, 'CanaryService', { name: 'api-canary', selector: canary.podSelector, ports: options.canaryPorts ?? [{ name: 'http', port: 8080 }] });
   const primary = new AppIngress(ns, 'Ingress', {
     name: 'api',
     className: 'nginx',
@@ -179,10 +180,20 @@ describe('canary Ingress errors', () => {
 
   test('canary Service port differs from the primary Service port', () => {
     const message = synthErrors((ns) => {
-      const { primary, canaryService } = tracks(ns, { canaryPort: 9090 });
+      const { primary, canaryService } = tracks(ns, { canaryPorts: [{ name: 'http', port: 9090 }] });
       new CanaryIngress(ns, 'Canary', { primary, service: canaryService, weight: 10 });
     });
     expect(message).toMatch(/canary Service "api-canary" port 9090 differs from the primary's Service "api" port 8080: serve the canary on the same port/);
+  });
+
+  test('a canary Service with no port is its own problem only, said once', () => {
+    const problems = synthProblems(() =>
+      synth((ns) => {
+        const { primary, canaryService } = tracks(ns, { canaryPorts: [] });
+        new CanaryIngress(ns, 'Canary', { primary, service: canaryService, weight: 10 });
+      }),
+    );
+    expect(problems).toEqual([expect.stringMatching(/^\[test\] shop\/CanaryService: Service "api-canary" has no ports: a Service needs at least one/)]);
   });
 
   test('a stable Service that also selects the canary pods', () => {

@@ -1,4 +1,4 @@
-import { AppDeployment, AppHttpRoute, AppHttpRouteProps, AppIngress, AppService, headerPatternForRoute, HttpRouteCanary, LABELS, type NamespacedApp, type RegexDialect } from 'k8s-iac';
+import { AppDeployment, AppHttpRoute, AppHttpRouteProps, AppIngress, AppService, headerPatternForRoute, HttpRouteCanary, LABELS, type NamespacedApp, type RegexDialect, type ServicePortProps } from 'k8s-iac';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { synthProblems } from 'k8s-iac/testing';
@@ -9,15 +9,15 @@ const GATEWAY = { name: 'public', namespace: 'gateway-system' };
 
 /** Stable and canary tracks of `api` and a route to them; `canary` gets the canary Service. */
 const route =
-  (canary?: Omit<HttpRouteCanary, 'service'> & { port?: number }, extra: Partial<AppHttpRouteProps> = {}) =>
+  (canary?: Omit<HttpRouteCanary, 'service'> & { port?: number; ports?: ServicePortProps[] }, extra: Partial<AppHttpRouteProps> = {}) =>
   (ns: NamespacedApp) => {
     const stable = new AppDeployment(ns, 'Stable', { ...POD, name: 'api', version: 'v1', selectorLabels: { [LABELS.track]: 'stable' } });
     const service = new AppService(ns, 'Service', { name: 'api', selector: stable.podSelector, ports: [{ name: 'http', port: 8080 }] });
     let canaryRoute: HttpRouteCanary | undefined;
     if (canary) {
-      const { port, ...routing } = canary;
+      const { port, ports, ...routing } = canary;
       const app = new AppDeployment(ns, 'CanaryApp', { ...POD, name: 'api-canary', appName: 'api', version: 'v2', replicas: 1, selectorLabels: { [LABELS.track]: 'canary' } });
-      const canaryService = new AppService(ns, 'CanaryService', { name: 'api-canary', selector: app.podSelector, ports: [{ name: 'http', port: port ?? 8080 }] });
+      const canaryService = new AppService(ns, 'CanaryService', { name: 'api-canary', selector: app.podSelector, ports: ports ?? [{ name: 'http', port: port ?? 8080 }] });
       canaryRoute = { service: canaryService, ...routing };
     }
     new AppHttpRoute(ns, 'Route', {
@@ -206,6 +206,10 @@ describe('HTTPRoute errors', () => {
 
   test('a cookie canary cannot be expressed', () => {
     expect(synthErrors(route({ cookie: 'canary' }))).toMatch(/canary cookie "canary" cannot be routed: HTTPRoute has no cookie match, so route the canary by header or weight/);
+  });
+
+  test('a canary Service with no port is its own problem only, said once', () => {
+    expect(synthProblems(() => synth(route({ weight: 10, ports: [] })))).toEqual([expect.stringMatching(/^\[test\] shop\/CanaryService: Service "api-canary" has no ports: a Service needs at least one/)]);
   });
 
   test('canary Service port differs from the stable one', () => {

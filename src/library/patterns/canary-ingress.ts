@@ -94,6 +94,23 @@ export function checkCanaryRouting(r: CanaryRoutingSettings, checkPattern: (patt
   return problems;
 }
 
+/** A Service and the port an Ingress or HTTPRoute routes to (its first), as problems name them. */
+function routedPort(service: AppService): string {
+  const port = service.ports[0]?.port;
+  return port === undefined ? `Service "${service.name}"` : `Service "${service.name}" port ${port}`;
+}
+
+/**
+ * The problem of a canary Service whose routed port is not the stable one's (`stable` named
+ * as `stableRole`), where both have one: a Service without a port is its own problem.
+ */
+export function checkCanaryPort(canary: AppService, stable: AppService, stableRole: string): string | undefined {
+  const canaryPort = canary.ports[0]?.port;
+  const stablePort = stable.ports[0]?.port;
+  if (canaryPort === undefined || stablePort === undefined || canaryPort === stablePort) return undefined;
+  return `canary ${routedPort(canary)} differs from ${stableRole} ${routedPort(stable)}: serve the canary on the same port, so both versions answer the same requests`;
+}
+
 /** The ingress-nginx annotations of a canary Ingress. */
 export function canaryAnnotations(r: CanaryRouting): Record<string, string> {
   const annotations: Record<string, string> = { [`${ANNOTATION}/canary`]: 'true' };
@@ -187,7 +204,7 @@ export class CanaryIngress extends Construct {
    */
   private checkUpstreamScope(canaries: readonly CanaryIngress[], neighbours: readonly IConstruct[]): string[] {
     const primary = this.primary;
-    const upstream = `Service "${primary.service.name}" port ${primary.service.ports[0]?.port}`;
+    const upstream = routedPort(primary.service);
     const why = `ingress-nginx attaches a canary to the upstream of the primary's ${upstream}, not to a path or host`;
     const problems: string[] = [];
     const left = primary.paths.filter((q) => !this.paths.some((p) => samePath(p, q)));
@@ -215,7 +232,7 @@ export class CanaryIngress extends Construct {
       .filter((other) => other.primary.service === this.primary.service)
       .map(
         (other) =>
-          `canary Ingresses "${other.ingress.name}" and "${this.ingress.name}" both attach to Service "${this.primary.service.name}" port ${this.primary.service.ports[0]?.port}: ingress-nginx uses only the first canary of a Service's upstream, whatever their hosts and paths, so merge their rules into one CanaryIngress`,
+          `canary Ingresses "${other.ingress.name}" and "${this.ingress.name}" both attach to ${routedPort(this.primary.service)}: ingress-nginx uses only the first canary of a Service's upstream, whatever their hosts and paths, so merge their rules into one CanaryIngress`,
       );
   }
 
@@ -225,12 +242,7 @@ export class CanaryIngress extends Construct {
     if (canary === stable) {
       return [`the canary and the primary both route to Service "${stable.name}": give the canary a Service that selects only the canary's pods`];
     }
-    const problems: string[] = [];
-    const canaryPort = canary.ports[0]?.port;
-    const stablePort = stable.ports[0]?.port;
-    if (canaryPort !== stablePort) {
-      problems.push(`canary Service "${canary.name}" port ${canaryPort} differs from the primary's Service "${stable.name}" port ${stablePort}: serve the canary on the same port, so both versions answer the same requests`);
-    }
+    const problems = errors(checkCanaryPort(canary, stable, "the primary's"));
     const canaryPods = podLabelSets(renderedObjects(namespaceContextOf(this))).filter((w) => selects(canary.selector, w.labels));
     if ((this.props.weight ?? 0) > 0 && canaryPods.every((w) => w.replicas === 0)) {
       problems.push(

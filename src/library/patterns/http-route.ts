@@ -19,7 +19,7 @@ import { checkDnsLabel, checkOneOf, checkDnsSubdomain, checkHostname, checkHttpP
 import type { HttpPath } from './app-ingress';
 import type { AppService } from './app-service';
 import { canarySettingName, type CanaryRouting, type CanaryRoutingSettings } from '../core/release';
-import { canaryWeightOffScale, checkCanaryRouting } from './canary-ingress';
+import { canaryWeightOffScale, checkCanaryPort, checkCanaryRouting } from './canary-ingress';
 import type { Labels } from '../core/labels';
 import { namespaceContextOf } from '../core/namespace-context';
 import { checkRegularExpressionIn, RegexDialect } from '../core/regular-expression';
@@ -251,10 +251,8 @@ function checkRouteCanary(stable: AppService, canary: HttpRouteCanary): string[]
   }
   if (canary.service === stable) {
     problems.push(`the canary and the stable version both route to Service "${stable.name}": give the canary a Service that selects only the canary's pods`);
-  } else if (canary.service.ports[0]?.port !== stable.ports[0]?.port) {
-    problems.push(
-      `canary Service "${canary.service.name}" port ${canary.service.ports[0]?.port} differs from the stable Service "${stable.name}" port ${stable.ports[0]?.port}: serve the canary on the same port, so both versions answer the same requests`,
-    );
+  } else {
+    problems.push(...errors(checkCanaryPort(canary.service, stable, 'the stable')));
   }
   return problems;
 }
