@@ -13,7 +13,7 @@
 import type { Construct } from 'constructs';
 import type { VerticalAutoscaler } from './vertical-autoscaler';
 import * as k8s from '../../../imports/k8s';
-import { checkFinite, checkIntOrPercent, checkNonNegativeInteger, describeValue, errors } from '../core/validation';
+import { checkFinite, checkIntOrPercent, checkLabels, checkNonNegativeInteger, describeValue, errors, MAX_INT32 } from '../core/validation';
 import { Budget, DisruptionBudgetProps, allowedDisruptions, blocksDrainsUnasked, checkDisruptionBudget, createDisruptionBudget, explicitBudget, intOrPercent } from './disruption-budget';
 import type { Labels } from '../core/labels';
 import { DEFAULT_MAX_SURGE, DEFAULT_MIN_AVAILABLE, DEFAULT_REPLICAS, DEFAULT_SCALE_DOWN_STABILIZATION_SECONDS, REVISION_HISTORY_LIMIT } from '../core/defaults';
@@ -64,7 +64,8 @@ const MIN_HPA_REPLICAS = 1;
 /** An HPA replica bound that is no whole number of 1 or more, said with `fix`; one that is no finite number (NaN, Infinity) says so. */
 function hpaReplicasProblem(value: number, what: string, fix: string): string | undefined {
   if (typeof value === 'number' && !Number.isFinite(value)) return checkFinite(value, what, fix);
-  return Number.isInteger(value) && value >= MIN_HPA_REPLICAS ? undefined : `${what} is ${describeValue(value)}: ${fix}`;
+  if (!Number.isInteger(value) || value < MIN_HPA_REPLICAS) return `${what} is ${describeValue(value)}: ${fix}`;
+  return value > MAX_INT32 ? `${what} is ${value}, over the ${MAX_INT32} the field holds: use a smaller number` : undefined;
 }
 
 /** A count or percentage that is zero: `0`, `'0%'`, or `'00%'` (the API reads the digits as a number). */
@@ -176,7 +177,7 @@ export class AppDeployment extends Workload {
   private validateDeployment(): string[] {
     const p = this.props;
     const problems = errors(this.nameProblem(), p.replicas === undefined ? undefined : checkNonNegativeInteger(p.replicas, 'replicas'));
-    problems.push(...this.workloadProblems(p));
+    problems.push(...checkLabels(p.selectorLabels ?? {}, 'selectorLabels'), ...this.workloadProblems(p));
     const a = p.autoscaling;
     if (a) {
       if (p.replicas !== undefined) problems.push(`replicas ${p.replicas} and autoscaling are both set: the HPA owns the replica count, so drop replicas and set autoscaling.minReplicas`);
@@ -193,6 +194,7 @@ export class AppDeployment extends Workload {
       for (const [key, value] of [['cpuUtilization', a.cpuUtilization], ['memoryUtilization', a.memoryUtilization]] as const) {
         // above 100 is valid: the HPA then lets pods use more than they request before it adds one
         if (value !== undefined && (!Number.isInteger(value) || value < 1)) problems.push(`autoscaling.${key} is ${value}: use a whole percentage of the request, 1 or more (e.g. 70)`);
+        else if (value !== undefined && value > MAX_INT32) problems.push(`autoscaling.${key} is ${value}, over the ${MAX_INT32} the field holds: use a percentage of the request such as 70`);
       }
     }
     problems.push(...checkRollingUpdate(p.strategy), ...checkDisruptionBudget(p.disruptionBudget));
