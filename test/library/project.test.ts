@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defineEnvironments, defineProject, main, NamespacedApp, PLATFORM_DEFAULTS, Project, ReleasedService, synthManifests, type Release } from 'k8s-iac';
+import { AppDeployment, type AppDeploymentProps, defineEnvironments, defineProject, main, NamespacedApp, PLATFORM_DEFAULTS, type PlatformSettingsInput, Project, ReleasedService, synthManifests, type Release } from 'k8s-iac';
 import { environmentSnapshot, findObject, findObjects, synthEnvironment, synthProblems } from 'k8s-iac/testing';
 import { DIGEST_IMAGE, LIMITS, QUOTA, tmpdir } from '../helpers';
 
@@ -224,6 +224,34 @@ describe('a project of its own', () => {
     expect(message).toMatch(/\[qa\] shop: ResourceQuota requests.cpu is 1 but the workloads need 3 at their largest/);
     expect(message).toMatch(/\[live\] shop: ResourceQuota pods is 40 but the workloads need 50 at their largest/);
     expect(fs.readdirSync(out)).toEqual([]);
+  });
+
+  test('settings as JavaScript gives them: a misspelt setting, no owner, a string for a flag are named, and the build they break adds nothing', () => {
+    const settings = (input: Record<string, unknown>) => {
+      const js = defineEnvironments<ShopValues>()({ qa: { settings: input as unknown as PlatformSettingsInput, values: { replicas: 2, cpuQuota: '4' } } });
+      return defineProject({ environments: js, build: (scope, env) => void new NamespacedApp(scope, 'shop', { namespace: 'shop', settings: env.settings, quota: QUOTA, limits: LIMITS }) });
+    };
+    const where = '[qa] settings of environment qa: ';
+    expect(synthProblems(() => synthEnvironment(settings({ owner: OWNER, requireImageDigests: false, spreadAcrossZones: 'no' }), 'qa'))).toEqual([
+      `${where}requireImageDigests is not a setting: use one of owner, clusterDomain, requireImageDigest, ingressControllerNamespace, spreadAcrossZones, nodeSelector, tolerations, storageClass, priorityClassName, nodeCount, tlsClusterIssuer`,
+      `${where}spreadAcrossZones is "no": use true or false`,
+    ]);
+    // the namespace reads the owner's team: its TypeError is the missing owner, said once
+    expect(synthProblems(() => synthEnvironment(settings({}), 'qa'))).toEqual([`${where}owner is undefined: give the team that owns the objects and its address, e.g. owner: { team: 'shop', email: 'shop@example.com' }`]);
+    expect(synthProblems(() => synthEnvironment(settings({ owner: { team: 'shop' } }), 'qa'))).toEqual([`${where}owner.email is undefined: give the address people reach the owning team at (the email annotation of every object)`]);
+  });
+
+  test('a value missing from a JavaScript build is a TypeError named with its place in the build and what to do', () => {
+    const js = defineProject({
+      environments,
+      build(scope, env) {
+        const ns = new NamespacedApp(scope, 'shop', { namespace: 'shop', settings: env.settings, quota: QUOTA, limits: LIMITS });
+        new AppDeployment(ns, 'Api', { name: 'api', version: 'v1' } as unknown as AppDeploymentProps);
+      },
+    });
+    expect(synthProblems(() => synthEnvironment(js, 'qa'))).toEqual([
+      expect.stringMatching(/^\[qa\] Cannot read properties of undefined \(reading '\w+'\) \(thrown in the project's build at test\/library\/project.test.ts:\d+:\d+\): a value given there is missing or not of its type \(a JavaScript project has no compiler to catch it\): give it as its type in the API documentation says$/),
+    ]);
   });
 
   test('the runner writes one folder per environment of the project', () => {

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main as cli, USAGE } from 'k8s-iac';
-import { PROJECT, releaseCopy, tmpdir } from '../helpers';
+import { LIMITS, PROJECT, QUOTA, releaseCopy, tmpdir } from '../helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'k8s-iac.js');
@@ -103,6 +103,20 @@ describe('the bin, in a project of its own', () => {
     for (const [argv, said] of [[['--project=lib'], 'lib is a folder'], [['--project', 'src/project.ts'], 'src/project.ts is TypeScript source, which Node does not run']] as const) {
       expect(bin(['synth', ...argv], root).stderr).toBe(`error: --project ${said}: point --project at the module tsc compiles the project to (e.g. lib/project.js)\n`);
     }
+  });
+
+  test('a JavaScript project in CommonJS may be the module itself (module.exports = defineProject(...))', () => {
+    const root = projectFolder({ project: 'project.js' });
+    const library = JSON.stringify(path.join(ROOT, 'lib', 'src', 'library', 'index.js'));
+    const environments = "defineEnvironments()({ dev: { settings: { owner: { team: 'shop', email: 'shop@example.com' } }, values: {} } })";
+    const build = `build(scope, env) { new NamespacedApp(scope, 'shop', { namespace: 'shop', settings: env.settings, quota: ${JSON.stringify(QUOTA)}, limits: ${JSON.stringify(LIMITS)} }); }`;
+    fs.writeFileSync(path.join(root, 'project.js'), `const { defineEnvironments, defineProject, NamespacedApp } = require(${library});\nmodule.exports = defineProject({ environments: ${environments}, ${build} });\n`);
+    const result = bin(['synth'], root);
+    expect({ stderr: result.stderr, status: result.status }).toEqual({ stderr: '', status: 0 });
+    expect(fs.existsSync(path.join(root, 'dist', 'dev', '_cluster', 'namespace-shop.yaml'))).toBe(true);
+    // a module exporting something else is told both ways to export a project
+    fs.writeFileSync(path.join(root, 'project.js'), 'module.exports = {};\n');
+    expect(bin(['synth'], root).stderr).toMatch(/exports no project: end it with `export default defineProject\(\{ environments, build \}\)` \(in CommonJS JavaScript, `module.exports = defineProject\(\{ environments, build \}\)`\)/);
   });
 
   test('package.json\'s project, where it does not exist and there is no build to write it, is named in one line with the fix', () => {

@@ -204,7 +204,8 @@ function podView(template: Json): PodView {
  * whose construct has refused its own input (`refused` holds its path) is not judged again.
  */
 export function podSecurityAdmitsWorkloads(rendered: readonly RenderedObject[], level: PodSecurityLevel, namespace: string, refused: ReadonlySet<string> = new Set()): string[] {
-  const controls = CONTROLS[level];
+  // a level that is none (from JavaScript) is the namespace's own problem
+  const controls = CONTROLS[level] ?? [];
   if (controls.length === 0) return [];
   return rendered.flatMap(({ path, object: workload }) => {
     const template = podTemplate(workload);

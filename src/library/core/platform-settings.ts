@@ -5,7 +5,7 @@
  * other setting has the safe default of PLATFORM_DEFAULTS.
  */
 import * as k8s from '../../../imports/k8s';
-import { checkDnsLabel, checkDnsSubdomain, checkLabels, checkLabelValue, checkNonNegativeInteger, checkTolerations, errors } from './validation';
+import { checkDnsLabel, checkDnsSubdomain, checkLabels, checkLabelValue, checkNonNegativeInteger, checkTolerations, describeValue, errors } from './validation';
 
 /** Who to call about an object: the `owner` label and the `email` annotation. */
 export interface Owner {
@@ -74,11 +74,14 @@ export const PLATFORM_DEFAULTS = {
 export function checkPlatformSettings(settings: PlatformSettings): string[] {
   const optional = (value: string | undefined, what: string) => (value === undefined ? undefined : checkDnsSubdomain(value, what));
   return [
+    ...unknownSettings(settings),
     ...errors(
       checkLabelValue(settings.name, 'name (the environment label of every object)'),
-      checkLabelValue(settings.owner.team, 'owner.team (the owner label of every object)'),
+      ...checkOwner(settings.owner),
       checkDnsSubdomain(settings.clusterDomain, 'clusterDomain'),
       checkDnsLabel(settings.ingressControllerNamespace, 'ingressControllerNamespace'),
+      checkBoolean(settings.requireImageDigest, 'requireImageDigest'),
+      checkBoolean(settings.spreadAcrossZones, 'spreadAcrossZones'),
       optional(settings.storageClass, 'storageClass'),
       optional(settings.priorityClassName, 'priorityClassName'),
       optional(settings.tlsClusterIssuer, 'tlsClusterIssuer'),
@@ -87,6 +90,40 @@ export function checkPlatformSettings(settings: PlatformSettings): string[] {
     ...checkLabels(settings.nodeSelector, 'nodeSelector'),
     ...checkTolerations(settings.tolerations, 'tolerations'),
   ];
+}
+
+/** Every setting, so that a misspelt one (from JavaScript, which has no types to catch it) is named rather than dropped. */
+const SETTING_NAMES: Readonly<Record<keyof PlatformSettings, true>> = {
+  name: true,
+  owner: true,
+  clusterDomain: true,
+  requireImageDigest: true,
+  ingressControllerNamespace: true,
+  spreadAcrossZones: true,
+  nodeSelector: true,
+  tolerations: true,
+  storageClass: true,
+  priorityClassName: true,
+  nodeCount: true,
+  tlsClusterIssuer: true,
+};
+
+function unknownSettings(settings: PlatformSettings): string[] {
+  const known = Object.keys(SETTING_NAMES);
+  return Object.keys(settings)
+    .filter((key) => !Object.prototype.hasOwnProperty.call(SETTING_NAMES, key))
+    .map((key) => `${key} is not a setting: use one of ${known.filter((k) => k !== 'name').join(', ')}`);
+}
+
+/** The owner's team (the owner label of every object) and email (the annotation people and kube-linter read). */
+function checkOwner(owner: Owner | undefined): (string | undefined)[] {
+  if (typeof owner !== 'object' || owner === null) return [`owner is ${describeValue(owner)}: give the team that owns the objects and its address, e.g. owner: { team: 'shop', email: 'shop@example.com' }`];
+  const email = typeof owner.email === 'string' && owner.email.trim() !== '' ? undefined : `owner.email is ${describeValue(owner.email)}: give the address people reach the owning team at (the email annotation of every object)`;
+  return [checkLabelValue(owner.team, 'owner.team (the owner label of every object)'), email];
+}
+
+function checkBoolean(value: boolean, what: string): string | undefined {
+  return typeof value === 'boolean' ? undefined : `${what} is ${describeValue(value)}: use true or false`;
 }
 
 /**

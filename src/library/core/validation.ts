@@ -445,6 +445,11 @@ export function checkOneOf(value: unknown, allowed: readonly string[], what: str
   return allowed.includes(value as string) ? undefined : `${what} ${JSON.stringify(value)} is not one of the values it takes: use ${allowed.map((a) => `'${a}'`).join(', ')}`;
 }
 
+/** Whether an opt-out's reason says something: text that is not only spaces (a JavaScript caller may give none). */
+export function hasReason(reason: unknown): boolean {
+  return typeof reason === 'string' && reason.trim() !== '';
+}
+
 /** The values that occur more than once, each named once, with `fix` (by default, a name of its own for each). */
 export function checkUnique(values: readonly string[], what: string, fix = 'give each a name of its own'): string[] {
   const seen = new Set<string>();

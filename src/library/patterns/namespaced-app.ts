@@ -16,11 +16,14 @@ import { NAMESPACED_APP_SYMBOL, NamespaceContext, isNamespaceContext, namespaceC
 import { CHECKED_SETTINGS_CONTEXT, PlatformSettings, checkPlatformSettings } from '../core/platform-settings';
 import { ComputeAmount, LimitRangeConfig, PriorityQuotaConfig, QUANTITY_SLACK, QuotaConfig, quantities } from '../core/resources';
 import { parseQuantity } from '../core/quantity';
-import { checkByteQuantity, checkComputeQuantity, checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkNonNegativeInteger, checkQuantity, errors, MAX_INT64_CHECKED } from '../core/validation';
+import { checkByteQuantity, checkComputeQuantity, checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkNonNegativeInteger, checkOneOf, checkQuantity, errors, hasReason, MAX_INT64_CHECKED } from '../core/validation';
 import { DNS_PORTS, KUBE_DNS, NetworkPolicy } from './network-policy';
 
 /** The Pod Security Standards levels a namespace can enforce. */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+
+/** The levels a namespace may step down to, for checks of a level given from outside the type system. */
+const OPT_OUT_LEVELS: readonly PodSecurityOptOut['level'][] = ['baseline', 'privileged'];
 
 /** A visible, reasoned step down from Pod Security `restricted`. */
 export interface PodSecurityOptOut {
@@ -202,9 +205,15 @@ export class NamespacedApp extends Chart implements NamespaceContext {
     if (props.namespace === 'default') {
       problems.push('namespace "default" mixes unrelated apps and cannot be isolated: give the app a namespace of its own');
     }
-    if (props.podSecurityOptOut && props.podSecurityOptOut.reason.trim() === '') {
+    // Kubernetes keeps the kube- prefix for its own namespaces (Namespaces, "Initial namespaces")
+    if (typeof props.namespace === 'string' && props.namespace.startsWith('kube-')) {
+      problems.push(`namespace "${props.namespace}" has the kube- prefix, which Kubernetes keeps for its own namespaces (kube-system holds the cluster's DNS and controllers): give the app a namespace of its own`);
+    }
+    const optOut = props.podSecurityOptOut;
+    if (optOut && !hasReason(optOut.reason)) {
       problems.push('podSecurityOptOut has no reason: say why this namespace cannot run Pod Security restricted');
     }
+    if (optOut) problems.push(...errors(checkOneOf(optOut.level, OPT_OUT_LEVELS, 'podSecurityOptOut.level')));
     const quantities = quotaAndLimitQuantities(props.quota, props.limits);
     // the order of the LimitRange's bounds, and its ratios, are only read once each of them is a quantity
     const bounds = quantities.length === 0 ? [...limitRangeOrder(props.limits), ...limitRangeRatios(props.limits.container)] : [];

@@ -32,6 +32,7 @@ import {
   checkTolerations,
   checkUnique,
   errors,
+  hasReason,
   PORT_PROTOCOLS,
 } from '../core/validation';
 import type { Labels } from '../core/labels';
@@ -495,7 +496,7 @@ export function checkPodTemplate(props: PodTemplateProps): string[] {
   } else if (uid > MAX_INT32) {
     problems.push(`runAsUser ${uid} is over ${MAX_INT32}, the largest user id the API server takes: use a smaller id (default ${DEFAULT_UID})`);
   }
-  if (props.securityOptOut && props.securityOptOut.reason.trim() === '') {
+  if (props.securityOptOut && !hasReason(props.securityOptOut.reason)) {
     problems.push('securityOptOut has no reason: say why the restricted security context does not fit this app');
   }
   problems.push(...errors(...Object.keys(c.env ?? {}).map((name) => checkEnvVarName(name, 'environment variable name'))));

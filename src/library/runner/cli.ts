@@ -237,7 +237,7 @@ function parse(args: readonly string[]) {
   return parseArgs({ args: [...args], strict: true, allowPositionals: false, options: OPTIONS });
 }
 
-/** The project a module exports (default export, or `project`); an error saying how to export one. */
+/** The project a module exports (default export, `project`, or the CommonJS module itself); an error saying how to export one. */
 export function loadProject(file: string): Project {
   const resolved = path.resolve(file);
   const compiled = 'point --project at the module tsc compiles the project to (e.g. lib/project.js)';
@@ -253,9 +253,10 @@ export function loadProject(file: string): Project {
   // a project is a compiled CommonJS module chosen at run time: require is the loader here
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(resolved) as { default?: unknown; project?: unknown };
-  const project = mod.default ?? mod.project;
+  // `module.exports = defineProject(...)` in a JavaScript project is the module itself
+  const project = Project.isProject(mod) ? mod : (mod.default ?? mod.project);
   if (!Project.isProject(project)) {
-    throw new Error(`${file} exports no project: end it with \`export default defineProject({ environments, build })\``);
+    throw new Error(`${file} exports no project: end it with \`export default defineProject({ environments, build })\` (in CommonJS JavaScript, \`module.exports = defineProject({ environments, build })\`)`);
   }
   return project;
 }

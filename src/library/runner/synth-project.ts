@@ -12,7 +12,7 @@ import type { EnvironmentName, Project } from './project';
 import { CHECKED_SETTINGS_CONTEXT, checkPlatformSettings } from '../core/platform-settings';
 import { labelApplySetMembers, withApplySet } from './applyset';
 import { shown } from './paths';
-import { Manifest, SynthError, renderFiles, renderManifests } from './synthesize';
+import { Manifest, SynthError, renderFiles, renderManifests, typeErrorHint } from './synthesize';
 
 /** Where an environment's inputs come from. */
 export interface SynthOptions {
@@ -90,7 +90,7 @@ function withPlace(err: unknown): unknown {
     const frame = STACK_FRAME.exec(line.trim());
     if (!frame || frame[1].startsWith(LIBRARY_DIR) || frame[1].includes(`${path.sep}node_modules${path.sep}`)) continue;
     const place = sourcePlace(frame[1], Number(frame[2]), Number(frame[3]));
-    return new Error(`${err.message} (thrown in the project's build at ${shown(place.file)}:${place.line}:${place.column})`);
+    return new Error(`${err.message} (thrown in the project's build at ${shown(place.file)}:${place.line}:${place.column})${typeErrorHint(err, 'a value given there')}`);
   }
   return err;
 }
@@ -121,7 +121,9 @@ export function synthManifests<P extends Project>(project: P, envName: Environme
     labelApplySetMembers(app, project.applySetName(env.name));
     manifests = withApplySet(renderManifests(app, env.name, options.warn), project.applySetName(env.name));
   } catch (err) {
-    throw new SynthError([...settingsProblems, ...problemsOf(err, env.name)]);
+    // a build that throws on settings already named as wrong (no owner) adds nothing to their problems
+    const thrown = settingsProblems.length > 0 && !(err instanceof SynthError) ? [] : problemsOf(err, env.name);
+    throw new SynthError([...settingsProblems, ...thrown]);
   }
   if (settingsProblems.length > 0) throw new SynthError(settingsProblems);
   return manifests;

@@ -99,6 +99,15 @@ export function validateTree(constructs: readonly IConstruct[], label: string): 
   return validateConstructs(constructs, label).problems;
 }
 
+/**
+ * What to add to the message of an error a check or a build threw. A TypeError there is a
+ * value of the wrong type or a missing one (`what`) that no compiler checked: a JavaScript
+ * project's, or JSON's.
+ */
+export function typeErrorHint(err: unknown, what: string): string {
+  return err instanceof TypeError ? `: ${what} is missing or not of its type (a JavaScript project has no compiler to catch it): give it as its type in the API documentation says` : '';
+}
+
 /** validateTree's problems, and the paths of the constructs that have any. */
 function validateConstructs(constructs: readonly IConstruct[], label: string): { problems: string[]; failing: Set<string> } {
   const problems: string[] = [];
@@ -108,7 +117,7 @@ function validateConstructs(constructs: readonly IConstruct[], label: string): {
     try {
       for (const message of new Set(c.node.validate())) problems.push(`[${label}] ${c.node.path}: ${message}`);
     } catch (err) {
-      problems.push(`[${label}] ${c.node.path}: ${(err as Error).message}`);
+      problems.push(`[${label}] ${c.node.path}: ${(err as Error).message}${typeErrorHint(err, 'a prop of this construct')}`);
     }
     if (problems.length > before) failing.add(c.node.path);
   }
