@@ -284,6 +284,7 @@ const cases: Case[] = [
   { name: 'Service name in capitals', build: withService(web(), { name: 'Web' }), expected: /shop\/Svc: Service name "Web" is not a valid DNS-1035 label/ },
   { name: 'Service with a dot in its name', build: withService(web(), { name: 'web.v1' }), expected: /Service name "web.v1" is not a valid DNS-1035 label/ },
   { name: 'Service without ports', build: withService(web(), { ports: [] }), expected: /Service "web" has no ports: a Service needs at least one/ },
+  { name: 'Service with an empty selector', build: withService(web(), { selector: {} }), expected: /shop\/Svc: Service "web" has an empty selector, so it selects no pods and Kubernetes keeps no endpoints for it: give the labels of the pods it serves/ },
   { name: 'Service port 0', build: withService(web(), { ports: [{ name: 'http', port: 0 }] }), expected: /Service port http 0 is outside 1-65535/ },
   { name: 'Service port name in capitals', build: withService(web(), { ports: [{ name: 'Http', port: 80 }] }), expected: /Service port name "Http" is not a valid port name/ },
   { name: 'Service with two ports of one name', build: withService(web(), { ports: [{ name: 'http', port: 80 }, { name: 'http', port: 81 }] }), expected: /Service "web" port name "http" is used more than once/ },

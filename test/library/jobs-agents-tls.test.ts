@@ -52,6 +52,7 @@ describe('ScheduledJob', () => {
     ['a negative retry count', { backoffLimit: -1 }, /backoffLimit is -1: use a whole number of 0 or more/],
     ['a zero deadline', { activeDeadlineSeconds: 0 }, /activeDeadlineSeconds 0 stops every run at once/],
     ['a name over 52 characters', { name: 'r'.repeat(53) }, /CronJob name "r{53}" has 53 characters/],
+    ['a name in capitals over 52 characters, said once with the Jobs\' limit', { name: 'R'.repeat(60) }, /^synth failed with 1 error; nothing was written:\n {2}\[test\] shop\/Report: CronJob name "R{60}" is not a valid DNS-1123 subdomain: use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit; its Jobs add 11 and must stay within 63, so use at most 52$/],
     ['a readiness probe', { container: { ...JOB.container, readinessProbe: { tcpSocket: { port: 80 } } } }, /a scheduled job has no readiness or liveness probe to answer/],
   ])('%s is an error', (_name, props, message) => {
     expect(synthErrors(job(props as Partial<ScheduledJobProps>))).toMatch(message);
@@ -163,6 +164,13 @@ describe('priority-scoped quotas', () => {
 
   test('one quota per class, with valid amounts', () => {
     expect(synthErrors(job(), { priorityQuotas: [BATCH, { ...BATCH, limits: { cpu: '2 00m', memory: '128Mi' } }] })).toMatch(/priorityQuotas\[1\] repeats PriorityClass "batch"[\s\S]*priorityQuotas\[1\].limits.cpu/);
+  });
+
+  test('a class name that is no name is one problem; a valid one too long for the quota\'s prefix is the quota name\'s', () => {
+    expect(synthErrors(job(), { priorityQuotas: [{ ...BATCH, priorityClassName: 'High_P' }] })).toBe(
+      'synth failed with 1 error; nothing was written:\n  [test] shop: priorityQuotas[0].priorityClassName "High_P" is not a valid DNS-1123 subdomain: use at most 253 lower-case letters, digits, \'-\' and \'.\', starting and ending with a letter or digit',
+    );
+    expect(synthErrors(job(), { priorityQuotas: [{ ...BATCH, priorityClassName: 'b'.repeat(250) }] })).toMatch(/priorityQuotas\[0\]'s ResourceQuota name "quota-b{250}" is not a valid DNS-1123 subdomain/);
   });
 });
 

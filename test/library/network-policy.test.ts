@@ -98,6 +98,17 @@ describe('peers and ports', () => {
 describe('errors', () => {
   const policy = (rule: Parameters<NetworkPolicy['allowTo']>) => (ns: any) => new NetworkPolicy(ns, 'P', { name: 'p', podSelector: {}, egress: [] }).allowTo(...rule);
 
+  test('a label Kubernetes refuses in a selector or a peer is one problem, not also a selector that matches no pods', () => {
+    const bad = (podSelector: Record<string, string>, peer: Peer) => (ns: NamespacedApp) => {
+      workload(ns, 'web', { app: 'web' });
+      new NetworkPolicy(ns, 'P', { name: 'p', podSelector, ingress: [{ peers: [peer] }] });
+    };
+    expect(synthErrors(bad({ app: 'a b' }, { pods: { app: 'web' } }))).toBe(
+      'synth failed with 1 error; nothing was written:\n  [test] shop/P: NetworkPolicy podSelector app "a b" is not a valid label value: use at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit',
+    );
+    expect(synthErrors(bad({ app: 'web' }, { pods: { 'a b': 'x' } }))).toMatch(/^synth failed with 1 error; nothing was written:\n {2}\[test\] shop\/P: peer pods key "a b" is not a valid key/);
+  });
+
   test('invalid CIDR', () => {
     expect(synthErrors(policy([{ cidr: '10.0.0.300/24' }]))).toMatch(/shop\/P: ipBlock cidr "10.0.0.300\/24" is not a valid CIDR: write an address with a prefix length/);
   });

@@ -5,6 +5,7 @@
  * default-deny policies apply to the namespace, pods or not.
  */
 import { type Labels, NAMESPACE_NAME_LABEL } from '../core/labels';
+import { checkLabels } from '../core/validation';
 import { RenderedObject, WorkloadFootprint, selects } from '../core/workloads';
 
 /** An object that selects pods of its namespace by labels. */
@@ -130,6 +131,8 @@ export function selectorsMatchPods(selectors: readonly PodSelector[], workloads:
   return selectors
     .filter((s) => Object.keys(s.selector).length > 0)
     .filter((s) => !workloads.some((w) => selects(s.selector, w.podLabels)))
+    // a label Kubernetes refuses is the problem its construct reports, not a second one here
+    .filter((s) => checkLabels(s.selector, 'selector').length === 0)
     .map((s) => {
       const nearest = nearestWorkloads(s.selector, workloads);
       if (s.peer) {

@@ -75,6 +75,8 @@ export class AppService extends Construct {
       ...errors(checkDns1035Label(props.name, 'Service name')),
       ...checkServicePorts(props.name, props.ports, props.headless ?? false),
       ...checkLabels(props.selector, 'Service selector'),
+      // an empty selector is a Service whose endpoints someone else writes: not a Service over pods
+      ...(Object.keys(props.selector ?? {}).length === 0 ? [`Service "${props.name}" has an empty selector, so it selects no pods and Kubernetes keeps no endpoints for it: give the labels of the pods it serves (a workload's podSelector)`] : []),
       ...checkLabels(props.labels ?? {}, 'Service labels'),
     ];
   }

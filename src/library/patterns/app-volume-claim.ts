@@ -31,13 +31,14 @@ export interface AppVolumeClaimProps {
 /**
  * What the API refuses in a claim's request besides the size's form (each caller checks that
  * once: AppVolumeClaim on its props, StatefulApp on the rendered claims): no size, a size
- * not above zero, or no access mode.
+ * of zero, or no access mode.
  */
 export function checkClaimRequest(name: string, size: string, accessModes: readonly string[] | undefined): string[] {
   if (typeof size !== 'string') return [`volume claim ${name} has no size: request the storage each pod needs, e.g. size: '10Gi'`];
   const problems: string[] = [];
   const bytes = parseQuantity(size);
-  if (bytes !== undefined && bytes <= 0) problems.push(`volume claim ${name} size ${size} is not above zero: request the storage it needs, e.g. 10Gi`);
+  // a negative size is the quantity's own problem, reported with its form
+  if (bytes === 0) problems.push(`volume claim ${name} size ${size} is not above zero: request the storage it needs, e.g. 10Gi`);
   if (accessModes && accessModes.length === 0) problems.push(`volume claim ${name} has no accessModes: use ['ReadWriteOnce'] (or leave it unset)`);
   // the StatefulSet itself takes any mode; its controller's claims would then be refused, and the pods never start
   problems.push(...errors(...(accessModes ?? []).map((mode) => checkOneOf(mode, ACCESS_MODES, `volume claim ${name} access mode`))));

@@ -240,10 +240,11 @@ function priorityQuotaProblems(quotas: readonly PriorityQuotaConfig[]): string[]
     const where = `priorityQuotas[${i}]`;
     const duplicate = seen.has(q.priorityClassName) ? `${where} repeats PriorityClass "${q.priorityClassName}": keep one quota per class` : undefined;
     seen.add(q.priorityClassName);
+    const className = checkDnsSubdomain(q.priorityClassName, `${where}.priorityClassName`);
     return errors(
-      checkDnsSubdomain(q.priorityClassName, `${where}.priorityClassName`),
-      // the ResourceQuota is named after the class, so the class leaves room for the prefix
-      checkDnsSubdomain(`quota-${q.priorityClassName}`, `${where}'s ResourceQuota name`),
+      className,
+      // the ResourceQuota is named after the class, so the class leaves room for the prefix (a bad class name is one problem)
+      className === undefined ? checkDnsSubdomain(`quota-${q.priorityClassName}`, `${where}'s ResourceQuota name`) : undefined,
       duplicate,
       checkNonNegativeInteger(q.pods, `${where}.pods`, MAX_INT64_CHECKED),
       ...(['cpu', 'memory'] as const).flatMap((r) => [checkComputeQuantity(q.requests[r], r, `${where}.requests.${r}`), checkComputeQuantity(q.limits[r], r, `${where}.limits.${r}`)]),

@@ -84,8 +84,13 @@ export class ScheduledJob extends Workload {
     this.node.addValidation({ validate: () => this.validateJob() });
   }
 
+  /** One problem for the name: its Jobs are named after it, so its limit is theirs, whatever else is wrong. */
   protected override nameProblem(): string | undefined {
-    return checkDnsSubdomain(this.name, 'CronJob name');
+    const jobs = `its Jobs add 11 and must stay within 63, so use at most ${MAX_NAME_LENGTH}`;
+    if (checkDnsSubdomain(this.name, 'CronJob name') !== undefined) {
+      return `CronJob name ${JSON.stringify(this.name)} is not a valid DNS-1123 subdomain: use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit; ${jobs}`;
+    }
+    return this.name.length > MAX_NAME_LENGTH ? `CronJob name "${this.name}" has ${this.name.length} characters: ${jobs}` : undefined;
   }
 
   private validateJob(): string[] {
@@ -99,7 +104,6 @@ export class ScheduledJob extends Workload {
         p[k] === undefined ? undefined : checkNonNegativeInteger(p[k] as number, k, INT64_FIELDS.has(k) ? MAX_INT64_CHECKED : MAX_INT32),
       ),
     );
-    if (p.name.length > MAX_NAME_LENGTH) problems.push(`CronJob name "${p.name}" has ${p.name.length} characters: its Jobs add 11 and must stay within 63, so use at most ${MAX_NAME_LENGTH}`);
     if (p.activeDeadlineSeconds === 0) problems.push('activeDeadlineSeconds 0 stops every run at once: give the longest a run may take');
     if (p.container.readinessProbe || p.container.livenessProbe) {
       problems.push('a scheduled job has no readiness or liveness probe to answer (nothing routes to it, and it ends by itself): drop the probes; bound the run with activeDeadlineSeconds');
