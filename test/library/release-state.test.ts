@@ -31,7 +31,7 @@ describe('release state', () => {
       message = (err as Error).message;
     }
     expect(message).toMatch(/release\/prod.json: apps.api.stable.image must be a non-empty string/);
-    expect(message).toMatch(/apps.api.canary.weight must be a whole number/);
+    expect(message).toMatch(/apps.api.canary.weight must be a whole number, not "ten"\n/);
     expect(message).toMatch(/apps.api.blueGreen.active is "red": use "blue" or "green"/);
     expect(message).toMatch(/apps.api.extra is not a known field: use one of stable, canary, blueGreen/);
   });
@@ -57,7 +57,7 @@ describe('release state', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^release\/prod.json: apps.api.canary.headerValue "always" is set without header/));
     expect(lines).toContainEqual(expect.stringMatching(/^release\/prod.json: apps.api.canary.replicas is -1: use a whole number of 0 or more/));
     expect(lines).toContainEqual(expect.stringMatching(/^release\/prod.json: apps.api.blueGreen.idleReplicas is -1/));
-    expect(lines).toContainEqual('release/prod.json: apps.api.blueGreen.warm must be true or false');
+    expect(lines).toContainEqual('release/prod.json: apps.api.blueGreen.warm must be true or false, not "yes"');
     expect(lines).toContainEqual(expect.stringMatching(/^release\/prod.json: apps.api.stable.image "r\/api:v1" has no digest, and this environment requires one/));
     expect(lines).toContainEqual(expect.stringMatching(/^release\/prod.json: apps.api.canary.image "r\/api:latest" uses the tag "latest"/));
     const warmOnly = { apps: { api: { stable: { version: 'v1', image: 'r/api:v1' }, blueGreen: { active: 'blue', blue: { version: 'v1', image: 'r/api:v1' }, green: { version: 'v2', image: 'r/api:v2' }, warm: true } } } };
@@ -93,16 +93,24 @@ describe('release state', () => {
     expect(() => readReleaseJson(outside)).toThrow(new RegExp(`^${outside.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: does not exist`));
   });
 
+  test('a number or flag written in quotes is said to be one, and a routing field that cannot be read is not also judged by the routing rules', () => {
+    const canary = (fields: Record<string, unknown>) => () => parseReleaseState({ apps: { api: { stable: { version: 'v1', image: 'r/api:v1' }, canary: { version: 'v2', image: 'r/api:v2', ...fields } } } }, 'release/prod.json', ['api']);
+    expect(canary({ weight: '50' })).toThrow(/^release\/prod.json: apps.api.canary.weight must be a whole number, not the string "50": write it without quotes$/);
+    expect(canary({ wieght: 30 })).toThrow(/^release\/prod.json: apps.api.canary.wieght is not a known field: use one of version, image, weight, weightTotal, header, headerValue, headerPattern, cookie, replicas$/);
+    // read whole, the routing's rules still apply
+    expect(canary({})).toThrow(/^release\/prod.json: apps.api.canary has no routing rule, so no request would reach it: set weight, header or cookie$/);
+  });
+
   test('a missing apps object', () => {
     expect(parse({ app: {} })).toThrow(/release\/prod.json: apps must be an object/);
     // the apps object's own problem, not one more for each app the project releases
-    expect(() => parseReleaseState({ app: {} }, 'release/prod.json', ['api', 'db'])).toThrow(/^release\/prod.json: \(top level\) key "app" is not a known field: use one of apps\nrelease\/prod.json: apps must be an object$/);
+    expect(() => parseReleaseState({ app: {} }, 'release/prod.json', ['api', 'db'])).toThrow(/^release\/prod.json: \(top level\) key "app" is not a known field: use one of apps\nrelease\/prod.json: apps must be an object \(it is missing\)$/);
   });
 
   test('each app the project releases must have an entry, listed with the other problems of the file', () => {
     const raw = { apps: { api: { stable: { version: 'v1' } } } };
     expect(() => parseReleaseState(raw, 'release/prod.json', ['api', 'db', 'web'])).toThrow(
-      /^release\/prod.json: apps.api.stable.image must be a non-empty string\nrelease\/prod.json: apps.db is missing: add apps.db.stable \{ version, image \}.*\nrelease\/prod.json: apps.web is missing: add apps.web.stable \{ version, image \}.*$/,
+      /^release\/prod.json: apps.api.stable.image must be a non-empty string \(it is missing\)\nrelease\/prod.json: apps.db is missing: add apps.db.stable \{ version, image \}.*\nrelease\/prod.json: apps.web is missing: add apps.web.stable \{ version, image \}.*$/,
     );
     // without knownApps (a file read on its own), no app is required
     expect(() => parseReleaseState({ apps: {} }, 'f')).not.toThrow();

@@ -93,6 +93,17 @@ describe('diff: what a synth would change', () => {
     expect(run(['synth', '--env', 'prod', '--outdir', out, '--release-dir', releases]).err).toMatch(/^error: synth failed with 1 error; nothing was written:/);
   });
 
+  test('an --outdir that does not exist is exit 2, not every file shown as new; a new environment in an existing folder is', () => {
+    const out = tmpdir('diff');
+    const missing = run(['diff', '--env', 'prod', '--outdir', path.join(out, 'nope')]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/^error: \S*nope does not exist, so there is nothing to compare with: give the folder synth writes with --outdir, or synth first$/);
+    expect(missing.out).toBe('');
+    const fresh = run(['diff', '--env', 'prod', '--outdir', out]);
+    expect(fresh.code).toBe(1);
+    expect(fresh.out).toMatch(/^--- \/dev\/null\n\+\+\+ .*prod\//m);
+  });
+
   test('a file synth did not write is named, not shown as deleted, and the diff exits 1: a synth would stop on it', () => {
     const out = tmpdir('diff');
     expect(run(['synth', '--outdir', out]).code).toBe(0);

@@ -138,7 +138,7 @@ describe('promote command', () => {
       spy.mockRestore();
     }
     expect(errors[0]).toMatch(`unknown environment "production": use one of ${ENVIRONMENT_NAMES.join(', ')}`);
-    expect(errors[1]).toMatch(/unknown app "shop" in .*prod.json: use one of go-multiroute/);
+    expect(errors[1]).toMatch(/--app shop is not an app the project releases: use one of go-multiroute, mysql, fluent-bit \(the apps of .*prod.json\)/);
     expect(errors[2]).toMatch(/app "go-multiroute" in .*test.json has no blueGreen release, so there is no colour to switch to: a canary is promoted with --canary-weight N/);
     expect(errors[3]).toMatch(/promote needs --env NAME and --app NAME/);
   });
@@ -166,7 +166,7 @@ describe('promote command', () => {
     } finally {
       process.chdir(cwd);
     }
-    expect(errors[0]).toMatch(/^error: unknown app "shop" in release\/prod\.json: /);
+    expect(errors[0]).toMatch(/^error: --app shop is not an app the project releases: use one of go-multiroute, mysql, fluent-bit \(the apps of release\/prod\.json\)/);
     expect(errors[1]).toMatch(/^error: app "go-multiroute" in release\/test\.json has no blueGreen release/);
     expect(errors[2]).toMatch(/^error: canary v2 weight 20 -> 20: release\/test\.json says so already/);
   });

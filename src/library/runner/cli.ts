@@ -447,6 +447,8 @@ function readFolder(dir: string): Map<string, string> {
  */
 function diff(project: Project, line: CommandLine, env: EnvironmentVariables, log: (line: string) => void, warn: (line: string) => void): boolean {
   const { outdir, releaseDir } = folders(line);
+  // no folder at all is a mistyped --outdir, or no synth yet: not a diff of every file against nothing
+  if (!fs.existsSync(outdir)) throw new Error(`${shown(outdir)} does not exist, so there is nothing to compare with: give the folder synth writes with --outdir, or synth first`);
   let rendered: Map<string, Map<string, string>>;
   try {
     rendered = synthProjectFiles(project, selectedEnvironments(project, line, env), { releaseDir, warn: warningTo(warn) });

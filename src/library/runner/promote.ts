@@ -136,7 +136,7 @@ export function planPromote(project: Project, args: Pick<PromoteArgs, 'env' | 'a
   const state = parseReleaseState(raw, shownFile, project.releaseApps);
   const release = state.apps[args.app];
   if (!release) {
-    throw new Error(`unknown app "${args.app}" in ${shownFile}: use one of ${Object.keys(state.apps).join(', ') || '(none)'}`);
+    throw new Error(`--app ${args.app} is not an app the project releases: use one of ${Object.keys(state.apps).join(', ') || '(none)'} (the apps of ${shownFile})`);
   }
   // Edit the parsed JSON in place, so every other key keeps its value and order.
   const promoted = structuredClone(raw) as { apps: Record<string, Json> };

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
 import { AppRelease, BlueGreenRelease, CanaryRelease, COLOURS, Colour, VersionRelease } from '../core/release';
-import { checkImage, checkNonNegativeInteger } from '../core/validation';
+import { checkImage, checkNonNegativeInteger, describeValue } from '../core/validation';
 import { checkCanaryRouting } from '../patterns/canary-ingress';
 import { shown } from './paths';
 import type { Release } from './project';
@@ -154,6 +154,17 @@ export function releaseOf<App extends string>(state: ReleaseState, file: string)
 /** How problems of the file's top level name their place. */
 const TOP_LEVEL = '(top level)';
 
+/** Strings that JSON would read as the number or flag a field wants, had they no quotes. */
+const QUOTED_VALUE: Readonly<Record<string, RegExp>> = { 'a whole number': /^-?[0-9]+$/, 'true or false': /^(true|false)$/ };
+
+/** A field's problem: what it must be, and what it is (missing, empty, or its value; "50" is text to JSON, not the number). */
+function mustBe(what: string, value: unknown): string {
+  if (value === undefined) return `must be ${what} (it is missing)`;
+  if (value === '') return `must be ${what}, not empty`;
+  if (typeof value === 'string' && QUOTED_VALUE[what]?.test(value)) return `must be ${what}, not the string ${JSON.stringify(value)}: write it without quotes`;
+  return `must be ${what}, not ${describeValue(value)}`;
+}
+
 class Reader {
   readonly problems: string[] = [];
   constructor(
@@ -172,12 +183,12 @@ class Reader {
   }
 
   object(value: unknown, where: string): Record<string, unknown> | undefined {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return this.fail(where, 'must be an object');
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return this.fail(where, mustBe('an object', value));
     return value as Record<string, unknown>;
   }
 
   string(value: unknown, where: string): string | undefined {
-    if (typeof value !== 'string' || value === '') return this.fail(where, 'must be a non-empty string');
+    if (typeof value !== 'string' || value === '') return this.fail(where, mustBe('a non-empty string', value));
     return value;
   }
 
@@ -187,12 +198,12 @@ class Reader {
 
   optionalBoolean(value: unknown, where: string): boolean | undefined {
     if (value === undefined || typeof value === 'boolean') return value;
-    return this.fail(where, 'must be true or false');
+    return this.fail(where, mustBe('true or false', value));
   }
 
   optionalInteger(value: unknown, where: string): number | undefined {
     if (value === undefined) return undefined;
-    if (typeof value !== 'number' || !Number.isInteger(value)) return this.fail(where, 'must be a whole number');
+    if (typeof value !== 'number' || !Number.isInteger(value)) return this.fail(where, mustBe('a whole number', value));
     return value;
   }
 
@@ -206,10 +217,13 @@ class Reader {
   }
 }
 
+/** The fields of every version entry. */
+const VERSION_KEYS: readonly string[] = ['version', 'image'];
+
 function readVersion(r: Reader, value: unknown, where: string, extra: readonly string[] = []): VersionRelease | undefined {
   const obj = r.object(value, where);
   if (!obj) return undefined;
-  r.onlyKeys(obj, ['version', 'image', ...extra], where);
+  r.onlyKeys(obj, [...VERSION_KEYS, ...extra], where);
   const version = r.string(obj.version, `${where}.version`);
   const image = r.string(obj.image, `${where}.image`);
   // checked here, where the message can name the file and field, rather than at the workload the image ends up in
@@ -234,8 +248,10 @@ function readCanary(r: Reader, value: unknown, where: string): CanaryRelease | u
     replicas: r.optionalInteger(obj.replicas, `${where}.replicas`),
   };
   // the routing's own rules (weight on its scale, header with its value), named by the file; a header
-  // pattern's dialect is the traffic API's, which the file does not know, so the pattern is checked where it routes
-  for (const problem of checkCanaryRouting({ ...canary, settingsSource: where }, () => undefined)) r.report(problem);
+  // pattern's dialect is the traffic API's, which the file does not know, so the pattern is checked where it routes.
+  // A misspelt field, or one that could not be read, is its own problem: the rules would judge a routing the file does not hold
+  const partlyRead = Object.keys(obj).some((key) => !VERSION_KEYS.includes(key) && !(CANARY_KEYS as readonly string[]).includes(key)) || CANARY_KEYS.some((key) => obj[key] !== undefined && canary[key] === undefined);
+  if (!partlyRead) for (const problem of checkCanaryRouting({ ...canary, settingsSource: where }, () => undefined)) r.report(problem);
   if (canary.replicas !== undefined) r.report(checkNonNegativeInteger(canary.replicas, `${where}.replicas`));
   return canary;
 }
