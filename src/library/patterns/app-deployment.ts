@@ -13,7 +13,7 @@
 import type { Construct } from 'constructs';
 import type { VerticalAutoscaler } from './vertical-autoscaler';
 import * as k8s from '../../../imports/k8s';
-import { checkFinite, checkIntOrPercent, checkLabels, checkNonNegativeInteger, describeValue, errors, MAX_INT32 } from '../core/validation';
+import { checkFinite, checkIntOrPercent, checkLabels, checkNonNegativeInteger, checkOneOf, describeValue, errors, MAX_INT32 } from '../core/validation';
 import { Budget, DisruptionBudgetProps, allowedDisruptions, blocksDrainsUnasked, checkDisruptionBudget, createDisruptionBudget, explicitBudget, intOrPercent } from './disruption-budget';
 import type { Labels } from '../core/labels';
 import { DEFAULT_MAX_SURGE, DEFAULT_MIN_AVAILABLE, DEFAULT_REPLICAS, DEFAULT_SCALE_DOWN_STABILIZATION_SECONDS, REVISION_HISTORY_LIMIT } from '../core/defaults';
@@ -176,7 +176,11 @@ export class AppDeployment extends Workload {
 
   private validateDeployment(): string[] {
     const p = this.props;
-    const problems = errors(this.nameProblem(), p.replicas === undefined ? undefined : checkNonNegativeInteger(p.replicas, 'replicas'));
+    const problems = errors(
+      this.nameProblem(),
+      p.replicas === undefined ? undefined : checkNonNegativeInteger(p.replicas, 'replicas'),
+      p.strategy === undefined ? undefined : checkOneOf(p.strategy.type, ['RollingUpdate', 'Recreate'], 'strategy.type'),
+    );
     problems.push(...checkLabels(p.selectorLabels ?? {}, 'selectorLabels'), ...this.workloadProblems(p));
     const a = p.autoscaling;
     if (a) {

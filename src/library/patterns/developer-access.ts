@@ -12,11 +12,14 @@
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { checkDnsLabel, checkDnsSubdomain, errors } from '../core/validation';
+import { checkDnsLabel, checkDnsSubdomain, checkOneOf, errors } from '../core/validation';
 import { namespaceContextOf } from '../core/namespace-context';
 
 /** What a developer may do in the namespace: read (`view`), or read and change workloads (`edit`). */
 export type AccessPreset = 'view' | 'edit';
+
+/** Every preset, for a check of one given from outside the type system. */
+const ACCESS_PRESETS: readonly AccessPreset[] = ['view', 'edit'];
 
 /** Who gets the access. */
 export type Subject =
@@ -93,7 +96,7 @@ export class DeveloperAccess extends Construct {
     });
     this.node.addValidation({
       validate: () => {
-        const problems = errors(checkDnsSubdomain(props.name, 'Role name'));
+        const problems = errors(checkDnsSubdomain(props.name, 'Role name'), checkOneOf(props.preset, ACCESS_PRESETS, 'preset'));
         const who = 'user' in props.subject ? props.subject.user : 'group' in props.subject ? props.subject.group : props.subject.serviceAccount;
         if (who.trim() === '') problems.push('access subject has an empty name: name the user, group or ServiceAccount');
         // the API server refuses a ServiceAccount subject no object could be named; one in a namespace no namespace could be named it takes, and it binds nothing

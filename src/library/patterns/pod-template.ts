@@ -31,6 +31,7 @@ import {
   checkQualifiedName,
   checkTolerations,
   checkUnique,
+  describeValue,
   errors,
   hasReason,
   PORT_PROTOCOLS,
@@ -348,6 +349,8 @@ function checkProbe(probe: ProbeProps | undefined, what: string, portNames: read
   const problems: string[] = checkProbeTimings(probe, what);
   if (handlers !== 1) problems.push(`${what} needs exactly one of httpGet, tcpSocket or exec (has ${handlers}): keep one of them`);
   if (probe.exec && (probe.exec.command ?? []).length === 0) problems.push(`${what}.exec has no command: give the command to run, e.g. ['cat', '/tmp/healthy']`);
+  // a JavaScript string here would be written out one character per argument
+  else if (probe.exec && !Array.isArray(probe.exec.command)) problems.push(`${what}.exec.command is ${describeValue(probe.exec.command)}, not a list: give the program and its arguments as a list, e.g. ['cat', '/tmp/healthy'] (no shell runs it)`);
   const port = probe.httpGet?.port ?? probe.tcpSocket?.port;
   if (typeof port === 'number') problems.push(...errors(checkPort(port, `${what} port`)));
   if (typeof port === 'string' && !portNames.includes(port)) {
@@ -469,6 +472,7 @@ export function checkPodTemplate(props: PodTemplateProps): string[] {
     ...Object.entries(c.env ?? {}).flatMap(([name, value]) => checkEnvValue(name, value)),
     ...errors(props.priorityClassName === undefined ? undefined : checkDnsSubdomain(props.priorityClassName, 'priorityClassName')),
     ...checkTolerations(props.tolerations ?? [], 'tolerations'),
+    ...errors(props.qos === undefined ? undefined : checkOneOf(props.qos, ['burstable', 'guaranteed'], 'qos')),
   );
   problems.push(
     ...checkProbe(c.readinessProbe, 'readinessProbe', portNames),

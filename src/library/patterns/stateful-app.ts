@@ -24,7 +24,7 @@
 import type { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { AccessMode, checkClaimRequest } from './app-volume-claim';
-import { checkDns1035Label, checkDnsLabel, checkNonNegativeInteger, errors } from '../core/validation';
+import { checkDns1035Label, checkDnsLabel, checkNonNegativeInteger, checkOneOf, errors } from '../core/validation';
 import { AppService } from './app-service';
 import { DerivedService } from './derived-service';
 import { Budget, DisruptionBudgetProps, blocksDrainsUnasked, checkDisruptionBudget, createDisruptionBudget, explicitBudget } from './disruption-budget';
@@ -231,6 +231,9 @@ export class StatefulApp extends Workload {
       this.nameProblem(),
       p.headlessServiceName === undefined ? undefined : checkDns1035Label(p.headlessServiceName, 'headlessServiceName'),
       checkNonNegativeInteger(p.replicas, 'replicas'),
+      // typed, but a JavaScript project's value reaches the StatefulSet as written
+      p.podManagementPolicy === undefined ? undefined : checkOneOf(p.podManagementPolicy, ['OrderedReady', 'Parallel'], 'podManagementPolicy'),
+      ...(['whenDeleted', 'whenScaled'] as const).map((k) => (p.claimRetention?.[k] === undefined ? undefined : checkOneOf(p.claimRetention[k], ['Retain', 'Delete'], `claimRetention.${k}`))),
     );
     problems.push(...this.workloadProblems(p));
     if (!p.container.readinessProbe) {

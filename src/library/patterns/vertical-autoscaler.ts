@@ -23,7 +23,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as vpa from '../../../imports/autoscaling.k8s.io';
 import { parseQuantity } from '../core/quantity';
-import { checkComputeQuantity, errors } from '../core/validation';
+import { checkComputeQuantity, checkOneOf, errors } from '../core/validation';
 import { namespaceContextOf } from '../core/namespace-context';
 import type { ComputeAmount, ComputeResources } from '../core/resources';
 
@@ -118,6 +118,7 @@ export class VerticalAutoscaler extends Construct {
   private validateAutoscaler(): string[] {
     const p = this.props;
     const problems = errors(
+      p.controlledValues === undefined ? undefined : checkOneOf(p.controlledValues, Object.keys(CONTROLLED_VALUES), 'verticalAutoscaling.controlledValues'),
       ...RESOURCES.flatMap((r) => [
         p.minAllowed?.[r] === undefined ? undefined : checkComputeQuantity(p.minAllowed[r] as string, r, `verticalAutoscaling.minAllowed.${r}`),
         p.maxAllowed?.[r] === undefined ? undefined : checkComputeQuantity(p.maxAllowed[r] as string, r, `verticalAutoscaling.maxAllowed.${r}`),
