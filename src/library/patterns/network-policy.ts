@@ -7,7 +7,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { checkCidr, checkDnsLabel, checkDnsSubdomain, checkLabels, checkOneOf, checkPort, checkPortName, cidrContains, errors, PORT_PROTOCOLS } from '../core/validation';
+import { checkCidr, checkDnsLabel, checkDnsSubdomain, checkLabels, checkOneOf, checkPort, checkPortName, cidrContains, describeValue, errors, PORT_PROTOCOLS } from '../core/validation';
 import { Labels, NAMESPACE_NAME_LABEL } from '../core/labels';
 
 /** Something whose pods a policy can select: a workload construct, or plain labels. */
@@ -177,6 +177,8 @@ function checkPeerFields(peer: Peer): string[] {
   if ('namespace' in peer) problems.push(...errors(checkDnsLabel(peer.namespace, 'peer namespace')));
   if (!('cidr' in peer)) return problems;
   problems.push(...errors(checkCidr(peer.cidr, 'ipBlock cidr')));
+  // one string (from JavaScript) would be read a character at a time
+  if (peer.except !== undefined && !Array.isArray(peer.except)) return [...problems, `ipBlock except is ${describeValue(peer.except)}, not a list: give the ranges as a list, e.g. except: ['10.1.0.0/16']`];
   for (const except of peer.except ?? []) {
     const bad = checkCidr(except, 'ipBlock except');
     if (bad) problems.push(bad);

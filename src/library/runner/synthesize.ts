@@ -99,13 +99,18 @@ export function validateTree(constructs: readonly IConstruct[], label: string): 
   return validateConstructs(constructs, label).problems;
 }
 
+/** What a problem that only a missing or mistyped value causes adds: what to do about `what`. */
+function missingValueHint(what: string): string {
+  return `: ${what} is missing or not of its type (a JavaScript project has no compiler to catch it): give it as its type in the API documentation says`;
+}
+
 /**
  * What to add to the message of an error a check or a build threw. A TypeError there is a
  * value of the wrong type or a missing one (`what`) that no compiler checked: a JavaScript
  * project's, or JSON's.
  */
 export function typeErrorHint(err: unknown, what: string): string {
-  return err instanceof TypeError ? `: ${what} is missing or not of its type (a JavaScript project has no compiler to catch it): give it as its type in the API documentation says` : '';
+  return err instanceof TypeError ? missingValueHint(what) : '';
 }
 
 /** validateTree's problems, and the paths of the constructs that have any. */
@@ -182,6 +187,7 @@ export function renderManifests(root: IConstruct, label: string, warn?: (message
   const seen = new Map<string, string>();
   const duplicates: Duplicate[] = [];
   const render = objectRenderer(root);
+  let unrendered = false;
   for (const c of constructs) {
     if (warn) for (const warning of warningsOf(c)) warn(`[${label}] ${c.node.path}: ${warning}`);
     if (!ApiObject.isApiObject(c)) continue;
@@ -189,7 +195,9 @@ export function renderManifests(root: IConstruct, label: string, warn?: (message
     try {
       object = render(c);
     } catch (err) {
-      problems.push(`[${label}] ${c.node.path}: cannot render: ${(err as Error).message}`);
+      // a typed prop cannot make an object that does not render: a value is missing or of another type
+      problems.push(`[${label}] ${c.node.path}: cannot render: ${(err as Error).message}${missingValueHint('a value of the construct that made it')}`);
+      unrendered = true;
       continue;
     }
     // node.path walks up the tree and joins the ids each time it is read
@@ -213,7 +221,8 @@ export function renderManifests(root: IConstruct, label: string, warn?: (message
   }
   problems.push(...duplicateProblems(duplicates, label));
   const rendered: RenderedObject[] = manifests.map((m) => ({ path: m.path, object: m.object }));
-  problems.push(...checkNamespacedApps(constructs, rendered, failing).map((p) => `[${label}] ${p}`));
+  // the namespace checks judge what was rendered: an object that could not be would be judged missing (a budget selecting no pods)
+  if (!unrendered) problems.push(...checkNamespacedApps(constructs, rendered, failing).map((p) => `[${label}] ${p}`));
   const sorted = manifests.sort(
     (a, b) => kindRank(a.kind) - kindRank(b.kind) || byCodeUnits(a.namespace ?? '', b.namespace ?? '') || byCodeUnits(a.name, b.name) || byCodeUnits(a.kind, b.kind),
   );
