@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
-import { APPLYSET, applySetId, defineEnvironments, defineProject, environmentApplySetId, gitOpsFiles, groupOf, groupResource, KubeObject, main, NamespacedApp, packageRepositoryUrl, resolveGitOps } from 'k8s-iac';
+import { APPLYSET, applySetId, defineEnvironments, defineProject, gitOpsFiles, groupOf, groupResource, KubeObject, main, NamespacedApp, resolveGitOps } from 'k8s-iac';
+import { environmentApplySetId } from '../../src/library/runner/applyset';
+import { packageRepositoryUrl } from '../../src/library/runner/gitops';
 import { findObject, synthEnvironment } from 'k8s-iac/testing';
 import { LIMITS, QUOTA, tmpdir } from '../helpers';
 

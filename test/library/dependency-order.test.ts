@@ -1,6 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import fc from 'fast-check';
-import { AppDeployment, AppService, NamespacedApp, orderByDependencies, renderFiles } from 'k8s-iac';
+import { AppDeployment, AppService, NamespacedApp, renderFiles } from 'k8s-iac';
+import { orderByDependencies } from '../../src/library/runner/dependency-order';
 import { synthProblems, synthScope } from 'k8s-iac/testing';
 import { LIMITS, QUOTA, SETTINGS, WEB_POD } from '../helpers';
 

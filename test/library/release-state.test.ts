@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadReleaseState, parseReleaseState, readReleaseJson } from 'k8s-iac';
+import { loadReleaseState, parseReleaseState } from 'k8s-iac';
+import { readReleaseJson } from '../../src/library/runner/release-state';
 import { tmpdir } from '../helpers';
 
 const parse = (raw: unknown) => () => parseReleaseState(raw, 'release/prod.json');

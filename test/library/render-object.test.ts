@@ -6,7 +6,8 @@
 import { ApiObject, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import fc from 'fast-check';
-import { objectRenderer, releaseOf } from 'k8s-iac';
+import { objectRenderer } from 'k8s-iac';
+import { releaseOf } from '../../src/library/runner/release-state';
 import * as k8s from '../../imports/k8s';
 import { buildNamespace, namespace, SCENARIOS } from '../fuzz/arbitraries';
 import { ENVIRONMENT_NAMES, PROJECT, RELEASE_DIR, SETTINGS } from '../helpers';

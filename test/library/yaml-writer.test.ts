@@ -4,7 +4,9 @@
  */
 import fc from 'fast-check';
 import YAML from 'yaml';
-import { readsAsNonStringInYaml11, toYaml, toYamlWithLibrary, writeBlockYaml } from 'k8s-iac';
+import { toYaml } from 'k8s-iac';
+import { toYamlWithLibrary } from '../../src/library/runner/synthesize';
+import { readsAsNonStringInYaml11, writeBlockYaml } from '../../src/library/runner/yaml-writer';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261204);

@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkOutputFolder, describeFsError, holdOutput, main as cli, promoteJournal, stageEnvironment, swapInStaged, writeEnvironments, writeTreeAtomically } from 'k8s-iac';
+import { main as cli, writeEnvironments, writeTreeAtomically } from 'k8s-iac';
+import { promoteJournal } from '../../src/library/runner/release-state';
+import { checkOutputFolder, describeFsError, holdOutput, stageEnvironment, swapInStaged } from '../../src/library/runner/write-atomic';
 import { PROJECT, readTree, releaseCopy, tmpdir } from '../helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
-import { changedFiles, main as cli, planPromote, runPromote, unifiedDiff } from 'k8s-iac';
+import { main as cli, planPromote, runPromote } from 'k8s-iac';
+import { changedFiles, unifiedDiff } from '../../src/library/runner/promote';
 import { ENVIRONMENT_NAMES, PROJECT, releaseCopy, synthEnvironmentFiles, tmpdir } from '../helpers';
 
 const main = (argv: readonly string[]) => cli(['promote', ...argv], { project: PROJECT });
