@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { checkConfigKey, checkDataSize, checkDataValues, checkDnsSubdomain, errors } from '../core/validation';
+import { checkConfigKey, checkDataSize, checkDataValues, checkDnsSubdomain, describeValue, errors } from '../core/validation';
 import { namespaceContextOf } from '../core/namespace-context';
 
 /** The base name and the data of a ConfigMap named by its content. */
@@ -39,8 +39,14 @@ export class VersionedConfigMap extends Construct {
     });
     this.node.addValidation({
       validate: () => {
+        // a baseName that is no text (from JavaScript) would still make a valid name: "undefined-<hash>"
+        const named = typeof props.baseName === 'string' && props.baseName !== '';
         return [
-          ...errors(checkDnsSubdomain(this.name, 'ConfigMap name'), checkDataSize(props.data, `ConfigMap "${this.name}"`), ...Object.keys(props.data).map((k) => checkConfigKey(k, 'ConfigMap key'))),
+          ...errors(
+            named ? checkDnsSubdomain(this.name, 'ConfigMap name') : `baseName is ${describeValue(props.baseName)}: give the name the ConfigMap's is made from, e.g. 'app-config'`,
+            checkDataSize(props.data, `ConfigMap "${this.name}"`),
+            ...Object.keys(props.data).map((k) => checkConfigKey(k, 'ConfigMap key')),
+          ),
           ...checkDataValues(props.data, `ConfigMap "${this.name}" data key`),
         ];
       },
