@@ -58,6 +58,17 @@ describe('promote prod go-multiroute', () => {
     expected.apps['go-multiroute'].stable = original.apps['go-multiroute'].blueGreen.green;
     expect(plan.releaseJson).toBe(`${JSON.stringify(expected, null, 2)}\n`);
   });
+
+  test('a release file laid out with tabs, or on one line, is written back so: the change is the lines it changes', () => {
+    const original = JSON.parse(fs.readFileSync(path.join(releaseDir, 'prod.json'), 'utf8'));
+    for (const indent of ['\t', 4, undefined]) {
+      const dir = releaseCopy();
+      fs.writeFileSync(path.join(dir, 'prod.json'), `${JSON.stringify(original, null, indent)}\n`);
+      const written = planPromote(PROJECT, { env: 'prod', app: 'go-multiroute', releaseDir: dir }).releaseJson;
+      expect(written).toBe(`${JSON.stringify(JSON.parse(written), null, indent)}\n`);
+      expect(written.split('\n').length).toBe(`${JSON.stringify(original, null, indent)}\n`.split('\n').length);
+    }
+  });
 });
 
 describe('promote prod go-multiroute with a shrunk idle colour (idleReplicas 0)', () => {

@@ -29,6 +29,9 @@ import { Journal, checkNoInterruptedPromote, parseReleaseState, promoteJournal, 
 import { synthEnvironmentFiles } from './synth-project';
 import { removeLeftTemporaries, writeFileAtomically, writeTreeAtomically } from './write-atomic';
 
+/** How a release file with lines but no indented one is written: as promote writes a file it made. */
+const DEFAULT_JSON_INDENT = 2;
+
 /** What a promote does to an app's release. */
 export type PromoteStep =
   /** Blue-green: the idle colour becomes active (and `stable` with it). */
@@ -148,7 +151,14 @@ export function planPromote(project: Project, args: Pick<PromoteArgs, 'env' | 'a
   if (changedFiles(before, after).length === 0) {
     throw new Error(`${change.description} for ${args.app} in ${env.name} changes no manifest: ${env.name} does not release ${args.app} that way`);
   }
-  return { file, ...change, releaseJson: `${JSON.stringify(promoted, null, 2)}\n`, before, after };
+  return { file, ...change, releaseJson: `${JSON.stringify(promoted, null, jsonIndent(fs.readFileSync(file, 'utf8')))}\n`, before, after };
+}
+
+/** The indentation JSON.stringify takes to write a release file as it was laid out: the first indented line's, none for a file on one line. */
+function jsonIndent(text: string): string | number | undefined {
+  const indented = /\n([ \t]+)"/.exec(text);
+  if (indented) return indented[1].startsWith('\t') ? '\t' : indented[1].length;
+  return text.trim().includes('\n') ? DEFAULT_JSON_INDENT : undefined;
 }
 
 /** Files added, removed or changed between two trees, sorted. */
