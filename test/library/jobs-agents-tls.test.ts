@@ -49,6 +49,7 @@ describe('ScheduledJob', () => {
   test.each([
     ['a schedule of four fields', { schedule: '30 2 * *' }, /schedule "30 2 \* \*" has 4 fields: give five fields/],
     ['a schedule in words', { schedule: 'every night' }, /schedule "every night" has 2 fields: give five fields/],
+    ['an empty schedule', { schedule: ' ' }, /schedule is empty: give five fields/],
     ['a negative retry count', { backoffLimit: -1 }, /backoffLimit is -1: use a whole number of 0 or more/],
     ['a zero deadline', { activeDeadlineSeconds: 0 }, /activeDeadlineSeconds 0 stops every run at once/],
     ['a name over 52 characters', { name: 'r'.repeat(53) }, /CronJob name "r{53}" has 53 characters/],

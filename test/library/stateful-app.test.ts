@@ -155,7 +155,7 @@ describe('errors, each with the construct path and the fix', () => {
     ['negative replicas', { replicas: -1 }, /shop\/Db: replicas is -1: use a whole number of 0 or more/],
     ['no readiness probe', { container: noReadiness }, /shop\/Db: container.readinessProbe is missing: StatefulSet pods start one after another, each once the previous is Ready/],
     ['claim size not a quantity', { volumeClaims: [{ name: 'data', size: 'five gigs' }] }, /shop\/Db: volume claim data storage "five gigs" is not a Kubernetes quantity/],
-    ['claim size zero', { volumeClaims: [{ name: 'data', size: '0' }] }, /volume claim data size 0 is not above zero/],
+    ['claim size zero, said once (not also below the LimitRange)', { volumeClaims: [{ name: 'data', size: '0' }] }, /^synth failed with 1 error; nothing was written:\n {2}\[test\] shop\/Db: volume claim data size 0 is not above zero/],
     ['negative claim size, said once', { volumeClaims: [{ name: 'data', size: '-5Gi' }] }, /^synth failed with 1 error; nothing was written:\n {2}\[test\] shop\/Db: volume claim data storage "-5Gi" is negative: use 0 or more$/],
     ['claim without access modes', { volumeClaims: [{ name: 'data', size: '5Gi', accessModes: [] }] }, /volume claim data has no accessModes/],
     ['claim listed twice', { volumeClaims: [{ name: 'data', size: '5Gi' }, { name: 'data', size: '1Gi' }] }, /volume claim data is listed twice/],

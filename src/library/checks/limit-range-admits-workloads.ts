@@ -67,7 +67,8 @@ export function limitRangeAdmitsClaims(limits: LimitRangeConfig, claims: readonl
   const max = parseQuantity(limits.persistentVolumeClaim.max);
   if (min === undefined || max === undefined) return [];
   return claims
-    .filter((claim) => claim.size !== undefined && (claim.size < min || claim.size > max))
+    // a claim of no storage is its own problem (checkClaimRequest), not also one below the bounds
+    .filter((claim) => claim.size !== undefined && claim.size > 0 && (claim.size < min || claim.size > max))
     .map(
       (claim) =>
         `${claim.path}: volume claim ${claim.name} asks for ${formatBytes(claim.size ?? 0)}, outside the LimitRange PVC bounds ${formatBytes(min)}-${formatBytes(max)}: pick a size within them or change limits.persistentVolumeClaim`,

@@ -402,6 +402,7 @@ export function checkCronSchedule(schedule: string, what: string): string | unde
   const fix = `give five fields (minute hour day-of-month month day-of-week), e.g. '30 2 * * *' for 02:30 every day`;
   if (typeof schedule !== 'string') return `${what} is missing or not text: ${fix}`;
   const text = schedule.trim();
+  if (text === '') return `${what} is empty: ${fix}`;
   if (/^(CRON_)?TZ=/.test(text)) return `${what} "${schedule}" names a time zone: put it in timeZone and leave the schedule its five fields`;
   if (text.startsWith('@')) {
     // the controller's parser compares a descriptor whole, spaces included

@@ -449,6 +449,15 @@ function checkMount(m: MountProps): string[] {
   return problems;
 }
 
+/**
+ * A scratch volume's size limit: a quantity, and above zero, since the kubelet reads a limit of
+ * zero as none (it evicts a pod over its emptyDir limit only where the limit is positive:
+ * `size.Sign() == 1` in emptyDirLimitEviction, pkg/kubelet/eviction/eviction_manager.go).
+ */
+function checkScratchSize(size: string, what: string): string | undefined {
+  return checkByteQuantity(size, what) ?? (parseQuantity(size) === 0 ? `${what} "${size}" sets no limit (the kubelet reads 0 as none): give the most the volume may hold, e.g. 64Mi` : undefined);
+}
+
 /** Everything wrong with the pod template's props, each with its fix. */
 export function checkPodTemplate(props: PodTemplateProps): string[] {
   const c = props.container;
@@ -460,7 +469,7 @@ export function checkPodTemplate(props: PodTemplateProps): string[] {
       checkPortName(p.name, 'container port name'),
       p.protocol === undefined ? undefined : checkOneOf(p.protocol, PORT_PROTOCOLS, `container port ${p.name} protocol`),
     ]),
-    ...containerMounts(props).flatMap((m) => [checkDnsLabel(m.name, 'volume name'), m.emptyDirSizeLimit === undefined ? undefined : checkByteQuantity(m.emptyDirSizeLimit, `volume ${m.name} emptyDirSizeLimit`)]),
+    ...containerMounts(props).flatMap((m) => [checkDnsLabel(m.name, 'volume name'), m.emptyDirSizeLimit === undefined ? undefined : checkScratchSize(m.emptyDirSizeLimit, `volume ${m.name} emptyDirSizeLimit`)]),
   );
   problems.push(
     ...checkUnique(portNames, 'container port name'),

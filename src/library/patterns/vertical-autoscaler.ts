@@ -119,6 +119,8 @@ export class VerticalAutoscaler extends Construct {
     const p = this.props;
     const problems = errors(
       p.controlledValues === undefined ? undefined : checkOneOf(p.controlledValues, Object.keys(CONTROLLED_VALUES), 'verticalAutoscaling.controlledValues'),
+      p.mode === undefined ? undefined : checkOneOf(p.mode, Object.keys(UPDATE_MODE), 'verticalAutoscaling.mode'),
+      ...this.controlledResources.map((r) => checkOneOf(r, RESOURCES, 'verticalAutoscaling.controlledResources entry')),
       ...RESOURCES.flatMap((r) => [
         p.minAllowed?.[r] === undefined ? undefined : checkComputeQuantity(p.minAllowed[r] as string, r, `verticalAutoscaling.minAllowed.${r}`),
         p.maxAllowed?.[r] === undefined ? undefined : checkComputeQuantity(p.maxAllowed[r] as string, r, `verticalAutoscaling.maxAllowed.${r}`),
