@@ -162,7 +162,7 @@ describe('constructs refuse what the API server refuses', () => {
     ['a budget over 100%', web({ disruptionBudget: { maxUnavailable: '150%' } }), /disruptionBudget.maxUnavailable 150% is over 100%/],
     ['a budget with both fields', web({ disruptionBudget: { minAvailable: 1, maxUnavailable: 1 } }), /sets both minAvailable and maxUnavailable, and a PodDisruptionBudget takes one of them/],
     ['a Secret name with capitals', withContainer({ env: { PASS: { secret: { name: 'My_Secret', key: 'password' } } } }), /environment variable PASS: Secret name "My_Secret" is not a valid DNS-1123 subdomain/],
-    ['a Secret reference without a name (from JavaScript)', withContainer({ env: { PASS: { secret: { key: 'password' } } as unknown as string } }), /environment variable PASS: Secret name "undefined" is not a valid DNS-1123 subdomain/],
+    ['a Secret reference without a name (from JavaScript)', withContainer({ env: { PASS: { secret: { key: 'password' } } as unknown as string } }), /environment variable PASS: Secret name is undefined, not text: use at most 253 lower-case letters/],
     ['a Secret key with a space', withContainer({ env: { PASS: { secret: { name: 'db', key: 'pass word' } } } }), /environment variable PASS: Secret key "pass word" is not a valid key/],
     ['a pod field the Downward API does not give', withContainer({ env: { IP: { fieldPath: 'status.bogus' } } }), /fieldPath "status.bogus" is not a pod field the Downward API gives/],
     // a label key is checked as written: only an annotation's is lower-cased first

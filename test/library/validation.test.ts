@@ -1,4 +1,4 @@
-import { checkCidr, checkDnsLabel, checkDnsSubdomain, checkImage, checkPort, cidrContains, formatBytes, formatCpu, parseQuantity } from 'k8s-iac';
+import { checkCidr, checkDnsLabel, checkDnsSubdomain, checkImage, checkLabelValue, checkPort, cidrContains, formatBytes, formatCpu, parseQuantity } from 'k8s-iac';
 
 describe('quantities', () => {
   test.each([
@@ -31,8 +31,9 @@ describe('names', () => {
   });
 
   test('a name that is no string is a message, not a TypeError (values from JavaScript or JSON)', () => {
-    expect(checkDnsLabel(undefined as unknown as string, 'name')).toMatch(/name "undefined" is not a valid DNS-1123 label/);
-    expect(checkDnsSubdomain(42 as unknown as string, 'name')).toMatch(/is not a valid DNS-1123 subdomain/);
+    expect(checkDnsLabel(undefined as unknown as string, 'name')).toBe("name is undefined, not text: use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit");
+    expect(checkDnsSubdomain(42 as unknown as string, 'Deployment name')).toMatch(/^Deployment name is 42, not text: use at most 253/);
+    expect(checkLabelValue(5 as unknown as string, 'podLabels team')).toMatch(/^podLabels team is 5, not text: use at most 63/);
   });
 
   test('DNS-1123 subdomains allow dots', () => {

@@ -16,19 +16,24 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 
 /** RFC 1123 label: names of Namespaces, Services, and container/port names. */
 export function checkDnsLabel(value: string, what: string): string | undefined {
-  if (typeof value !== 'string' || value.length > 63 || !DNS1123_LABEL.test(value)) {
-    return `${what} "${value}" is not a valid DNS-1123 label: use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit`;
-  }
+  const fix = "use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit";
+  if (typeof value !== 'string') return notText(value, what, fix);
+  if (value.length > 63 || !DNS1123_LABEL.test(value)) return `${what} "${value}" is not a valid DNS-1123 label: ${fix}`;
   return undefined;
+}
+
+/** A name or label that is no text (from JavaScript), said as what it is rather than quoted as if it were text. */
+function notText(value: unknown, what: string, fix: string): string {
+  return `${what} is ${describeValue(value)}, not text: ${fix}`;
 }
 
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** RFC 1035 label: names of Services, which must start with a letter (ValidateServiceName). */
 export function checkDns1035Label(value: string, what: string): string | undefined {
-  if (typeof value !== 'string' || value.length > 63 || !DNS1035_LABEL.test(value)) {
-    return `${what} ${JSON.stringify(value)} is not a valid DNS-1035 label: use at most 63 lower-case letters, digits and '-', starting with a letter and ending with a letter or digit`;
-  }
+  const fix = "use at most 63 lower-case letters, digits and '-', starting with a letter and ending with a letter or digit";
+  if (typeof value !== 'string') return notText(value, what, fix);
+  if (value.length > 63 || !DNS1035_LABEL.test(value)) return `${what} ${JSON.stringify(value)} is not a valid DNS-1035 label: ${fix}`;
   return undefined;
 }
 
@@ -106,9 +111,9 @@ export function serviceNameStem(name: string, suffixes: readonly string[], what:
 
 /** RFC 1123 subdomain: names of most objects (Deployments, ConfigMaps, ...). */
 export function checkDnsSubdomain(value: string, what: string): string | undefined {
-  if (typeof value !== 'string' || value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
-    return `${what} "${value}" is not a valid DNS-1123 subdomain: use at most 253 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit`;
-  }
+  const fix = "use at most 253 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit";
+  if (typeof value !== 'string') return notText(value, what, fix);
+  if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) return `${what} "${value}" is not a valid DNS-1123 subdomain: ${fix}`;
   return undefined;
 }
 
@@ -216,9 +221,9 @@ export const MAX_LABEL_VALUE_LENGTH = 63;
 
 /** A label value: at most 63 characters of [A-Za-z0-9-_.], alphanumeric at both ends, or empty (IsValidLabelValue). */
 export function checkLabelValue(value: string, what: string): string | undefined {
-  if (typeof value !== 'string' || value.length > MAX_LABEL_VALUE_LENGTH || !LABEL_VALUE.test(value)) {
-    return `${what} ${JSON.stringify(value)} is not a valid label value: use at most ${MAX_LABEL_VALUE_LENGTH} letters, digits, '-', '_' or '.', starting and ending with a letter or digit`;
-  }
+  const fix = `use at most ${MAX_LABEL_VALUE_LENGTH} letters, digits, '-', '_' or '.', starting and ending with a letter or digit`;
+  if (typeof value !== 'string') return notText(value, what, fix);
+  if (value.length > MAX_LABEL_VALUE_LENGTH || !LABEL_VALUE.test(value)) return `${what} ${JSON.stringify(value)} is not a valid label value: ${fix}`;
   return undefined;
 }
 
