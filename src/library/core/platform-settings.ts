@@ -122,6 +122,7 @@ function checkOwner(owner: Owner | undefined): (string | undefined)[] {
   return [checkLabelValue(owner.team, 'owner.team (the owner label of every object)'), email];
 }
 
+/** A flag, which a JavaScript project may give as text ("false" is true to JavaScript). */
 function checkBoolean(value: boolean, what: string): string | undefined {
   return typeof value === 'boolean' ? undefined : `${what} is ${describeValue(value)}: use true or false`;
 }
