@@ -7,7 +7,7 @@ import type { IConstruct } from 'constructs';
 import { jsonObjects, JsonObject } from '../core/json-fields';
 import { NamespaceContext, isNamespaceContext } from '../core/namespace-context';
 import { parseQuantity } from '../core/quantity';
-import { checkMemoryUnit } from '../core/validation';
+import { checkMemoryUnit, KUBE_NAMESPACE_PREFIX } from '../core/validation';
 import { RenderedObject, workloadFootprints } from '../core/workloads';
 import { imagesPinned } from './images-pinned';
 import { limitRangeAdmitsClaims, limitRangeAdmitsWorkloads, SizedClaim } from './limit-range-admits-workloads';
@@ -67,6 +67,8 @@ function standaloneClaims(rendered: readonly RenderedObject[]): SizedClaim[] {
  * which its construct's own message covers.
  */
 export function checkNamespace(app: NamespaceContext, rendered: readonly RenderedObject[], refused: ReadonlySet<string> = new Set()): string[] {
+  // a kube- namespace is the cluster's own, which NamespacedApp refuses: its checks would judge pods the project does not hold (kube-dns)
+  if (app.namespaceName.startsWith(KUBE_NAMESPACE_PREFIX)) return [];
   const footprints = workloadFootprints(rendered, app.limits, app.settings.nodeCount);
   // a workload with a malformed quantity has no known size: sizing it from a fallback would only add
   // messages about numbers the user never wrote, so the quota and LimitRange checks take it up once it is fixed

@@ -22,6 +22,9 @@ export function checkDnsLabel(value: string, what: string): string | undefined {
   return undefined;
 }
 
+/** The prefix Kubernetes keeps for its own namespaces (kube-system, kube-public, kube-node-lease). */
+export const KUBE_NAMESPACE_PREFIX = 'kube-';
+
 /** A name or label that is no text (from JavaScript), said as what it is rather than quoted as if it were text. */
 function notText(value: unknown, what: string, fix: string): string {
   return `${what} is ${describeValue(value)}, not text: ${fix}`;

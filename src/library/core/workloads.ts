@@ -18,7 +18,7 @@ import { jsonObjects } from './json-fields';
 import type { Labels } from '../core/labels';
 import { parseQuantity } from './quantity';
 import { objectRenderer } from './render-object';
-import { checkFinite, checkMemoryUnit, checkQuantity } from './validation';
+import { checkFinite, checkMemoryUnit, checkQuantity, MAX_INT32 } from './validation';
 import type { ComputeAmount, LimitRangeConfig } from '../core/resources';
 
 /** One rendered object and the construct path that made it. */
@@ -140,8 +140,13 @@ function labels(value: unknown): Labels {
   return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
+/**
+ * A replica or parallelism count (int32 fields), or `fallback` where it is none the API server
+ * could read: not a finite number, or past an int32. That value is its construct's problem;
+ * sizing the quota with it would only add problems about a number the API never takes.
+ */
 function count(value: unknown, fallback: number): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+  return typeof value === 'number' && Number.isFinite(value) && value <= MAX_INT32 ? value : fallback;
 }
 
 /** The path people know a workload by: its construct, not the L1 object inside it. */

@@ -16,7 +16,7 @@ import { NAMESPACED_APP_SYMBOL, NamespaceContext, isNamespaceContext, namespaceC
 import { CHECKED_SETTINGS_CONTEXT, PlatformSettings, checkPlatformSettings } from '../core/platform-settings';
 import { ComputeAmount, LimitRangeConfig, PriorityQuotaConfig, QUANTITY_SLACK, QuotaConfig, quantities } from '../core/resources';
 import { parseQuantity } from '../core/quantity';
-import { checkByteQuantity, checkComputeQuantity, checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkNonNegativeInteger, checkOneOf, checkQuantity, errors, hasReason, MAX_INT64_CHECKED } from '../core/validation';
+import { checkByteQuantity, checkComputeQuantity, checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkNonNegativeInteger, checkOneOf, checkQuantity, errors, hasReason, KUBE_NAMESPACE_PREFIX, MAX_INT64_CHECKED } from '../core/validation';
 import { DNS_PORTS, KUBE_DNS, NetworkPolicy } from './network-policy';
 
 /** The Pod Security Standards levels a namespace can enforce. */
@@ -206,7 +206,7 @@ export class NamespacedApp extends Chart implements NamespaceContext {
       problems.push('namespace "default" mixes unrelated apps and cannot be isolated: give the app a namespace of its own');
     }
     // Kubernetes keeps the kube- prefix for its own namespaces (Namespaces, "Initial namespaces")
-    if (typeof props.namespace === 'string' && props.namespace.startsWith('kube-')) {
+    if (typeof props.namespace === 'string' && props.namespace.startsWith(KUBE_NAMESPACE_PREFIX)) {
       problems.push(`namespace "${props.namespace}" has the kube- prefix, which Kubernetes keeps for its own namespaces (kube-system holds the cluster's DNS and controllers): give the app a namespace of its own`);
     }
     const optOut = props.podSecurityOptOut;
