@@ -19,6 +19,30 @@ const egressToApi = (front: NamespacedApp, web: AppDeployment, api: AppDeploymen
 const ingressFromWeb = (back: NamespacedApp, web: AppDeployment, api: AppDeployment) =>
   new NetworkPolicy(back, 'ApiFromWeb', { name: 'api-from-web', podSelector: api.podSelector, ingress: [] }).allowFrom({ workload: web }, { port: 'http' });
 
+describe('a namespace of pods a controller runs (a Gateway\'s proxies)', () => {
+  /** An app admitting every pod of namespace edge, where no workload is rendered, as a route admits its Gateway's proxies. */
+  const admitEdge = (edgeProps: Partial<NamespacedAppProps>, edgeRules?: (edge: NamespacedApp, web: AppDeployment) => void) => () => {
+    const app = new App({ outdir: 'unused' });
+    const edge = new NamespacedApp(app, 'edge', { namespace: 'edge', settings: SETTINGS, quota: QUOTA, limits: LIMITS, ...edgeProps });
+    const front = new NamespacedApp(app, 'front', { namespace: 'front', settings: SETTINGS, quota: QUOTA, limits: LIMITS });
+    const web = new AppDeployment(front, 'Web', { name: 'web', version: 'v1', ...WEB_POD });
+    new NetworkPolicy(front, 'FromEdge', { name: 'allow-edge-to-web', podSelector: web.podSelector, ingress: [] }).allowFrom({ namespace: 'edge' }, { port: 'http' });
+    edgeRules?.(edge, web);
+    return renderManifests(app, 'test');
+  };
+
+  test('admitting them from a namespace whose default-deny drops their egress is named, with both ends of the fix', () => {
+    expect(synthProblems(admitEdge({}))).toEqual([
+      `[test] front/FromEdge/Resource: NetworkPolicy "allow-edge-to-web" admits the pods of namespace edge on port http, but edge's policy "default-deny" isolates the pods for egress and none of edge's policies allows that egress, so the connection is dropped: add allowTo({ workload: <Deployment web of front> }, { port: "http" }) on a policy of that namespace over all its pods (podSelector: {}); a namespace whose pods a controller makes (a Gateway's proxies) is cut off both ways by its default-deny, clients included: give its NamespacedApp defaultDeny: false, or run those pods elsewhere (a route's proxyNamespace)`,
+    ]);
+  });
+
+  test('a namespace without default-deny passes, and so does one whose policy over all its pods lets them out', () => {
+    expect(() => admitEdge({ defaultDeny: false })()).not.toThrow();
+    expect(() => admitEdge({}, (edge, web) => void new NetworkPolicy(edge, 'ProxiesOut', { name: 'proxies-out', podSelector: {}, egress: [] }).allowTo({ workload: web }, { port: 'http' }))()).not.toThrow();
+  });
+});
+
 describe('a connection between two default-deny namespaces', () => {
   test('allowTo a workload of another namespace whose policies do not admit it is named, with the other end to add', () => {
     const problems = synthProblems(twoNamespaces((front, web, _back, api) => egressToApi(front, web, api)));

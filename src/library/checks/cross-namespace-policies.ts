@@ -24,12 +24,16 @@ function matchLabels(selector: unknown): Labels | undefined {
   return (s.matchLabels ?? {}) as Labels;
 }
 
-/** One workload's pods: where they run, their labels and their named container ports. */
+/**
+ * One workload's pods: where they run, their labels and their named container ports. Pods
+ * no rendered workload makes (a Gateway's proxies, which its controller runs) have unknown
+ * labels: a policy whose selector is not empty may or may not select them.
+ */
 interface Pods {
   readonly namespace: string;
   readonly kind: string;
   readonly name: string;
-  readonly labels: Labels;
+  readonly labels?: Labels;
   /** Container port numbers by name: a named port in a policy means the destination pods' port of that name. */
   readonly ports: ReadonlyMap<string, number>;
 }
@@ -55,10 +59,17 @@ function policyTypes(spec: Json): Direction[] {
   return ['ingress', ...(spec.egress === undefined ? [] : ['egress' as const])];
 }
 
-/** Whether `policy` selects `pods` (unknown selectors select). */
+/** Whether `policy` may select `pods`: unknown selectors, and pods of unknown labels, are taken as selected. */
 function selectsPods(policy: Policy, pods: Pods): boolean {
   const selector = matchLabels(policy.spec.podSelector);
-  return policy.namespace === pods.namespace && (selector === undefined || selects(selector, pods.labels));
+  return policy.namespace === pods.namespace && (selector === undefined || pods.labels === undefined || selects(selector, pods.labels));
+}
+
+/** Whether `policy` surely selects `pods`: for pods of unknown labels, only a policy over every pod of the namespace does. */
+function surelySelects(policy: Policy, pods: Pods): boolean {
+  if (pods.labels !== undefined) return selectsPods(policy, pods);
+  const selector = matchLabels(policy.spec.podSelector);
+  return policy.namespace === pods.namespace && selector !== undefined && Object.keys(selector).length === 0;
 }
 
 /** Whether a rule's peer takes in `pods` (from another namespace than the policy's). */
@@ -69,7 +80,7 @@ function peerTakes(peer: Json, pods: Pods, namespaceLabels: ReadonlyMap<string, 
   if (namespaces !== undefined && !selects(namespaces, labels)) return false;
   if (peer.podSelector === undefined) return true;
   const podSelector = matchLabels(peer.podSelector);
-  return podSelector === undefined || selects(podSelector, pods.labels);
+  return podSelector === undefined || pods.labels === undefined || selects(podSelector, pods.labels);
 }
 
 /** A port as a rule opens it: a number (with an end) or a name. */
@@ -120,9 +131,9 @@ function allowed(policies: readonly Policy[], direction: Direction, local: Pods,
   return wanted.every((port) => rules.some((rule) => openedPorts(rule).length === 0 || openedPorts(rule).some((opened) => covers(opened, port, destination))));
 }
 
-/** Whether `pods` are isolated for `direction`: a policy of their namespace that governs it selects them. */
+/** Whether `pods` are isolated for `direction`: a policy of their namespace that governs it surely selects them. */
 function isolated(policies: readonly Policy[], direction: Direction, pods: Pods): Policy | undefined {
-  return policies.find((p) => p.types.includes(direction) && selectsPods(p, pods));
+  return policies.find((p) => p.types.includes(direction) && surelySelects(p, pods));
 }
 
 /** A lookup of `items` by their namespace. */
@@ -138,15 +149,36 @@ function byNamespace<T extends { readonly namespace: string }>(items: readonly T
 
 const OTHER: Readonly<Record<Direction, Direction>> = { ingress: 'egress', egress: 'ingress' };
 
+/** What else a namespace of controller-made pods needs: its default-deny cuts them off both ways. */
+const CONTROLLER_PODS_FIX = `; a namespace whose pods a controller makes (a Gateway's proxies) is cut off both ways by its default-deny, clients included: give its NamespacedApp defaultDeny: false, or run those pods elsewhere (a route's proxyNamespace)`;
+
+/**
+ * The pods of namespace `other` a peer takes in: the rendered workloads its selector picks;
+ * where it takes the whole namespace and no workload is rendered there, the pods a controller
+ * runs there (a Gateway's proxies), whose labels are unknown.
+ */
+function remotePods(rendered: readonly Pods[], other: string, peer: Json, podSelector: Labels): readonly Pods[] {
+  const picked = rendered.filter((p) => p.labels === undefined || selects(podSelector, p.labels));
+  if (picked.length > 0 || rendered.length > 0 || peer.podSelector !== undefined) return picked;
+  return [{ namespace: other, kind: 'Pod', name: '', ports: new Map() }];
+}
+
+/** Pods as messages name them: a workload's kind and name, or, where a controller makes them, the namespace's pods. */
+function describePods(pods: Pods): string {
+  return pods.labels === undefined ? 'the pods' : `${pods.kind} ${pods.name}`;
+}
+
 function describePorts(ports: readonly OpenedPort[]): string {
   return ports.length === 0 ? 'any port' : `port ${ports.map((p) => `${p.port}${p.endPort === undefined ? '' : `-${p.endPort}`}`).join(', ')}`;
 }
 
 /** The method of the other end's policy that would allow the connection, for the fix. */
-function fixFor(direction: Direction, local: Pods, ports: readonly OpenedPort[]): string {
+function fixFor(direction: Direction, local: Pods, remote: Pods, ports: readonly OpenedPort[]): string {
   const method = direction === 'egress' ? 'allowFrom' : 'allowTo';
   const portArgs = ports.map((p) => `{ port: ${JSON.stringify(p.port)}${p.endPort === undefined ? '' : `, endPort: ${p.endPort}`} }`).join(', ');
-  return `${method}({ workload: <${local.kind} ${local.name} of ${local.namespace}> }${portArgs ? `, ${portArgs}` : ''}) on a policy of that namespace selecting them`;
+  // pods no workload makes have no labels to select them by here: a selector would match no workload
+  const policy = remote.labels === undefined ? 'on a policy of that namespace over all its pods (podSelector: {})' : 'on a policy of that namespace selecting them';
+  return `${method}({ workload: <${local.kind} ${local.name} of ${local.namespace}> }${portArgs ? `, ${portArgs}` : ''}) ${policy}`;
 }
 
 /**
@@ -193,15 +225,15 @@ export function crossNamespacePolicies(rendered: readonly RenderedObject[], name
         for (const { peer, other } of crossing(rule, direction, policy.namespace)) {
           const podSelector = peer.podSelector === undefined ? {} : matchLabels(peer.podSelector);
           if (podSelector === undefined) continue;
-          for (const remote of podsIn(other).filter((p) => selects(podSelector, p.labels))) {
+          for (const remote of remotePods(podsIn(other), other, peer, podSelector)) {
             const blocking = isolated(of(other), OTHER[direction], remote);
             if (!blocking) continue;
             const local = locals.find((l) => !allowed(of(other), OTHER[direction], remote, l, ports, namespaceLabels));
             if (!local) continue;
-            const verb = direction === 'egress' ? `lets ${local.kind} ${local.name} reach ${remote.kind} ${remote.name} of namespace ${other}` : `admits ${remote.kind} ${remote.name} of namespace ${other}`;
+            const verb = direction === 'egress' ? `lets ${local.kind} ${local.name} reach ${describePods(remote)} of namespace ${other}` : `admits ${describePods(remote)} of namespace ${other}`;
             const theirs = direction === 'egress' ? 'ingress' : 'egress';
             problems.push(
-              `${policy.path}: NetworkPolicy "${policy.name}" ${verb} on ${describePorts(ports)}, but ${other}'s policy "${blocking.name}" isolates ${remote.kind} ${remote.name} for ${theirs} and none of ${other}'s policies allows that ${theirs}, so the connection is dropped: add ${fixFor(direction, local, ports)}`,
+              `${policy.path}: NetworkPolicy "${policy.name}" ${verb} on ${describePorts(ports)}, but ${other}'s policy "${blocking.name}" isolates ${describePods(remote)} for ${theirs} and none of ${other}'s policies allows that ${theirs}, so the connection is dropped: add ${fixFor(direction, local, remote, ports)}${remote.labels === undefined ? CONTROLLER_PODS_FIX : ''}`,
             );
           }
         }
