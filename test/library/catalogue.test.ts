@@ -345,7 +345,7 @@ const cases: Case[] = [
       const canaryService = new AppService(ns, 'CanarySvc', { name: 'web-canary', selector: canary.podSelector, ports: [{ name: 'http', port: 8080 }] });
       new AppHttpRoute(ns, 'Route', { name: 'web', gateway: { name: 'public', namespace: 'gateway-system' }, host: 'shop.example.com', paths: [{ path: '/' }], service: svc, canary: { service: canaryService, header: 'X-Build', headerPattern: 'gray(?!-old)' } });
     },
-    expected: /shop\/Route: canary headerPattern "gray\(\?!-old\)" is not an RE2 regular expression \(invalid or unsupported Perl syntax: `\(\?!`\): RE2 has no look-arounds.*name it in gateway\.headerPatternDialect/,
+    expected: /shop\/Route: canary headerPattern "gray\(\?!-old\)" is not an RE2 regular expression \(invalid or unsupported Perl syntax: `\(\?!`\): RE2 has no look-arounds.*name it as the Gateway's headerPatternDialect/,
   },
   // NetworkPolicy
   { name: 'policy name in capitals', build: policy({ name: 'Allow', ingress: [] }), expected: /shop\/Policy: NetworkPolicy name "Allow" is not a valid DNS-1123 subdomain/ },

@@ -158,7 +158,7 @@ describe('HTTPRoute errors', () => {
 
   test('a header pattern must compile in the dialect of the Gateway: PCRE and RE2 unless it is named', () => {
     const lookahead = { header: 'X-B', headerPattern: 'gray(?!-old)' };
-    expect(synthErrors(route(lookahead))).toMatch(/canary headerPattern "gray\(\?!-old\)" is not an RE2 regular expression .*; or, where the Gateway's implementation reads one dialect only, name it in gateway.headerPatternDialect/);
+    expect(synthErrors(route(lookahead))).toMatch(/canary headerPattern "gray\(\?!-old\)" is not an RE2 regular expression .*; or, where the Gateway's implementation reads one dialect only, name it as the Gateway's headerPatternDialect \('PCRE' or 'RE2': gateway.headerPatternDialect here, routing.traffic.headerPatternDialect of a ReleasedService\)/);
     expect(synthErrors(route(lookahead, { gateway: { ...GATEWAY, headerPatternDialect: 'RE2' } }))).toMatch(/is not an RE2 regular expression \(invalid or unsupported Perl syntax: `\(\?!`\): RE2 has no look-arounds[^;]*$/m);
     expect(find(synth(route(lookahead, { gateway: { ...GATEWAY, headerPatternDialect: 'PCRE' } })), 'HTTPRoute', 'api').spec.rules[0].matches[0].headers[0].value).toBe('.*(?:gray(?!-old)).*');
     // RE2 repeats an anchor, PCRE does not

@@ -18,6 +18,8 @@ interface BuildOptions {
   readonly canaryRouting?: CanaryRouting;
   /** Where the release state was read from. @default - not said */
   readonly releaseSource?: string;
+  /** The one dialect the Gateway reads header patterns in. @default - both */
+  readonly headerPatternDialect?: 'PCRE' | 'RE2';
 }
 
 /** A ReleasedService of `name` in a namespace, with a canary running or both colours, routed through ingress-nginx or a Gateway. */
@@ -29,7 +31,7 @@ function build(name: string, strategy: ReleaseStrategy, gateway: boolean, option
     });
 }
 
-function service(ns: NamespacedApp, id: string, name: string, strategy: ReleaseStrategy, gateway: boolean, { cpuRequest = '500m', port = 'http', ports, canaryRouting = { weight: 10 }, releaseSource }: BuildOptions) {
+function service(ns: NamespacedApp, id: string, name: string, strategy: ReleaseStrategy, gateway: boolean, { cpuRequest = '500m', port = 'http', ports, canaryRouting = { weight: 10 }, releaseSource, headerPatternDialect }: BuildOptions) {
       new ReleasedService(ns, id, {
         name,
         strategy,
@@ -49,7 +51,7 @@ function service(ns: NamespacedApp, id: string, name: string, strategy: ReleaseS
           },
         }),
         routing: {
-          traffic: gateway ? { kind: 'gateway-api', gatewayName: 'public', gatewayNamespace: 'gateway' } : { kind: 'ingress-nginx', className: 'nginx' },
+          traffic: gateway ? { kind: 'gateway-api', gatewayName: 'public', gatewayNamespace: 'gateway', headerPatternDialect } : { kind: 'ingress-nginx', className: 'nginx' },
           host: 'shop.example.com',
           paths: [{ path: '/' }],
         },
@@ -121,5 +123,13 @@ describe('ReleasedService canary routing', () => {
     expect(problems({ header: 'X-Build', headerValue: 'a', headerPattern: 'b' })).toEqual([expect.stringMatching(/: release\/prod.json: apps.web.canary sets both headerValue "a" and headerPattern "b"/)]);
     // without a source, the settings are named as the canary's
     expect(synthProblems(build('web', 'canary', gateway, { canaryRouting: { weight: 150 } }))).toEqual([expect.stringMatching(/: canary weight 150 is outside 0-100/)]);
+  });
+});
+
+describe('ReleasedService through a Gateway', () => {
+  test('a header pattern only PCRE reads is refused unless the traffic names the Gateway\'s dialect, as the message says', () => {
+    const canaryRouting = { header: 'X-Build', headerPattern: 'gray(?!-old)' };
+    expect(synthProblems(build('web', 'canary', true, { canaryRouting }))).toEqual([expect.stringMatching(/routing.traffic.headerPatternDialect of a ReleasedService/)]);
+    expect(() => build('web', 'canary', true, { canaryRouting, headerPatternDialect: 'PCRE' })()).not.toThrow();
   });
 });

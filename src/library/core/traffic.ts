@@ -1,3 +1,5 @@
+import type { RegexDialect } from './regular-expression';
+
 /** Which API carries HTTP routing and canary traffic splits in an environment. */
 export type TrafficApi =
   /** Ingress objects of this IngressClass, canaries through ingress-nginx's canary annotations. */
@@ -11,4 +13,6 @@ export type TrafficApi =
       readonly sectionName?: string;
       /** Namespace the Gateway's proxy pods run in, admitted to the routed apps (GatewayRef.proxyNamespace). @default - the Gateway's namespace */
       readonly proxyNamespace?: string;
+      /** The one dialect the Gateway's implementation reads a header pattern in (GatewayRef.headerPatternDialect). @default - a pattern must read the same in PCRE and RE2 */
+      readonly headerPatternDialect?: RegexDialect;
     };

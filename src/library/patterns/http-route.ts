@@ -173,7 +173,7 @@ export class AppHttpRoute extends Construct {
     if (named !== undefined && !isRegexDialect(named)) return undefined;
     const problem = checkRegularExpressionIn(pattern, what, named === undefined ? ANY_GATEWAY_DIALECT : [named]);
     if (problem === undefined || named !== undefined) return problem;
-    return `${problem}; or, where the Gateway's implementation reads one dialect only, name it in gateway.headerPatternDialect ('PCRE' or 'RE2')`;
+    return `${problem}; or, where the Gateway's implementation reads one dialect only, name it as the Gateway's headerPatternDialect ('PCRE' or 'RE2': gateway.headerPatternDialect here, routing.traffic.headerPatternDialect of a ReleasedService)`;
   }
 
   private validateRoute(): string[] {

@@ -199,7 +199,7 @@ export class ReleasedService extends Construct {
     if (traffic.kind === 'gateway-api') {
       new AppHttpRoute(this, 'Route', {
         name,
-        gateway: { name: traffic.gatewayName, namespace: traffic.gatewayNamespace, sectionName: traffic.sectionName, proxyNamespace: traffic.proxyNamespace },
+        gateway: { name: traffic.gatewayName, namespace: traffic.gatewayNamespace, sectionName: traffic.sectionName, proxyNamespace: traffic.proxyNamespace, headerPatternDialect: traffic.headerPatternDialect },
         host: routing.host,
         paths: routing.paths,
         service: backends.service,
