@@ -26,6 +26,14 @@ describe('DeveloperAccess', () => {
     expect(accessRules('view', true).some((r) => r.resources?.includes('secrets'))).toBe(true);
   });
 
+  test('both presets reach the routes and autoscalers the patterns make, HTTPRoutes and VPAs included', () => {
+    for (const preset of ['view', 'edit'] as const) {
+      const rules = accessRules(preset, false);
+      expect(rules).toContainEqual(expect.objectContaining({ apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'] }));
+      expect(rules).toContainEqual(expect.objectContaining({ apiGroups: ['autoscaling.k8s.io'], resources: ['verticalpodautoscalers'] }));
+    }
+  });
+
   test('group and ServiceAccount subjects', () => {
     const m = synth((ns) => {
       new DeveloperAccess(ns, 'Team', { name: 'team', subject: { group: 'shop-devs' }, preset: 'view' });

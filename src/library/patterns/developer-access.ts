@@ -50,6 +50,9 @@ const RESOURCES: ReadonlyArray<{ readonly apiGroup: string; readonly resources: 
   { apiGroup: 'batch', resources: ['cronjobs', 'jobs'] },
   { apiGroup: 'networking.k8s.io', resources: ['ingresses'] },
   { apiGroup: 'policy', resources: ['poddisruptionbudgets'] },
+  // the routes and autoscalers the patterns make beside the Ingresses and HPAs
+  { apiGroup: 'gateway.networking.k8s.io', resources: ['httproutes'] },
+  { apiGroup: 'autoscaling.k8s.io', resources: ['verticalpodautoscalers'] },
 ];
 
 /** Read-only in every preset: the namespace's budget and isolation are the platform team's to set, events the cluster's to write. */
