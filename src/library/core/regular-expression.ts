@@ -94,6 +94,61 @@ const QUOTED_LITERAL = /[\\^$.*+?()[\]{}|/-]/g;
 interface JavascriptStandIn {
   readonly javascript: string;
   readonly references: readonly GroupReference[];
+  /** The first range in a character class with a set at an end (`\w-.`), as written. */
+  readonly setInRange?: string;
+}
+
+/** An escape that stands for a set of characters inside a class (`\d`, `\w`, `\p{L}`), not for one. */
+const SET_ESCAPE = /^\\(?:[dDsSwWhHvV]|[pP]\{)/;
+
+/**
+ * The items of one character class as PCRE2 pairs them into ranges: a set (`\d`,
+ * `[:alpha:]`) at either end of a range is an error to PCRE2 ("invalid range in character
+ * class"), though PCRE1, JavaScript and RE2 read its `-` as itself.
+ */
+class ClassRanges {
+  private previous: 'character' | 'set' | 'range' | undefined;
+  private previousText = '';
+  private hyphen = false;
+  /** The first range with a set at an end, as written. */
+  setInRange?: string;
+
+  /** A class opens: no item yet. */
+  open(): void {
+    this.previous = undefined;
+    this.hyphen = false;
+  }
+
+  /** One item: a character, or a set of them; it ends a range where a `-` came before it. */
+  item(kind: 'character' | 'set', text: string): void {
+    if (this.hyphen) {
+      this.hyphen = false;
+      if ((kind === 'set' || this.previous === 'set') && this.setInRange === undefined) this.setInRange = `${this.previousText}-${text}`;
+      this.previous = 'range';
+      return;
+    }
+    this.previous = kind;
+    this.previousText = text;
+  }
+
+  /** A `-`: itself first in the class or right after a range; else the middle of a range (or itself, last). */
+  dash(): void {
+    if (this.previous === undefined || this.previous === 'range' || this.hyphen) this.item('character', '-');
+    else this.hyphen = true;
+  }
+}
+
+/** The largest code point JavaScript writes as one `\\uHHHH` escape outside Unicode mode. */
+const MAX_BMP = 0xffff;
+
+/**
+ * A JavaScript stand-in for a braced escape: the character itself for `\\x{hh}` and
+ * `\\o{ooo}` (so a range ending in one is ordered as PCRE orders it), else a letter.
+ */
+function bracedStandIn(escape: string): string {
+  const digits = escape.slice(3, -1);
+  const point = escape[1] === 'x' ? parseInt(digits, 16) : escape[1] === 'o' ? parseInt(digits, 8) : NaN;
+  return Number.isInteger(point) && point <= MAX_BMP ? `\\u${point.toString(16).padStart(4, '0')}` : 'a';
 }
 
 /**
@@ -105,6 +160,7 @@ interface JavascriptStandIn {
  */
 function javascriptStandIn(pattern: string): JavascriptStandIn {
   const references: GroupReference[] = [];
+  const ranges = new ClassRanges();
   let javascript = '';
   let inClass = false;
   let i = 0;
@@ -131,25 +187,33 @@ function javascriptStandIn(pattern: string): JavascriptStandIn {
     } else if (c === '\\' && pattern[i + 1] === 'Q') {
       const end = pattern.indexOf('\\E', i + 2);
       const literal = pattern.slice(i + 2, end < 0 ? undefined : end);
+      if (inClass && literal !== '') ranges.item('character', literal);
       emit(literal.replace(QUOTED_LITERAL, '\\$&'), end < 0 ? pattern.length - i : end + 2 - i);
     } else if (braced) {
+      if (inClass) ranges.item(SET_ESCAPE.test(braced[0]) ? 'set' : 'character', braced[0]);
       // one character (or one class of them) to PCRE; JavaScript would read a quantifier in the braces
-      emit('a', braced[0].length);
+      emit(bracedStandIn(braced[0]), braced[0].length);
     } else if (reference) {
       const target = reference.slice(1).find((group) => group !== undefined) as string;
       if (/^[-+]/.test(target)) refer({ relative: Number(target) });
       else if (!(target === '0' && ESCAPE_CALL.test(reference[0]))) refer(referenceOf(target) as GroupReference);
       emit('(?:)', reference[0].length);
     } else if (c === '\\') {
+      if (inClass) ranges.item(SET_ESCAPE.test(pattern.slice(i, i + 3)) ? 'set' : 'character', pattern.slice(i, i + 2));
       emit(pattern.slice(i, i + 2), 2);
     } else if (inClass) {
       const posix = matchAt(POSIX_CLASS, pattern, i);
       if (!posix && c === ']') inClass = false;
+      else if (posix) ranges.item('set', posix[0]);
+      else if (c === '-') ranges.dash();
+      else ranges.item('character', c);
       emit(posix ? posix[0] : c, posix ? posix[0].length : 1);
     } else if (c === '[') {
       inClass = true;
+      ranges.open();
       const negated = pattern[i + 1] === '^' ? '^' : '';
       const literalBracket = pattern[i + 1 + negated.length] === ']';
+      if (literalBracket) ranges.item('character', ']');
       emit(`[${negated}${literalBracket ? '\\]' : ''}`, 1 + negated.length + (literalBracket ? 1 : 0));
     } else if ('*+?}'.includes(c) && pattern[i + 1] === '+') {
       emit(c, 2);
@@ -160,7 +224,7 @@ function javascriptStandIn(pattern: string): JavascriptStandIn {
       emit(group ? group.standIn : c, group ? group.length : 1);
     }
   }
-  return { javascript, references };
+  return { javascript, references, setInRange: ranges.setInRange };
 }
 
 /**
@@ -204,7 +268,7 @@ const NAMES_MAY_REPEAT = /\(\?[a-zA-Z^-]*J[a-zA-Z^-]*[:)]|\(\?\|/;
  * refused (scripts/header-pattern-agreement.js holds this against PCRE2 itself).
  */
 export function checkRegularExpression(pattern: string, what: string): string | undefined {
-  const { javascript, references } = javascriptStandIn(pattern);
+  const { javascript, references, setInRange } = javascriptStandIn(pattern);
   const fix = 'write \\ before each of ( ) [ ] { } * + ? | ^ $ . \\ meant as itself';
   try {
     new RegExp(javascript);
@@ -213,6 +277,9 @@ export function checkRegularExpression(pattern: string, what: string): string | 
     if (!DUPLICATE_NAME.test(reason)) return `${what} ${JSON.stringify(pattern)} is not a regular expression (${reason}): ${fix}`;
     if (NAMES_MAY_REPEAT.test(pattern)) return undefined;
     return `${what} ${JSON.stringify(pattern)} is not a regular expression (two groups have the same name): give each group its own name, or set (?J) before them where PCRE should take a name twice`;
+  }
+  if (setInRange !== undefined) {
+    return `${what} ${JSON.stringify(pattern)} is not a regular expression (invalid range ${setInRange} in a character class: a set such as \\d cannot end a range): write \\- for a '-' meant as itself, or put it last in the class`;
   }
   const groups = captureGroups(javascript);
   const missing = references.find((r) => (typeof r === 'number' ? r < 1 || r > groups.count : !groups.names.has(r)));
