@@ -49,7 +49,7 @@ const withContainer = (container: Partial<AppDeploymentProps['container']>) => w
 
 describe('validators, as the API server reads the values', () => {
   // the @every durations as Go's time.ParseDuration reads them (checked with go1.26: .5h, -1h, +5m and 0 parse)
-  test.each(['30 2 * * *', '*/5 * * * MON-FRI', '0 12 1,15 JAN-MAR *', '5/15 * * * *', '0 0 * * 0-6', '@daily', '@every 90m', '@every .5h', '@every 1h30m', '@every -1h', '@every +5m', '@every 0', ' 30 2 * * * '])('schedule %j passes', (s) => {
+  test.each(['30 2 * * *', '*/5 * * * MON-FRI', '0 12 1,15 JAN-MAR *', '5/15 * * * *', '0 0 * * 0-6', '@daily', '@every 90m', '@every .5h', '@every 1h30m', '@every -1h', '@every +5m', '@every 0', ' 30 2 * * * ', '0 0 29 2 *', '0 0 30 2 1', '0 0 31 4/2 *'])('schedule %j passes', (s) => {
     expect(checkCronSchedule(s, 'schedule')).toBeUndefined();
   });
   test.each([
@@ -67,6 +67,9 @@ describe('validators, as the API server reads the values', () => {
     [' @hourly', /has spaces around its descriptor/],
     ['@every 1', /is not a descriptor the CronJob controller knows/],
     ['@every .', /is not a descriptor the CronJob controller knows/],
+    // taken by the API server, but with day-of-week * its controller only runs it on days that never come
+    ['0 0 30 2 *', /never runs: no month it names has a day of the month it names/],
+    ['0 0 31 4,6,9,11 ?', /never runs/],
   ])('schedule %j is refused', (s, message) => expect(checkCronSchedule(s, 'schedule')).toMatch(message));
 
   test('time zones: IANA names and their aliases, with their own capitals', () => {

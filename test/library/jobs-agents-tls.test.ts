@@ -50,6 +50,8 @@ describe('ScheduledJob', () => {
     ['a schedule of four fields', { schedule: '30 2 * *' }, /schedule "30 2 \* \*" has 4 fields: give five fields/],
     ['a schedule in words', { schedule: 'every night' }, /schedule "every night" has 2 fields: give five fields/],
     ['an empty schedule', { schedule: ' ' }, /schedule is empty: give five fields/],
+    ['a schedule whose days never come (30 February)', { schedule: '0 0 30 2 *' }, /schedule "0 0 30 2 \*" never runs: no month it names has a day of the month it names \(February has 29 days at most; April, June, September and November 30\): name days those months have/],
+    ['a schedule whose days never come (31 April and June)', { schedule: '0 0 31 4,6 *' }, /schedule "0 0 31 4,6 \*" never runs/],
     ['a negative retry count', { backoffLimit: -1 }, /backoffLimit is -1: use a whole number of 0 or more/],
     ['a zero deadline', { activeDeadlineSeconds: 0 }, /activeDeadlineSeconds 0 stops every run at once/],
     ['a name over 52 characters', { name: 'r'.repeat(53) }, /CronJob name "r{53}" has 53 characters/],

@@ -401,6 +401,32 @@ function cronPartProblem(part: string, field: (typeof CRON_FIELDS)[number]): str
   return values.length === 2 && values[0] > values[1] ? `"${range}" starts after it ends` : undefined;
 }
 
+/** Every value a cron field names, its parts already checked: `N/step` runs from N to the field's end, as the parser reads it. */
+function cronValues(text: string, field: (typeof CRON_FIELDS)[number]): Set<number> {
+  const values = new Set<number>();
+  for (const part of text.split(',')) {
+    const [range, step] = part.split('/');
+    const bounds = range === '*' || range === '?' ? [field.min, field.max] : range.split('-').map((b) => cronValue(b, field) as number);
+    const last = bounds.length === 2 ? bounds[1] : step === undefined ? bounds[0] : field.max;
+    for (let v = bounds[0]; v <= last; v += Number(step ?? 1)) values.add(v);
+  }
+  return values;
+}
+
+/** The most days each month has, February in a leap year. */
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Whether a schedule's days exist: with day-of-week `*`, the parser runs it only on the days
+ * of the month it names (robfig/cron's dayMatches), so 30 February never comes.
+ */
+function cronDaysExist(fields: readonly string[]): boolean {
+  const [, , days, months, weekdays] = fields;
+  if (weekdays !== '*' && weekdays !== '?') return true;
+  const dayValues = [...cronValues(days, CRON_FIELDS[2])];
+  return [...cronValues(months, CRON_FIELDS[3])].some((month) => dayValues.some((day) => day <= DAYS_IN_MONTH[month - 1]));
+}
+
 /**
  * A CronJob schedule the API server takes: five fields (minute, hour, day of month, month,
  * day of week), each `*`, a value, a range or a list, with steps; or a descriptor such as
@@ -424,7 +450,11 @@ export function checkCronSchedule(schedule: string, what: string): string | unde
     const wrong = f.split(',').map((part) => cronPartProblem(part, CRON_FIELDS[i])).find((p) => p !== undefined);
     return wrong === undefined ? [] : [`${CRON_FIELDS[i].name} ${wrong}`];
   });
-  return problems.length === 0 ? undefined : `${what} "${schedule}" is not a valid cron schedule (${problems.join('; ')}): ${fix}`;
+  if (problems.length > 0) return `${what} "${schedule}" is not a valid cron schedule (${problems.join('; ')}): ${fix}`;
+  if (!cronDaysExist(fields)) {
+    return `${what} "${schedule}" never runs: no month it names has a day of the month it names (February has 29 days at most; April, June, September and November 30): name days those months have`;
+  }
+  return undefined;
 }
 
 /**
