@@ -44,6 +44,7 @@ export * from './patterns/versioned-config-map';
 export * from './patterns/vertical-autoscaler';
 export * from './patterns/app-volume-claim';
 // checks: what the runner checks on rendered objects
+export * from './checks/config-maps-mounted';
 export * from './checks/images-pinned';
 export * from './checks/limit-range-admits-workloads';
 export * from './checks/named-ports';
