@@ -51,6 +51,7 @@ export * from './checks/named-ports';
 export * from './checks/namespace-checks';
 export * from './checks/pod-security-admits-workloads';
 export * from './checks/quota-fits-workloads';
+export * from './checks/routes-attach';
 export * from './checks/selectors-match-pods';
 // runner: projects, synth, promote, apply and GitOps; how it stages, locks and swaps folders is its own
 export { DEFAULT_RELEASE_DIR, defineProject, Project, type EnvironmentName, type GitOpsSettings, type ProjectProps, type Release } from './runner/project';

@@ -4,6 +4,7 @@
  * cdk8s-plus, raw `Kube*` objects, `Include`d YAML), and wherever in the tree it was made.
  */
 import { configMapsMounted } from './config-maps-mounted';
+import { routesAttach } from './routes-attach';
 import type { IConstruct } from 'constructs';
 import { jsonObjects, JsonObject } from '../core/json-fields';
 import { NamespaceContext, isNamespaceContext } from '../core/namespace-context';
@@ -124,5 +125,6 @@ export function checkNamespacedApps(root: IConstruct | readonly IConstruct[], re
     ...apps.flatMap((app) => checkNamespace(app, byNamespace.get(app.namespaceName) ?? [], refused).map((p) => (p.startsWith(`${app.node.path}/`) ? p : `${app.node.path}: ${p}`))),
     ...crossNamespacePolicies(rendered, new Set(apps.map((app) => app.namespaceName))),
     ...configMapsMounted(rendered),
+    ...routesAttach(rendered),
   ];
 }

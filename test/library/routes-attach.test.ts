@@ -1,0 +1,52 @@
+import { App } from 'cdk8s';
+import { AppDeployment, AppGateway, type AppGatewayProps, AppHttpRoute, AppService, type GatewayRef, NamespacedApp, renderManifests } from 'k8s-iac';
+import { synthProblems } from 'k8s-iac/testing';
+import { LIMITS, QUOTA, SETTINGS, WEB_POD } from '../helpers';
+
+const GATEWAY: AppGatewayProps = { name: 'public', className: 'envoy', hostname: 'shop.example.com', routeNamespaces: ['shop'] };
+
+/** The Gateway `gateway` in namespace edge, and an HTTPRoute of namespace shop naming `ref` (edge's "public" by default). */
+function attach(gateway: Partial<AppGatewayProps> = {}, ref: Partial<GatewayRef> = {}) {
+  return () => {
+    const app = new App({ outdir: 'unused' });
+    const edge = new NamespacedApp(app, 'edge', { namespace: 'edge', settings: SETTINGS, quota: QUOTA, limits: LIMITS, defaultDeny: false });
+    new AppGateway(edge, 'Gateway', { ...GATEWAY, ...gateway });
+    const shop = new NamespacedApp(app, 'shop', { namespace: 'shop', settings: SETTINGS, quota: QUOTA, limits: LIMITS });
+    const web = new AppDeployment(shop, 'Web', { name: 'web', version: 'v1', ...WEB_POD });
+    const service = new AppService(shop, 'Service', { name: 'web', selector: web.podSelector, ports: [{ name: 'http', port: 8080 }] });
+    new AppHttpRoute(shop, 'Route', { name: 'web', gateway: { name: 'public', namespace: 'edge', ...ref }, host: 'shop.example.com', paths: [{ path: '/' }], service });
+    return renderManifests(app, 'test');
+  };
+}
+
+describe('HTTPRoutes and the Gateways this project makes', () => {
+  test('a route the Gateway takes passes: its namespace listed, on the serving listener or on any', () => {
+    expect(() => attach()()).not.toThrow();
+    expect(() => attach({}, { sectionName: 'http' })()).not.toThrow();
+    expect(() => attach({ tlsClusterIssuer: 'letsencrypt' }, { sectionName: 'https' })()).not.toThrow();
+  });
+
+  test('a Gateway name the namespace does not hold is named, with the ones it does', () => {
+    expect(synthProblems(attach({}, { name: 'pubilc' }))).toEqual([
+      '[test] shop/Route: HTTPRoute "web" attaches to Gateway "pubilc" of namespace edge, which this project does not make (it makes "public" there): name one of those',
+    ]);
+  });
+
+  test('a listener the Gateway does not have is named, with the ones it has', () => {
+    expect(synthProblems(attach({}, { sectionName: 'https' }))).toEqual([
+      '[test] shop/Route: HTTPRoute "web" attaches to listener "https" of Gateway "public", which has "http": name one of them (an AppGateway\'s servingListener)',
+    ]);
+  });
+
+  test('a route of a namespace the listener does not take is named, with the namespace to list', () => {
+    expect(synthProblems(attach({ routeNamespaces: ['store'] }))).toEqual([
+      '[test] shop/Route: HTTPRoute "web" attaches to Gateway "public" of namespace edge, but none of its listeners ("http") takes routes of namespace shop, so the Gateway leaves the route out: list shop in the Gateway\'s routeNamespaces',
+    ]);
+    // with TLS the plain-HTTP listener only redirects: it takes routes of the Gateway's own namespace
+    expect(synthProblems(attach({ tlsClusterIssuer: 'letsencrypt' }, { sectionName: 'http' }))).toEqual(['[test] shop/Route: HTTPRoute "web" attaches to Gateway "public" of namespace edge, but its listener "http" takes no routes of namespace shop, so the Gateway leaves the route out: name listener "https" instead (an AppGateway\'s servingListener)']);
+  });
+
+  test('a Gateway of a namespace the project makes none in is someone else\'s, and is left alone', () => {
+    expect(() => attach({}, { namespace: 'gateway-system', name: 'shared' })()).not.toThrow();
+  });
+});
