@@ -51,6 +51,20 @@ describe('a connection between two default-deny namespaces', () => {
     ]);
   });
 
+  test('every workload of the policy the other end drops is named in one problem, each with its fix', () => {
+    const problems = synthProblems(
+      twoNamespaces((front, web, _back, api) => {
+        new AppDeployment(front, 'Canary', { name: 'web-canary', appName: 'web', version: 'v2', ...WEB_POD });
+        egressToApi(front, web, api);
+      }),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^\[test\] front\/WebToApi\/Resource: NetworkPolicy "web-to-api" lets Deployment web, Deployment web-canary reach Deployment api of namespace back on port http, .* add allowFrom\(\{ workload: <Deployment web of front> \}, \{ port: "http" \}\) on a policy of that namespace selecting them, and allowFrom\(\{ workload: <Deployment web-canary of front> \}, \{ port: "http" \}\) on a policy of that namespace selecting them$/,
+      ),
+    ]);
+  });
+
   test('allowFrom a workload of another namespace that denies its egress is named the same way', () => {
     const problems = synthProblems(twoNamespaces((_front, web, back, api) => ingressFromWeb(back, web, api)));
     expect(problems).toEqual([expect.stringMatching(/^\[test\] back\/ApiFromWeb\/Resource: NetworkPolicy "api-from-web" admits Deployment web of namespace front on port http, but front's policy "default-deny" isolates Deployment web for egress .* add allowTo\(\{ workload: <Deployment api of back> \}, \{ port: "http" \}\)/)]);

@@ -110,7 +110,7 @@ describe('diff: what a synth would change', () => {
     fs.writeFileSync(path.join(out, 'prod', 'notes.txt'), 'mine\n');
     const result = run(['diff', '--env', 'prod', '--outdir', out]);
     expect(result.code).toBe(1);
-    expect(result.out).toMatch(/prod: no change\n.*prod: holds files synth did not write, which stop a synth: notes\.txt \(move them out, or synth with --delete-unknown\)/);
+    expect(result.out).toMatch(/prod: no change to the files synth writes\n.*prod: holds files synth did not write, which stop a synth: notes\.txt \(move them out, or synth with --delete-unknown\)/);
     expect(result.out).not.toMatch(/\/dev\/null/);
   });
 });

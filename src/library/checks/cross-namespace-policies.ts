@@ -228,12 +228,14 @@ export function crossNamespacePolicies(rendered: readonly RenderedObject[], name
           for (const remote of remotePods(podsIn(other), other, peer, podSelector)) {
             const blocking = isolated(of(other), OTHER[direction], remote);
             if (!blocking) continue;
-            const local = locals.find((l) => !allowed(of(other), OTHER[direction], remote, l, ports, namespaceLabels));
-            if (!local) continue;
-            const verb = direction === 'egress' ? `lets ${local.kind} ${local.name} reach ${describePods(remote)} of namespace ${other}` : `admits ${describePods(remote)} of namespace ${other}`;
+            // every workload of the policy the other end drops, in one problem: fixing one would only show the next
+            const blocked = locals.filter((l) => !allowed(of(other), OTHER[direction], remote, l, ports, namespaceLabels));
+            if (blocked.length === 0) continue;
+            const verb = direction === 'egress' ? `lets ${blocked.map(describePods).join(', ')} reach ${describePods(remote)} of namespace ${other}` : `admits ${describePods(remote)} of namespace ${other}`;
             const theirs = direction === 'egress' ? 'ingress' : 'egress';
+            const fixes = blocked.map((local) => fixFor(direction, local, remote, ports)).join(', and ');
             problems.push(
-              `${policy.path}: NetworkPolicy "${policy.name}" ${verb} on ${describePorts(ports)}, but ${other}'s policy "${blocking.name}" isolates ${describePods(remote)} for ${theirs} and none of ${other}'s policies allows that ${theirs}, so the connection is dropped: add ${fixFor(direction, local, remote, ports)}${remote.labels === undefined ? CONTROLLER_PODS_FIX : ''}`,
+              `${policy.path}: NetworkPolicy "${policy.name}" ${verb} on ${describePorts(ports)}, but ${other}'s policy "${blocking.name}" isolates ${describePods(remote)} for ${theirs} and none of ${other}'s policies allows that ${theirs}, so the connection is dropped: add ${fixes}${remote.labels === undefined ? CONTROLLER_PODS_FIX : ''}`,
             );
           }
         }

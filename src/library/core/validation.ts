@@ -139,7 +139,7 @@ export const MAX_INT64_CHECKED = Number.MAX_SAFE_INTEGER;
 /** A count: a whole number of 0 or more, at most `max` (by default an int32's largest, as most count fields are). */
 export function checkNonNegativeInteger(value: number, what: string, max = MAX_INT32): string | undefined {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    return `${what} is ${value}: use a whole number of 0 or more`;
+    return `${what} is ${describeValue(value)}: use a whole number of 0 or more`;
   }
   if (value > max) return `${what} is ${value}, over the ${max} the field holds: use a smaller number`;
   return undefined;

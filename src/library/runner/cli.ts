@@ -467,7 +467,7 @@ function diff(project: Project, line: CommandLine, env: EnvironmentVariables, lo
     const before = new Map([...readFolder(folder)].filter(([file]) => !unknown.has(file)));
     const changes = diffTrees(named, before, after);
     differs ||= changes !== '' || unknown.size > 0;
-    log(changes === '' ? `${named}: no change` : changes);
+    log(changes === '' ? `${named}: no change${unknown.size > 0 ? ' to the files synth writes' : ''}` : changes);
     // on stderr, as synth warns: the diff shows the change, this says the apply will refuse it
     for (const message of immutableChangesOfFiles(before, after, named)) warn(warningLine(message));
     if (unknown.size > 0) {
