@@ -25,12 +25,9 @@ import { AppRelease, Colour, otherColour } from '../core/release';
 import { canaryWeightOffScale } from '../patterns/canary-ingress';
 import { shown } from './paths';
 import type { Project } from './project';
-import { Journal, checkNoInterruptedPromote, parseReleaseState, promoteJournal, readJournal, readReleaseJson, releaseFile } from './release-state';
+import { Journal, checkNoInterruptedPromote, parseReleaseState, promoteJournal, readJournal, readReleaseFile, releaseFile } from './release-state';
 import { synthEnvironmentFiles } from './synth-project';
 import { removeLeftTemporaries, writeFileAtomically, writeTreeAtomically } from './write-atomic';
-
-/** How a release file with lines but no indented one is written: as promote writes a file it made. */
-const DEFAULT_JSON_INDENT = 2;
 
 /** What a promote does to an app's release. */
 export type PromoteStep =
@@ -135,7 +132,7 @@ export function planPromote(project: Project, args: Pick<PromoteArgs, 'env' | 'a
   const file = releaseFile(env.name, args.releaseDir);
   // messages name the file as synth's do: from the project's root when inside it
   const shownFile = shown(file);
-  const raw = readReleaseJson(file);
+  const { json: raw, indent } = readReleaseFile(file);
   const state = parseReleaseState(raw, shownFile, project.releaseApps);
   const release = state.apps[args.app];
   if (!release) {
@@ -151,14 +148,7 @@ export function planPromote(project: Project, args: Pick<PromoteArgs, 'env' | 'a
   if (changedFiles(before, after).length === 0) {
     throw new Error(`${change.description} for ${args.app} in ${env.name} changes no manifest: ${env.name} does not release ${args.app} that way`);
   }
-  return { file, ...change, releaseJson: `${JSON.stringify(promoted, null, jsonIndent(fs.readFileSync(file, 'utf8')))}\n`, before, after };
-}
-
-/** The indentation JSON.stringify takes to write a release file as it was laid out: the first indented line's, none for a file on one line. */
-function jsonIndent(text: string): string | number | undefined {
-  const indented = /\n([ \t]+)"/.exec(text);
-  if (indented) return indented[1].startsWith('\t') ? '\t' : indented[1].length;
-  return text.trim().includes('\n') ? DEFAULT_JSON_INDENT : undefined;
+  return { file, ...change, releaseJson: `${JSON.stringify(promoted, null, indent)}\n`, before, after };
 }
 
 /** Files added, removed or changed between two trees, sorted. */

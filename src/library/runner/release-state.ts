@@ -81,6 +81,27 @@ export function checkNoInterruptedPromote(releaseDir: string, env: string): void
 
 /** The release state of a file, as raw JSON; an error naming the file when it cannot be read. */
 export function readReleaseJson(file: string): unknown {
+  return readReleaseFile(file).json;
+}
+
+/** A release file read: its raw JSON, and the indentation it is laid out with (JSON.stringify's argument). */
+export interface ReleaseFileContent {
+  readonly json: unknown;
+  readonly indent: string | number | undefined;
+}
+
+/** How a release file with lines but no indented one is written: as promote writes a file it made. */
+const DEFAULT_JSON_INDENT = 2;
+
+/** The indentation of a release file's text: its first indented line's, none for a file on one line. */
+function jsonIndent(text: string): string | number | undefined {
+  const indented = /\n([ \t]+)"/.exec(text);
+  if (indented) return indented[1].startsWith('\t') ? '\t' : indented[1].length;
+  return text.trim().includes('\n') ? DEFAULT_JSON_INDENT : undefined;
+}
+
+/** readReleaseJson's JSON, with the layout promote writes the file back in. */
+export function readReleaseFile(file: string): ReleaseFileContent {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -104,7 +125,7 @@ export function readReleaseJson(file: string): unknown {
     const fields = duplicates.map((e) => `${fieldAt(doc, e.pos[0]) ?? 'a key'} (line ${e.linePos?.[0].line ?? '?'})`).join(', ');
     throw new Error(`${shown(file)}: ${fields} written twice in one object, and only the last would count: keep one of them`);
   }
-  return value;
+  return { json: value, indent: jsonIndent(json) };
 }
 
 /** `:line:column` of the offset a JSON.parse message names (`... in JSON at position 399`), for editors to jump to; empty without one. */
