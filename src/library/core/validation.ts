@@ -239,7 +239,11 @@ export function checkAnnotations(annotations: Readonly<Record<string, string>>, 
   // the API checks the lower-cased key, so capitals pass in an annotation's prefix
   const problems = errors(...entries.map(([k]) => (checkQualifiedName(k.toLowerCase(), `${what} key`) === undefined ? undefined : checkQualifiedName(k, `${what} key`))));
   // an annotation's value is a string to the API (ObjectMeta.annotations is map[string]string): a number or flag from JavaScript would not decode
-  problems.push(...entries.filter(([, v]) => typeof v !== 'string').map(([k, v]) => `${what} ${k} is ${describeValue(v)}, not a string: write it in quotes, e.g. "${String(v)}"`));
+  problems.push(
+    ...entries
+      .filter(([, v]) => typeof v !== 'string')
+      .map(([k, v]) => `${what} ${k} is ${describeValue(v)}, not a string: ${typeof v === 'number' || typeof v === 'boolean' ? `write it in quotes, e.g. "${String(v)}"` : 'give its text'}`),
+  );
   const bytes = entries.reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
   if (bytes > MAX_ANNOTATION_BYTES) problems.push(`${what} hold ${bytes} bytes, over the ${MAX_ANNOTATION_BYTES} bytes (256 KiB) the API server accepts: move large values into a ConfigMap`);
   return problems;
