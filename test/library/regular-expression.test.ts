@@ -58,7 +58,7 @@ describe('regular expressions', () => {
       ...['(*ACCEPT)*', 'a(?i){,3}', 'a(?#c)*', '(?J)(?<a>x)(?<a>y)', '(?|(?<a>x)|(?<a>y))'],
       ...['(?P<n>x)(?P=n)', "(?'n'x)\\k'n'", '(?#comment)x', '[[:alpha:]]+', '[]a]', 'x{2}?', '\\x{41}*', '[\\x{41}-\\x{5a}]', '\\Q(*\\E+', '(?<=a)?b', '(a)(?1)*', '(a)?(?(1)b|c)', '(?C1)a'],
       // a '-' first, last, escaped or right after a range is itself; a braced escape ends a range as its character
-      ...['[\\w-]', '[-\\w]', '[\\w\\-.]', '[a-z-0]', '[a-z-\\d]', '[^-\\d]', '[]-a]', '[\\Qa-z\\E]', '[\\x{41}-Z]', '[\\o{101}-Z]'],
+      ...['[\\w-]', '[-\\w]', '[\\w\\-.]', '[a-z-0]', '[a-z-\\d]', '[^-\\d]', '[]-a]', '[\\Qa-z\\E]', '[\\x{41}-Z]', '[\\o{101}-Z]', '[\\x{100}-\\x{10000}]', '[\\x{ffff}-\\x{10ffff}]'],
     ]) {
       expect(checkRegularExpression(pattern, 'canary headerPattern')).toBeUndefined();
     }

@@ -1,5 +1,7 @@
 import { App } from 'cdk8s';
-import { AppDeployment, AppGateway, type AppGatewayProps, AppHttpRoute, AppService, type GatewayRef, NamespacedApp, renderManifests } from 'k8s-iac';
+import { Chart } from 'cdk8s';
+import { AppDeployment, AppGateway, type AppGatewayProps, AppHttpRoute, AppService, type GatewayRef, NamespacedApp, renderedObjects, renderManifests, routesAttach } from 'k8s-iac';
+import { Gateway, GatewaySpecListenersAllowedRoutesNamespacesFrom, HttpRoute } from '../../imports/gateway.networking.k8s.io';
 import { synthProblems } from 'k8s-iac/testing';
 import { LIMITS, QUOTA, SETTINGS, WEB_POD } from '../helpers';
 
@@ -28,7 +30,7 @@ describe('HTTPRoutes and the Gateways this project makes', () => {
 
   test('a Gateway name the namespace does not hold is named, with the ones it does', () => {
     expect(synthProblems(attach({}, { name: 'pubilc' }))).toEqual([
-      '[test] shop/Route: HTTPRoute "web" attaches to Gateway "pubilc" of namespace edge, which this project does not make (it makes "public" there): name one of those',
+      '[test] shop/Route: HTTPRoute "web" attaches to Gateway "pubilc" of namespace edge, a namespace this project makes with no such Gateway (it makes "public" there): name one of those',
     ]);
   });
 
@@ -40,7 +42,7 @@ describe('HTTPRoutes and the Gateways this project makes', () => {
 
   test('a route of a namespace the listener does not take is named, with the namespace to list', () => {
     expect(synthProblems(attach({ routeNamespaces: ['store'] }))).toEqual([
-      '[test] shop/Route: HTTPRoute "web" attaches to Gateway "public" of namespace edge, but none of its listeners ("http") takes routes of namespace shop, so the Gateway leaves the route out: list shop in the Gateway\'s routeNamespaces',
+      '[test] shop/Route: HTTPRoute "web" attaches to Gateway "public" of namespace edge, but none of its listeners ("http") takes routes of namespace shop, so the Gateway leaves the route out: let the listeners take shop (an AppGateway\'s routeNamespaces)',
     ]);
     // with TLS the plain-HTTP listener only redirects: it takes routes of the Gateway's own namespace
     expect(synthProblems(attach({ tlsClusterIssuer: 'letsencrypt' }, { sectionName: 'http' }))).toEqual(['[test] shop/Route: HTTPRoute "web" attaches to Gateway "public" of namespace edge, but its listener "http" takes no routes of namespace shop, so the Gateway leaves the route out: name listener "https" instead (an AppGateway\'s servingListener)']);
@@ -48,5 +50,20 @@ describe('HTTPRoutes and the Gateways this project makes', () => {
 
   test('a Gateway of a namespace the project makes none in is someone else\'s, and is left alone', () => {
     expect(() => attach({}, { namespace: 'gateway-system', name: 'shared' })()).not.toThrow();
+  });
+
+  test('in a namespace the project does not make, another tool\'s Gateway beside the project\'s is left alone; a route namespace of unknown labels may be picked', () => {
+    const app = new App({ outdir: 'unused' });
+    // the Gateway in a Chart of its own: its namespace "shared" is no NamespacedApp of the project
+    const shared = new Chart(app, 'shared', { namespace: 'shared' });
+    new Gateway(shared, 'Internal', {
+      metadata: { name: 'internal' },
+      spec: { gatewayClassName: 'envoy', listeners: [{ name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: GatewaySpecListenersAllowedRoutesNamespacesFrom.SELECTOR, selector: { matchLabels: { 'shared-gateway-access': 'true' } } } } }] },
+    });
+    const legacy = new Chart(app, 'legacy', { namespace: 'legacy' });
+    for (const [id, gateway] of [['ToInternal', 'internal'], ['ToPublic', 'public']]) {
+      new HttpRoute(legacy, id, { metadata: { name: `web-${gateway}` }, spec: { parentRefs: [{ name: gateway, namespace: 'shared' }], rules: [{ backendRefs: [{ name: 'web', port: 8080 }] }] } });
+    }
+    expect(routesAttach(renderedObjects(app))).toEqual([]);
   });
 });

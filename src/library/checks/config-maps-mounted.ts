@@ -1,6 +1,6 @@
 /**
  * A pod mounts ConfigMaps of its own namespace; one that is not there keeps the pod from
- * starting (the kubelet waits for the volume, ContainerCreating). Two such mistakes show in
+ * starting (the kubelet waits for the volume, ContainerCreating), unless it is `optional`. Two such mistakes show in
  * the rendered objects: the base name of a VersionedConfigMap mounted in place of its name
  * (`orders-config` for `orders-config-a83634c580`), and the name of a ConfigMap the project
  * makes in another namespace only. Any other name may be a ConfigMap the cluster or another
@@ -8,9 +8,10 @@
  */
 import { jsonObjects } from '../core/json-fields';
 import { podTemplate, RenderedObject, workloadPath } from '../core/workloads';
+import { CONTENT_HASH_LENGTH } from '../patterns/versioned-config-map';
 
-/** The suffix a VersionedConfigMap adds to its base name: `-` and 10 hex digits of its content's hash. */
-const CONTENT_HASH_SUFFIX = /-[0-9a-f]{10}$/;
+/** The suffix a VersionedConfigMap adds to its base name: `-` and the hex digits of its content's hash. */
+const CONTENT_HASH_SUFFIX = new RegExp(`-[0-9a-f]{${CONTENT_HASH_LENGTH}}$`);
 
 /** The ConfigMaps among `rendered`, their names by namespace. */
 function configMapsByNamespace(rendered: readonly RenderedObject[]): Map<string, Set<string>> {
@@ -49,8 +50,9 @@ export function configMapsMounted(rendered: readonly RenderedObject[]): string[]
     if (!template || namespace === undefined) return [];
     const volumes = jsonObjects((template.spec as { volumes?: unknown } | undefined)?.volumes);
     return volumes.flatMap((volume) => {
-      const mounted = (volume.configMap as { name?: unknown } | undefined)?.name;
-      const problem = typeof mounted === 'string' ? missingConfigMap(mounted, namespace, configMaps) : undefined;
+      const source = volume.configMap as { name?: unknown; optional?: unknown } | undefined;
+      // an optional ConfigMap that is not there is mounted as an empty folder, and the pod starts
+      const problem = typeof source?.name === 'string' && source.optional !== true ? missingConfigMap(source.name, namespace, configMaps) : undefined;
       return problem === undefined ? [] : [`${workloadPath(path)}: volume ${String(volume.name)} mounts ${problem}`];
     });
   });

@@ -12,7 +12,7 @@
  */
 import { jsonObjects, JsonObject, templatePorts } from '../core/json-fields';
 import { type Labels, NAMESPACE_NAME_LABEL } from '../core/labels';
-import { podTemplate, RenderedObject, selects } from '../core/workloads';
+import { podTemplate, RenderedObject, renderedNamespaceLabels, selects } from '../core/workloads';
 
 type Json = JsonObject;
 type Direction = 'ingress' | 'egress';
@@ -209,11 +209,7 @@ export function crossNamespacePolicies(rendered: readonly RenderedObject[], name
   });
   const of = byNamespace(policies);
   const podsIn = byNamespace(pods);
-  const namespaceLabels = new Map<string, Labels>(
-    rendered
-      .filter((r) => r.object.kind === 'Namespace' && r.object.metadata?.name !== undefined)
-      .map((r) => [r.object.metadata?.name ?? '', { ...(r.object.metadata?.labels ?? {}), [NAMESPACE_NAME_LABEL]: r.object.metadata?.name ?? '' }]),
-  );
+  const namespaceLabels = renderedNamespaceLabels(rendered);
 
   const problems: string[] = [];
   for (const policy of policies) {

@@ -9,8 +9,8 @@
  * else's and is left alone.
  */
 import { jsonObjects, JsonObject } from '../core/json-fields';
-import { type Labels, NAMESPACE_NAME_LABEL } from '../core/labels';
-import { RenderedObject, workloadPath } from '../core/workloads';
+import type { Labels } from '../core/labels';
+import { RenderedObject, renderedNamespaceLabels, selects, workloadPath } from '../core/workloads';
 
 /** The API group of the Gateway API. */
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
@@ -25,8 +25,7 @@ const isGatewayApi = (object: RenderedObject['object']) => typeof object.apiVers
 
 /** Whether a label selector (matchLabels and matchExpressions) picks `labels`. */
 function selectorPicks(selector: JsonObject, labels: Labels): boolean {
-  const wanted = (selector.matchLabels ?? {}) as Labels;
-  if (!Object.entries(wanted).every(([key, value]) => labels[key] === value)) return false;
+  if (!selects((selector.matchLabels ?? {}) as Labels, labels)) return false;
   return jsonObjects(selector.matchExpressions).every((e) => {
     const key = String(e.key);
     const values = Array.isArray(e.values) ? (e.values as unknown[]) : [];
@@ -46,25 +45,36 @@ function selectorPicks(selector: JsonObject, labels: Labels): boolean {
   });
 }
 
-/** Whether a listener takes routes of `routeNamespace` (labelled `labels`) into a Gateway of `gatewayNamespace`. */
-function listenerTakes(listener: JsonObject, routeNamespace: string, gatewayNamespace: string, labels: Labels): boolean {
+/**
+ * Whether a listener may take routes of `routeNamespace` into a Gateway of `gatewayNamespace`:
+ * `labels` are the route namespace's, or undefined where the project does not make it (its
+ * labels unknown, any selector may pick it).
+ */
+function listenerTakes(listener: JsonObject, routeNamespace: string, gatewayNamespace: string, labels: Labels | undefined): boolean {
   const namespaces = ((listener.allowedRoutes as JsonObject | undefined)?.namespaces ?? {}) as JsonObject;
   switch (namespaces.from ?? 'Same') {
     case 'All':
       return true;
     case 'Selector':
-      return selectorPicks((namespaces.selector ?? {}) as JsonObject, labels);
+      return labels === undefined || selectorPicks((namespaces.selector ?? {}) as JsonObject, labels);
     default:
       return routeNamespace === gatewayNamespace;
   }
 }
 
-/** Why a route of `routeNamespace` cannot attach to `parentRef` among the project's `gateways` of its namespace, or undefined where it can. */
-function attachProblem(parentRef: JsonObject, routeNamespace: string, gateways: readonly Gateway[], labels: Labels): string | undefined {
+/**
+ * Why a route of `routeNamespace` (labelled `labels`, undefined where unknown) cannot attach
+ * to `parentRef` among the project's `gateways` of its namespace, or undefined where it can.
+ * A Gateway name the project does not make is a problem only in a namespace the project
+ * makes (`ownsNamespace`): in another, someone else may make it.
+ */
+function attachProblem(parentRef: JsonObject, routeNamespace: string, gateways: readonly Gateway[], labels: Labels | undefined, ownsNamespace: boolean): string | undefined {
   const gatewayNamespace = typeof parentRef.namespace === 'string' ? parentRef.namespace : routeNamespace;
   const named = gateways.map((g) => `"${g.name}"`).join(', ');
   const gateway = gateways.find((g) => g.name === parentRef.name);
-  if (!gateway) return `attaches to Gateway "${String(parentRef.name)}" of namespace ${gatewayNamespace}, which this project does not make (it makes ${named} there): name one of those`;
+  if (!gateway) {
+    return ownsNamespace ? `attaches to Gateway "${String(parentRef.name)}" of namespace ${gatewayNamespace}, a namespace this project makes with no such Gateway (it makes ${named} there): name one of those` : undefined;
+  }
   const section = typeof parentRef.sectionName === 'string' ? parentRef.sectionName : undefined;
   const listeners = section === undefined ? gateway.listeners : gateway.listeners.filter((l) => l.name === section);
   const listed = gateway.listeners.map((l) => `"${String(l.name)}"`).join(', ');
@@ -73,30 +83,30 @@ function attachProblem(parentRef: JsonObject, routeNamespace: string, gateways: 
   if (listeners.some((l) => takers.includes(l))) return undefined;
   const which = section === undefined ? `none of its listeners (${listed}) takes` : `its listener "${section}" takes no`;
   // with TLS the plain-HTTP listener only redirects, and the other one serves the routes
-  const fix = takers.length > 0 ? `name listener "${String(takers[0].name)}" instead (an AppGateway's servingListener)` : `list ${routeNamespace} in the Gateway's routeNamespaces`;
+  const fix = takers.length > 0 ? `name listener "${String(takers[0].name)}" instead (an AppGateway's servingListener)` : `let the listeners take ${routeNamespace} (an AppGateway's routeNamespaces)`;
   return `attaches to Gateway "${gateway.name}" of namespace ${gatewayNamespace}, but ${which} routes of namespace ${routeNamespace}, so the Gateway leaves the route out: ${fix}`;
 }
 
 /** The HTTPRoutes among `rendered` that a Gateway this project makes would not take, each named by its construct path. */
 export function routesAttach(rendered: readonly RenderedObject[]): string[] {
   const gateways = new Map<string, Gateway[]>();
-  const namespaceLabels = new Map<string, Labels>();
   for (const { object } of rendered) {
-    const { name, namespace, labels } = object.metadata ?? {};
-    if (object.kind === 'Namespace' && name !== undefined) namespaceLabels.set(name, { ...(labels ?? {}), [NAMESPACE_NAME_LABEL]: name });
+    const { name, namespace } = object.metadata ?? {};
     if (object.kind !== 'Gateway' || !isGatewayApi(object) || name === undefined || namespace === undefined) continue;
     gateways.set(namespace, [...(gateways.get(namespace) ?? []), { name, listeners: jsonObjects((object.spec as JsonObject | undefined)?.listeners) }]);
   }
   if (gateways.size === 0) return [];
+  const namespaceLabels = renderedNamespaceLabels(rendered);
   return rendered.flatMap(({ path, object }) => {
     const routeNamespace = object.metadata?.namespace;
     if (object.kind !== 'HTTPRoute' || !isGatewayApi(object) || routeNamespace === undefined) return [];
-    const labels = namespaceLabels.get(routeNamespace) ?? { [NAMESPACE_NAME_LABEL]: routeNamespace };
+    const labels = namespaceLabels.get(routeNamespace);
     return jsonObjects((object.spec as JsonObject | undefined)?.parentRefs).flatMap((parentRef) => {
       // a parent that is no Gateway (a Service, for a mesh) is not a listener's to take
       if ((parentRef.kind ?? 'Gateway') !== 'Gateway' || (parentRef.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP) return [];
-      const theirs = gateways.get(typeof parentRef.namespace === 'string' ? parentRef.namespace : routeNamespace);
-      const problem = theirs === undefined ? undefined : attachProblem(parentRef, routeNamespace, theirs, labels);
+      const gatewayNamespace = typeof parentRef.namespace === 'string' ? parentRef.namespace : routeNamespace;
+      const theirs = gateways.get(gatewayNamespace);
+      const problem = theirs === undefined ? undefined : attachProblem(parentRef, routeNamespace, theirs, labels, namespaceLabels.has(gatewayNamespace));
       return problem === undefined ? [] : [`${workloadPath(path)}: HTTPRoute "${object.metadata?.name ?? ''}" ${problem}`];
     });
   });

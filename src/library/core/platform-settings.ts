@@ -74,7 +74,6 @@ export const PLATFORM_DEFAULTS = {
 export function checkPlatformSettings(settings: PlatformSettings): string[] {
   const optional = (value: string | undefined, what: string) => (value === undefined ? undefined : checkDnsSubdomain(value, what));
   return [
-    ...unknownSettings(settings),
     ...errors(
       checkLabelValue(settings.name, 'name (the environment label of every object)'),
       ...checkOwner(settings.owner),
@@ -92,7 +91,7 @@ export function checkPlatformSettings(settings: PlatformSettings): string[] {
   ];
 }
 
-/** Every setting, so that a misspelt one (from JavaScript, which has no types to catch it) is named rather than dropped. */
+/** Every setting, so that a misspelt one is named rather than dropped without a word. */
 const SETTING_NAMES: Readonly<Record<keyof PlatformSettings, true>> = {
   name: true,
   owner: true,
@@ -108,11 +107,16 @@ const SETTING_NAMES: Readonly<Record<keyof PlatformSettings, true>> = {
   tlsClusterIssuer: true,
 };
 
-function unknownSettings(settings: PlatformSettings): string[] {
-  const known = Object.keys(SETTING_NAMES);
+/**
+ * A warning for each key of `settings` that is no setting: nothing reads it. A warning, not a
+ * problem: TypeScript takes extra keys of an object passed in a variable (shared settings may
+ * carry a project's own), and only a literal's misspelling is caught by the compiler.
+ */
+export function unknownSettings(settings: PlatformSettings): string[] {
+  const known = Object.keys(SETTING_NAMES).filter((k) => k !== 'name');
   return Object.keys(settings)
     .filter((key) => !Object.prototype.hasOwnProperty.call(SETTING_NAMES, key))
-    .map((key) => `${key} is not a setting: use one of ${known.filter((k) => k !== 'name').join(', ')}`);
+    .map((key) => `${key} is not a setting, so nothing reads it: if it is one misspelt, use one of ${known.join(', ')}`);
 }
 
 /** The owner's team (the owner label of every object) and email (the annotation people and kube-linter read). */

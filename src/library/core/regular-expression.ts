@@ -143,12 +143,13 @@ const MAX_BMP = 0xffff;
 
 /**
  * A JavaScript stand-in for a braced escape: the character itself for `\\x{hh}` and
- * `\\o{ooo}` (so a range ending in one is ordered as PCRE orders it), else a letter.
+ * `\\o{ooo}` (so a range ending in one is ordered as PCRE orders it; one past U+FFFF, which
+ * JavaScript cannot write outside Unicode mode, as U+FFFF, still after every other), else a letter.
  */
 function bracedStandIn(escape: string): string {
   const digits = escape.slice(3, -1);
   const point = escape[1] === 'x' ? parseInt(digits, 16) : escape[1] === 'o' ? parseInt(digits, 8) : NaN;
-  return Number.isInteger(point) && point <= MAX_BMP ? `\\u${point.toString(16).padStart(4, '0')}` : 'a';
+  return Number.isInteger(point) ? `\\u${Math.min(point, MAX_BMP).toString(16).padStart(4, '0')}` : 'a';
 }
 
 /**

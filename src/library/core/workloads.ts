@@ -15,7 +15,7 @@
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { jsonObjects } from './json-fields';
-import type { Labels } from '../core/labels';
+import { type Labels, NAMESPACE_NAME_LABEL } from '../core/labels';
 import { parseQuantity } from './quantity';
 import { objectRenderer } from './render-object';
 import { checkFinite, checkMemoryUnit, checkQuantity, MAX_INT32 } from './validation';
@@ -194,6 +194,15 @@ function nonFiniteFieldsAt(object: unknown, at: string): string[] {
   if (Array.isArray(object)) return object.flatMap((v, i) => nonFiniteFieldsAt(v, `${at}[${i}]`));
   if (typeof object === 'object' && object !== null) return Object.entries(object).flatMap(([k, v]) => nonFiniteFieldsAt(v, at ? `${at}.${k}` : k));
   return [];
+}
+
+/** The labels of the Namespaces among `rendered`, each with the name label the API server adds (`kubernetes.io/metadata.name`). */
+export function renderedNamespaceLabels(rendered: readonly RenderedObject[]): Map<string, Labels> {
+  return new Map(
+    rendered
+      .filter((r) => r.object.kind === 'Namespace' && r.object.metadata?.name !== undefined)
+      .map((r) => [r.object.metadata?.name ?? '', { ...(r.object.metadata?.labels ?? {}), [NAMESPACE_NAME_LABEL]: r.object.metadata?.name ?? '' }]),
+  );
 }
 
 /** Whether every label of `selector` is on `podLabels` (an empty selector selects every pod). */

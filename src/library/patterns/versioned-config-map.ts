@@ -18,10 +18,13 @@ export interface VersionedConfigMapProps {
   readonly data: Readonly<Record<string, string>>;
 }
 
-/** First 10 hex digits of the SHA-256 of the data, keys sorted: same content, same name. */
+/** How many hex digits of the content's hash a VersionedConfigMap's name ends with. */
+export const CONTENT_HASH_LENGTH = 10;
+
+/** The first CONTENT_HASH_LENGTH hex digits of the SHA-256 of the data, keys sorted: same content, same name. */
 export function contentHash(data: Readonly<Record<string, string>>): string {
   const canonical = JSON.stringify(Object.keys(data).sort().map((k) => [k, data[k]]));
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 10);
+  return createHash('sha256').update(canonical).digest('hex').slice(0, CONTENT_HASH_LENGTH);
 }
 
 /** A ConfigMap named `<baseName>-<content hash>`: a change of data is a new name, which rolls the pods. */

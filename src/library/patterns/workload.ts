@@ -155,7 +155,6 @@ export abstract class Workload extends Construct implements PodSelectable {
       );
   }
 
-  /** Problems of the props every workload shares: the container name (the app name), the version label and the pod template. */
   /** podLabels the workload sets itself (its selector, version, part-of and environment): written, they would be dropped without a word. */
   private overriddenPodLabels(props: WorkloadProps): string[] {
     return Object.entries(props.podLabels ?? {})
@@ -163,6 +162,7 @@ export abstract class Workload extends Construct implements PodSelectable {
       .map(([key, value]) => `podLabels ${key} "${value}" is a label the workload sets itself (to "${this.podLabels[key]}", from its name, selector, version or environment): drop it, or set what it comes from (appName for ${LABELS.name})`);
   }
 
+  /** Problems of the props every workload shares: the container name (the app name), the version label and the pod template. */
   protected workloadProblems(props: WorkloadProps): string[] {
     const hostPaths = (props.container.mounts ?? []).filter((m) => m.hostPath !== undefined).map((m) => m.name);
     const hostAccess =

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { checkNoInterruptedPromote, loadReleaseState, releaseFile, releaseOf, ReleaseState } from './release-state';
 import type { EnvironmentName, Project } from './project';
-import { CHECKED_SETTINGS_CONTEXT, checkPlatformSettings } from '../core/platform-settings';
+import { CHECKED_SETTINGS_CONTEXT, checkPlatformSettings, unknownSettings } from '../core/platform-settings';
 import { labelApplySetMembers, withApplySet } from './applyset';
 import { shown } from './paths';
 import { Manifest, SynthError, renderFiles, renderManifests, typeErrorHint } from './synthesize';
@@ -107,6 +107,7 @@ export function synthManifests<P extends Project>(project: P, envName: Environme
   const shownFile = shown(file);
   // checked once here rather than by each NamespacedApp: one message per setting, not one per namespace
   const settingsProblems = checkPlatformSettings(env.settings).map((p) => `[${env.name}] settings of environment ${env.name}: ${p}`);
+  for (const warning of unknownSettings(env.settings)) options.warn?.(`[${env.name}] settings of environment ${env.name}: ${warning}`);
   let manifests: Manifest[] = [];
   try {
     if (!options.releaseState) checkNoInterruptedPromote(dir, env.name);

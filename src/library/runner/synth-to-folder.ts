@@ -176,7 +176,7 @@ export interface SynthToFolderOptions extends SynthOptions, WriteOptions {
    * The compiled module `project` came from, which each worker loads. @default - none: one thread
    */
   readonly projectFile?: string;
-  /** Threads to render on, this one included. @default synthThreads(envs.length) */
+  /** Threads to render on, this one included. @default - one per core, at most one per environment */
   readonly threads?: number;
   /**
    * Where warnings go, each as one line starting `warning: `: the environments' own
