@@ -64,12 +64,11 @@ function listenerTakes(listener: JsonObject, routeNamespace: string, gatewayName
 
 /**
  * Why a route of `routeNamespace` (labelled `labels`, undefined where unknown) cannot attach
- * to `parentRef` among the project's `gateways` of its namespace, or undefined where it can.
+ * to `parentRef` among the project's `gateways` of `gatewayNamespace`, or undefined where it can.
  * A Gateway name the project does not make is a problem only in a namespace the project
  * makes (`ownsNamespace`): in another, someone else may make it.
  */
-function attachProblem(parentRef: JsonObject, routeNamespace: string, gateways: readonly Gateway[], labels: Labels | undefined, ownsNamespace: boolean): string | undefined {
-  const gatewayNamespace = typeof parentRef.namespace === 'string' ? parentRef.namespace : routeNamespace;
+function attachProblem(parentRef: JsonObject, routeNamespace: string, gatewayNamespace: string, gateways: readonly Gateway[], labels: Labels | undefined, ownsNamespace: boolean): string | undefined {
   const named = gateways.map((g) => `"${g.name}"`).join(', ');
   const gateway = gateways.find((g) => g.name === parentRef.name);
   if (!gateway) {
@@ -106,7 +105,7 @@ export function routesAttach(rendered: readonly RenderedObject[]): string[] {
       if ((parentRef.kind ?? 'Gateway') !== 'Gateway' || (parentRef.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP) return [];
       const gatewayNamespace = typeof parentRef.namespace === 'string' ? parentRef.namespace : routeNamespace;
       const theirs = gateways.get(gatewayNamespace);
-      const problem = theirs === undefined ? undefined : attachProblem(parentRef, routeNamespace, theirs, labels, namespaceLabels.has(gatewayNamespace));
+      const problem = theirs === undefined ? undefined : attachProblem(parentRef, routeNamespace, gatewayNamespace, theirs, labels, namespaceLabels.has(gatewayNamespace));
       return problem === undefined ? [] : [`${workloadPath(path)}: HTTPRoute "${object.metadata?.name ?? ''}" ${problem}`];
     });
   });
