@@ -12,7 +12,8 @@
 # (scripts/conformance/tools.sh builds them once into the cache), and holds the canary
 # header pattern checks against PCRE2 (grep -P) and RE2 (Go's regexp) on as many
 # generated patterns each, and the Pod Security check against k8s.io/pod-security-admission
-# on ten times as many generated pod templates.
+# and the CronJob schedule check against robfig/cron on ten times as many generated pod
+# templates and schedules.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 RUNS=10000
@@ -49,4 +50,6 @@ console.log(`fuzz: ${r.runs} cases per construct, seed ${r.seed}: ${rows.join(";
 (cd "$ROOT" && npx tsc -p tsconfig.json && node scripts/header-pattern-agreement.js "$RUNS" "${FUZZ_SEED:-20261123}")
 # the Pod Security check against the admission library kube-apiserver 1.28 admits pods with
 (cd "$ROOT" && node scripts/pod-security-agreement.js "$((RUNS * 10))" "${FUZZ_SEED:-20261123}")
+# the CronJob schedule check against robfig/cron v3.0.1, which the API server validates with and the controller schedules by
+(cd "$ROOT" && node scripts/cron-agreement.js "$((RUNS * 10))" "${FUZZ_SEED:-20261123}")
 echo "fuzz: passed in $((SECONDS - start))s (property ${fuzz_seconds}s)"

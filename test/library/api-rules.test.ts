@@ -49,7 +49,10 @@ const withContainer = (container: Partial<AppDeploymentProps['container']>) => w
 
 describe('validators, as the API server reads the values', () => {
   // the @every durations as Go's time.ParseDuration reads them (checked with go1.26: .5h, -1h, +5m and 0 parse)
-  test.each(['30 2 * * *', '*/5 * * * MON-FRI', '0 12 1,15 JAN-MAR *', '5/15 * * * *', '0 0 * * 0-6', '@daily', '@every 90m', '@every .5h', '@every 1h30m', '@every -1h', '@every +5m', '@every 0', ' 30 2 * * * ', '0 0 29 2 *', '0 0 30 2 1', '0 0 31 4/2 *'])('schedule %j passes', (s) => {
+  test.each(['30 2 * * *', '*/5 * * * MON-FRI', '0 12 1,15 JAN-MAR *', '5/15 * * * *', '0 0 * * 0-6', '@daily', '@every 90m', '@every .5h', '@every 1h30m', '@every -1h', '@every +5m', '@every 0', ' 30 2 * * * ', '0 0 29 2 *', '0 0 30 2 1', '0 0 31 4/2 *',
+    // as robfig/cron v3 reads them (scripts/cron-agreement.js): empty list parts are skipped, numbers are read by strconv.Atoi,
+    // a step of 2 drops day-of-week's star, so 30 February or any Monday; a day of the month with no weekday field runs on its own
+    '0 0 1,,15 * *', '+5 * * * *', '05/015 * * * *', '0 0 30 2 */2', '0 0 15 * ,', '0\u00850 * * *'])('schedule %j passes', (s) => {
     expect(checkCronSchedule(s, 'schedule')).toBeUndefined();
   });
   test.each([
@@ -70,6 +73,17 @@ describe('validators, as the API server reads the values', () => {
     // taken by the API server, but with day-of-week * its controller only runs it on days that never come
     ['0 0 30 2 *', /never runs: no month it names has a day of the month it names/],
     ['0 0 31 4,6,9,11 ?', /never runs/],
+    // day-of-week keeps the star with a step of 1 or beside other parts
+    ['0 0 30 2 */1', /never runs: no month it names has a day/],
+    ['0 0 30 2 *,1', /never runs: no month it names has a day/],
+    ['0 0 30 2 ?/01', /never runs: no month it names has a day/],
+    // a field of commas only names nothing: taken by the server, never run by the controller
+    ['0 , * * *', /never runs: its hour "," names no value: give one, or '\*' for all/],
+    ['0 0 , * *', /never runs: its day-of-month "," names no value/],
+    ['-1 * * * *', /minute "" is not a number/],
+    ['*/-1 * * * *', /has a step that is not a whole number of 1 or more/],
+    // U+FEFF is white space to JavaScript, not to Go's strings.Fields
+    ['0\ufeff0 * * *', /has 4 fields/],
   ])('schedule %j is refused', (s, message) => expect(checkCronSchedule(s, 'schedule')).toMatch(message));
 
   test('time zones: IANA names and their aliases, with their own capitals', () => {

@@ -386,60 +386,109 @@ const EVERY_DURATION = /^@every [-+]?(0|(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|
 /** One value of a cron field (a number or a name), or what is wrong with it. */
 function cronValue(text: string, field: (typeof CRON_FIELDS)[number]): number | string {
   const named = field.names?.indexOf(text.toLowerCase()) ?? -1;
-  const value = named >= 0 ? named + field.min : /^[0-9]+$/.test(text) ? Number(text) : NaN;
-  if (Number.isNaN(value)) return `"${text}" is not a number${field.names ? ' or a name' : ''}`;
+  const value = named >= 0 ? named + field.min : cronNumber(text);
+  if (value === undefined) return `"${text}" is not a number${field.names ? ' or a name' : ''}`;
   if (value < field.min || value > field.max) return `${value} is outside ${field.min}-${field.max}`;
   return value;
 }
 
-/** What is wrong with one comma-separated part of a cron field (`*`, `a`, `a-b`, each with an optional `/step`), or undefined. */
-function cronPartProblem(part: string, field: (typeof CRON_FIELDS)[number]): string | undefined {
-  const [range, step, extra] = part.split('/');
-  if (extra !== undefined || (step !== undefined && !/^[1-9][0-9]*$/.test(step))) return `"${part}" has a step that is not a whole number of 1 or more`;
-  if (range === '*' || range === '?') return undefined;
-  const bounds = range.split('-');
-  if (bounds.length > 2) return `"${part}" is not a value or a range a-b`;
-  const values = bounds.map((b) => cronValue(b, field));
-  const wrong = values.find((v): v is string => typeof v === 'string');
-  if (wrong) return wrong;
-  return values.length === 2 && values[0] > values[1] ? `"${range}" starts after it ends` : undefined;
+/** The largest number Go's strconv.Atoi reads on a 64-bit machine. */
+const MAX_GO_INT = 2 ** 63 - 1;
+
+/** A number as the parser reads it (strconv.Atoi: an optional sign, leading zeros, no more than an int holds), if it is one of 0 or more. */
+function cronNumber(text: string): number | undefined {
+  if (!/^[+-]?[0-9]+$/.test(text)) return undefined;
+  const value = Math.abs(Number(text));
+  // "-0" is 0; any other negative number is refused ("negative number not allowed")
+  return (text.startsWith('-') && value !== 0) || value > MAX_GO_INT ? undefined : value;
 }
 
-/** Every value a cron field names, its parts already checked: `N/step` runs from N to the field's end, as the parser reads it. */
-function cronValues(text: string, field: (typeof CRON_FIELDS)[number]): Set<number> {
-  const values = new Set<number>();
-  for (const part of text.split(',')) {
-    const [range, step] = part.split('/');
-    const bounds = range === '*' || range === '?' ? [field.min, field.max] : range.split('-').map((b) => cronValue(b, field) as number);
-    const last = bounds.length === 2 ? bounds[1] : step === undefined ? bounds[0] : field.max;
-    for (let v = bounds[0]; v <= last; v += Number(step ?? 1)) values.add(v);
-  }
-  return values;
+/** A part of a cron field as the parser reads it. */
+interface CronPart {
+  readonly values: readonly number[];
+  readonly star: boolean;
 }
+
+/**
+ * One comma-separated part of a cron field (`*`, `a`, `a-b`, each with an optional `/step`)
+ * as the parser reads it (robfig/cron's getRange): the values it names, and whether it
+ * keeps the star bit (`*` or `?` with no step above 1, which makes the days match by both
+ * day fields); or what is wrong with it.
+ */
+function cronPart(part: string, field: (typeof CRON_FIELDS)[number]): CronPart | string {
+  const [range, stepText, extra] = part.split('/');
+  const step = stepText === undefined ? 1 : cronNumber(stepText);
+  if (extra !== undefined || step === undefined || step === 0) return `"${part}" has a step that is not a whole number of 1 or more`;
+  const star = range === '*' || range === '?';
+  let bounds: number[] = [field.min, field.max];
+  if (!star) {
+    const texts = range.split('-');
+    if (texts.length > 2) return `"${part}" is not a value or a range a-b`;
+    const values = texts.map((b) => cronValue(b, field));
+    const wrong = values.find((v): v is string => typeof v === 'string');
+    if (wrong !== undefined) return wrong;
+    // `N/step` runs from N to the field's end
+    bounds = values.length === 2 ? (values as number[]) : [values[0] as number, stepText === undefined ? (values[0] as number) : field.max];
+    if (bounds[0] > bounds[1]) return `"${range}" starts after it ends`;
+  }
+  const values: number[] = [];
+  for (let v = bounds[0]; v <= bounds[1]; v += step) values.push(v);
+  return { values, star: star && step === 1 };
+}
+
+/** The parts of a cron field: the parser skips empty ones (`1,,15` is 1 and 15). */
+function cronParts(text: string, field: (typeof CRON_FIELDS)[number]): Array<CronPart | string> {
+  return text
+    .split(',')
+    .filter((part) => part !== '')
+    .map((part) => cronPart(part, field));
+}
+
+/** White space as Go's strings.Fields reads it (unicode.IsSpace), which the parser splits fields on: not quite JavaScript's `\s` (U+FEFF is not space to Go, U+0085 is). */
+const GO_SPACE = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const GO_SPACES = new RegExp(`${GO_SPACE}+`);
+const GO_SPACE_AROUND = new RegExp(`^${GO_SPACE}+|${GO_SPACE}+$`, 'g');
 
 /** The most days each month has, February in a leap year. */
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
- * Whether a schedule's days exist: with day-of-week `*`, the parser runs it only on the days
- * of the month it names (robfig/cron's dayMatches), so 30 February never comes.
+ * Whether the schedule has a day to run on, as robfig/cron's dayMatches reads the two day
+ * fields: where either keeps the star bit, a day must match both (every month has every
+ * weekday, so with day-of-week `*` only the days of the month count, and 30 February never
+ * comes); otherwise it may match either.
  */
-function cronDaysExist(fields: readonly string[]): boolean {
-  const [, , days, months, weekdays] = fields;
-  if (weekdays !== '*' && weekdays !== '?') return true;
-  const dayValues = [...cronValues(days, CRON_FIELDS[2])];
-  return [...cronValues(months, CRON_FIELDS[3])].some((month) => dayValues.some((day) => day <= DAYS_IN_MONTH[month - 1]));
+function cronDaysExist(days: readonly CronPart[], months: readonly CronPart[], weekdays: readonly CronPart[]): boolean {
+  const dayValues = days.flatMap((part) => part.values);
+  const monthHasDay = months.some((part) => part.values.some((month) => dayValues.some((day) => day <= DAYS_IN_MONTH[month - 1])));
+  if (weekdays.some((part) => part.star)) return monthHasDay;
+  const weekdayNamed = weekdays.length > 0;
+  return days.some((part) => part.star) ? weekdayNamed : monthHasDay || weekdayNamed;
+}
+
+/** Why a schedule the parser takes would never run, or undefined: a field of commas only, or days that never come. */
+function cronNeverRuns(fields: readonly string[], parsed: ReadonlyArray<readonly CronPart[]>): string | undefined {
+  const [, , days, months, weekdays] = parsed;
+  const noValue = (i: number) => `its ${CRON_FIELDS[i].name} "${fields[i]}" names no value: give one, or '*' for all`;
+  // the parser takes a field of commas only, and then finds no time to run at
+  const emptyTime = [0, 1, 3].find((i) => parsed[i].length === 0);
+  if (emptyTime !== undefined) return noValue(emptyTime);
+  if (cronDaysExist(days, months, weekdays)) return undefined;
+  if (days.length === 0) return noValue(2);
+  if (weekdays.length === 0) return noValue(4);
+  return `no month it names has a day of the month it names (February has 29 days at most; April, June, September and November 30): name days those months have`;
 }
 
 /**
- * A CronJob schedule the API server takes: five fields (minute, hour, day of month, month,
- * day of week), each `*`, a value, a range or a list, with steps; or a descriptor such as
- * `@daily`. The time zone goes in `timeZone`, not in the schedule (TZ= is refused).
+ * A CronJob schedule the API server takes and its controller runs: five fields (minute,
+ * hour, day of month, month, day of week), each `*`, a value, a range or a list, with
+ * steps; or a descriptor such as `@daily`. The time zone goes in `timeZone`, not in the
+ * schedule (TZ= is refused).
  */
 export function checkCronSchedule(schedule: string, what: string): string | undefined {
   const fix = `give five fields (minute hour day-of-month month day-of-week), e.g. '30 2 * * *' for 02:30 every day`;
   if (typeof schedule !== 'string') return `${what} is missing or not text: ${fix}`;
-  const text = schedule.trim();
+  const text = schedule.replace(GO_SPACE_AROUND, '');
   if (text === '') return `${what} is empty: ${fix}`;
   if (/^(CRON_)?TZ=/.test(text)) return `${what} "${schedule}" names a time zone: put it in timeZone and leave the schedule its five fields`;
   if (text.startsWith('@')) {
@@ -448,17 +497,16 @@ export function checkCronSchedule(schedule: string, what: string): string | unde
     const known = CRON_DESCRIPTORS.includes(text) || EVERY_DURATION.test(text);
     return known ? undefined : `${what} "${schedule}" is not a descriptor the CronJob controller knows: use one of ${CRON_DESCRIPTORS.join(', ')}, '@every <duration>' (e.g. @every 90m), or ${fix}`;
   }
-  const fields = text.split(/\s+/);
+  const fields = text.split(GO_SPACES);
   if (fields.length !== CRON_FIELDS.length) return `${what} "${schedule}" has ${fields.length} fields: ${fix}`;
-  const problems = fields.flatMap((f, i) => {
-    const wrong = f.split(',').map((part) => cronPartProblem(part, CRON_FIELDS[i])).find((p) => p !== undefined);
+  const parsed = fields.map((f, i) => cronParts(f, CRON_FIELDS[i]));
+  const problems = parsed.flatMap((parts, i) => {
+    const wrong = parts.find((p): p is string => typeof p === 'string');
     return wrong === undefined ? [] : [`${CRON_FIELDS[i].name} ${wrong}`];
   });
   if (problems.length > 0) return `${what} "${schedule}" is not a valid cron schedule (${problems.join('; ')}): ${fix}`;
-  if (!cronDaysExist(fields)) {
-    return `${what} "${schedule}" never runs: no month it names has a day of the month it names (February has 29 days at most; April, June, September and November 30): name days those months have`;
-  }
-  return undefined;
+  const never = cronNeverRuns(fields, parsed as CronPart[][]);
+  return never === undefined ? undefined : `${what} "${schedule}" never runs: ${never}`;
 }
 
 /**
