@@ -172,7 +172,8 @@ function goMultiroute(values: GoMultirouteValues): GoMultirouteConfig {
 /** The reference platform's environments: dev, test, staging, prod. */
 export const ENVIRONMENTS = defineEnvironments<PlatformValues>()({
   dev: {
-    settings: { ...CLUSTER_SETTINGS, requireImageDigest: false, spreadAcrossZones: false },
+    // the database password of dev and test is a placeholder committed here; staging and prod name a Secret made outside
+    settings: { ...CLUSTER_SETTINGS, requireImageDigest: false, spreadAcrossZones: false, placeholderSecrets: true },
     values: {
       traffic: { kind: 'ingress-nginx', className: 'nginx' },
       developers: [
@@ -195,7 +196,7 @@ export const ENVIRONMENTS = defineEnvironments<PlatformValues>()({
   },
   test: {
     // the Gateway's https listener takes its certificate from the issuer, like staging and prod's Ingresses
-    settings: { ...CLUSTER_SETTINGS, requireImageDigest: false, spreadAcrossZones: false, tlsClusterIssuer: TLS_CLUSTER_ISSUER },
+    settings: { ...CLUSTER_SETTINGS, requireImageDigest: false, spreadAcrossZones: false, placeholderSecrets: true, tlsClusterIssuer: TLS_CLUSTER_ISSUER },
     values: {
       // test runs the Gateway API path (HTTPRoute, weighted backendRefs) on the Gateway's
       // https listener (gateway.ts); the others ingress-nginx

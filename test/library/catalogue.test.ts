@@ -49,6 +49,9 @@ interface Case {
 
 const OWNER = { team: 'shop', email: 'shop@example.com' };
 
+/** The setting of a dev or test environment, where a Secret may be made from a value in the project. */
+const PLACEHOLDERS_TAKEN: Partial<PlatformSettingsInput> = { placeholderSecrets: true };
+
 function project(c: Pick<Case, 'build' | 'settings' | 'namespace'>) {
   const environments = defineEnvironments<Record<string, never>>()({
     test: { settings: { owner: OWNER, requireImageDigest: false, ...c.settings }, values: {} },
@@ -275,7 +278,7 @@ const cases: Case[] = [
       [1, 2, 3].forEach((i) => new AppService(ns, `Svc${i}`, { name: `web${i}`, selector: d.podSelector, ports: [{ name: 'http', port: 8080 }] }));
     }, namespace: quota({ services: 2 }), expected: /ResourceQuota services is 2 but the namespace holds 3: raise quota.services to at least 3/ },
   { name: 'quota too small for ConfigMaps (the cluster adds kube-root-ca.crt)', build: (ns) => new VersionedConfigMap(ns, 'Cfg', { baseName: 'cfg', data: { a: 'b' } }), namespace: quota({ configMaps: 1 }), expected: /ResourceQuota configmaps is 1 but the namespace holds 2, the kube-root-ca.crt every namespace gets included/ },
-  { name: 'quota too small for Secrets', build: (ns) => new AppSecret(ns, 'S', { name: 's', key: 'k', source: { kind: 'placeholder', value: 'v' } }), namespace: quota({ secrets: 0 }), expected: /ResourceQuota secrets is 0 but the namespace holds 1: raise quota.secrets to at least 1/ },
+  { name: 'quota too small for Secrets', build: (ns) => new AppSecret(ns, 'S', { name: 's', key: 'k', source: { kind: 'placeholder', value: 'v' } }), settings: PLACEHOLDERS_TAKEN, namespace: quota({ secrets: 0 }), expected: /ResourceQuota secrets is 0 but the namespace holds 1: raise quota.secrets to at least 1/ },
   { name: 'quota too small for claims', build: db(), namespace: quota({ persistentVolumeClaims: 2 }), expected: /ResourceQuota persistentvolumeclaims is 2 but the workloads need 3/ },
   { name: 'quota too small for storage', build: db({ volumeClaims: [{ name: 'data', size: '10Gi' }] }), namespace: quota({ storage: '20Gi' }), expected: /ResourceQuota requests.storage is 20Gi but the workloads need 30Gi/ },
   { name: 'pod limits above the LimitRange pod maximum', build: resources({ cpu: '1' }, { cpu: '2' }), namespace: limits({}, { pod: { max: { cpu: '1', memory: '2Gi' } } }), expected: /the pod's cpu limits add up to 2, above the LimitRange pod maximum 1: lower the limits or raise limits.pod.max.cpu/ },
@@ -408,12 +411,13 @@ const cases: Case[] = [
   { name: 'ConfigMap over 1 MiB', build: (ns) => new VersionedConfigMap(ns, 'Cfg', { baseName: 'cfg', data: { big: 'x'.repeat(MIB + 1) } }), expected: /shop\/Cfg: ConfigMap "cfg-[0-9a-f]+" holds 1048577 bytes, over the 1048576 bytes \(1 MiB\) the API server accepts: split it/ },
   { name: 'ConfigMap key with a slash', build: (ns) => new VersionedConfigMap(ns, 'Cfg', { baseName: 'cfg', data: { 'a/b': 'x' } }), expected: /ConfigMap key "a\/b" is not a valid key: use at most 253 letters, digits, '-', '_' or '.'/ },
   { name: 'ConfigMap base name in capitals', build: (ns) => new VersionedConfigMap(ns, 'Cfg', { baseName: 'Cfg', data: { a: 'x' } }), expected: /ConfigMap name "Cfg-[0-9a-f]+" is not a valid DNS-1123 subdomain/ },
-  { name: 'Secret over 1 MiB', build: (ns) => new AppSecret(ns, 'S', { name: 's', key: 'k', source: { kind: 'placeholder', value: 'x'.repeat(MIB + 1) } }), expected: /shop\/S: Secret "s" holds 1048577 bytes, over the 1048576 bytes/ },
-  { name: 'Secret key with a space', build: (ns) => new AppSecret(ns, 'S', { name: 's', key: 'db pass', source: { kind: 'placeholder', value: 'x' } }), expected: /Secret key "db pass" is not a valid key/ },
+  { name: 'Secret over 1 MiB', build: (ns) => new AppSecret(ns, 'S', { name: 's', key: 'k', source: { kind: 'placeholder', value: 'x'.repeat(MIB + 1) } }), settings: PLACEHOLDERS_TAKEN, expected: /shop\/S: Secret "s" holds 1048577 bytes, over the 1048576 bytes/ },
+  { name: 'Secret key with a space', build: (ns) => new AppSecret(ns, 'S', { name: 's', key: 'db pass', source: { kind: 'placeholder', value: 'x' } }), settings: PLACEHOLDERS_TAKEN, expected: /Secret key "db pass" is not a valid key/ },
   { name: 'ConfigMap key starting with ..', build: (ns) => new VersionedConfigMap(ns, 'Cfg', { baseName: 'cfg', data: { '..data': 'x' } }), expected: /shop\/Cfg: ConfigMap key "\.\.data" is not a valid key: .*not starting with '\.\.'/ },
   { name: 'ConfigMap of exactly 1 MiB beside a long key', build: (ns) => new VersionedConfigMap(ns, 'Cfg', { baseName: 'cfg', data: { ['k'.repeat(254)]: 'x'.repeat(MIB - 1) } }), expected: /shop\/Cfg: ConfigMap key "k{254}" is not a valid key: use at most 253/ },
   { name: 'ConfigMap value that is a number (types not checked)', build: (ns) => new VersionedConfigMap(ns, 'Cfg', { baseName: 'cfg', data: { port: 8080 as unknown as string } }), expected: /shop\/Cfg: ConfigMap "cfg-[0-9a-f]+" data key "port" is 8080, not text: give the value as a string, e.g. "8080"/ },
-  { name: 'placeholder Secret without a value (types not checked)', build: (ns) => new AppSecret(ns, 'S', { name: 's', key: 'k', source: { kind: 'placeholder', value: undefined as unknown as string } }), expected: /shop\/S: Secret "s" placeholder value \(source.value\) of key "k" is undefined, not text/ },
+  { name: 'placeholder Secret without a value (types not checked)', build: (ns) => new AppSecret(ns, 'S', { name: 's', key: 'k', source: { kind: 'placeholder', value: undefined as unknown as string } }), settings: PLACEHOLDERS_TAKEN, expected: /shop\/S: Secret "s" placeholder value \(source.value\) of key "k" is undefined, not text/ },
+  { name: 'placeholder Secret in an environment that does not take placeholders', build: (ns) => new AppSecret(ns, 'S', { name: 'db', key: 'password', source: { kind: 'placeholder', value: 'not-a-secret' } }), expected: /shop\/S: Secret "db" would be made from a placeholder value written in the project, which environment test does not take \(its placeholderSecrets setting is false\): name a Secret made outside the repository \(source: \{ kind: 'existing', secretName: 'db' \}\), or, for a dev or test cluster, set placeholderSecrets: true in the environment's settings/ },
   { name: 'existing Secret name in capitals', build: (ns) => new AppSecret(ns, 'S', { name: 's', key: 'k', source: { kind: 'existing', secretName: 'DB' } }), expected: /Secret name "DB" is not a valid DNS-1123 subdomain/ },
   // values of a typed choice that a JavaScript project can still give
   { name: 'StatefulSet pod management in lower case (types not checked)', build: db({ podManagementPolicy: 'parallel' as 'Parallel' }), expected: /shop\/Db: podManagementPolicy "parallel" is not one of the values it takes: use 'OrderedReady', 'Parallel'/ },

@@ -235,7 +235,7 @@ describe('a project of its own', () => {
     expect(synthProblems(() => synthEnvironment(settings({ owner: OWNER, spreadAcrossZones: 'no' }), 'qa'))).toEqual([`${where}spreadAcrossZones is "no": use true or false`]);
     // a key no setting has is warned of, not refused: TypeScript takes extra keys of settings passed in a variable
     expect(synthWarnings(settings({ owner: OWNER, requireImageDigests: false }), 'qa')).toEqual([
-      `${where}requireImageDigests is not a setting, so nothing reads it: if it is one misspelt, use one of owner, clusterDomain, requireImageDigest, ingressControllerNamespace, spreadAcrossZones, nodeSelector, tolerations, storageClass, priorityClassName, nodeCount, tlsClusterIssuer`,
+      `${where}requireImageDigests is not a setting, so nothing reads it: if it is one misspelt, use one of owner, clusterDomain, requireImageDigest, placeholderSecrets, ingressControllerNamespace, spreadAcrossZones, nodeSelector, tolerations, storageClass, priorityClassName, nodeCount, tlsClusterIssuer`,
     ]);
     // the namespace reads the owner's team: its TypeError is the missing owner, said once
     expect(synthProblems(() => synthEnvironment(settings({}), 'qa'))).toEqual([`${where}owner is undefined: give the team that owns the objects and its address, e.g. owner: { team: 'shop', email: 'shop@example.com' }`]);

@@ -32,7 +32,8 @@ const tenancy = (cpu: string, memory: string): TenancyConfig => ({
 // Every other platform setting keeps its default: images need a digest, and release/ pins each one.
 const settings = { owner: { team: 'shop', email: 'shop-team@example.com' } };
 export const environments = defineEnvironments<ShopValues>()({
-  qa: { settings, values: { host: 'shop.qa.example.com', webReplicas: 2, dbPassword: { kind: 'placeholder', value: 'qa-not-a-secret' }, tenancy: tenancy('2', '2Gi') } },
+  // qa's database password is a placeholder written here, which an environment takes only when it says so
+  qa: { settings: { ...settings, placeholderSecrets: true }, values: { host: 'shop.qa.example.com', webReplicas: 2, dbPassword: { kind: 'placeholder', value: 'qa-not-a-secret' }, tenancy: tenancy('2', '2Gi') } },
   live: { settings, values: { host: 'shop.example.com', webReplicas: 3, dbPassword: { kind: 'existing', secretName: 'shop-db' }, tenancy: tenancy('3', '3Gi') } },
 });
 

@@ -25,6 +25,13 @@ export interface PlatformSettings {
   readonly clusterDomain: string;
   /** Images must carry a digest as well as a tag. */
   readonly requireImageDigest: boolean;
+  /**
+   * AppSecret may make a Secret from a value written in the project (its `placeholder`
+   * source): for dev and test clusters, where the value guards nothing. Elsewhere a Secret
+   * is made outside the repository and only named, so no credential is ever committed.
+   * @default false
+   */
+  readonly placeholderSecrets: boolean;
   /** Namespace of the ingress controller, admitted into exposed apps by NetworkPolicy. */
   readonly ingressControllerNamespace: string;
   /** Spread replicas across zones as well as nodes (ScheduleAnyway: never blocks scheduling). */
@@ -58,6 +65,8 @@ export const PLATFORM_DEFAULTS = {
   clusterDomain: 'cluster.local',
   /** A tag can be moved to other bytes; a digest cannot (000 §2.5.2). */
   requireImageDigest: true,
+  /** A value committed to the repository is no secret (000:L110-111): an environment says it takes placeholders. */
+  placeholderSecrets: false,
   /** Where the ingress-nginx chart installs its controller. */
   ingressControllerNamespace: 'ingress-nginx',
   /** Zone spreading is a preference (ScheduleAnyway), so a one-zone cluster still schedules. */
@@ -80,6 +89,7 @@ export function checkPlatformSettings(settings: PlatformSettings): string[] {
       checkDnsSubdomain(settings.clusterDomain, 'clusterDomain'),
       checkDnsLabel(settings.ingressControllerNamespace, 'ingressControllerNamespace'),
       checkBoolean(settings.requireImageDigest, 'requireImageDigest'),
+      checkBoolean(settings.placeholderSecrets, 'placeholderSecrets'),
       checkBoolean(settings.spreadAcrossZones, 'spreadAcrossZones'),
       optional(settings.storageClass, 'storageClass'),
       optional(settings.priorityClassName, 'priorityClassName'),
@@ -97,6 +107,7 @@ const SETTING_NAMES: Readonly<Record<keyof PlatformSettings, true>> = {
   owner: true,
   clusterDomain: true,
   requireImageDigest: true,
+  placeholderSecrets: true,
   ingressControllerNamespace: true,
   spreadAcrossZones: true,
   nodeSelector: true,

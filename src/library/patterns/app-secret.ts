@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { checkConfigKey, checkDataSize, checkDataValues, checkDnsSubdomain, errors } from '../core/validation';
 import { namespaceContextOf } from '../core/namespace-context';
+import type { PlatformSettings } from '../core/platform-settings';
 import type { SecretSource } from '../core/secret-source';
 
 /** A Secret an app reads, by name and key, and where its value comes from. */
@@ -15,8 +16,17 @@ export interface AppSecretProps {
   readonly name: string;
   /** Key holding the value. */
   readonly key: string;
-  /** Where the value comes from: a Secret that already exists in the cluster, or a placeholder made here (dev and test only). */
+  /** Where the value comes from: a Secret that already exists in the cluster, or a placeholder made here (only in an environment whose `placeholderSecrets` setting is true). */
   readonly source: SecretSource;
+}
+
+/** Why a placeholder Secret may not be made in an environment, or undefined where its settings take placeholders. */
+function checkPlaceholderAllowed(name: string, settings: PlatformSettings): string | undefined {
+  if (settings.placeholderSecrets) return undefined;
+  return (
+    `Secret "${name}" would be made from a placeholder value written in the project, which environment ${settings.name} does not take (its placeholderSecrets setting is false): ` +
+    `name a Secret made outside the repository (source: { kind: 'existing', secretName: '${name}' }), or, for a dev or test cluster, set placeholderSecrets: true in the environment's settings`
+  );
 }
 
 /** A Secret created from a placeholder or referenced by name; `envValue` reads it into an env var. */
@@ -40,7 +50,12 @@ export class AppSecret extends Construct {
       validate: () => {
         const placeholder = props.source.kind === 'placeholder' ? { [props.key]: props.source.value } : undefined;
         return [
-          ...errors(checkDnsSubdomain(this.secretName, 'Secret name'), placeholder && checkDataSize(placeholder, `Secret "${props.name}"`), checkConfigKey(props.key, 'Secret key')),
+          ...errors(
+            checkDnsSubdomain(this.secretName, 'Secret name'),
+            placeholder && checkDataSize(placeholder, `Secret "${props.name}"`),
+            checkConfigKey(props.key, 'Secret key'),
+            placeholder && checkPlaceholderAllowed(props.name, namespaceContextOf(this).settings),
+          ),
           ...(placeholder ? checkDataValues(placeholder, `Secret "${props.name}" placeholder value (source.value) of key`) : []),
         ];
       },
