@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
+import * as childProcess from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main as cli, writeEnvironments, writeTreeAtomically } from 'k8s-iac';
 import { promoteJournal } from '../../src/library/runner/release-state';
-import { checkOutputFolder, describeFsError, holdOutput, stageEnvironment, swapInStaged } from '../../src/library/runner/write-atomic';
+import { checkOutputFolder, describeFsError, holdOutput, KUSTOMIZATION, stageEnvironment, swapInStaged } from '../../src/library/runner/write-atomic';
 import { PROJECT, readTree, releaseCopy, tmpdir } from '../helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -189,6 +189,66 @@ describe('output folders', () => {
     expect(readTree(path.join(out, 'prod'))['a/configmap-a.yaml']).toBe('1');
     expect(fs.readdirSync(out)).toEqual(['prod']);
   });
+
+  describe('staged folders reach the disk before they are swapped in', () => {
+    const files = { 'a/configmap-a.yaml': '1', '_cluster/namespace-a.yaml': '1', 'kustomization.yaml': 'resources:\n  - _cluster/namespace-a.yaml\n  - a/configmap-a.yaml\n' };
+    /** In a process of its own (the compiled library, whose fs is the one patched here): what `sync` and fsync were called on while writing `files`. */
+    function writeRecorded(out: string, syncfs: 'real' | 'missing', fsyncFault = false): { readonly syncs: string[][]; readonly fsynced: string[]; readonly error?: string } {
+      const script = `
+        const fs = require('node:fs');
+        const childProcess = require('node:child_process');
+        const record = { syncs: [], fsynced: [] };
+        const opened = new Map();
+        const { openSync, fsyncSync } = fs;
+        fs.openSync = (file, ...rest) => { const fd = openSync(file, ...rest); opened.set(fd, String(file)); return fd; };
+        fs.fsyncSync = (fd) => {
+          if (${fsyncFault}) throw Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
+          record.fsynced.push(opened.get(fd));
+          fsyncSync(fd);
+        };
+        const { spawnSync } = childProcess;
+        childProcess.spawnSync = (command, args, options) => {
+          if (command === 'sync') record.syncs.push(args);
+          return ${syncfs === 'missing'} && command === 'sync' ? { status: null, error: new Error('spawnSync sync ENOENT') } : spawnSync(command, args, options);
+        };
+        const { writeTreeAtomically } = require(${JSON.stringify(path.join(ROOT, 'lib', 'src', 'library', 'index.js'))});
+        try {
+          writeTreeAtomically(process.argv[1], 'prod', new Map(Object.entries(${JSON.stringify(files)})));
+        } catch (err) {
+          record.error = err.message;
+        }
+        process.stdout.write(JSON.stringify(record));`;
+      const result = childProcess.spawnSync(process.execPath, ['-e', script, out], { encoding: 'utf8' });
+      if (result.status !== 0) throw new Error(result.stderr);
+      return JSON.parse(result.stdout);
+    }
+
+    test('with one syncfs of their file system (coreutils sync --file-system) on Linux: no fsync per file', () => {
+      if (process.platform !== 'linux') return;
+      const out = tmpdir('flush-syncfs');
+      const recorded = writeRecorded(out, 'real');
+      expect(recorded).toEqual({ syncs: [['--file-system', out]], fsynced: [out] });
+      expect(readTree(path.join(out, 'prod'))).toEqual(files);
+    });
+
+    test('without syncfs, every file and folder is flushed on its own, then the output folder for the swap', () => {
+      const out = tmpdir('flush-each');
+      const { fsynced } = writeRecorded(out, 'missing');
+      const staged = path.dirname(fsynced.find((p) => p.endsWith(KUSTOMIZATION))!);
+      expect(path.basename(staged)).toMatch(/^\.prod\.tmp-\d+$/);
+      expect(fsynced.slice(0, -1).map((p) => path.relative(staged, p) || '.').sort()).toEqual(['.', '_cluster', '_cluster/namespace-a.yaml', 'a', 'a/configmap-a.yaml', KUSTOMIZATION]);
+      expect(fsynced[fsynced.length - 1]).toBe(out);
+      expect(readTree(path.join(out, 'prod'))).toEqual(files);
+    });
+
+    test('a fault while flushing keeps the old tree, leaves no temporary folder, and is named', () => {
+      const out = tmpdir('flush-fault');
+      writeTreeAtomically(out, 'prod', new Map(Object.entries({ ...files, 'a/configmap-a.yaml': 'old' })));
+      expect(writeRecorded(out, 'missing', true).error).toBe(`cannot write ${out} (EIO): EIO: i/o error, fsync: fix the cause and run again; nothing there was changed`);
+      expect(readTree(path.join(out, 'prod'))['a/configmap-a.yaml']).toBe('old');
+      expect(fs.readdirSync(out)).toEqual(['prod']);
+    });
+  });
 });
 
 describe('concurrent runs', () => {
@@ -197,7 +257,7 @@ describe('concurrent runs', () => {
   /** Runs the shipped bin; resolves with its exit code and stderr. */
   function bin(args: readonly string[]): Promise<{ code: number | null; stderr: string }> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'k8s-iac.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = childProcess.spawn(process.execPath, [path.join(ROOT, 'bin', 'k8s-iac.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
       child.on('close', (code) => resolve({ code, stderr }));

@@ -16,6 +16,7 @@
  * - **File-system faults** (no space, read-only, permission, a file where a folder goes)
  *   are one line naming the path, the cause and what to do; the old tree stays.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -291,14 +292,46 @@ export function writeFileAtomically(file: string, content: string): void {
   }
 }
 
-/** Flushes a folder's entries (the names of what was created or renamed in it) to disk. */
-function fsyncPath(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
+/** Flushes a folder's entries (the names of what was created or renamed in it), or a file's bytes, to disk. */
+function fsyncPath(target: string, flags: 'r' | 'r+' = 'r'): void {
+  const fd = fs.openSync(target, flags);
   try {
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** Flushes every file and folder of a tree to disk, one by one. */
+function fsyncTree(dir: string): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const entryPath = path.join(dir, entry.name);
+    if (entry.isDirectory()) fsyncTree(entryPath);
+    else fsyncPath(entryPath, 'r+');
+  }
+  fsyncPath(dir);
+}
+
+/**
+ * syncfs(2) of the file system holding `dir`, through coreutils' `sync --file-system`
+ * (Linux): every file and folder written there reaches the disk in one journal commit.
+ * False where it is not to be had or reports a fault.
+ */
+function syncFileSystem(dir: string): boolean {
+  if (process.platform !== 'linux') return false;
+  return spawnSync('sync', ['--file-system', dir], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Flushes the staged trees to disk before they are swapped in, so a crash after the swap
+ * cannot leave a file empty. One syncfs of their file system does it at once; an fsync of
+ * each file costs a journal commit apiece, which on ext4 took the benchmark's 69,600 files
+ * from 5 s to 36 s. Where syncfs is not to be had, or reports a fault, each file and folder
+ * is flushed on its own (and a fault is then named with its file).
+ */
+function flushStaged(outdir: string, staged: Iterable<string>): void {
+  if (syncFileSystem(outdir)) return;
+  for (const tmp of staged) fsyncTree(tmp);
 }
 
 /** Whether `file` exists and holds exactly `content`. */
@@ -322,11 +355,12 @@ function linked(existing: string, file: string): boolean {
 
 /**
  * Writes one environment's files (relative path, content) into a fresh temporary sibling of
- * `<outdir>/<env>` while the output is held, every file flushed; returns the folder for
- * `swapInStaged`, and removes it on failure. A generator's files are written as it makes
- * them, none kept. A file the current folder already holds with the same content is linked
- * from there instead (the synth that wrote it flushed it), so an unchanged file costs a
- * read, not a flush to disk: most of a synth after a small change is unchanged files.
+ * `<outdir>/<env>` while the output is held; returns the folder for `swapInStaged`, which
+ * flushes it to disk before the swap, and removes it on failure. A generator's files are
+ * written as it makes them, none kept. A file the current folder already holds with the
+ * same content is linked from there instead (the synth that wrote it flushed it), so an
+ * unchanged file costs a read, not a write: most of a synth after a small change is
+ * unchanged files.
  */
 export function stageEnvironment(outdir: string, env: string, files: Iterable<readonly [string, string]>): string {
   const tmp = path.join(outdir, `.${env}.tmp-${process.pid}`);
@@ -343,9 +377,8 @@ export function stageEnvironment(outdir: string, env: string, files: Iterable<re
         fs.mkdirSync(path.join(tmp, dir), { recursive: true });
         dirs.add(dir);
       }
-      if (!(hasCurrent && holds(path.join(current, file), content) && linked(path.join(current, file), path.join(tmp, file)))) writeDurably(path.join(tmp, file), content);
+      if (!(hasCurrent && holds(path.join(current, file), content) && linked(path.join(current, file), path.join(tmp, file)))) fs.writeFileSync(path.join(tmp, file), content);
     }
-    for (const dir of dirs) fsyncPath(path.join(tmp, dir));
   } catch (err) {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw describeFsError(err, tmp, { tmp, target: path.join(outdir, env) });
@@ -456,10 +489,17 @@ export function discardStaged(staged: Iterable<string>): void {
 }
 
 /**
- * Swaps each staged folder (env -> folder) in for `<outdir>/<env>`, in order; on a fault the
- * ones swapped before it are put back and every staged folder is removed, so no folder changes.
+ * Flushes the staged folders to disk, then swaps each (env -> folder) in for
+ * `<outdir>/<env>`, in order; on a fault the ones swapped before it are put back and every
+ * staged folder is removed, so no folder changes.
  */
 export function swapInStaged(outdir: string, staged: ReadonlyMap<string, string>): void {
+  try {
+    flushStaged(outdir, staged.values());
+  } catch (err) {
+    discardStaged(staged.values());
+    throw describeFsError(err, outdir);
+  }
   const swapped: Array<{ readonly env: string; readonly tmp: string; readonly hadTarget: boolean }> = [];
   try {
     for (const [env, tmp] of staged) swapped.push({ env, tmp, hadTarget: swapIn(outdir, env, tmp) });
