@@ -151,6 +151,8 @@ describe('canary steps', () => {
   test('bad steps are named: two at once, a weight that is no number, a weight out of range, a step without a canary', () => {
     expect(run(['promote', '--env', 'test', '--app', 'go-multiroute', '--canary-finish', '--canary-abort']).err).toMatch(/one step each: give one of them/);
     expect(run(['promote', '--env', 'test', '--app', 'go-multiroute', '--canary-weight', 'half']).err).toMatch(/--canary-weight "half" is not a whole number/);
+    // JavaScript's Number() reads these as 16, 10 and 3: a typo must not move live traffic
+    for (const typo of ['0x10', '1e1', '0b11', '2.5']) expect(run(['promote', '--env', 'test', '--app', 'go-multiroute', '--canary-weight', typo]).err).toMatch(`--canary-weight "${typo}" is not a whole number`);
     expect(run(['promote', '--env', 'test', '--app', 'go-multiroute', '--canary-weight', '150', '--release-dir', releases()]).err).toMatch(/^error: --canary-weight 150 is outside 0-100 \(percent of requests\): give a whole number in that range$/);
     expect(run(['promote', '--env', 'dev', '--app', 'go-multiroute', '--canary-finish', '--release-dir', releases()]).err).toMatch(/has no canary release: start one by adding a canary entry/);
     expect(run(['promote', '--env', 'test', '--app', 'go-multiroute', '--canary-weight', '20', '--release-dir', releases()]).err).toMatch(/^error: canary v2 weight 20 -> 20: .*test\.json says so already, so there is nothing to promote$/);

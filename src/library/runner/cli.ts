@@ -102,12 +102,17 @@ const OPTIONS = {
   context: { type: 'string' },
 } as const;
 
+/** A whole number as a person types it in decimal, or undefined: `Number()` would also take 0x10, 0b11 and 1e1, which a typo can make. */
+function decimalWholeNumber(value: string): number | undefined {
+  return /^\s*-?[0-9]+\s*$/.test(value) ? Number(value) : undefined;
+}
+
 /** The canary step the options ask for, if any; an error when they ask for more than one or the weight is no number. */
 function canaryStep(values: { 'canary-weight'?: string; 'canary-finish'?: boolean; 'canary-abort'?: boolean }): PromoteStep | undefined {
   const steps: PromoteStep[] = [];
   if (values['canary-weight'] !== undefined) {
-    const weight = Number(values['canary-weight']);
-    if (values['canary-weight'].trim() === '' || !Number.isInteger(weight)) throw new Error(`--canary-weight ${JSON.stringify(values['canary-weight'])} is not a whole number: give the share of requests, e.g. --canary-weight 20`);
+    const weight = decimalWholeNumber(values['canary-weight']);
+    if (weight === undefined) throw new Error(`--canary-weight ${JSON.stringify(values['canary-weight'])} is not a whole number: give the share of requests, e.g. --canary-weight 20`);
     steps.push({ kind: 'canary-weight', weight });
   }
   if (values['canary-finish']) steps.push({ kind: 'canary-finish' });
@@ -119,8 +124,8 @@ function canaryStep(values: { 'canary-weight'?: string; 'canary-finish'?: boolea
 /** `--threads N`, checked: a whole number of 1 or more. */
 function threadCount(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < 1) throw new Error(`--threads ${JSON.stringify(value)} is not a whole number of 1 or more: give how many threads render, e.g. --threads 2 (1 renders on this thread only)`);
+  const n = decimalWholeNumber(value);
+  if (n === undefined || n < 1) throw new Error(`--threads ${JSON.stringify(value)} is not a whole number of 1 or more: give how many threads render, e.g. --threads 2 (1 renders on this thread only)`);
   return n;
 }
 
