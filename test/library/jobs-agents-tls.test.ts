@@ -135,6 +135,19 @@ describe('PriorityClass, priorityClassName and claims', () => {
     expect(problems.join('\n')).toMatch(/value 2000000000 is not a whole number from -2147483648 to 1000000000/);
   });
 
+  test('made inside a NamespacedApp, a class still goes to _cluster/ without the namespace', () => {
+    const manifests = synth((ns) => void new PriorityClass(ns, 'Batch', { name: 'batch', value: 1000, description: 'batch work' }));
+    const made = manifests.find((m) => m.object.kind === 'PriorityClass');
+    expect(made?.file).toBe('_cluster/priorityclass-batch.yaml');
+    expect(made?.object.metadata).not.toHaveProperty('namespace');
+  });
+
+  test('what a JavaScript project can give wrong is named: a name that is no text, a preemption policy in lower case', () => {
+    const problems = (props: object) => synthProblems(() => synthScope((scope) => void new PriorityClass(new Chart(scope, 'c'), 'P', { name: 'batch', value: 1000, description: 'x', ...props })));
+    expect(problems({ name: 123 })).toEqual([expect.stringMatching(/^\[test\] c\/P: PriorityClass name is 123, not text/)]);
+    expect(problems({ preemptionPolicy: 'never' })).toEqual([expect.stringMatching(/c\/P: preemptionPolicy "never" is not one of the values it takes: use 'PreemptLowerPriority', 'Never'$/)]);
+  });
+
   test('a negative value is a user class the API server takes (ValidatePriorityClass bounds it from above only)', () => {
     expect(() => synthScope((scope) => void new PriorityClass(new Chart(scope, 'c'), 'P', { name: 'background', value: -1_500_000_000, description: 'x' }))).not.toThrow();
     expect(synthProblems(() => synthScope((scope) => void new PriorityClass(new Chart(scope, 'c'), 'P', { name: 'background', value: -(2 ** 31) - 1, description: 'x' })))).toEqual([
