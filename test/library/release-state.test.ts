@@ -116,4 +116,20 @@ describe('release state', () => {
     // without knownApps (a file read on its own), no app is required
     expect(() => parseReleaseState({ apps: {} }, 'f')).not.toThrow();
   });
+
+  test('a key that is one app misspelt, where that app has no entry, is one problem; more than one of each keeps them apart', () => {
+    const entry = { stable: { version: 'v1', image: 'registry.example.com/api:v1' } };
+    expect(() => parseReleaseState({ apps: { api: entry, dbb: entry } }, 'release/prod.json', ['api', 'db'])).toThrow(
+      /^release\/prod.json: apps.dbb is not an app of this project, and apps.db has no entry: if it is db misspelt, rename the key to db$/,
+    );
+    expect(() => parseReleaseState({ apps: { dbb: entry, webb: entry } }, 'release/prod.json', ['db', 'web'])).toThrow(
+      /^release\/prod.json: apps.dbb is not an app of this project: use one of db, web\nrelease\/prod.json: apps.webb is not an app .*\nrelease\/prod.json: apps.db is missing: .*\nrelease\/prod.json: apps.web is missing: .*$/,
+    );
+  });
+
+  test('a version that cannot be the pods\' version label is named with its file and field', () => {
+    expect(() => parseReleaseState({ apps: { api: { stable: { version: 'v 1', image: 'registry.example.com/api:v1' } } } }, 'release/prod.json', ['api'])).toThrow(
+      /^release\/prod.json: apps.api.stable.version "v 1" is not a valid label value: /,
+    );
+  });
 });

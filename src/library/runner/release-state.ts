@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
 import { AppRelease, BlueGreenRelease, CanaryRelease, COLOURS, Colour, VersionRelease } from '../core/release';
-import { checkImage, checkNonNegativeInteger, describeValue } from '../core/validation';
+import { checkImage, checkLabelValue, checkNonNegativeInteger, describeValue } from '../core/validation';
 import { checkCanaryRouting } from '../patterns/canary-ingress';
 import { shown } from './paths';
 import type { Release } from './project';
@@ -247,6 +247,8 @@ function readVersion(r: Reader, value: unknown, where: string, extra: readonly s
   r.onlyKeys(obj, [...VERSION_KEYS, ...extra], where);
   const version = r.string(obj.version, `${where}.version`);
   const image = r.string(obj.image, `${where}.image`);
+  // the version becomes the pods' version label: named here with its file and field, not at the construct it reaches
+  if (version) r.report(checkLabelValue(version, `${where}.version`));
   // checked here, where the message can name the file and field, rather than at the workload the image ends up in
   if (image && r.rules) r.report(checkImage(image, `${where}.image`, r.rules.requireImageDigest));
   return version && image ? { version, image } : undefined;
@@ -307,10 +309,17 @@ export function parseReleaseState(raw: unknown, file: string, knownApps?: readon
   if (root) r.onlyKeys(root, ['apps'], TOP_LEVEL);
   const apps: Record<string, AppRelease> = {};
   const appsObj = root ? r.object(root.apps, 'apps') : undefined;
+  const given = Object.keys(appsObj ?? {});
+  // only where there is an apps object: without one, its own problem says what to write
+  const missing = appsObj && knownApps ? knownApps.filter((name) => !Object.prototype.hasOwnProperty.call(appsObj, name)) : [];
+  const unknown = knownApps ? given.filter((name) => !knownApps.includes(name)) : [];
+  // one unknown key where one app has none is most likely that app misspelt: one problem, not two
+  const misspelt = unknown.length === 1 && missing.length === 1 ? { key: unknown[0], app: missing[0] } : undefined;
+  if (misspelt) r.fail(`apps.${misspelt.key}`, `is not an app of this project, and apps.${misspelt.app} has no entry: if it is ${misspelt.app} misspelt, rename the key to ${misspelt.app}`);
   for (const [name, value] of Object.entries(appsObj ?? {})) {
     const where = `apps.${name}`;
-    if (knownApps && !knownApps.includes(name)) {
-      r.fail(where, `is not an app of this project: use one of ${knownApps.join(', ') || '(none)'}`);
+    if (unknown.includes(name)) {
+      if (!misspelt) r.fail(where, `is not an app of this project: use one of ${knownApps?.join(', ') || '(none)'}`);
       continue;
     }
     const obj = r.object(value, where);
@@ -321,10 +330,7 @@ export function parseReleaseState(raw: unknown, file: string, knownApps?: readon
     const blueGreen = obj.blueGreen === undefined ? undefined : readBlueGreen(r, obj.blueGreen, `${where}.blueGreen`);
     if (stable) Object.defineProperty(apps, name, { value: { stable, canary, blueGreen }, enumerable: true });
   }
-  // only where there is an apps object: without one, its own problem says what to write
-  for (const name of appsObj && knownApps ? knownApps : []) {
-    if (!Object.prototype.hasOwnProperty.call(appsObj, name)) r.fail(`apps.${name}`, `is missing: add apps.${name}.stable { version, image } (every app of the project's releaseApps has an entry)`);
-  }
+  if (!misspelt) for (const name of missing) r.fail(`apps.${name}`, `is missing: add apps.${name}.stable { version, image } (every app of the project's releaseApps has an entry)`);
   if (r.problems.length > 0) throw new Error(r.problems.join('\n'));
   return { apps };
 }
