@@ -324,7 +324,7 @@ const cases: Case[] = [
   { name: 'canary header value and pattern both', build: canary({ header: 'X-Build', headerValue: 'gray', headerPattern: '^g' }), expected: /canary sets both headerValue "gray" and headerPattern "\^g": .*keep one of them/ },
   { name: 'canary cookie that is no cookie name', build: canary({ cookie: 'my cookie' }), expected: /canary cookie "my cookie" is not a cookie name/ },
   { name: 'canary without a rule', build: canary({ weight: undefined }), expected: /canary has no routing rule, so no request would reach it: set weight, header or cookie/ },
-  { name: 'canary with weight and no pods', build: canary({ weight: 20 }, 0), expected: /the canary gets weight 20 but its Service "web-canary" has no pods to send it to \(its workloads run 0 replicas\): run the canary's pods, or set the weight to 0/ },
+  { name: 'canary with weight and no pods', build: canary({ weight: 20 }, 0), expected: /shop\/CanaryIng: canary weight 20 sends requests to Service "web-canary", which has no pods to serve them \(its workloads run 0 replicas\): run the canary's pods, or set the weight to 0/ },
   { name: 'canary on a path the primary does not route', build: canary({ paths: [{ path: '/admin' }] }), expected: /"\/admin" \(Prefix\)/ },
   // HTTPRoute
   { name: 'HTTPRoute host with a space', build: route({ host: 'a b' }), expected: /shop\/Route: HTTPRoute host "a b" is not a DNS name/ },
@@ -349,6 +349,16 @@ const cases: Case[] = [
       new AppHttpRoute(ns, 'Route', { name: 'web', gateway: { name: 'public', namespace: 'gateway-system' }, host: 'shop.example.com', paths: [{ path: '/' }], service: svc, canary: { service: canaryService, header: 'X-Build', headerPattern: 'gray(?!-old)' } });
     },
     expected: /shop\/Route: canary headerPattern "gray\(\?!-old\)" is not an RE2 regular expression \(invalid or unsupported Perl syntax: `\(\?!`\): RE2 has no look-arounds.*name it as the Gateway's headerPatternDialect/,
+  },
+  {
+    name: 'HTTPRoute canary with weight and no pods',
+    build: (ns) => {
+      const svc = withService(web())(ns);
+      const canary = new AppDeployment(ns, 'Canary', { name: 'web-canary', appName: 'web', version: 'v2', replicas: 0, disruptionBudget: false, ...WEB_POD, selectorLabels: { [LABELS.track]: 'canary' } });
+      const canaryService = new AppService(ns, 'CanarySvc', { name: 'web-canary', selector: canary.podSelector, ports: [{ name: 'http', port: 8080 }] });
+      new AppHttpRoute(ns, 'Route', { name: 'web', gateway: { name: 'public', namespace: 'gateway-system' }, host: 'shop.example.com', paths: [{ path: '/' }], service: svc, canary: { service: canaryService, weight: 20 } });
+    },
+    expected: /shop\/Route: canary weight 20 sends requests to Service "web-canary", which has no pods to serve them \(its workloads run 0 replicas\): run the canary's pods, or set the weight to 0/,
   },
   // NetworkPolicy
   { name: 'policy name in capitals', build: policy({ name: 'Allow', ingress: [] }), expected: /shop\/Policy: NetworkPolicy name "Allow" is not a valid DNS-1123 subdomain/ },

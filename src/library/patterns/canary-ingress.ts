@@ -111,6 +111,19 @@ export function checkCanaryPort(canary: AppService, stable: AppService, stableRo
   return `canary ${routedPort(canary)} differs from ${stableRole} ${routedPort(stable)}: serve the canary on the same port, so both versions answer the same requests`;
 }
 
+/**
+ * A canary given a share of requests whose Service has no pods to serve it: the share fails
+ * (ingress-nginx and Envoy answer 503). Read from what the namespace renders, so the
+ * canary's workload counts however it was made.
+ */
+export function checkWeightedCanaryHasPods(scope: IConstruct, canary: AppService, routing: CanaryRoutingSettings): string | undefined {
+  if ((routing.weight ?? 0) <= 0) return undefined;
+  const canaryPods = podLabelSets(renderedObjects(namespaceContextOf(scope))).filter((w) => selects(canary.selector, w.labels));
+  if (canaryPods.some((w) => w.replicas > 0)) return undefined;
+  const weight = canarySettingName(routing, 'weight');
+  return `${weight} ${routing.weight} sends requests to Service "${canary.name}", which has no pods to serve them (${canaryPods.length ? 'its workloads run 0 replicas' : 'it selects no workload'}): run the canary's pods, or set the weight to 0`;
+}
+
 /** The ingress-nginx annotations of a canary Ingress. */
 export function canaryAnnotations(r: CanaryRouting): Record<string, string> {
   const annotations: Record<string, string> = { [`${ANNOTATION}/canary`]: 'true' };
@@ -242,13 +255,8 @@ export class CanaryIngress extends Construct {
     if (canary === stable) {
       return [`the canary and the primary both route to Service "${stable.name}": give the canary a Service that selects only the canary's pods`];
     }
-    const problems = errors(checkCanaryPort(canary, stable, "the primary's"));
+    const problems = errors(checkCanaryPort(canary, stable, "the primary's"), checkWeightedCanaryHasPods(this, canary, this.props));
     const canaryPods = podLabelSets(renderedObjects(namespaceContextOf(this))).filter((w) => selects(canary.selector, w.labels));
-    if ((this.props.weight ?? 0) > 0 && canaryPods.every((w) => w.replicas === 0)) {
-      problems.push(
-        `the canary gets weight ${this.props.weight} but its Service "${canary.name}" has no pods to send it to (${canaryPods.length ? 'its workloads run 0 replicas' : 'it selects no workload'}): run the canary's pods, or set the weight to 0`,
-      );
-    }
     for (const w of canaryPods.filter((w) => selects(stable.selector, w.labels))) {
       problems.push(
         `the stable Service "${stable.name}" also selects the canary's pods (${w.kind} ${w.name}), so the canary gets stable traffic too: add a release track label (release.k8s-iac.dev/track) to both Deployments' selectors and Services`,

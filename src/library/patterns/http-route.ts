@@ -19,7 +19,7 @@ import { checkDnsLabel, checkOneOf, checkDnsSubdomain, checkHostname, checkHttpP
 import type { HttpPath } from './app-ingress';
 import type { AppService } from './app-service';
 import { canarySettingName, type CanaryRouting, type CanaryRoutingSettings } from '../core/release';
-import { canaryWeightOffScale, checkCanaryPort, checkCanaryRouting } from './canary-ingress';
+import { canaryWeightOffScale, checkCanaryPort, checkCanaryRouting, checkWeightedCanaryHasPods } from './canary-ingress';
 import type { Labels } from '../core/labels';
 import { namespaceContextOf } from '../core/namespace-context';
 import { checkRegularExpressionIn, RegexDialect } from '../core/regular-expression';
@@ -190,6 +190,7 @@ export class AppHttpRoute extends Construct {
     }
     problems.push(...errors(service.routingProblem()));
     if (canary) problems.push(...checkCanaryRouting(canary, (pattern, what) => this.checkHeaderPattern(pattern, what)), ...checkRouteCanary(service, canary));
+    if (canary && canary.service !== service) problems.push(...errors(checkWeightedCanaryHasPods(this, canary.service, canary)));
     return problems;
   }
 }
