@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { AppDeployment, AppGateway, AppIngress, AppService, type ComputeResources, NamespacedApp, renderManifests } from 'k8s-iac';
+import { AppDeployment, AppGateway, AppIngress, AppSecret, AppService, type ComputeResources, NamespacedApp, NetworkPolicy, renderManifests } from 'k8s-iac';
 import { find, IMAGE, LIMITS, QUOTA, SETTINGS, synth, synthErrors, WEB_POD } from '../helpers';
 
 const SMALL: ComputeResources = { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } };
@@ -102,6 +102,9 @@ describe('namespace errors', () => {
   test('constructs outside a NamespacedApp are told where to go', () => {
     const app = new App();
     expect(() => new AppService(app, 'S', { name: 's', selector: { a: 'b' }, ports: [] })).toThrow(/S is not inside a NamespacedApp: create it in one/);
+    // a Secret only named (made outside the repository) is read in a namespace all the same
+    expect(() => new AppSecret(app, 'Db', { name: 'db', key: 'password', source: { kind: 'existing', secretName: 'db' } })).toThrow(/^Db is not inside a NamespacedApp: create it in one/);
+    expect(() => new NetworkPolicy(app, 'Policy', { name: 'stray', podSelector: {} })).toThrow(/^Policy is not inside a NamespacedApp: create it in one/);
   });
 });
 

@@ -37,11 +37,13 @@ export class AppSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: AppSecretProps) {
     super(scope, id);
+    // whatever the source, the Secret is read in a namespace: outside one it is an error in every environment alike
+    const context = namespaceContextOf(this);
     this.key = props.key;
     this.secretName = props.source.kind === 'existing' ? props.source.secretName : props.name;
     if (props.source.kind === 'placeholder') {
       new k8s.KubeSecret(this, 'Resource', {
-        metadata: { name: props.name, annotations: namespaceContextOf(this).ownerAnnotations() },
+        metadata: { name: props.name, annotations: context.ownerAnnotations() },
         type: 'Opaque',
         stringData: { [props.key]: props.source.value },
       });
@@ -54,7 +56,7 @@ export class AppSecret extends Construct {
             checkDnsSubdomain(this.secretName, 'Secret name'),
             placeholder && checkDataSize(placeholder, `Secret "${props.name}"`),
             checkConfigKey(props.key, 'Secret key'),
-            placeholder && checkPlaceholderAllowed(props.name, namespaceContextOf(this).settings),
+            placeholder && checkPlaceholderAllowed(props.name, context.settings),
           ),
           ...(placeholder ? checkDataValues(placeholder, `Secret "${props.name}" placeholder value (source.value) of key`) : []),
         ];

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { checkCidr, checkDnsLabel, checkDnsSubdomain, checkLabels, checkOneOf, checkPort, checkPortName, cidrContains, describeValue, errors, PORT_PROTOCOLS } from '../core/validation';
 import { Labels, NAMESPACE_NAME_LABEL } from '../core/labels';
+import { namespaceContextOf } from '../core/namespace-context';
 
 /** Something whose pods a policy can select: a workload construct, or plain labels. */
 export interface PodSelectable {
@@ -74,6 +75,8 @@ export class NetworkPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkPolicyProps) {
     super(scope, id);
+    // a policy selects pods of one namespace: outside a NamespacedApp, say where it goes rather than cdk8s's "cannot find a parent chart"
+    namespaceContextOf(this);
     this.name = props.name;
     this.podSelector = props.podSelector;
     this.ingressRules = props.ingress ? [...props.ingress] : undefined;
