@@ -155,6 +155,10 @@ describe('canary steps', () => {
     for (const typo of ['0x10', '1e1', '0b11', '2.5']) expect(run(['promote', '--env', 'test', '--app', 'go-multiroute', '--canary-weight', typo]).err).toMatch(`--canary-weight "${typo}" is not a whole number`);
     expect(run(['promote', '--env', 'test', '--app', 'go-multiroute', '--canary-weight', '150', '--release-dir', releases()]).err).toMatch(/^error: --canary-weight 150 is outside 0-100 \(percent of requests\): give a whole number in that range$/);
     expect(run(['promote', '--env', 'dev', '--app', 'go-multiroute', '--canary-finish', '--release-dir', releases()]).err).toMatch(/has no canary release: start one by adding a canary entry/);
+    // prod releases blue-green: a canary entry would be refused there, so the colour switch is what it is told
+    expect(run(['promote', '--env', 'prod', '--app', 'go-multiroute', '--canary-weight', '20', '--release-dir', releases()]).err).toMatch(
+      /^error: app "go-multiroute" in .*prod\.json is released blue-green, which has no canary to step: switch its colour by running the same promote without --canary-weight, --canary-finish or --canary-abort$/,
+    );
     expect(run(['promote', '--env', 'test', '--app', 'go-multiroute', '--canary-weight', '20', '--release-dir', releases()]).err).toMatch(/^error: canary v2 weight 20 -> 20: .*test\.json says so already, so there is nothing to promote$/);
     expect(run(['promote', '--env', 'test', '--app', 'go-multiroute', '--canary-weight', '-5']).err).toMatch(/^error: --canary-weight needs a value: give it after the option, or as --canary-weight=VALUE where the value starts with '-'$/);
   });

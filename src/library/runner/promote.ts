@@ -106,6 +106,8 @@ function applyStep(entry: Json, release: AppRelease, step: PromoteStep, app: str
     return { description: `active colour ${blueGreen.active} -> ${to}`, from: blueGreen.active, to };
   }
   const canary = release.canary;
+  // a blue-green app takes no canary entry: the advice to add one would only be refused by synth
+  if (!canary && release.blueGreen) throw new Error(`${where} is released blue-green, which has no canary to step: switch its colour by running the same promote without --canary-weight, --canary-finish or --canary-abort`);
   if (!canary) throw new Error(`${where} has no canary release: start one by adding a canary entry { version, image, weight }`);
   const canaryEntry = entry.canary as Json;
   switch (step.kind) {
