@@ -239,7 +239,11 @@ describe('a project of its own', () => {
     ]);
     // the namespace reads the owner's team: its TypeError is the missing owner, said once
     expect(synthProblems(() => synthEnvironment(settings({}), 'qa'))).toEqual([`${where}owner is undefined: give the team that owns the objects and its address, e.g. owner: { team: 'shop', email: 'shop@example.com' }`]);
-    expect(synthProblems(() => synthEnvironment(settings({ owner: { team: 'shop' } }), 'qa'))).toEqual([`${where}owner.email is undefined: give the address people reach the owning team at (the email annotation of every object)`]);
+    expect(synthProblems(() => synthEnvironment(settings({ owner: { team: 'shop' } }), 'qa'))).toEqual([`${where}owner.email is undefined: give the address people reach the owning team at (the email annotation of every object), e.g. shop@example.com`]);
+    // kube-linter's required-annotation-email would fail every workload of the environment
+    expect(synthProblems(() => synthEnvironment(settings({ owner: { team: 'shop', email: 'shop-at-example.com' } }), 'qa'))).toEqual([
+      `${where}owner.email "shop-at-example.com" is not an email address (name@domain.tld), which kube-linter's required-annotation-email asks of the annotation: give the address people reach the owning team at (the email annotation of every object), e.g. shop@example.com`,
+    ]);
   });
 
   test('a value missing from a JavaScript build is a TypeError named with its place in the build and what to do', () => {

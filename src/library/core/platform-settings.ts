@@ -133,8 +133,17 @@ export function unknownSettings(settings: PlatformSettings): string[] {
 /** The owner's team (the owner label of every object) and email (the annotation people and kube-linter read). */
 function checkOwner(owner: Owner | undefined): (string | undefined)[] {
   if (typeof owner !== 'object' || owner === null) return [`owner is ${describeValue(owner)}: give the team that owns the objects and its address, e.g. owner: { team: 'shop', email: 'shop@example.com' }`];
-  const email = typeof owner.email === 'string' && owner.email.trim() !== '' ? undefined : `owner.email is ${describeValue(owner.email)}: give the address people reach the owning team at (the email annotation of every object)`;
-  return [checkLabelValue(owner.team, 'owner.team (the owner label of every object)'), email];
+  return [checkLabelValue(owner.team, 'owner.team (the owner label of every object)'), checkOwnerEmail(owner.email)];
+}
+
+/** What kube-linter's required-annotation-email looks for in the email annotation (v0.8.3, unanchored: the value must hold such an address). */
+const LINTED_EMAIL = /[a-zA-Z0-9_.+-]+@[a-zA-Z0-9-]+\.[a-zA-Z0-9-.]+/;
+
+/** The owner's address: text holding an address, which the email annotation of every object carries and kube-linter requires. */
+function checkOwnerEmail(email: unknown): string | undefined {
+  const fix = 'give the address people reach the owning team at (the email annotation of every object), e.g. shop@example.com';
+  if (typeof email !== 'string' || email.trim() === '') return `owner.email is ${describeValue(email)}: ${fix}`;
+  return LINTED_EMAIL.test(email) ? undefined : `owner.email ${JSON.stringify(email)} is not an email address (name@domain.tld), which kube-linter's required-annotation-email asks of the annotation: ${fix}`;
 }
 
 /** A flag, which a JavaScript project may give as text ("false" is true to JavaScript). */
