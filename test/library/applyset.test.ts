@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
-import { APPLYSET, applySetId, defineEnvironments, defineProject, gitOpsFiles, groupOf, groupResource, KubeObject, main, NamespacedApp, resolveGitOps } from 'k8s-iac';
+import { APPLYSET, applySetId, defineEnvironments, defineProject, gitOpsFiles, type GitOpsTool, groupOf, groupResource, KubeObject, main, NamespacedApp, resolveGitOps } from 'k8s-iac';
 import { environmentApplySetId } from '../../src/library/runner/applyset';
 import { packageRepositoryUrl } from '../../src/library/runner/gitops';
 import { findObject, synthEnvironment } from 'k8s-iac/testing';
@@ -14,11 +14,11 @@ const environments = defineEnvironments<Record<string, never>>()({
 });
 
 /** Two namespaces and nothing else: the ApplySet spans both. */
-function project(props: { name?: string; repoURL?: string; path?: string } = {}) {
+function project(props: { name?: string; repoURL?: string; path?: string; tools?: GitOpsTool[] } = {}) {
   return defineProject({
     environments,
     name: props.name,
-    gitops: props.repoURL === undefined ? undefined : { repoURL: props.repoURL, path: props.path },
+    gitops: props.repoURL === undefined && props.tools === undefined ? undefined : { repoURL: props.repoURL, path: props.path, tools: props.tools },
     build(scope, env) {
       new NamespacedApp(scope, 'shop', { namespace: 'shop', settings: env.settings, quota: QUOTA, limits: LIMITS });
       new NamespacedApp(scope, 'jobs', { namespace: 'jobs', settings: env.settings, quota: QUOTA, limits: LIMITS });
@@ -218,7 +218,7 @@ describe('GitOps objects', () => {
 
   test('an Argo CD Application and a Flux Kustomization per environment, prune on, on the environment\'s folder', () => {
     const gitops = resolveGitOps({ repoURL: 'https://example.com/shop.git', branch: 'release', path: './deploy/' }, undefined, 'dist');
-    if (typeof gitops === 'string') throw new Error(gitops);
+    if (typeof gitops !== 'object') throw new Error(gitops);
     const files = gitOpsFiles(project({ name: 'shop' }), ['qa', 'live'], gitops);
     const argo = YAML.parse(files.get('argocd')!.get('live')!.get('argocd/application-shop-live.yaml')!) as KubeObject;
     expect(argo).toMatchObject({
@@ -233,6 +233,20 @@ describe('GitOps objects', () => {
     });
     expect(YAML.parse(flux.get('flux-system/gitrepository-shop-qa.yaml')!)).toMatchObject({ spec: { url: 'https://example.com/shop.git', ref: { branch: 'release' } } });
     expect(YAML.parse(flux.get('kustomization.yaml')!).resources).toEqual(['flux-system/gitrepository-shop-qa.yaml', 'flux-system/kustomization-shop-qa.yaml']);
+  });
+
+  test('the settings name the tools written for: one of them, or none at all and nothing said of it', () => {
+    const argoOnly = resolveGitOps({ repoURL: 'https://example.com/shop.git', tools: ['argocd'] }, undefined, 'dist');
+    if (typeof argoOnly !== 'object') throw new Error(argoOnly);
+    expect([...gitOpsFiles(project({ name: 'shop' }), ['qa'], argoOnly).keys()]).toEqual(['argocd']);
+    // no tool asked for: no reason to give either, even without a repository
+    expect(resolveGitOps({ tools: [] }, undefined, 'dist')).toBeUndefined();
+    expect(() => resolveGitOps({ tools: ['helm' as 'flux'] }, 'https://example.com/shop.git', 'dist')).toThrow(`gitops.tools "helm" is not a GitOps tool synth writes for: use 'argocd', 'flux', or [] for none`);
+    const lines: string[] = [];
+    const out = tmpdir('no-tools');
+    expect(main(['synth', '--outdir', out], { project: project({ tools: [] }), log: (l) => void lines.push(l) })).toBe(0);
+    expect(lines.filter((l) => l.includes('/gitops'))).toEqual([]);
+    expect(fs.existsSync(path.join(out, 'gitops'))).toBe(false);
   });
 
   test('synth writes them into <outdir>/gitops/<tool>/<env>, or says why not', () => {

@@ -379,6 +379,7 @@ function noteOtherFolders(project: Project, outdir: string, log: (line: string) 
 
 /** Writes the GitOps folders, or says why there are none. */
 function writeGitOps(gitops: ReturnType<typeof gitOpsTrees>, outdir: string, line: CommandLine, log: (line: string) => void): void {
+  if (gitops === undefined) return;
   if (typeof gitops === 'string') {
     const folder = path.join(outdir, GITOPS_FOLDER);
     // what an earlier synth wrote stays: nothing is deleted that was not asked for
@@ -395,12 +396,12 @@ function writeGitOps(gitops: ReturnType<typeof gitOpsTrees>, outdir: string, lin
 /**
  * The GitOps folders of `envs`, rendered in memory, fetching from the repository the
  * settings or the working folder's package.json name and from the output folder's place
- * in it; or why there are none.
+ * in it; or why there are none (undefined: none asked for).
  */
-function gitOpsTrees(project: Project, envs: readonly string[], outdir: string): ReturnType<typeof gitOpsFiles> | string {
+function gitOpsTrees(project: Project, envs: readonly string[], outdir: string): ReturnType<typeof gitOpsFiles> | string | undefined {
   const root = packageRoot(process.cwd()) ?? process.cwd();
   const gitops = resolveGitOps(project.gitops, readPackageRepository(root), path.relative(root, outdir).split(path.sep).join('/'));
-  return typeof gitops === 'string' ? gitops : gitOpsFiles(project, envs, gitops);
+  return gitops === undefined || typeof gitops === 'string' ? gitops : gitOpsFiles(project, envs, gitops);
 }
 
 /** synth, then the watch; the process keeps running until it is stopped. */

@@ -58,10 +58,16 @@ export function readPackageRepository(root: string): string | undefined {
  * The project's GitOps settings with their defaults, the repository from the settings or
  * else `packageRepository`, the path from the settings or else `defaultPath` (the output
  * folder's place in the package); a string saying why there are none when neither names a
- * repository, or what package.json and the output folder give cannot be fetched. What the
- * settings themselves name wrongly is an error.
+ * repository, or what package.json and the output folder give cannot be fetched;
+ * undefined when the settings ask for no tool. What the settings themselves name wrongly
+ * is an error.
  */
-export function resolveGitOps(settings: GitOpsSettings | undefined, packageRepository: string | undefined, defaultPath: string): ResolvedGitOps | string {
+export function resolveGitOps(settings: GitOpsSettings | undefined, packageRepository: string | undefined, defaultPath: string): ResolvedGitOps | string | undefined {
+  const tools = settings?.tools ?? GITOPS_TOOLS;
+  const unknown = tools.find((tool) => !GITOPS_TOOLS.includes(tool));
+  if (unknown !== undefined) throw new Error(`gitops.tools ${JSON.stringify(unknown)} is not a GitOps tool synth writes for: use ${GITOPS_TOOLS.map((t) => `'${t}'`).join(', ')}, or [] for none`);
+  // none asked for: nothing to write, and nothing to say about it
+  if (tools.length === 0) return undefined;
   const repoURL = settings?.repoURL ?? packageRepository;
   if (repoURL === undefined) return 'no repository to fetch from: set "repository" in package.json, or gitops.repoURL in defineProject';
   const notFetchable = `repository "${repoURL}" is not an https:// or ssh:// URL, the forms fetched from`;
@@ -80,6 +86,7 @@ export function resolveGitOps(settings: GitOpsSettings | undefined, packageRepos
     argoCdProject: settings?.argoCdProject ?? DEFAULT_ARGOCD_PROJECT,
     fluxNamespace: settings?.fluxNamespace ?? DEFAULT_FLUX_NAMESPACE,
     fluxInterval: settings?.fluxInterval ?? DEFAULT_FLUX_INTERVAL,
+    tools: [...new Set(tools)],
   };
 }
 
@@ -110,7 +117,7 @@ function flux(scope: Construct, name: string, env: string, gitops: ResolvedGitOp
 export function gitOpsFiles(project: Project, envs: readonly string[], gitops: ResolvedGitOps): Map<GitOpsTool, Map<string, Map<string, string>>> {
   const build: Record<GitOpsTool, typeof argoCd> = { argocd: argoCd, flux };
   return new Map(
-    GITOPS_TOOLS.map((tool) => {
+    gitops.tools.map((tool) => {
       const trees = envs.map((env): [string, Map<string, string>] => {
         const app = new App({ outdir: 'unused' });
         build[tool](new Chart(app, tool), project.applySetName(env), env, gitops);

@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import type { Environment, EnvironmentSet } from '../core/environment';
 import type { AppRelease } from '../core/release';
 import { checkDnsLabel } from '../core/validation';
+import type { GitOpsTool } from './gitops';
 import { baseFolder } from './paths';
 
 const PROJECT_SYMBOL = Symbol.for('k8s-iac.Project');
@@ -40,6 +41,8 @@ export interface GitOpsSettings {
   readonly fluxNamespace?: string;
   /** How often Flux fetches and reconciles. @default DEFAULT_FLUX_INTERVAL ('5m') */
   readonly fluxInterval?: string;
+  /** The tools to write objects for, each a folder of `<outdir>/gitops/`; `[]` writes none and says nothing of it. @default GITOPS_TOOLS (Argo CD and Flux) */
+  readonly tools?: readonly GitOpsTool[];
 }
 
 /** What a project is made of. */
