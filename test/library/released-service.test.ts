@@ -1,4 +1,4 @@
-import { CanaryRouting, NamespacedApp, ReleasedService, ReleaseStrategy } from 'k8s-iac';
+import { CanaryRouting, NamespacedApp, NetworkPolicy, ReleasedService, ReleaseStrategy } from 'k8s-iac';
 import { findObjects, synthProblems, synthScope, testSettings } from 'k8s-iac/testing';
 import { DIGEST_IMAGE, LIMITS, QUOTA } from '../helpers';
 
@@ -32,7 +32,7 @@ function build(name: string, strategy: ReleaseStrategy, gateway: boolean, option
 }
 
 function service(ns: NamespacedApp, id: string, name: string, strategy: ReleaseStrategy, gateway: boolean, { cpuRequest = '500m', port = 'http', ports, canaryRouting = { weight: 10 }, releaseSource, headerPatternDialect }: BuildOptions) {
-      new ReleasedService(ns, id, {
+      return new ReleasedService(ns, id, {
         name,
         strategy,
         releaseSource,
@@ -131,5 +131,22 @@ describe('ReleasedService through a Gateway', () => {
     const canaryRouting = { header: 'X-Build', headerPattern: 'gray(?!-old)' };
     expect(synthProblems(build('web', 'canary', true, { canaryRouting }))).toEqual([expect.stringMatching(/routing.traffic.headerPatternDialect of a ReleasedService/)]);
     expect(() => build('web', 'canary', true, { canaryRouting, headerPatternDialect: 'PCRE' })()).not.toThrow();
+  });
+});
+
+describe('ReleasedService as a policy peer', () => {
+  test.each(['rolling', 'canary', 'blue-green'] as const)('{ workload: service } admits every pod of it, whatever version, track or colour (%s)', (strategy) => {
+    const manifests = synthScope((scope) => {
+      // no default-deny on either side: the policy's rendering is what is tested here
+      const ns = new NamespacedApp(scope, 'shop', { namespace: 'shop', settings: testSettings(), quota: QUOTA, limits: LIMITS, defaultDeny: false });
+      const data = new NamespacedApp(scope, 'data', { namespace: 'data', settings: testSettings(), quota: QUOTA, limits: LIMITS, defaultDeny: false });
+      const web = service(ns, 'Web', 'web', strategy, false, {});
+      new NetworkPolicy(data, 'FromWeb', { name: 'from-web', podSelector: {}, ingress: [] }).allowFrom({ workload: web });
+      expect(web.namespaceName).toBe('shop');
+    });
+    const policy = findObjects(manifests, { kind: 'NetworkPolicy', namespace: 'data', name: 'from-web' })[0] as { spec: { ingress: unknown[] } };
+    expect(policy.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } }] }]);
+    const pods = findObjects(manifests, { kind: 'Deployment', namespace: 'shop' }).map((d) => (d as { spec: { template: { metadata: { labels: Record<string, string> } } } }).spec.template.metadata.labels['app.kubernetes.io/name']);
+    expect(new Set(pods)).toEqual(new Set(['web']));
   });
 });

@@ -22,6 +22,8 @@ import { AppService, checkServicePorts, ServicePortProps } from './app-service';
 import { DerivedService } from './derived-service';
 import { BLUE_GREEN_SERVICE_SUFFIXES, BlueGreen, BlueGreenProps } from './blue-green';
 import { CanaryIngress } from './canary-ingress';
+import type { PodSelectable } from './network-policy';
+import { namespaceContextOf } from '../core/namespace-context';
 import { AppHttpRoute } from './http-route';
 import type { PodTemplateProps } from './pod-template';
 
@@ -98,9 +100,13 @@ interface Backends {
  * The release and routing wiring of one HTTP service inside a NamespacedApp: Deployments,
  * Services, and an Ingress (with canary Ingress) or HTTPRoute, per the release strategy.
  */
-export class ReleasedService extends Construct {
+export class ReleasedService extends Construct implements PodSelectable {
   /** The Service users reach: the stable version's, or the active colour's. */
   readonly service: AppService;
+  /** Labels every pod of the service carries, whatever its version, track or colour: a policy peer as `{ workload: this }`. */
+  readonly podSelector: Labels;
+  /** Namespace the pods run in. */
+  readonly namespaceName: string;
   private readonly props: ReleasedServiceProps;
   /** The name as given: the app's key in its release file, which problems name. */
   private readonly givenName: string;
@@ -110,6 +116,8 @@ export class ReleasedService extends Construct {
     this.givenName = props.name;
     const named = serviceNameStem(props.name, SERVICE_NAME_SUFFIXES[props.strategy], 'app name', 'service', this.node.path);
     this.props = { ...props, name: named.name };
+    this.podSelector = { [LABELS.name]: named.name };
+    this.namespaceName = namespaceContextOf(this).namespaceName;
     const backends = this.backends();
     this.service = backends.service;
     if (props.routing) this.route(props.routing, backends);
