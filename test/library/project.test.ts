@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AppDeployment, type AppDeploymentProps, defineEnvironments, defineProject, main, NamespacedApp, PLATFORM_DEFAULTS, type PlatformSettingsInput, Project, ReleasedService, synthManifests, type Release } from 'k8s-iac';
+import { AppDeployment, type AppDeploymentProps, defineEnvironments, defineProject, main, NamespacedApp, PLATFORM_DEFAULTS, type PlatformSettingsInput, Project, ReleasedService, SynthError, synthManifests, type Release } from 'k8s-iac';
 import { environmentSnapshot, findObject, findObjects, synthEnvironment, synthProblems, synthWarnings } from 'k8s-iac/testing';
 import { DIGEST_IMAGE, LIMITS, QUOTA, tmpdir } from '../helpers';
 
@@ -224,6 +224,14 @@ describe('a project of its own', () => {
     expect(message).toMatch(/\[qa\] shop: ResourceQuota requests.cpu is 1 but the workloads need 3 at their largest/);
     expect(message).toMatch(/\[live\] shop: ResourceQuota pods is 40 but the workloads need 50 at their largest/);
     expect(fs.readdirSync(out)).toEqual([]);
+  });
+
+  test('one mistake every environment makes is said once, with the environments it holds in; the problems stay one per environment', () => {
+    const error = new SynthError(['[qa] shop/Web: port "htp" is not declared', '[live] shop/Web: port "htp" is not declared', '[live] shop: ResourceQuota pods is 40', 'settings file: unreadable']);
+    expect(error.problems).toHaveLength(4);
+    expect(error.message).toBe(
+      'synth failed with 4 errors; nothing was written:\n  [qa, live] shop/Web: port "htp" is not declared\n  [live] shop: ResourceQuota pods is 40\n  settings file: unreadable',
+    );
   });
 
   test('settings as JavaScript gives them: no owner or a string for a flag are named, a misspelt setting warned of, and the build they break adds nothing', () => {

@@ -45,9 +45,29 @@ export class SynthError extends Error {
     readonly problems: readonly string[],
     outcome = 'nothing was written',
   ) {
-    super(`synth failed with ${problems.length} error${problems.length === 1 ? '' : 's'}; ${outcome}:\n  ${problems.join('\n  ')}`);
+    super(`synth failed with ${problems.length} error${problems.length === 1 ? '' : 's'}; ${outcome}:\n  ${groupedByEnvironment(problems).join('\n  ')}`);
     this.name = 'SynthError';
   }
+}
+
+/** A problem as the runner words it: `[env] what is wrong`. */
+const ENVIRONMENT_PROBLEM = /^\[([^\]]+)\] ([\s\S]*)$/;
+
+/**
+ * The problems as people read them: one mistake of a construct every environment builds is
+ * the same problem in each, said once with the environments it holds in (`[qa, live] ...`),
+ * where the first of them has it.
+ */
+function groupedByEnvironment(problems: readonly string[]): string[] {
+  const environments = new Map<string, string[]>();
+  for (const problem of problems) {
+    const match = ENVIRONMENT_PROBLEM.exec(problem);
+    const [key, env] = match ? [match[2], match[1]] : [problem, undefined];
+    const envs = environments.get(key) ?? [];
+    if (env !== undefined && !envs.includes(env)) envs.push(env);
+    environments.set(key, envs);
+  }
+  return [...environments].map(([problem, envs]) => (envs.length === 0 ? problem : `[${envs.join(', ')}] ${problem}`));
 }
 
 /** Apply order: what others depend on first (kubectl and kustomize accept any order, people read this one). */
