@@ -31,6 +31,8 @@ import {
   PodSecurityOptOut,
   QuotaConfig,
   RegexDialect,
+  ScheduledJob,
+  ScheduledJobProps,
   SecurityOptOut,
   StatefulApp,
   StatefulAppProps,
@@ -119,6 +121,8 @@ const quota = (q: Partial<QuotaConfig>): Partial<NamespacedAppProps> => ({ quota
 const limits = (container: Partial<LimitRangeConfig['container']>, rest: Partial<LimitRangeConfig> = {}): Partial<NamespacedAppProps> => ({ limits: { ...LIMITS, ...rest, container: { ...LIMITS.container, ...container } } });
 const blueGreen = (props: Partial<ConstructorParameters<typeof BlueGreen>[2]> = {}) => (ns: NamespacedApp) =>
   new BlueGreen(ns, 'Pair', { name: 'api', active: 'blue', ports: [{ name: 'http', port: 8080 }], blue: { version: 'v1', ...WEB_POD }, green: { version: 'v2', ...WEB_POD }, ...props });
+const JOB: ScheduledJobProps = { name: 'report', version: 'v1', schedule: '30 2 * * *', container: { image: IMAGE, command: ['report'], resources: WEB_POD.container.resources } };
+const job = (props: Partial<ScheduledJobProps> = {}) => (ns: NamespacedApp) => new ScheduledJob(ns, 'Job', { ...JOB, ...props, container: { ...JOB.container, ...props.container } });
 const MIB = 1024 * 1024;
 
 // ---------------------------------------------------------------- the cases
@@ -429,6 +433,12 @@ const cases: Case[] = [
   { name: 'placeholder Secret without a value (types not checked)', build: (ns) => new AppSecret(ns, 'S', { name: 's', key: 'k', source: { kind: 'placeholder', value: undefined as unknown as string } }), settings: PLACEHOLDERS_TAKEN, expected: /shop\/S: Secret "s" placeholder value \(source.value\) of key "k" is undefined, not text/ },
   { name: 'placeholder Secret in an environment that does not take placeholders', build: (ns) => new AppSecret(ns, 'S', { name: 'db', key: 'password', source: { kind: 'placeholder', value: 'not-a-secret' } }), expected: /shop\/S: Secret "db" would be made from a placeholder value written in the project, which environment test does not take \(its placeholderSecrets setting is false\): name a Secret made outside the repository \(source: \{ kind: 'existing', secretName: 'db' \}\), or, for a dev or test cluster, set placeholderSecrets: true in the environment's settings/ },
   { name: 'existing Secret name in capitals', build: (ns) => new AppSecret(ns, 'S', { name: 's', key: 'k', source: { kind: 'existing', secretName: 'DB' } }), expected: /Secret name "DB" is not a valid DNS-1123 subdomain/ },
+  // scheduled jobs
+  {
+    name: 'scheduled job with a starting deadline of 0, which no run meets',
+    build: job({ startingDeadlineSeconds: 0 }),
+    expected: /^ {2}\[test\] shop\/Job: startingDeadlineSeconds 0 lets no run start: the CronJob controller takes a run only within that many seconds after its time, so it never makes a Job: give the seconds a late run may still start, e.g. 300 \(the default\)$/m,
+  },
   // values of a typed choice that a JavaScript project can still give
   { name: 'StatefulSet pod management in lower case (types not checked)', build: db({ podManagementPolicy: 'parallel' as 'Parallel' }), expected: /shop\/Db: podManagementPolicy "parallel" is not one of the values it takes: use 'OrderedReady', 'Parallel'/ },
   { name: 'claim retention in lower case (types not checked)', build: db({ claimRetention: { whenDeleted: 'delete' as 'Delete' } }), expected: /shop\/Db: claimRetention.whenDeleted "delete" is not one of the values it takes: use 'Retain', 'Delete'/ },

@@ -28,7 +28,10 @@ export interface ScheduledJobProps extends WorkloadProps {
   readonly timeZone?: string;
   /** What a run due while the previous one still runs does. @default 'Forbid' */
   readonly concurrencyPolicy?: 'Forbid' | 'Replace' | 'Allow';
-  /** Seconds after its time a missed run may still start (after a controller outage); later, it is skipped. @default 300 */
+  /**
+   * Seconds after its time a missed run may still start (after a controller outage); later, it
+   * is skipped. At least 1: with 0 no run ever starts. @default 300
+   */
   readonly startingDeadlineSeconds?: number;
   /** Finished Jobs kept for their logs. @default 3 (the Kubernetes default, stated) */
   readonly successfulJobsHistoryLimit?: number;
@@ -105,6 +108,13 @@ export class ScheduledJob extends Workload {
       ),
     );
     if (p.activeDeadlineSeconds === 0) problems.push('activeDeadlineSeconds 0 stops every run at once: give the longest a run may take');
+    // the controller looks for a due run no earlier than now minus the deadline, so with 0 it
+    // looks after now only and every run is late (mostRecentScheduleTime, pkg/controller/cronjob/utils.go)
+    if (p.startingDeadlineSeconds === 0) {
+      problems.push(
+        `startingDeadlineSeconds 0 lets no run start: the CronJob controller takes a run only within that many seconds after its time, so it never makes a Job: give the seconds a late run may still start, e.g. ${DEFAULT_STARTING_DEADLINE_SECONDS} (the default)`,
+      );
+    }
     if (p.container.readinessProbe || p.container.livenessProbe) {
       problems.push('a scheduled job has no readiness or liveness probe to answer (nothing routes to it, and it ends by itself): drop the probes; bound the run with activeDeadlineSeconds');
     }
