@@ -439,6 +439,11 @@ const cases: Case[] = [
     build: job({ startingDeadlineSeconds: 0 }),
     expected: /^ {2}\[test\] shop\/Job: startingDeadlineSeconds 0 lets no run start: the CronJob controller takes a run only within that many seconds after its time, so it never makes a Job: give the seconds a late run may still start, e.g. 300 \(the default\)$/m,
   },
+  {
+    name: 'scheduled job with a readiness probe',
+    build: job({ container: { ...JOB.container, livenessProbe: { exec: { command: ['test', '-f', '/tmp/alive'] } }, readinessProbe: { exec: { command: ['true'] } } } }),
+    expected: /^ {2}\[test\] shop\/Job: a scheduled job has no readiness probe to answer \(nothing routes to it, and it ends by itself\): drop readinessProbe; a livenessProbe restarts a run that hangs, and activeDeadlineSeconds bounds it$/m,
+  },
   // values of a typed choice that a JavaScript project can still give
   { name: 'StatefulSet pod management in lower case (types not checked)', build: db({ podManagementPolicy: 'parallel' as 'Parallel' }), expected: /shop\/Db: podManagementPolicy "parallel" is not one of the values it takes: use 'OrderedReady', 'Parallel'/ },
   { name: 'claim retention in lower case (types not checked)', build: db({ claimRetention: { whenDeleted: 'delete' as 'Delete' } }), expected: /shop\/Db: claimRetention.whenDeleted "delete" is not one of the values it takes: use 'Retain', 'Delete'/ },

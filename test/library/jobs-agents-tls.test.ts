@@ -42,6 +42,16 @@ describe('ScheduledJob', () => {
     expect(pod.topologySpreadConstraints).toBeUndefined();
   });
 
+  test('a liveness and a startup probe are kept: under OnFailure the kubelet restarts a run that hangs', () => {
+    const liveness = { exec: { command: ['test', '-f', '/tmp/alive'] } };
+    const probed = find(synth(job({ container: { ...JOB.container, livenessProbe: liveness, startupProbe: liveness } })), 'CronJob');
+    const pod = probed.spec.jobTemplate.spec.template.spec;
+    expect(pod.restartPolicy).toBe('OnFailure');
+    expect(pod.containers[0].livenessProbe).toMatchObject(liveness);
+    expect(pod.containers[0].startupProbe).toMatchObject(liveness);
+    expect(pod.containers[0].readinessProbe).toBeUndefined();
+  });
+
   test('the quota counts its pods', () => {
     expect(synthErrors(job(), { quota: { ...QUOTA, pods: 0 } })).toMatch(/ResourceQuota pods is 0 but the workloads need 1 at their largest \[CronJob report: 1 pod \(parallelism/);
   });
@@ -56,7 +66,7 @@ describe('ScheduledJob', () => {
     ['a zero deadline', { activeDeadlineSeconds: 0 }, /activeDeadlineSeconds 0 stops every run at once/],
     ['a name over 52 characters', { name: 'r'.repeat(53) }, /CronJob name "r{53}" has 53 characters/],
     ['a name in capitals over 52 characters, said once with the Jobs\' limit', { name: 'R'.repeat(60) }, /^synth failed with 1 error; nothing was written:\n {2}\[test\] shop\/Report: CronJob name "R{60}" is not a valid DNS-1123 subdomain: use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit; its Jobs add 11 and must stay within 63, so use at most 52$/],
-    ['a readiness probe', { container: { ...JOB.container, readinessProbe: { tcpSocket: { port: 80 } } } }, /a scheduled job has no readiness or liveness probe to answer/],
+    ['a readiness probe', { container: { ...JOB.container, readinessProbe: { tcpSocket: { port: 80 } } } }, /a scheduled job has no readiness probe to answer .*: drop readinessProbe/],
   ])('%s is an error', (_name, props, message) => {
     expect(synthErrors(job(props as Partial<ScheduledJobProps>))).toMatch(message);
   });

@@ -8,7 +8,8 @@
  *   not started late at a busy hour;
  * - `backoffLimit` retries, `activeDeadlineSeconds` caps a run that hangs, and the history
  *   limits remove old Jobs and their pods (`ttlSecondsAfterFinished` when asked for);
- * - the pods restart `OnFailure` and run no preStop pause (nothing routes to them).
+ * - the pods restart `OnFailure` and run no preStop pause (nothing routes to them); a
+ *   liveness probe may restart a run that hangs, a readiness probe has nothing to answer.
  * The quota check counts the pods of one run (parallelism 1).
  */
 import type { Construct } from 'constructs';
@@ -115,8 +116,10 @@ export class ScheduledJob extends Workload {
         `startingDeadlineSeconds 0 lets no run start: the CronJob controller takes a run only within that many seconds after its time, so it never makes a Job: give the seconds a late run may still start, e.g. ${DEFAULT_STARTING_DEADLINE_SECONDS} (the default)`,
       );
     }
-    if (p.container.readinessProbe || p.container.livenessProbe) {
-      problems.push('a scheduled job has no readiness or liveness probe to answer (nothing routes to it, and it ends by itself): drop the probes; bound the run with activeDeadlineSeconds');
+    // liveness and startup probes stay: under restartPolicy OnFailure the kubelet restarts a
+    // container that fails them (computePodActions, pkg/kubelet/kuberuntime/kuberuntime_manager.go)
+    if (p.container.readinessProbe) {
+      problems.push('a scheduled job has no readiness probe to answer (nothing routes to it, and it ends by itself): drop readinessProbe; a livenessProbe restarts a run that hangs, and activeDeadlineSeconds bounds it');
     }
     problems.push(...this.workloadProblems(p));
     return problems;
