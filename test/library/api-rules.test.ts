@@ -375,6 +375,8 @@ describe('constructs refuse what the API server refuses', () => {
         new k8s.KubeServiceAccount(ns, 'Runner', { metadata: { name: 'runner' }, automountServiceAccountToken: false });
         new AppDeployment(ns, 'Runs', { name: 'runs', version: 'v1', ...WEB_POD, serviceAccountName: 'runner' });
         new AppDeployment(ns, 'Default', { name: 'default-sa', version: 'v1', ...WEB_POD, serviceAccountName: 'default' });
+        // a partition above replicas, which holds the update (validateRollingUpdateStatefulSet takes any of 0 or more)
+        new StatefulApp(ns, 'Held', { name: 'held', version: 'v1', replicas: 2, partition: 5, ...WEB_POD });
         // a source and a claim that is not one
         new AppDeployment(ns, 'Config', { name: 'config', version: 'v1', ...WEB_POD, container: { ...WEB_POD.container, mounts: [{ name: 'config', mountPath: '/etc/app', configMap: 'app', claim: false }] } });
       }),

@@ -415,7 +415,6 @@ const cases: Case[] = [
   { name: 'StatefulSet name with a dot', build: db({ name: 'db.v1' }), expected: /shop\/Db: StatefulSet name "db.v1" is not a valid DNS-1035 label, as the Services named after it \("db.v1", "db.v1-headless"\) need: use at most 52/ },
   { name: 'StatefulSet replicas negative', build: db({ replicas: -1 }), expected: /replicas is -1: use a whole number of 0 or more/ },
   { name: 'StatefulSet without a readiness probe', build: db({ container: { ...DB.container, readinessProbe: undefined } }), expected: /container.readinessProbe is missing: StatefulSet pods start one after another/ },
-  { name: 'partition above replicas', build: db({ partition: 5 }), expected: /partition 5 is above replicas 3: no pod has an ordinal that high/ },
   { name: 'negative partition', build: db({ partition: -1 }), expected: /partition is -1: use a whole number from 0/ },
   { name: 'claim size malformed', build: db({ volumeClaims: [{ name: 'data', size: '5 GB' }] }), expected: /"5 GB" is not a Kubernetes quantity/ },
   { name: 'client Service without ports', build: db({ container: { ...DB.container, ports: [], readinessProbe: { exec: { command: ['true'] } } } }), expected: /the client Service has no ports to expose: declare the container ports clients use, or set clientService false/ },

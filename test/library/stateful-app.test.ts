@@ -115,6 +115,10 @@ describe('options', () => {
     expect(find(m, 'Service').spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
   });
 
+  test('a partition above replicas holds the update for every pod, as the API server takes it', () => {
+    expect(find(synth(stateful({ replicas: 3, partition: 5 })), 'StatefulSet').spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 5 } });
+  });
+
   test('peers that find each other before they are Ready start together unless told otherwise: in order, the first would wait for a quorum that is never started', () => {
     const policy = (props: Partial<StatefulAppProps>) => find(synth(stateful(props)), 'StatefulSet').spec.podManagementPolicy;
     expect(policy({ publishNotReadyAddresses: true })).toBe('Parallel');
@@ -161,7 +165,8 @@ describe('errors, each with the construct path and the fix', () => {
     ['claim listed twice', { volumeClaims: [{ name: 'data', size: '5Gi' }, { name: 'data', size: '1Gi' }] }, /volume claim data is listed twice/],
     ['claim not mounted', { volumeClaims: [{ name: 'data', size: '5Gi' }, { name: 'logs', size: '1Gi' }] }, /volume claim logs is not mounted/],
     ['claim mount without claim', { volumeClaims: [] }, /mount data at \/var\/lib\/data is a claim, but no volumeClaims entry is named data/],
-    ['partition above replicas', { partition: 4 }, /partition 4 is above replicas 3: no pod has an ordinal that high/],
+    ['fractional partition', { partition: 1.5 }, /shop\/Db: partition is 1.5: use a whole number from 0 \(update every pod\) to 2147483647/],
+    ['partition past an int32', { partition: 2 ** 31 }, /shop\/Db: partition is 2147483648: use a whole number from 0/],
     ['negative partition', { partition: -1 }, /partition is -1: use a whole number from 0/],
     ['single instance with the default budget', { replicas: 1 }, /a single instance gets the PodDisruptionBudget maxUnavailable 0, which blocks every node drain .*disruptionBudget.allowZeroDisruptions/],
     ['explicit budget that blocks drains', { disruptionBudget: { maxUnavailable: 0 } }, /PodDisruptionBudget \{"maxUnavailable":0\} allows no voluntary disruption at 3 replicas/],

@@ -24,7 +24,7 @@
 import type { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { AccessMode, checkClaimRequest } from './app-volume-claim';
-import { checkDns1035Label, checkDnsLabel, checkNonNegativeInteger, checkOneOf, errors } from '../core/validation';
+import { checkDns1035Label, checkDnsLabel, checkNonNegativeInteger, checkOneOf, describeValue, errors, MAX_INT32 } from '../core/validation';
 import { AppService } from './app-service';
 import { DerivedService } from './derived-service';
 import { Budget, DisruptionBudgetProps, blocksDrainsUnasked, checkDisruptionBudget, createDisruptionBudget, explicitBudget } from './disruption-budget';
@@ -69,7 +69,8 @@ export interface StatefulAppProps extends WorkloadProps {
   readonly podManagementPolicy?: 'OrderedReady' | 'Parallel';
   /**
    * Rolling update partition: only pods with an ordinal at or above it get a new template,
-   * the others keep the old one (a staged rollout; lower it step by step). @default 0
+   * the others keep the old one (a staged rollout; lower it step by step). At replicas or
+   * above, no pod is updated, those a later scale-up adds included (an update held). @default 0
    */
   readonly partition?: number;
   /** Name of the governing headless Service. @default `<name>-headless` */
@@ -240,11 +241,11 @@ export class StatefulApp extends Workload {
       const ordered = this.podManagementPolicy() === 'OrderedReady' ? 'StatefulSet pods start one after another, each once the previous is Ready, and ' : '';
       problems.push(`container.readinessProbe is missing: ${ordered}the Services route to Ready pods only; add a probe that the app answers when it can serve (for a database, a ping of the server)`);
     }
+    // any partition of 0 or more is taken (validateRollingUpdateStatefulSet): one above replicas
+    // holds the update for every pod, those a later scale-up adds too
     const partition = p.partition ?? 0;
-    if (!Number.isInteger(partition) || partition < 0) {
-      problems.push(`partition is ${partition}: use a whole number from 0 (update every pod) to replicas (update none)`);
-    } else if (Number.isInteger(p.replicas) && p.replicas >= 0 && partition > p.replicas) {
-      problems.push(`partition ${partition} is above replicas ${p.replicas}: no pod has an ordinal that high, so the update would never roll out; use 0 to ${p.replicas}`);
+    if (!Number.isInteger(partition) || partition < 0 || partition > MAX_INT32) {
+      problems.push(`partition is ${describeValue(partition)}: use a whole number from 0 (update every pod) to ${MAX_INT32}; at replicas or above, no pod is updated`);
     }
     problems.push(...this.claimProblems());
     if ((p.clientService ?? true) && (p.container.ports ?? []).length === 0) {
