@@ -123,7 +123,9 @@ describe('validators, as the API server reads the values', () => {
   });
 
   test('counts and percentages of pods', () => {
-    for (const ok of [0, 1, '0%', '25%', '100%']) expect(checkIntOrPercent(ok, 'maxUnavailable', true)).toBeUndefined();
+    // IsValidPercent takes leading zeros, and getPercentValue reads '05%' as 5
+    for (const ok of [0, 1, '0%', '25%', '100%', '05%', '0100%']) expect(checkIntOrPercent(ok, 'maxUnavailable', true)).toBeUndefined();
+    expect(checkIntOrPercent('0101%', 'maxUnavailable', true)).toMatch(/0101% is over 100%/);
     expect(checkIntOrPercent('150%', 'maxSurge', false)).toBeUndefined();
     expect(checkIntOrPercent('150%', 'maxUnavailable', true)).toMatch(/is over 100%/);
     expect(checkIntOrPercent('one', 'minAvailable', true)).toMatch(/neither a whole number nor a percentage/);

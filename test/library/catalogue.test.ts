@@ -27,6 +27,7 @@ import {
   NamespacedAppProps,
   NetworkPolicy,
   NetworkPolicyRule,
+  NodeAgent,
   PlatformSettingsInput,
   PodSecurityOptOut,
   QuotaConfig,
@@ -442,6 +443,13 @@ const cases: Case[] = [
     name: 'scheduled job with a readiness probe',
     build: job({ container: { ...JOB.container, livenessProbe: { exec: { command: ['test', '-f', '/tmp/alive'] } }, readinessProbe: { exec: { command: ['true'] } } } }),
     expected: /^ {2}\[test\] shop\/Job: a scheduled job has no readiness probe to answer \(nothing routes to it, and it ends by itself\): drop readinessProbe; a livenessProbe restarts a run that hangs, and activeDeadlineSeconds bounds it$/m,
+  },
+  // node agents
+  {
+    name: 'node agent maxUnavailable of 0 written with leading zeros',
+    build: (ns) => new NodeAgent(ns, 'Agent', { name: 'agent', version: 'v1', maxUnavailable: '000%', container: JOB.container }),
+    settings: { nodeCount: 3 },
+    expected: /^ {2}\[test\] shop\/Agent: maxUnavailable "000%" is not a count of 1 or more or a percentage 1%-100%: a rollout needs at least one node's agent to be replaced at a time$/m,
   },
   // values of a typed choice that a JavaScript project can still give
   { name: 'StatefulSet pod management in lower case (types not checked)', build: db({ podManagementPolicy: 'parallel' as 'Parallel' }), expected: /shop\/Db: podManagementPolicy "parallel" is not one of the values it takes: use 'OrderedReady', 'Parallel'/ },

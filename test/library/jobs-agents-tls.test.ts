@@ -83,6 +83,13 @@ describe('NodeAgent', () => {
     expect(ds.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'varlog', mountPath: '/var/log', readOnly: true });
   });
 
+  test('maxUnavailable as a percentage the API server reads: leading zeros taken, 0% refused', () => {
+    const rolled = (maxUnavailable: string) => find(synth(agent({ maxUnavailable, container: { ...AGENT.container, mounts: [] } }), { settings }), 'DaemonSet').spec.updateStrategy.rollingUpdate;
+    expect(rolled('05%')).toEqual({ maxUnavailable: '05%' });
+    expect(rolled('0100%')).toEqual({ maxUnavailable: '0100%' });
+    expect(synthErrors(agent({ maxUnavailable: '0101%', container: { ...AGENT.container, mounts: [] } }), { settings })).toMatch(/shop\/Logs: maxUnavailable "0101%" is not a count of 1 or more or a percentage 1%-100%/);
+  });
+
   test('a node folder needs a privileged namespace, opted out with its reason', () => {
     expect(synthErrors(agent(), { settings })).toMatch(/volume varlog mounts a folder of the node, which Pod Security restricted forbids: give the namespace a podSecurityOptOut \{ level: 'privileged', reason \}/);
     expect(synthErrors(agent({ container: { ...AGENT.container, mounts: [] }, hostNetwork: true }), { settings })).toMatch(/hostNetwork puts the agent on the node's network, which Pod Security restricted forbids/);

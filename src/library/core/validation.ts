@@ -323,6 +323,20 @@ export function checkHttpPath(path: string, what: string, route: boolean): strin
   return problems;
 }
 
+/** A percentage as IsValidPercent takes one: digits and '%', leading zeros allowed. */
+const PERCENT = /^[0-9]+%$/;
+
+/** The most a percentage of pods that may be down or must stay up can be (IsNotMoreThan100Percent). */
+export const MAX_PERCENT = 100;
+
+/**
+ * The number of a percentage `N%` as the API reads it (IsValidPercent, then getPercentValue's
+ * strconv.Atoi, so `05%` is 5), or undefined when the value is no percentage.
+ */
+export function percentValue(value: unknown): number | undefined {
+  return typeof value === 'string' && PERCENT.test(value) ? Number(value.slice(0, -1)) : undefined;
+}
+
 /**
  * A count or a percentage of pods (rolling updates, disruption budgets): a whole number of 0
  * or more, or `N%` (ValidatePositiveIntOrPercent); with `atMost100`, not over 100%
@@ -330,9 +344,9 @@ export function checkHttpPath(path: string, what: string, route: boolean): strin
  */
 export function checkIntOrPercent(value: number | string, what: string, atMost100: boolean): string | undefined {
   if (typeof value === 'number') return checkNonNegativeInteger(value, what);
-  const percent = typeof value === 'string' && /^[0-9]+%$/.test(value) ? Number(value.slice(0, -1)) : undefined;
+  const percent = percentValue(value);
   if (percent === undefined) return `${what} ${JSON.stringify(value)} is neither a whole number nor a percentage: give a count of pods, e.g. 1, or a percentage, e.g. '25%'`;
-  if (atMost100 && percent > 100) return `${what} ${value} is over 100%: give at most '100%'`;
+  if (atMost100 && percent > MAX_PERCENT) return `${what} ${value} is over ${MAX_PERCENT}%: give at most '${MAX_PERCENT}%'`;
   return undefined;
 }
 

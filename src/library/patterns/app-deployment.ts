@@ -13,7 +13,7 @@
 import type { Construct } from 'constructs';
 import type { VerticalAutoscaler } from './vertical-autoscaler';
 import * as k8s from '../../../imports/k8s';
-import { checkFinite, checkIntOrPercent, checkLabels, checkNonNegativeInteger, checkOneOf, describeValue, errors, MAX_INT32 } from '../core/validation';
+import { checkFinite, checkIntOrPercent, checkLabels, checkNonNegativeInteger, checkOneOf, describeValue, errors, MAX_INT32, percentValue } from '../core/validation';
 import { Budget, DisruptionBudgetProps, allowedDisruptions, blocksDrainsUnasked, checkDisruptionBudget, createDisruptionBudget, explicitBudget, intOrPercent } from './disruption-budget';
 import type { Labels } from '../core/labels';
 import { DEFAULT_MAX_SURGE, DEFAULT_MIN_AVAILABLE, DEFAULT_REPLICAS, DEFAULT_SCALE_DOWN_STABILIZATION_SECONDS, REVISION_HISTORY_LIMIT } from '../core/defaults';
@@ -70,7 +70,7 @@ function hpaReplicasProblem(value: number, what: string, fix: string): string | 
 
 /** A count or percentage that is zero: `0`, `'0%'`, or `'00%'` (the API reads the digits as a number). */
 function isZero(value: number | string): boolean {
-  return value === 0 || (typeof value === 'string' && /^0+%$/.test(value));
+  return value === 0 || percentValue(value) === 0;
 }
 
 /** What the API refuses in a rolling update: a value that is no count or percentage, maxUnavailable over 100%, or both at zero. */

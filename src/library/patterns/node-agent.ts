@@ -9,7 +9,7 @@
  */
 import type { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { describeValue, errors } from '../core/validation';
+import { describeValue, errors, MAX_PERCENT, percentValue } from '../core/validation';
 import { intOrPercent } from './disruption-budget';
 import type { VerticalAutoscaler } from './vertical-autoscaler';
 import { DEFAULT_AGENT_MAX_UNAVAILABLE, REVISION_HISTORY_LIMIT } from '../core/defaults';
@@ -28,6 +28,16 @@ export interface NodeAgentProps extends WorkloadProps {
   readonly maxUnavailable?: number | string;
   /** Use the node's network namespace (agents that listen on the node's ports); needs a privileged namespace. @default false */
   readonly hostNetwork?: boolean;
+}
+
+/**
+ * Whether maxUnavailable lets a rollout replace an agent: a count of 1 or more, or a percentage
+ * of 1 to 100 (ValidateRollingUpdateDaemonSet: with maxSurge 0, as here, it may not be 0).
+ */
+function replacesAnAgent(value: number | string): boolean {
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 1;
+  const percent = percentValue(value);
+  return percent !== undefined && percent >= 1 && percent <= MAX_PERCENT;
 }
 
 /** A DaemonSet: one pod of the agent on every node. */
@@ -64,8 +74,8 @@ export class NodeAgent extends Workload {
     const p = this.props;
     const problems = errors(this.nameProblem());
     const unavailable = p.maxUnavailable ?? DEFAULT_AGENT_MAX_UNAVAILABLE;
-    if (typeof unavailable === 'number' ? !Number.isInteger(unavailable) || unavailable < 1 : !/^([1-9][0-9]?|100)%$/.test(unavailable)) {
-      problems.push(`maxUnavailable ${describeValue(unavailable)} is not a count of 1 or more or a percentage 1%-100%: a rollout needs at least one node's agent to be replaced at a time`);
+    if (!replacesAnAgent(unavailable)) {
+      problems.push(`maxUnavailable ${describeValue(unavailable)} is not a count of 1 or more or a percentage 1%-${MAX_PERCENT}%: a rollout needs at least one node's agent to be replaced at a time`);
     }
     if (p.hostNetwork && this.app.podSecurityLevel !== 'privileged') {
       problems.push(`hostNetwork puts the agent on the node's network, which Pod Security ${this.app.podSecurityLevel} forbids: give the namespace a podSecurityOptOut { level: 'privileged', reason }, or drop hostNetwork`);
