@@ -451,6 +451,18 @@ const cases: Case[] = [
     settings: { nodeCount: 3 },
     expected: /^ {2}\[test\] shop\/Agent: maxUnavailable "000%" is not a count of 1 or more or a percentage 1%-100%: a rollout needs at least one node's agent to be replaced at a time$/m,
   },
+  {
+    name: 'node agent hostPath type in lower case (types not checked)',
+    build: (ns) => new NodeAgent(ns, 'Agent', { name: 'agent', version: 'v1', container: { ...JOB.container, mounts: [{ name: 'machine-id', mountPath: '/etc/machine-id', hostPath: '/etc/machine-id', hostPathType: 'file' as 'File' }] } }),
+    settings: { nodeCount: 3 },
+    namespace: { podSecurityOptOut: { level: 'privileged', reason: 'the agent reads the node identity' } },
+    expected: /^ {2}\[test\] shop\/Agent: volume machine-id hostPathType "file" is not one of the values it takes: use '', 'DirectoryOrCreate', 'Directory', 'FileOrCreate', 'File', 'Socket', 'CharDevice', 'BlockDevice'$/m,
+  },
+  {
+    name: 'hostPath type without a hostPath',
+    build: container({ mounts: [{ name: 'cache', mountPath: '/cache', hostPathType: 'Directory' }] }),
+    expected: /^ {2}\[test\] shop\/Web: volume cache gives hostPathType but no hostPath, and only a hostPath volume has a type: give hostPath, or drop hostPathType$/m,
+  },
   // values of a typed choice that a JavaScript project can still give
   { name: 'StatefulSet pod management in lower case (types not checked)', build: db({ podManagementPolicy: 'parallel' as 'Parallel' }), expected: /shop\/Db: podManagementPolicy "parallel" is not one of the values it takes: use 'OrderedReady', 'Parallel'/ },
   { name: 'claim retention in lower case (types not checked)', build: db({ claimRetention: { whenDeleted: 'delete' as 'Delete' } }), expected: /shop\/Db: claimRetention.whenDeleted "delete" is not one of the values it takes: use 'Retain', 'Delete'/ },

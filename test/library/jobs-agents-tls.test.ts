@@ -90,6 +90,18 @@ describe('NodeAgent', () => {
     expect(synthErrors(agent({ maxUnavailable: '0101%', container: { ...AGENT.container, mounts: [] } }), { settings })).toMatch(/shop\/Logs: maxUnavailable "0101%" is not a count of 1 or more or a percentage 1%-100%/);
   });
 
+  test('a file or socket of the node is mounted with the type the kubelet checks it against', () => {
+    const mounts = [
+      { name: 'machine-id', mountPath: '/etc/machine-id', hostPath: '/etc/machine-id', hostPathType: 'File' as const },
+      { name: 'containerd', mountPath: '/run/containerd/containerd.sock', hostPath: '/run/containerd/containerd.sock', hostPathType: 'Socket' as const },
+      { name: 'any', mountPath: '/host/opt', hostPath: '/opt', hostPathType: '' as const },
+    ];
+    const volumes = find(synth(agent({ container: { ...AGENT.container, mounts } }), { ...PRIVILEGED, settings }), 'DaemonSet').spec.template.spec.volumes;
+    expect(volumes).toContainEqual({ name: 'machine-id', hostPath: { path: '/etc/machine-id', type: 'File' } });
+    expect(volumes).toContainEqual({ name: 'containerd', hostPath: { path: '/run/containerd/containerd.sock', type: 'Socket' } });
+    expect(volumes).toContainEqual({ name: 'any', hostPath: { path: '/opt', type: '' } });
+  });
+
   test('a node folder needs a privileged namespace, opted out with its reason', () => {
     expect(synthErrors(agent(), { settings })).toMatch(/volume varlog mounts a folder of the node, which Pod Security restricted forbids: give the namespace a podSecurityOptOut \{ level: 'privileged', reason \}/);
     expect(synthErrors(agent({ container: { ...AGENT.container, mounts: [] }, hostNetwork: true }), { settings })).toMatch(/hostNetwork puts the agent on the node's network, which Pod Security restricted forbids/);

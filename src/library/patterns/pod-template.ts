@@ -76,6 +76,18 @@ export interface ContainerPortProps {
   readonly protocol?: 'TCP' | 'UDP';
 }
 
+/**
+ * What the kubelet checks a hostPath to be before it mounts it (HostPathType, Kubernetes 1.28):
+ * '' checks nothing; the `OrCreate` kinds make an empty folder or file where there is none.
+ */
+export const HOST_PATH_TYPES = ['', 'DirectoryOrCreate', 'Directory', 'FileOrCreate', 'File', 'Socket', 'CharDevice', 'BlockDevice'] as const;
+
+/** One of HOST_PATH_TYPES. */
+export type HostPathType = (typeof HOST_PATH_TYPES)[number];
+
+/** The hostPath type a mount gets unless it names one: a folder that must exist. */
+const DEFAULT_HOST_PATH_TYPE: HostPathType = 'Directory';
+
 /** A volume mounted into the container. */
 export interface MountProps {
   /** Volume name, a DNS-1123 label. */
@@ -93,10 +105,17 @@ export interface MountProps {
   /** A PersistentVolumeClaim of the namespace, by name. @default - not a claim */
   readonly persistentVolumeClaim?: string;
   /**
-   * A folder of the node (node agents reading its logs): only in a namespace whose Pod
-   * Security opt-out is `privileged`, since hostPath reaches outside the pod. @default - not a host folder
+   * A folder of the node (node agents reading its logs), or a file, socket or device of it
+   * with hostPathType: only in a namespace whose Pod Security opt-out is `privileged`, since
+   * hostPath reaches outside the pod. @default - not a host folder
    */
   readonly hostPath?: string;
+  /**
+   * What the hostPath must be on the node, checked by the kubelet before the pod starts:
+   * 'File' for a file such as /etc/machine-id, 'Socket' for a Unix socket such as
+   * /var/run/containerd/containerd.sock, '' for no check. Only with hostPath. @default 'Directory'
+   */
+  readonly hostPathType?: HostPathType;
   /** Mount read-only. @default - read-only for ConfigMaps, Secrets and host folders */
   readonly readOnly?: boolean;
 }
@@ -228,7 +247,7 @@ function renderVolume(mount: MountProps): k8s.Volume | undefined {
   if (mount.configMap) return { name: mount.name, configMap: { name: mount.configMap } };
   if (mount.secret) return { name: mount.name, secret: { secretName: mount.secret } };
   if (mount.persistentVolumeClaim) return { name: mount.name, persistentVolumeClaim: { claimName: mount.persistentVolumeClaim } };
-  if (mount.hostPath) return { name: mount.name, hostPath: { path: mount.hostPath, type: 'Directory' } };
+  if (mount.hostPath) return { name: mount.name, hostPath: { path: mount.hostPath, type: mount.hostPathType ?? DEFAULT_HOST_PATH_TYPE } };
   return { name: mount.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(mount.emptyDirSizeLimit ?? DEFAULT_SCRATCH_SIZE) } };
 }
 
@@ -429,11 +448,21 @@ function checkHostPath(path: string, what: string): string | undefined {
 }
 
 /**
+ * The hostPath type: one validateHostPathType takes (HostPathType), for JavaScript callers,
+ * and only beside a hostPath, since no other volume reads it.
+ */
+function checkHostPathType(m: MountProps): string | undefined {
+  if (m.hostPathType === undefined) return undefined;
+  if (m.hostPath === undefined) return `volume ${m.name} gives hostPathType but no hostPath, and only a hostPath volume has a type: give hostPath, or drop hostPathType`;
+  return checkOneOf(m.hostPathType, HOST_PATH_TYPES, `volume ${m.name} hostPathType`);
+}
+
+/**
  * What makes a mount fail when the pod starts, though the API server takes it: a path that
  * is not absolute (the runtime refuses it), or a ConfigMap, Secret or claim named in a way
  * no such object can be (object names are DNS-1123 subdomains), so the pod waits forever;
  * and what the API server refuses: a volume of more than one source, a host folder that is
- * empty or steps up with '..'.
+ * empty or steps up with '..', a hostPath type it does not know.
  */
 function checkMount(m: MountProps): string[] {
   const problems = errors(
@@ -442,6 +471,7 @@ function checkMount(m: MountProps): string[] {
     m.secret === undefined ? undefined : checkDnsSubdomain(m.secret, `volume ${m.name}: Secret name`),
     m.persistentVolumeClaim === undefined ? undefined : checkDnsSubdomain(m.persistentVolumeClaim, `volume ${m.name}: PersistentVolumeClaim name`),
     m.hostPath === undefined ? undefined : checkHostPath(m.hostPath, `volume ${m.name} hostPath`),
+    checkHostPathType(m),
   );
   if (typeof m.mountPath !== 'string' || !m.mountPath.startsWith('/')) {
     problems.push(`volume ${m.name} mountPath ${JSON.stringify(m.mountPath)} is not an absolute path, which the container runtime refuses when the pod starts: write it from the root, e.g. "/${m.mountPath ?? 'data'}"`);
