@@ -486,6 +486,14 @@ describe('one mistake, one message', () => {
     expect(services).toMatch(/\[test\] shop\/B\/Resource: Service "web" in shop is also made by shop\/A\/Resource: give one of them another name/);
   });
 
+  test("a StatefulApp claim's bad name is reported once, for the claim and the mount that carries it", () => {
+    const container = { ...WEB_POD.container, mounts: [{ name: 'Data', mountPath: '/data', claim: true }] };
+    const message = synthErrors((ns) => void new StatefulApp(ns, 'Db', { name: 'db', version: 'v1', replicas: 2, container, volumeClaims: [{ name: 'Data', size: '1Gi' }] }));
+    expect(message).toBe(
+      'synth failed with 1 error; nothing was written:\n  [test] shop/Db: volume and claim name "Data" is not a valid DNS-1123 label: use at most 63 lower-case letters, digits and \'-\', starting and ending with a letter or digit',
+    );
+  });
+
   test('a bad label written in an ingress and an egress rule of one policy is reported once', () => {
     const peers = [{ pods: { app: 'a b' } }];
     const message = synthErrors((ns) => {

@@ -499,7 +499,7 @@ export function checkPodTemplate(props: PodTemplateProps): string[] {
       checkPortName(p.name, 'container port name'),
       p.protocol === undefined ? undefined : checkOneOf(p.protocol, PORT_PROTOCOLS, `container port ${p.name} protocol`),
     ]),
-    ...containerMounts(props).flatMap((m) => [checkDnsLabel(m.name, 'volume name'), m.emptyDirSizeLimit === undefined ? undefined : checkScratchSize(m.emptyDirSizeLimit, `volume ${m.name} emptyDirSizeLimit`)]),
+    ...containerMounts(props).flatMap((m) => [checkDnsLabel(m.name, m.claim ? 'volume and claim name' : 'volume name'), m.emptyDirSizeLimit === undefined ? undefined : checkScratchSize(m.emptyDirSizeLimit, `volume ${m.name} emptyDirSizeLimit`)]),
   );
   problems.push(
     ...checkUnique(portNames, 'container port name'),

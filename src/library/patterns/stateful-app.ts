@@ -277,9 +277,11 @@ export class StatefulApp extends Workload {
     const claimMounts = (this.props.container.mounts ?? []).filter((m) => m.claim);
     const problems: string[] = [];
     claims.forEach((claim, index) => {
-      problems.push(...errors(checkDnsLabel(claim.name, 'volume claim name')), ...checkClaimRequest(claim.name, claim.size, claim.accessModes));
+      const mounted = claimMounts.some((m) => m.name === claim.name);
+      // a mounted claim's name is its mount's volume name, which checkPodTemplate checks once for both
+      problems.push(...errors(mounted ? undefined : checkDnsLabel(claim.name, 'volume claim name')), ...checkClaimRequest(claim.name, claim.size, claim.accessModes));
       if (claims.findIndex((c) => c.name === claim.name) !== index) problems.push(`volume claim ${claim.name} is listed twice: give each claim its own name`);
-      if (!claimMounts.some((m) => m.name === claim.name)) {
+      if (!mounted) {
         problems.push(`volume claim ${claim.name} is not mounted: every pod would hold storage it never uses; add a mount { name: '${claim.name}', mountPath, claim: true } or drop the claim`);
       }
     });
