@@ -494,6 +494,14 @@ describe('one mistake, one message', () => {
     );
   });
 
+  test('a VPA mode that is none of the modes (from JavaScript) is reported alone, not judged as a mode that changes pods', () => {
+    const hpa = { minReplicas: 2, maxReplicas: 4, cpuUtilization: 70 };
+    const message = synthErrors(web({ replicas: undefined, autoscaling: hpa, verticalAutoscaling: { mode: 'auto' as 'Auto' } }));
+    expect(message).toBe(
+      "synth failed with 1 error; nothing was written:\n  [test] shop/Web/VerticalAutoscaler: verticalAutoscaling.mode \"auto\" is not one of the values it takes: use 'Off', 'Initial', 'Recreate', 'Auto'",
+    );
+  });
+
   test('a bad label written in an ingress and an egress rule of one policy is reported once', () => {
     const peers = [{ pods: { app: 'a b' } }];
     const message = synthErrors((ns) => {

@@ -137,7 +137,7 @@ export class VerticalAutoscaler extends Construct {
         problems.push(`verticalAutoscaling.minAllowed.${r} ${p.minAllowed?.[r]} is above maxAllowed.${r} ${p.maxAllowed?.[r]}: lower the minimum or raise the maximum`);
       }
     }
-    if (this.mode !== 'Off') {
+    if (this.changesPods()) {
       for (const r of this.controlledResources) {
         if (p.maxAllowed?.[r] === undefined) {
           problems.push(`verticalAutoscaling mode '${this.mode}' controls ${r} without maxAllowed.${r}: the VPA could raise the request past the namespace quota and evicted pods would not come back; set maxAllowed.${r} (the quota is checked against it), or use mode 'Off'`);
@@ -148,9 +148,17 @@ export class VerticalAutoscaler extends Construct {
     return problems;
   }
 
+  /**
+   * Whether the mode changes pods: one of the modes, and not 'Off'. A mode that is none of
+   * them (JavaScript) is checkOneOf's one problem, not judged again as a mode that acts.
+   */
+  private changesPods(): boolean {
+    return Object.hasOwn(UPDATE_MODE, this.mode) && this.mode !== 'Off';
+  }
+
   /** HPAs of the same workload that scale on a resource this VPA changes: the two undo each other (000:L900). */
   private conflictingHorizontalAutoscalers(): string[] {
-    if (this.mode === 'Off') return [];
+    if (!this.changesPods()) return [];
     return namespaceContextOf(this)
       .node.findAll()
       .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'HorizontalPodAutoscaler')
