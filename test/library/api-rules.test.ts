@@ -502,6 +502,11 @@ describe('one mistake, one message', () => {
     );
   });
 
+  test('a blue-green active colour that is none (from JavaScript) is reported by the pair alone, not again as a Service that selects no pods', () => {
+    const message = synthErrors((ns) => void new BlueGreen(ns, 'Pair', { name: 'api', active: 'Blue' as Colour, ports: [{ name: 'http', port: 8080 }], blue: { version: 'v1', ...WEB_POD }, green: { version: 'v2', ...WEB_POD } }));
+    expect(message).toBe("synth failed with 1 error; nothing was written:\n  [test] shop/Pair: active is \"Blue\": use 'blue' or 'green', the colour users get");
+  });
+
   test('a bad label written in an ingress and an egress rule of one policy is reported once', () => {
     const peers = [{ pods: { app: 'a b' } }];
     const message = synthErrors((ns) => {

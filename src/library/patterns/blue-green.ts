@@ -64,6 +64,9 @@ export interface BlueGreenProps {
   readonly disruptionBudget?: DisruptionBudgetProps | false;
 }
 
+/** The colour the pair is built on while the given active colour is none: its problem is the pair's one message. */
+const STAND_IN_ACTIVE: Colour = 'blue';
+
 /** What the preview Service's name adds to the pair's. */
 const PREVIEW_SUFFIX = '-preview';
 
@@ -92,8 +95,10 @@ export class BlueGreen extends Construct {
     const named = serviceNameStem(props.name, BLUE_GREEN_SERVICE_SUFFIXES, 'name', 'blue-green pair', this.node.path);
     this.props = { ...props, name: named.name };
     this.name = this.props.name;
-    this.active = props.active;
-    this.idle = otherColour(props.active);
+    // an active colour that is none (JavaScript) is reported by the pair; its Services and
+    // Deployments are built on a colour that is one, so that they report nothing more
+    this.active = COLOURS.includes(props.active) ? props.active : STAND_IN_ACTIVE;
+    this.idle = otherColour(this.active);
     this.appSelector = { [LABELS.name]: this.name };
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: this.name }, automountServiceAccountToken: false });
     this.deployments = { blue: this.colourDeployment('blue'), green: this.colourDeployment('green') };
@@ -118,7 +123,7 @@ export class BlueGreen extends Construct {
 
   private colourDeployment(colour: Colour): AppDeployment {
     const p = this.props;
-    const shrunk = colour !== p.active && p.idleReplicas !== undefined;
+    const shrunk = colour !== this.active && p.idleReplicas !== undefined;
     const replicas = shrunk ? p.idleReplicas : p.autoscaling ? undefined : (p.replicas ?? DEFAULT_REPLICAS);
     return new AppDeployment(this, colour === 'blue' ? 'Blue' : 'Green', {
       ...p[colour],
