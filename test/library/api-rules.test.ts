@@ -507,6 +507,13 @@ describe('one mistake, one message', () => {
     expect(message).toBe("synth failed with 1 error; nothing was written:\n  [test] shop/Pair: active is \"Blue\": use 'blue' or 'green', the colour users get");
   });
 
+  test("a blue-green idleReplicas that is no count is reported by the pair alone, not again as the idle colour's replicas", () => {
+    const message = synthErrors((ns) => void new BlueGreen(ns, 'Pair', { name: 'api', active: 'blue', idleReplicas: 1.5, ports: [{ name: 'http', port: 8080 }], blue: { version: 'v1', ...WEB_POD }, green: { version: 'v2', ...WEB_POD } }));
+    expect(message).toBe(
+      "synth failed with 1 error; nothing was written:\n  [test] shop/Pair: idleReplicas is 1.5: use 0 to free the idle colour's capacity, a whole number to keep some of it, or leave it unset for a full-size idle colour",
+    );
+  });
+
   test('a bad label written in an ingress and an egress rule of one policy is reported once', () => {
     const peers = [{ pods: { app: 'a b' } }];
     const message = synthErrors((ns) => {

@@ -73,6 +73,11 @@ const PREVIEW_SUFFIX = '-preview';
 /** What a pair appends to its name for its Services: nothing for the active one, PREVIEW_SUFFIX for the preview one. */
 export const BLUE_GREEN_SERVICE_SUFFIXES: readonly string[] = ['', PREVIEW_SUFFIX];
 
+/** Whether `value` is a count of replicas: a whole number of 0 or more. */
+function isCount(value: number): boolean {
+  return Number.isInteger(value) && value >= 0;
+}
+
 /** Two Deployments, blue and green, an active Service on one and a preview Service on the other. */
 export class BlueGreen extends Construct {
   readonly name: string;
@@ -123,7 +128,8 @@ export class BlueGreen extends Construct {
 
   private colourDeployment(colour: Colour): AppDeployment {
     const p = this.props;
-    const shrunk = colour !== this.active && p.idleReplicas !== undefined;
+    // an idleReplicas that is no count is the pair's one problem: the idle colour is built at full size meanwhile
+    const shrunk = colour !== this.active && p.idleReplicas !== undefined && isCount(p.idleReplicas);
     const replicas = shrunk ? p.idleReplicas : p.autoscaling ? undefined : (p.replicas ?? DEFAULT_REPLICAS);
     return new AppDeployment(this, colour === 'blue' ? 'Blue' : 'Green', {
       ...p[colour],
@@ -153,7 +159,7 @@ export class BlueGreen extends Construct {
     const p = this.props;
     const problems: string[] = [];
     if (!COLOURS.includes(p.active)) problems.push(`active is ${JSON.stringify(p.active)}: use ${COLOURS.map((c) => `'${c}'`).join(' or ')}, the colour users get`);
-    if (p.idleReplicas !== undefined && (!Number.isInteger(p.idleReplicas) || p.idleReplicas < 0)) {
+    if (p.idleReplicas !== undefined && !isCount(p.idleReplicas)) {
       problems.push(`idleReplicas is ${p.idleReplicas}: use 0 to free the idle colour's capacity, a whole number to keep some of it, or leave it unset for a full-size idle colour`);
     }
     if (!p.autoscaling && p.replicas === 0) {
