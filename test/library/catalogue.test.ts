@@ -483,7 +483,16 @@ const cases: Case[] = [
   { name: 'access name in capitals', build: (ns) => new DeveloperAccess(ns, 'Access', { name: 'Dev', subject: { user: 'a@example.com' }, preset: 'view' }), expected: /shop\/Access: .*"Dev" is not a valid DNS-1123 subdomain/ },
   { name: 'blue-green with a bad version label', build: blueGreen({ green: { version: 'v 2', ...WEB_POD } }), expected: /shop\/Pair\/Green: version "v 2" is not a valid label value/ },
   { name: 'blue-green idle replicas negative', build: blueGreen({ idleReplicas: -1 }), expected: /replicas is -1|idleReplicas/ },
-  { name: 'blue-green ports without names the pods declare', build: blueGreen({ ports: [{ name: 'admin', port: 9090 }] }), expected: /Service "api" targets port "admin", which no pod it selects declares/ },
+  {
+    name: 'blue-green ports without names the pods declare',
+    build: blueGreen({ ports: [{ name: 'admin', port: 9090 }] }),
+    expected: /^error: synth failed with 1 error[^\n]*\n {2}\[test\] shop\/Pair: blue-green "api" port "admin" targets the container port of that name, which neither colour declares \(they declare "http"\): use one of theirs, or name the container port "admin" in blue and green$/,
+  },
+  {
+    name: 'blue-green port one colour does not declare',
+    build: blueGreen({ ports: [{ name: 'http', port: 8080 }, { name: 'grpc', port: 9090 }], blue: { version: 'v1', ...WEB_POD, container: { ...WEB_POD.container, ports: [{ name: 'http', port: 8080 }, { name: 'grpc', port: 9090 }] } } }),
+    expected: /^error: synth failed with 1 error[^\n]*\n {2}\[test\] shop\/Pair: blue-green "api" port "grpc" targets the container port of that name, which the green colour does not declare \(they declare "http"\): use one of theirs, or name the container port "grpc" in green$/,
+  },
   { name: 'standalone claim above the LimitRange PVC maximum', build: (ns) => void new AppVolumeClaim(ns, 'Data', { name: 'data', size: '20Gi' }), expected: /shop\/Data\/Resource: volume claim data asks for 20Gi, outside the LimitRange PVC bounds 1Gi-10Gi/ },
   { name: 'standalone claim below the LimitRange PVC minimum', build: (ns) => void new AppVolumeClaim(ns, 'Data', { name: 'data', size: '500Mi' }), expected: /volume claim data asks for 500Mi, outside the LimitRange PVC bounds 1Gi-10Gi/ },
   // what the API server's own validation refuses, beside the patterns' rules

@@ -146,11 +146,12 @@ export class BlueGreen extends Construct {
   }
 
   private colourService(id: string, name: string, role: 'active' | 'preview', colour: Colour): AppService {
-    // its name, selector, labels and ports are the pair's, checked once by the pair for both Services
+    // its name, selector, labels and ports are the pair's, checked once by the pair for both
+    // Services: a port the colour's pods do not declare is the pair's problem, left out here
     return new DerivedService(this, id, {
       name,
       selector: this.colourSelector(colour),
-      ports: this.props.ports,
+      ports: this.props.ports.filter((port) => this.declaredPorts(colour).includes(port.name)),
       labels: { ...this.appSelector, [LABELS.role]: role },
     });
   }
@@ -166,7 +167,29 @@ export class BlueGreen extends Construct {
       problems.push(`the active colour ${this.active} runs 0 replicas, so the active Service "${this.nameInProblems()}" has no endpoints: set replicas to 1 or more (idleReplicas sizes the idle colour alone)`);
     }
     if (p.ports.length === 0) problems.push(`blue-green "${this.nameInProblems()}" has no ports: list the container ports both Services expose`);
-    else problems.push(...checkServicePorts(this.nameInProblems(), p.ports, false));
+    else problems.push(...checkServicePorts(this.nameInProblems(), p.ports, false), ...this.undeclaredPorts());
     return problems;
+  }
+
+  /** The names of the container ports a colour's pods declare, which its Service's ports target. */
+  private declaredPorts(colour: Colour): string[] {
+    return (this.props[colour].container.ports ?? []).map((port) => port.name);
+  }
+
+  /**
+   * The pair's ports a colour's pods do not declare, each said once for both Services: the
+   * Service on that colour would have no endpoints on it.
+   */
+  private undeclaredPorts(): string[] {
+    return this.props.ports.flatMap((port) => {
+      const lacking = COLOURS.filter((colour) => !this.declaredPorts(colour).includes(port.name));
+      if (lacking.length === 0) return [];
+      const declared = [...new Set(lacking.flatMap((colour) => this.declaredPorts(colour)))].sort();
+      const theyDeclare = declared.length === 0 ? 'they declare no named ports' : `they declare ${declared.map((n) => `"${n}"`).join(', ')}`;
+      const undeclared = lacking.length === COLOURS.length ? 'neither colour declares' : `the ${lacking[0]} colour does not declare`;
+      return [
+        `blue-green "${this.nameInProblems()}" port "${port.name}" targets the container port of that name, which ${undeclared} (${theyDeclare}): use one of theirs, or name the container port "${port.name}" in ${lacking.join(' and ')}`,
+      ];
+    });
   }
 }
