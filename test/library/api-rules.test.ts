@@ -514,6 +514,20 @@ describe('one mistake, one message', () => {
     );
   });
 
+  test.each([
+    [{ port: '8080' }, /NetworkPolicy port "8080" is a number written as text, .*: give it as a number, port: 8080/],
+    // the range's start is the one mistake: given as a number, it is a range
+    [{ port: '8080', endPort: 8100 }, /NetworkPolicy port "8080" is a number written as text/],
+    [{ port: 'HTTP' }, /NetworkPolicy port name "HTTP" is not a valid port name/],
+  ])('a policy port %j no port name can be is reported once, not again as a port no pod declares', (port, expected) => {
+    const message = synthErrors((ns) => {
+      new AppDeployment(ns, 'Web', { name: 'web', version: 'v1', ...WEB_POD });
+      new NetworkPolicy(ns, 'Policy', { name: 'allow', podSelector: { 'app.kubernetes.io/name': 'web' }, ingress: [{ peers: [{ pods: { 'app.kubernetes.io/name': 'web' } }], ports: [port] }] });
+    });
+    expect(message).toMatch(/synth failed with 1 error/);
+    expect(message).toMatch(expected);
+  });
+
   test('a bad label written in an ingress and an egress rule of one policy is reported once', () => {
     const peers = [{ pods: { app: 'a b' } }];
     const message = synthErrors((ns) => {

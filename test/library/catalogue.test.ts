@@ -393,6 +393,18 @@ const cases: Case[] = [
   { name: 'peer namespaces selector with a bad key', build: peer({ namespaces: { 'team name': 'x' } }), expected: /peer namespaces key "team name" is not a valid key/ },
   { name: 'policy port 0', build: port({ port: 0 }), expected: /NetworkPolicy port 0 is outside 1-65535/ },
   { name: 'policy port name in capitals', build: port({ port: 'HTTP' }), expected: /NetworkPolicy port name "HTTP" is not a valid port name/ },
+  { name: 'policy port number written as text', build: port({ port: '8080' }), expected: /shop\/Policy: NetworkPolicy port "8080" is a number written as text, which the API server reads as a port name \(and a port name needs a letter\): give it as a number, port: 8080/ },
+  {
+    name: 'policy port name the pods declare over another protocol',
+    build: port({ port: 'http', protocol: 'UDP' }),
+    expected: /shop\/Policy\/Resource: NetworkPolicy "allow" opens port "http" over UDP, but the pods it selects declare "http" over TCP only, and a rule matches its protocol and port together, so it opens nothing: set protocol 'TCP'/,
+  },
+  {
+    name: 'egress to a port name the destination pods declare over another protocol',
+    build: policy({ egress: [{ peers: [{ pods: { 'app.kubernetes.io/name': 'web' } }], ports: [{ port: 'http', protocol: 'SCTP' }] }] }),
+    expected: /NetworkPolicy "allow" allows egress to port "http" over SCTP, but the pods it sends to declare "http" over TCP only, .*: set protocol 'TCP'/,
+  },
+  { name: 'Service targeting a port name the pods declare over another protocol', build: withService(web(), { ports: [{ name: 'http', port: 8080, protocol: 'UDP' }] }), expected: /shop\/Svc\/Resource: Service "web" targets port "http" over UDP, but the pods it selects declare "http" over TCP only, so it has no endpoints there: give the Service port protocol 'TCP'/ },
   { name: 'policy port name no selected pod declares', build: port({ port: 'metrics' }), expected: /NetworkPolicy "allow" opens port "metrics", which no pod it selects declares \(they declare "http"\): open one of theirs, or use a port number/ },
   {
     name: 'egress to a port name the destination pods do not declare',

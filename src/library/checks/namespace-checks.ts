@@ -93,7 +93,7 @@ export function checkNamespace(app: NamespaceContext, rendered: readonly Rendere
     ...selectorsMatchPods(selectors, footprints),
     ...servicedPodsHaveReadiness(selectors, footprints),
     ...imagesPinned(footprints, app.settings.requireImageDigest),
-    ...namedPortsDeclared(rendered, footprints),
+    ...namedPortsDeclared(rendered, footprints, refused),
     ...serviceAccountsExist(rendered, footprints, app.namespaceName),
     ...podSecurityAdmitsWorkloads(rendered, app.podSecurityLevel, app.namespaceName, refused),
   ];

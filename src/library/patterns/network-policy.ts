@@ -192,18 +192,26 @@ function checkPeerFields(peer: Peer): string[] {
   return problems;
 }
 
+/** A port number given as text: the API server takes a string port as a port name (IsValidPortName), and a name needs a letter. */
+const DIGITS_ONLY = /^[0-9]+$/;
+
+function checkPortNumberOrName(port: number | string): string | undefined {
+  if (typeof port === 'number') return checkPort(port, 'NetworkPolicy port');
+  if (typeof port === 'string' && DIGITS_ONLY.test(port)) {
+    return `NetworkPolicy port "${port}" is a number written as text, which the API server reads as a port name (and a port name needs a letter): give it as a number, port: ${Number(port)}`;
+  }
+  return checkPortName(port, 'NetworkPolicy port name');
+}
+
 function checkPortRange(range: PortRange): string[] {
   const problems: string[] = [];
-  problems.push(
-    ...errors(
-      typeof range.port === 'number' ? checkPort(range.port, 'NetworkPolicy port') : checkPortName(range.port, 'NetworkPolicy port name'),
-      range.protocol === undefined ? undefined : checkOneOf(range.protocol, PORT_PROTOCOLS, 'NetworkPolicy port protocol'),
-    ),
-  );
+  problems.push(...errors(checkPortNumberOrName(range.port), range.protocol === undefined ? undefined : checkOneOf(range.protocol, PORT_PROTOCOLS, 'NetworkPolicy port protocol')));
   if (range.endPort !== undefined) {
-    if (typeof range.port !== 'number') {
+    // a range from a number written as text is the mistake told above, with its fix
+    const numberAsText = typeof range.port === 'string' && DIGITS_ONLY.test(range.port);
+    if (typeof range.port !== 'number' && !numberAsText) {
       problems.push(`endPort ${range.endPort} needs a numeric port, not "${range.port}": give the first port of the range as a number`);
-    } else if (range.endPort < range.port) {
+    } else if (typeof range.port === 'number' && range.endPort < range.port) {
       problems.push(`endPort ${range.endPort} is below port ${range.port}: the range runs from port up to endPort`);
     }
     problems.push(...errors(checkPort(range.endPort, 'NetworkPolicy endPort')));
