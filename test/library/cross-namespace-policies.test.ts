@@ -78,20 +78,34 @@ describe('a connection between two default-deny namespaces', () => {
   test('an ingress rule on another port does not count; one that opens every port does', () => {
     const otherPort = (back: NamespacedApp, web: AppDeployment, api: AppDeployment) =>
       new NetworkPolicy(back, 'ApiFromWeb', { name: 'api-from-web', podSelector: api.podSelector, ingress: [] }).allowFrom({ workload: web }, { port: 9090 });
-    // each end opens a port the other does not: both are named
+    // each end opens a port the other does not: one problem for the pair, naming both ends and the ports the destination declares
     expect(synthProblems(twoNamespaces((front, web, back, api) => (egressToApi(front, web, api), otherPort(back, web, api))))).toEqual([
-      expect.stringMatching(/"web-to-api" lets Deployment web reach Deployment api of namespace back on port http, /),
-      expect.stringMatching(/"api-from-web" admits Deployment web of namespace front on port 9090, /),
+      `[test] front/WebToApi/Resource: NetworkPolicy "web-to-api" lets Deployment web reach Deployment api of namespace back on port http/TCP, but back's policy "api-from-web" admits that connection only on port 9090/TCP, so the connection is dropped: give both rules the port and protocol the connection uses (Deployment api declares http 8080/TCP)`,
     ]);
     // a range meets the port in it: api serves http on 8080
     const range = (front: NamespacedApp, web: AppDeployment, api: AppDeployment) =>
       new NetworkPolicy(front, 'WebToApi', { name: 'web-to-api', podSelector: web.podSelector, egress: [] }).allowTo({ workload: api }, { port: 8000, endPort: 8100 });
     expect(() => twoNamespaces((front, web, back, api) => (range(front, web, api), ingressFromWeb(back, web, api)))()).not.toThrow();
-    expect(synthProblems(twoNamespaces((front, web, back, api) => (range(front, web, api), otherPort(back, web, api))))).toContainEqual(
-      expect.stringMatching(/"web-to-api" lets Deployment web reach Deployment api of namespace back on port 8000-8100, .* add allowFrom\(\{ workload: <Deployment web of front> \}, \{ port: 8000, endPort: 8100 \}\)/),
-    );
+    expect(synthProblems(twoNamespaces((front, web, back, api) => (range(front, web, api), otherPort(back, web, api))))).toEqual([
+      expect.stringMatching(/"web-to-api" lets Deployment web reach Deployment api of namespace back on port 8000-8100\/TCP, but back's policy "api-from-web" admits that connection only on port 9090\/TCP, /),
+    ]);
     const everyPort = (back: NamespacedApp, web: AppDeployment, api: AppDeployment) =>
       new NetworkPolicy(back, 'ApiFromWeb', { name: 'api-from-web', podSelector: api.podSelector, ingress: [] }).allowFrom({ workload: web });
     expect(() => twoNamespaces((front, web, back, api) => (egressToApi(front, web, api), everyPort(back, web, api)))()).not.toThrow();
+  });
+
+  test('a protocol written differently at the two ends is one problem for the pair, naming both protocols', () => {
+    const udpOut = (front: NamespacedApp, web: AppDeployment, api: AppDeployment) =>
+      new NetworkPolicy(front, 'WebToApi', { name: 'web-to-api', podSelector: web.podSelector, egress: [] }).allowTo({ workload: api }, { port: 8080, protocol: 'UDP' });
+    const tcpIn = (back: NamespacedApp, web: AppDeployment, api: AppDeployment) =>
+      new NetworkPolicy(back, 'ApiFromWeb', { name: 'api-from-web', podSelector: api.podSelector, ingress: [] }).allowFrom({ workload: web }, { port: 8080 });
+    expect(synthProblems(twoNamespaces((front, web, back, api) => (udpOut(front, web, api), tcpIn(back, web, api))))).toEqual([
+      `[test] front/WebToApi/Resource: NetworkPolicy "web-to-api" lets Deployment web reach Deployment api of namespace back on port 8080/UDP, but back's policy "api-from-web" admits that connection only on port 8080/TCP, so the connection is dropped: give both rules the port and protocol the connection uses (Deployment api declares http 8080/TCP)`,
+    ]);
+    // told from the admitting end where only it names the other namespace (the sending end's peer is every namespace)
+    const udpOutAnywhere = (front: NamespacedApp, web: AppDeployment, api: AppDeployment) =>
+      new NetworkPolicy(front, 'WebOut', { name: 'web-out', podSelector: web.podSelector, egress: [] }).allowTo({ namespaces: {}, pods: api.podSelector }, { port: 8080, protocol: 'UDP' });
+    const app = twoNamespaces((front, web, back, api) => (udpOutAnywhere(front, web, api), tcpIn(back, web, api)));
+    expect(synthProblems(app)).toEqual([expect.stringMatching(/^\[test\] back\/ApiFromWeb\/Resource: NetworkPolicy "api-from-web" admits Deployment web of namespace front on port 8080\/TCP, but front's policy "web-out" lets that connection out only on port 8080\/UDP, .*\(Deployment api declares http 8080\/TCP\)$/)]);
   });
 });

@@ -8,7 +8,8 @@
  *
  * Where a selector cannot be read by labels alone (matchExpressions), or ports are written
  * as a name on one side and a number on the other, the rule is taken as matching: the check
- * reports only what it can show.
+ * reports only what it can show. Where both ends have rules for a pair of workloads but
+ * their ports or protocols do not meet, that is one problem for the pair, naming both.
  */
 import { jsonObjects, JsonObject, templatePorts } from '../core/json-fields';
 import { type Labels, NAMESPACE_NAME_LABEL } from '../core/labels';
@@ -36,6 +37,20 @@ interface Pods {
   readonly labels?: Labels;
   /** Container port numbers by name: a named port in a policy means the destination pods' port of that name. */
   readonly ports: ReadonlyMap<string, number>;
+  /** Every container port, as a message lists them (`http 8080/TCP`). */
+  readonly declared: readonly string[];
+}
+
+/** The container ports of a pod template as a message lists them: name (where it has one), number and protocol. */
+function declaredPorts(template: Json): string[] {
+  return templatePorts(template).flatMap((p) => (typeof p.containerPort === 'number' ? [`${typeof p.name === 'string' ? `${p.name} ` : ''}${p.containerPort}/${protocolOf(p)}`] : []));
+}
+
+/** The protocol of a container or policy port that names none. */
+const DEFAULT_PROTOCOL = 'TCP';
+
+function protocolOf(port: Json): string {
+  return typeof port.protocol === 'string' ? port.protocol : DEFAULT_PROTOCOL;
 }
 
 /** The named container ports of a pod template. */
@@ -94,7 +109,7 @@ function openedPorts(rule: Json): OpenedPort[] {
   return jsonObjects(rule.ports).map((p) => ({
     port: typeof p.port === 'number' || typeof p.port === 'string' ? p.port : undefined,
     endPort: typeof p.endPort === 'number' ? p.endPort : undefined,
-    protocol: typeof p.protocol === 'string' ? p.protocol : 'TCP',
+    protocol: protocolOf(p),
   }));
 }
 
@@ -117,16 +132,27 @@ function covers(opened: OpenedPort, wanted: OpenedPort, destination: Pods): bool
   return a === undefined || b === undefined || (a[0] <= b[1] && b[0] <= a[1]);
 }
 
-/** Whether some rule of `direction` in `policies` that selects `local` takes in `remote` on every port of `wanted` (all ports where empty). */
-function allowed(policies: readonly Policy[], direction: Direction, local: Pods, remote: Pods, wanted: readonly OpenedPort[], namespaceLabels: ReadonlyMap<string, Labels>): boolean {
-  const destination = direction === 'ingress' ? local : remote;
-  const rules = policies
+/** A rule of a policy, with the policy's name. */
+interface NamedRule {
+  readonly policy: string;
+  readonly rule: Json;
+}
+
+/** The rules of `direction` in `policies` that select `local` and take in `remote`, on whatever ports. */
+function rulesFor(policies: readonly Policy[], direction: Direction, local: Pods, remote: Pods, namespaceLabels: ReadonlyMap<string, Labels>): NamedRule[] {
+  return policies
     .filter((p) => p.types.includes(direction) && selectsPods(p, local))
-    .flatMap((p) => jsonObjects(p.spec[direction]))
-    .filter((rule) => {
+    .flatMap((p) => jsonObjects(p.spec[direction]).map((rule) => ({ policy: p.name, rule })))
+    .filter(({ rule }) => {
       const peers = jsonObjects(rule[direction === 'ingress' ? 'from' : 'to']);
       return peers.length === 0 || peers.some((peer) => peerTakes(peer, remote, namespaceLabels));
     });
+}
+
+/** Whether some rule of `direction` in `policies` that selects `local` takes in `remote` on every port of `wanted` (all ports where empty). */
+function allowed(policies: readonly Policy[], direction: Direction, local: Pods, remote: Pods, wanted: readonly OpenedPort[], namespaceLabels: ReadonlyMap<string, Labels>): boolean {
+  const destination = direction === 'ingress' ? local : remote;
+  const rules = rulesFor(policies, direction, local, remote, namespaceLabels).map(({ rule }) => rule);
   if (wanted.length === 0) return rules.length > 0;
   return wanted.every((port) => rules.some((rule) => openedPorts(rule).length === 0 || openedPorts(rule).some((opened) => covers(opened, port, destination))));
 }
@@ -160,7 +186,7 @@ const CONTROLLER_PODS_FIX = `; a namespace whose pods a controller makes (a Gate
 function remotePods(rendered: readonly Pods[], other: string, peer: Json, podSelector: Labels): readonly Pods[] {
   const picked = rendered.filter((p) => p.labels === undefined || selects(podSelector, p.labels));
   if (picked.length > 0 || rendered.length > 0 || peer.podSelector !== undefined) return picked;
-  return [{ namespace: other, kind: 'Pod', name: '', ports: new Map() }];
+  return [{ namespace: other, kind: 'Pod', name: '', ports: new Map(), declared: [] }];
 }
 
 /** Pods as messages name them: a workload's kind and name, or, where a controller makes them, the namespace's pods. */
@@ -168,8 +194,30 @@ function describePods(pods: Pods): string {
   return pods.labels === undefined ? 'the pods' : `${pods.kind} ${pods.name}`;
 }
 
-function describePorts(ports: readonly OpenedPort[]): string {
-  return ports.length === 0 ? 'any port' : `port ${ports.map((p) => `${p.port}${p.endPort === undefined ? '' : `-${p.endPort}`}`).join(', ')}`;
+function describePorts(ports: readonly OpenedPort[], withProtocol = false): string {
+  const one = (p: OpenedPort) => `${p.port ?? 'any'}${p.endPort === undefined ? '' : `-${p.endPort}`}${withProtocol ? `/${p.protocol}` : ''}`;
+  return ports.length === 0 ? 'any port' : `port ${ports.map(one).join(', ')}`;
+}
+
+/** Pods as the key of a pair: the same for the rule at either end. */
+function podsKey(pods: Pods): string {
+  return `${pods.namespace}/${pods.kind}/${pods.name}`;
+}
+
+/**
+ * The problem of a pair both ends have rules for, whose ports or protocols do not meet:
+ * `ours` are the ports the policy at `path` opens, `theirs` the other end's rules for the
+ * pair. Adding a rule would not be the fix: one of the two is written wrong.
+ */
+function mismatchProblem(policy: Policy, direction: Direction, local: Pods, remote: Pods, ours: readonly OpenedPort[], theirs: readonly NamedRule[]): string {
+  const other = remote.namespace;
+  const destination = direction === 'egress' ? remote : local;
+  const verb = direction === 'egress' ? `lets ${describePods(local)} reach ${describePods(remote)} of namespace ${other}` : `admits ${describePods(remote)} of namespace ${other}`;
+  const names = [...new Set(theirs.map((r) => r.policy))].map((n) => `"${n}"`).join(', ');
+  const theyDo = direction === 'egress' ? 'admits that connection' : 'lets that connection out';
+  const theirPorts = describePorts(theirs.flatMap(({ rule }) => openedPorts(rule)), true);
+  const declared = destination.labels === undefined ? '' : ` (${describePods(destination)} declares ${destination.declared.length === 0 ? 'no ports' : destination.declared.join(', ')})`;
+  return `${policy.path}: NetworkPolicy "${policy.name}" ${verb} on ${describePorts(ours, true)}, but ${other}'s ${theirs.length > 1 ? 'policies' : 'policy'} ${names} ${theyDo} only on ${theirPorts}, so the connection is dropped: give both rules the port and protocol the connection uses${declared}`;
 }
 
 /** The method of the other end's policy that would allow the connection, for the fix. */
@@ -205,13 +253,15 @@ export function crossNamespacePolicies(rendered: readonly RenderedObject[], name
     const namespace = object.metadata?.namespace;
     if (!template || namespace === undefined || !namespaces.has(namespace)) return [];
     const labels = ((template.metadata as Json | undefined)?.labels ?? {}) as Labels;
-    return [{ namespace, kind: object.kind ?? '', name: object.metadata?.name ?? '', labels, ports: namedPorts(template) }];
+    return [{ namespace, kind: object.kind ?? '', name: object.metadata?.name ?? '', labels, ports: namedPorts(template), declared: declaredPorts(template) }];
   });
   const of = byNamespace(policies);
   const podsIn = byNamespace(pods);
   const namespaceLabels = renderedNamespaceLabels(rendered);
 
   const problems: string[] = [];
+  // the pairs whose ports or protocols at the two ends do not meet, told once from whichever end comes first
+  const mismatched = new Set<string>();
   for (const policy of policies) {
     const selector = matchLabels(policy.spec.podSelector);
     const locals = selector === undefined ? [] : podsIn(policy.namespace).filter((p) => selectsPods(policy, p));
@@ -225,7 +275,18 @@ export function crossNamespacePolicies(rendered: readonly RenderedObject[], name
             const blocking = isolated(of(other), OTHER[direction], remote);
             if (!blocking) continue;
             // every workload of the policy the other end drops, in one problem: fixing one would only show the next
-            const blocked = locals.filter((l) => !allowed(of(other), OTHER[direction], remote, l, ports, namespaceLabels));
+            const dropped = locals.filter((l) => !allowed(of(other), OTHER[direction], remote, l, ports, namespaceLabels));
+            const blocked: Pods[] = [];
+            for (const local of dropped) {
+              const theirs = rulesFor(of(other), OTHER[direction], remote, local, namespaceLabels);
+              if (theirs.length === 0) {
+                blocked.push(local);
+                continue;
+              }
+              const pair = direction === 'egress' ? `${podsKey(local)}>${podsKey(remote)}` : `${podsKey(remote)}>${podsKey(local)}`;
+              if (!mismatched.has(pair)) problems.push(mismatchProblem(policy, direction, local, remote, ports, theirs));
+              mismatched.add(pair);
+            }
             if (blocked.length === 0) continue;
             const verb = direction === 'egress' ? `lets ${blocked.map(describePods).join(', ')} reach ${describePods(remote)} of namespace ${other}` : `admits ${describePods(remote)} of namespace ${other}`;
             const theirs = direction === 'egress' ? 'ingress' : 'egress';
