@@ -7,8 +7,8 @@ import { LIMITS, QUOTA, SETTINGS, WEB_POD } from '../helpers';
 
 const GATEWAY: AppGatewayProps = { name: 'public', className: 'envoy', hostname: 'shop.example.com', routeNamespaces: ['shop'] };
 
-/** The Gateway `gateway` in namespace edge, and an HTTPRoute of namespace shop naming `ref` (edge's "public" by default). */
-function attach(gateway: Partial<AppGatewayProps> = {}, ref: Partial<GatewayRef> = {}) {
+/** The Gateway `gateway` in namespace edge, and an HTTPRoute of namespace shop for `host` naming `ref` (edge's "public" by default). */
+function attach(gateway: Partial<AppGatewayProps> = {}, ref: Partial<GatewayRef> = {}, host = 'shop.example.com') {
   return () => {
     const app = new App({ outdir: 'unused' });
     const edge = new NamespacedApp(app, 'edge', { namespace: 'edge', settings: SETTINGS, quota: QUOTA, limits: LIMITS, defaultDeny: false });
@@ -16,7 +16,7 @@ function attach(gateway: Partial<AppGatewayProps> = {}, ref: Partial<GatewayRef>
     const shop = new NamespacedApp(app, 'shop', { namespace: 'shop', settings: SETTINGS, quota: QUOTA, limits: LIMITS });
     const web = new AppDeployment(shop, 'Web', { name: 'web', version: 'v1', ...WEB_POD });
     const service = new AppService(shop, 'Service', { name: 'web', selector: web.podSelector, ports: [{ name: 'http', port: 8080 }] });
-    new AppHttpRoute(shop, 'Route', { name: 'web', gateway: { name: 'public', namespace: 'edge', ...ref }, host: 'shop.example.com', paths: [{ path: '/' }], service });
+    new AppHttpRoute(shop, 'Route', { name: 'web', gateway: { name: 'public', namespace: 'edge', ...ref }, host, paths: [{ path: '/' }], service });
     return renderManifests(app, 'test');
   };
 }
@@ -64,6 +64,49 @@ describe('HTTPRoutes and the Gateways this project makes', () => {
     for (const [id, gateway] of [['ToInternal', 'internal'], ['ToPublic', 'public']]) {
       new HttpRoute(legacy, id, { metadata: { name: `web-${gateway}` }, spec: { parentRefs: [{ name: gateway, namespace: 'shared' }], rules: [{ backendRefs: [{ name: 'web', port: 8080 }] }] } });
     }
+    expect(routesAttach(renderedObjects(app))).toEqual([]);
+  });
+
+  test('a route none of whose hostnames the listener serves is named, with both hosts', () => {
+    expect(synthProblems(attach({}, {}, 'other.example.com'))).toEqual([
+      '[test] shop/Route: HTTPRoute "web" attaches to Gateway "public" of namespace edge, but its listener "http" serves "shop.example.com", which none of the route\'s hostnames ("other.example.com") meets, so the Gateway does not accept the route: give the route a hostname the listener serves, or attach it to a Gateway that serves "other.example.com"',
+    ]);
+    // with TLS the route attaches to the listener that takes its namespace
+    expect(synthProblems(attach({ tlsClusterIssuer: 'letsencrypt' }, {}, 'other.example.com'))).toEqual([expect.stringMatching(/but its listener "https" serves "shop.example.com", which none of the route's hostnames \("other.example.com"\) meets/)]);
+    expect(synthProblems(attach({ hostname: '*.example.com' }, {}, 'example.com'))).toEqual([expect.stringMatching(/its listener "http" serves "\*.example.com", which none of the route's hostnames \("example.com"\) meets/)]);
+  });
+
+  test.each([
+    // listener, route, whether they meet (HTTPRouteSpec.hostnames)
+    [undefined, 'shop.example.com', true],
+    ['shop.example.com', undefined, true],
+    ['shop.example.com', 'shop.example.com', true],
+    ['shop.example.com', '*.example.com', true],
+    ['*.example.com', 'shop.example.com', true],
+    ['*.example.com', 'a.shop.example.com', true],
+    ['*.example.com', '*.example.com', true],
+    ['*.example.com', '*.shop.example.com', true],
+    ['*.shop.example.com', '*.example.com', true],
+    ['shop.example.com', 'other.example.com', false],
+    ['*.example.com', 'example.com', false],
+    ['example.com', '*.example.com', false],
+    ['*.example.com', 'shop.example.net', false],
+    ['*.example.com', '*.example.net', false],
+    ['shop.example.com', '*.shop.example.com', false],
+    ['*.example.com', 'shopexample.com', false],
+  ])('listener hostname %s and route hostname %s meet: %s', (listener, route, meet) => {
+    const app = new App({ outdir: 'unused' });
+    const edge = new Chart(app, 'edge', { namespace: 'edge' });
+    new Gateway(edge, 'Gateway', { metadata: { name: 'public' }, spec: { gatewayClassName: 'envoy', listeners: [{ name: 'http', protocol: 'HTTP', port: 80, hostname: listener, allowedRoutes: { namespaces: { from: GatewaySpecListenersAllowedRoutesNamespacesFrom.ALL } } }] } });
+    new HttpRoute(edge, 'Route', { metadata: { name: 'web' }, spec: { parentRefs: [{ name: 'public' }], hostnames: route === undefined ? undefined : [route], rules: [{ backendRefs: [{ name: 'web', port: 8080 }] }] } });
+    expect(routesAttach(renderedObjects(app))).toHaveLength(meet ? 0 : 1);
+  });
+
+  test('one hostname the listener serves is enough; the others are ignored', () => {
+    const app = new App({ outdir: 'unused' });
+    const edge = new Chart(app, 'edge', { namespace: 'edge' });
+    new Gateway(edge, 'Gateway', { metadata: { name: 'public' }, spec: { gatewayClassName: 'envoy', listeners: [{ name: 'http', protocol: 'HTTP', port: 80, hostname: '*.example.com' }] } });
+    new HttpRoute(edge, 'Route', { metadata: { name: 'web' }, spec: { parentRefs: [{ name: 'public' }], hostnames: ['shop.example.net', 'shop.example.com'], rules: [{ backendRefs: [{ name: 'web', port: 8080 }] }] } });
     expect(routesAttach(renderedObjects(app))).toEqual([]);
   });
 });
