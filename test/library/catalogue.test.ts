@@ -98,6 +98,8 @@ const route = (props: Partial<ConstructorParameters<typeof AppHttpRoute>[2]> = {
   const svc = withService(web())(ns);
   new AppHttpRoute(ns, 'Route', { name: 'web', gateway: { name: 'public', namespace: 'gateway-system' }, host: 'shop.example.com', paths: [{ path: '/' }], service: svc, ...props });
 };
+const gateway = (props: Partial<ConstructorParameters<typeof AppGateway>[2]> = {}) => (ns: NamespacedApp) =>
+  void new AppGateway(ns, 'Gateway', { name: 'public', className: 'envoy', hostname: 'shop.example.com', routeNamespaces: ['shop'], ...props });
 const policy = (props: { ingress?: NetworkPolicyRule[]; egress?: NetworkPolicyRule[]; podSelector?: Record<string, string>; name?: string }) => (ns: NamespacedApp) => {
   web()(ns);
   new NetworkPolicy(ns, 'Policy', { name: props.name ?? 'allow', podSelector: props.podSelector ?? { 'app.kubernetes.io/name': 'web' }, ingress: props.ingress, egress: props.egress });
@@ -336,6 +338,12 @@ const cases: Case[] = [
   { name: 'HTTPRoute with nine paths', build: route({ paths: Array.from({ length: 9 }, (_, i) => ({ path: `/p${i}` })) }), expected: /HTTPRoute has 9 paths, but a rule takes at most 8 matches: split the paths over several routes/ },
   { name: 'HTTPRoute path without a slash', build: route({ paths: [{ path: 'p' }] }), expected: /HTTPRoute path "p" must start with '\/'/ },
   { name: 'HTTPRoute without paths', build: route({ paths: [] }), expected: /HTTPRoute has no paths/ },
+  { name: 'ClusterIssuer name in capitals', build: gateway({ tlsClusterIssuer: 'LetsEncrypt' }), expected: /shop\/Gateway: tlsClusterIssuer \(a ClusterIssuer name\) "LetsEncrypt" is not a valid DNS-1123 subdomain: use at most 253 lower-case letters/ },
+  {
+    name: 'Gateway name too long for its redirect HTTPRoute',
+    build: gateway({ name: 'g'.repeat(240), tlsClusterIssuer: 'letsencrypt', tlsSecretName: 'cert' }),
+    expected: /shop\/Gateway: Gateway name "g{240}" has 240 characters, and with TLS it names the redirect HTTPRoute "g{240}-https-redirect" \(255\), over the 253 an object name may have: use at most 238 characters/,
+  },
   { name: 'GatewayClass with a space', build: (ns) => void new AppGateway(ns, 'Gateway', { name: 'public', className: 'Envoy Gateway', hostname: 'shop.example.com', routeNamespaces: ['shop'] }), expected: /shop\/Gateway: GatewayClass name "Envoy Gateway" is not a valid DNS-1123 subdomain/ },
   { name: 'Gateway name in capitals', build: route({ gateway: { name: 'Public', namespace: 'gateway-system' } }), expected: /Gateway name "Public" is not a valid DNS-1123 subdomain/ },
   { name: 'Gateway namespace with a dot', build: route({ gateway: { name: 'public', namespace: 'gw.system' } }), expected: /Gateway namespace "gw.system" is not a valid DNS-1123 label/ },

@@ -295,4 +295,23 @@ describe('AppGateway: TLS at the Gateway', () => {
     expect(message).toMatch(/tlsClusterIssuer is empty/);
     expect(message).toMatch(/routeNamespaces is empty/);
   });
+  test('a name of 238 characters still names its redirect within 253; one more does not, and is said once', () => {
+    const named = (name: string, props: Partial<AppGatewayProps> = {}) => (ns: Parameters<Parameters<typeof synth>[0]>[0]) => void new AppGateway(ns, 'Gateway', { ...GATEWAY, name, tlsClusterIssuer: 'platform-issuer', ...props });
+    expect(find(synth(named('g'.repeat(238))), 'HTTPRoute').metadata.name).toHaveLength(253);
+    expect(synthErrors(named('g'.repeat(239)))).toMatch(/synth failed with 1 error[^]*Gateway name "g{239}" has 239 characters, .*: use at most 238 characters/);
+    // without TLS there is no redirect: the name may be as long as any
+    expect(() => synth(named('g'.repeat(253), { tlsClusterIssuer: undefined }))).not.toThrow();
+  });
+
+  test('a name that is no subdomain is said once, not again as the Secret named after it', () => {
+    const message = synthErrors((ns) => void new AppGateway(ns, 'Gateway', { ...GATEWAY, name: 'Public', tlsClusterIssuer: 'platform-issuer' }));
+    expect(message).toMatch(/synth failed with 1 error[^]*Gateway name "Public" is not a valid DNS-1123 subdomain/);
+  });
+
+  test('the issuer is a ClusterIssuer name: a DNS-1123 subdomain', () => {
+    const issuer = (tlsClusterIssuer: string) => (ns: Parameters<Parameters<typeof synth>[0]>[0]) => void new AppGateway(ns, 'Gateway', { ...GATEWAY, tlsClusterIssuer });
+    expect(synthErrors(issuer('LetsEncrypt'))).toMatch(/shop\/Gateway: tlsClusterIssuer \(a ClusterIssuer name\) "LetsEncrypt" is not a valid DNS-1123 subdomain/);
+    expect(synthErrors(issuer('lets_encrypt'))).toMatch(/tlsClusterIssuer \(a ClusterIssuer name\) "lets_encrypt" is not a valid DNS-1123 subdomain/);
+    expect(() => synth(issuer('letsencrypt.prod'))).not.toThrow();
+  });
 });

@@ -21,6 +21,12 @@ export const GATEWAY_HTTP_LISTENER = 'http';
 export const GATEWAY_HTTPS_LISTENER = 'https';
 const HTTP_PORT = 80;
 const HTTPS_PORT = 443;
+/** The redirect HTTPRoute's name is the Gateway's with this suffix. */
+const REDIRECT_SUFFIX = '-https-redirect';
+/** The certificate's Secret is, unless named, the Gateway's name with this suffix. */
+const TLS_SECRET_SUFFIX = '-tls';
+/** The longest name of an object, custom resources included (a DNS-1123 subdomain; NameIsDNSSubdomain). */
+const MAX_NAME_LENGTH = 253;
 /** A permanent redirect: browsers and crawlers remember the HTTPS address. */
 const REDIRECT_STATUS = gw.HttpRouteSpecRulesFiltersRequestRedirectStatusCode.VALUE_301;
 
@@ -36,7 +42,11 @@ export interface AppGatewayProps {
   readonly routeNamespaces: readonly string[];
   /** cert-manager ClusterIssuer of the host's certificate; unset serves plain HTTP. @default - no TLS */
   readonly tlsClusterIssuer?: string;
-  /** The Secret of the host's certificate, where TLS is on. @default `<name>-tls` */
+  /**
+   * The Secret of the host's certificate, where TLS is on. Unused where `tlsClusterIssuer`
+   * is unset, so that one set of props serves environments with and without TLS (as an
+   * AppIngress's does). @default `<name>-tls`
+   */
   readonly tlsSecretName?: string;
 }
 
@@ -58,7 +68,7 @@ export class AppGateway extends Construct {
     this.name = props.name;
     const tls = props.tlsClusterIssuer !== undefined;
     this.servingListener = tls ? GATEWAY_HTTPS_LISTENER : GATEWAY_HTTP_LISTENER;
-    this.tlsSecretName = tls ? (props.tlsSecretName ?? `${props.name}-tls`) : undefined;
+    this.tlsSecretName = tls ? (props.tlsSecretName ?? `${props.name}${TLS_SECRET_SUFFIX}`) : undefined;
     const routesFromApps: gw.GatewaySpecListenersAllowedRoutes = {
       namespaces: {
         from: gw.GatewaySpecListenersAllowedRoutesNamespacesFrom.SELECTOR,
@@ -96,7 +106,7 @@ export class AppGateway extends Construct {
   /** Every plain-HTTP request answered with a permanent redirect to the same address over HTTPS. */
   private redirectToHttps(): void {
     new gw.HttpRoute(this, 'HttpsRedirect', {
-      metadata: { name: `${this.name}-https-redirect` },
+      metadata: { name: `${this.name}${REDIRECT_SUFFIX}` },
       spec: {
         parentRefs: [{ name: this.name, sectionName: GATEWAY_HTTP_LISTENER }],
         hostnames: [this.props.hostname],
@@ -112,11 +122,36 @@ export class AppGateway extends Construct {
       checkHostname(p.hostname, 'Gateway hostname'),
       // gatewayClassName is an ObjectName in the CRD: a DNS-1123 subdomain of 1-253 characters, as an IngressClass name
       checkDnsSubdomain(p.className, 'GatewayClass name'),
-      p.tlsClusterIssuer !== undefined && p.tlsClusterIssuer.trim() === '' ? 'tlsClusterIssuer is empty: name the cert-manager ClusterIssuer, or leave it unset for plain HTTP' : undefined,
-      this.tlsSecretName === undefined ? undefined : checkDnsSubdomain(this.tlsSecretName, 'tlsSecretName'),
+      checkIssuer(p.tlsClusterIssuer),
+      ...(this.tlsSecretName === undefined ? [] : this.checkTlsNames()),
       ...p.routeNamespaces.map((ns, i) => checkDnsLabel(ns, `routeNamespaces[${i}]`)),
     );
     if (p.routeNamespaces.length === 0) problems.push('routeNamespaces is empty: no HTTPRoute could attach to the Gateway; list the namespaces of the apps it serves');
     return problems;
   }
+  /**
+   * The names TLS adds: the certificate's Secret, where given, and those made from the
+   * Gateway's name (the redirect HTTPRoute, and the default Secret, whose suffix is shorter):
+   * a name too long for them is one mistake, said at the Gateway's name.
+   */
+  private checkTlsNames(): string[] {
+    const { name, tlsSecretName } = this.props;
+    const given = tlsSecretName === undefined ? undefined : checkDnsSubdomain(tlsSecretName, 'tlsSecretName');
+    const tooLong = checkDnsSubdomain(name, 'Gateway name') === undefined && name.length + REDIRECT_SUFFIX.length > MAX_NAME_LENGTH;
+    return errors(
+      given,
+      tooLong ? `Gateway name "${name}" has ${name.length} characters, and with TLS it names the redirect HTTPRoute "${name}${REDIRECT_SUFFIX}" (${name.length + REDIRECT_SUFFIX.length}), over the ${MAX_NAME_LENGTH} an object name may have: use at most ${MAX_NAME_LENGTH - REDIRECT_SUFFIX.length} characters` : undefined,
+    );
+  }
+}
+
+/**
+ * A ClusterIssuer is a custom resource, whose name is a DNS-1123 subdomain (the API server's
+ * NameIsDNSSubdomain for every custom resource): cert-manager finds no other, and the https
+ * listener would never get its certificate.
+ */
+function checkIssuer(issuer: string | undefined): string | undefined {
+  if (issuer === undefined) return undefined;
+  if (typeof issuer === 'string' && issuer.trim() === '') return 'tlsClusterIssuer is empty: name the cert-manager ClusterIssuer, or leave it unset for plain HTTP';
+  return checkDnsSubdomain(issuer, 'tlsClusterIssuer (a ClusterIssuer name)');
 }
