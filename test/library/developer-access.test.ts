@@ -44,9 +44,20 @@ describe('DeveloperAccess', () => {
   });
 
   test('errors: bad name, empty subject', () => {
-    const message = synthErrors((ns) => new DeveloperAccess(ns, 'X', { name: 'Dev_X', subject: { user: ' ' }, preset: 'view' }));
-    expect(message).toMatch(/shop\/X: Role name "Dev_X" is not a valid DNS-1123 subdomain/);
+    const message = synthErrors((ns) => new DeveloperAccess(ns, 'X', { name: 'dev%x', subject: { user: ' ' }, preset: 'view' }));
+    expect(message).toMatch(/shop\/X: Role name "dev%x" is not a name the API server takes for it/);
     expect(message).toMatch(/access subject has an empty name/);
+  });
+
+  // ValidateRBACName is path.IsValidPathSegmentName: only '.', '..', '/' and '%' are refused
+  test.each(['team:view', 'Alice-View', 'dev_x', 'system:aggregate-to-edit', 'a'.repeat(238)])('the Role name %j, which the API server takes, passes', (name) => {
+    const m = synth((ns) => new DeveloperAccess(ns, 'Access', { name, subject: { group: 'devs' }, preset: 'view' }));
+    expect(find(m, 'Role', name).metadata.name).toBe(name);
+    expect(find(m, 'RoleBinding', name).roleRef.name).toBe(name);
+  });
+
+  test.each(['.', '..', 'a/b', '50%', ''])('the Role name %j is refused', (name) => {
+    expect(synthErrors((ns) => new DeveloperAccess(ns, 'Access', { name, subject: { group: 'devs' }, preset: 'view' }))).toMatch(/synth failed with 1 error[^]*shop\/Access: Role name ".*" is not a name the API server takes for it/);
   });
 });
 

@@ -120,6 +120,44 @@ export function checkDnsSubdomain(value: string, what: string): string | undefin
   return undefined;
 }
 
+/** Names a Role or RoleBinding may not have, and text it may not hold (path.IsValidPathSegmentName). */
+const PATH_SEGMENT_NAMES_REFUSED = ['.', '..'];
+const PATH_SEGMENT_TEXT_REFUSED = ['/', '%'];
+
+/**
+ * A Role, ClusterRole or binding name, as the API server takes it (ValidateRBACName, which is
+ * path.IsValidPathSegmentName): any text but '.' and '..', without '/' or '%', and not empty
+ * (ValidateObjectMeta). Capitals and ':' are common (`system:aggregate-to-edit`).
+ */
+export function checkRbacName(value: string, what: string): string | undefined {
+  const fix = "use any name but '.' or '..', without '/' or '%'";
+  if (typeof value !== 'string') return notText(value, what, fix);
+  const refused = value === '' || PATH_SEGMENT_NAMES_REFUSED.includes(value) || PATH_SEGMENT_TEXT_REFUSED.some((t) => value.includes(t));
+  return refused ? `${what} ${JSON.stringify(value)} is not a name the API server takes for it: ${fix}` : undefined;
+}
+
+/** The longest file name ext4, XFS and APFS hold, in bytes (NAME_MAX). */
+const MAX_FILE_NAME_BYTES = 255;
+
+/** The file synth writes an object to, inside its namespace's folder: `<kind>-<name>.yaml`. */
+export function manifestFileName(kind: string, name: string): string {
+  return `${kind.toLowerCase()}-${name}.yaml`;
+}
+
+/**
+ * A name synth can write the file of (`manifestFileName`): at most 255 bytes in all, with no
+ * NUL, which no file system holds. For the names the API server bounds by less (a DNS-1123
+ * subdomain), their own check says more.
+ */
+export function checkManifestFileName(kind: string, name: string, what: string): string | undefined {
+  const file = manifestFileName(kind, name);
+  const room = MAX_FILE_NAME_BYTES - Buffer.byteLength(manifestFileName(kind, ''));
+  if (name.includes('\0')) return `${what} ${JSON.stringify(name)} holds a NUL character, which no file name may hold, and synth writes the ${kind} to ${JSON.stringify(file)}: drop it`;
+  const bytes = Buffer.byteLength(file);
+  if (bytes <= MAX_FILE_NAME_BYTES) return undefined;
+  return `${what} ${JSON.stringify(name)} makes the file name of the ${kind} synth writes ${bytes} bytes, over the ${MAX_FILE_NAME_BYTES} a file system holds: use a name of at most ${room} bytes`;
+}
+
 /** A TCP/UDP port number, 1-65535 (IsValidPortNum). */
 export function checkPort(port: number, what: string): string | undefined {
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {

@@ -12,7 +12,7 @@
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { checkDnsLabel, checkDnsSubdomain, checkOneOf, errors } from '../core/validation';
+import { checkDnsLabel, checkDnsSubdomain, checkManifestFileName, checkOneOf, checkRbacName, describeValue, errors } from '../core/validation';
 import { namespaceContextOf } from '../core/namespace-context';
 
 /** What a developer may do in the namespace: read (`view`), or read and change workloads (`edit`). */
@@ -21,7 +21,7 @@ export type AccessPreset = 'view' | 'edit';
 /** Every preset, for a check of one given from outside the type system. */
 const ACCESS_PRESETS: readonly AccessPreset[] = ['view', 'edit'];
 
-/** Who gets the access. */
+/** Who gets the access: one user, one group, or one ServiceAccount. */
 export type Subject =
   | { readonly user: string }
   | { readonly group: string }
@@ -29,7 +29,7 @@ export type Subject =
 
 /** Who gets which access to the namespace. */
 export interface DeveloperAccessProps {
-  /** Role and RoleBinding name. */
+  /** Role and RoleBinding name: any the API server takes for them (capitals and ':' too), but not '.' or '..', and without '/' or '%'. */
   readonly name: string;
   /** The user, group or ServiceAccount the RoleBinding grants the Role to. */
   readonly subject: Subject;
@@ -77,10 +77,53 @@ export function accessRules(preset: AccessPreset, includeSecrets: boolean): k8s.
   return rules;
 }
 
+/** The props that each say who a subject is, one per subject, with the kind of subject each makes. */
+const SUBJECT_KINDS = { user: 'User', group: 'Group', serviceAccount: 'ServiceAccount' } as const;
+
+type SubjectKey = keyof typeof SUBJECT_KINDS;
+const SUBJECT_KEYS = Object.keys(SUBJECT_KINDS) as SubjectKey[];
+
+/** A subject's fields as given: TypeScript lets a literal of one Subject member carry another's, and JavaScript any. */
+type SubjectFields = Partial<Record<SubjectKey | 'namespace', unknown>>;
+
+/** What a subject holds, for the fix. */
+const SUBJECT_FORMS = "{ user: 'alice@example.com' }, { group: 'shop-devs' } or { serviceAccount: 'deployer', namespace: 'ci' }";
+
+/**
+ * Why `subject` is no Subject (from JavaScript, or an object TypeScript took for one), or
+ * undefined: it is an object with exactly one of user, group or serviceAccount.
+ */
+function checkSubjectShape(subject: unknown): string | undefined {
+  if (typeof subject !== 'object' || subject === null) return `subject is ${describeValue(subject)}: give who gets the access, one of ${SUBJECT_FORMS}`;
+  const given = SUBJECT_KEYS.filter((key) => (subject as SubjectFields)[key] !== undefined);
+  if (given.length === 1) return undefined;
+  const shape = given.length === 0 ? 'gives none of user, group or serviceAccount' : `gives ${given.join(' and ')}, and a subject is one of them`;
+  return `subject ${shape}: give one of ${SUBJECT_FORMS} (a DeveloperAccess each, for several)`;
+}
+
+/** The one of user, group or serviceAccount that a subject of the right shape (checkSubjectShape) gives. */
+function subjectKey(fields: SubjectFields): SubjectKey {
+  return SUBJECT_KEYS.find((key) => fields[key] !== undefined) ?? 'user';
+}
+
+/** The problems of a subject of the right shape: its name (and a ServiceAccount's namespace). */
+function checkSubjectName(subject: Subject): string[] {
+  const fields: SubjectFields = subject;
+  const key = subjectKey(fields);
+  const who = fields[key];
+  if (typeof who !== 'string') return [`access subject ${key} is ${describeValue(who)}, not text: name the user, group or ServiceAccount`];
+  if (who.trim() === '') return ['access subject has an empty name: name the user, group or ServiceAccount'];
+  // the API server refuses a ServiceAccount subject no object could be named; one in a namespace no namespace could be named it takes, and it binds nothing
+  if (key === 'serviceAccount') return errors(checkDnsSubdomain(who, 'access subject ServiceAccount name'), checkDnsLabel(fields.namespace as string, 'access subject ServiceAccount namespace'));
+  return [];
+}
+
 function renderSubject(subject: Subject): k8s.Subject {
-  if ('user' in subject) return { kind: 'User', name: subject.user, apiGroup: 'rbac.authorization.k8s.io' };
-  if ('group' in subject) return { kind: 'Group', name: subject.group, apiGroup: 'rbac.authorization.k8s.io' };
-  return { kind: 'ServiceAccount', name: subject.serviceAccount, namespace: subject.namespace };
+  const fields: SubjectFields = subject;
+  const key = subjectKey(fields);
+  const name = fields[key] as string;
+  if (key === 'serviceAccount') return { kind: SUBJECT_KINDS[key], name, namespace: fields.namespace as string };
+  return { kind: SUBJECT_KINDS[key], name, apiGroup: 'rbac.authorization.k8s.io' };
 }
 
 /** A Role in the namespace and a RoleBinding of it to a user, group or ServiceAccount. */
@@ -95,17 +138,22 @@ export class DeveloperAccess extends Construct {
     new k8s.KubeRoleBinding(this, 'Binding', {
       metadata: { name: props.name, annotations },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: props.name },
-      subjects: [renderSubject(props.subject)],
+      // a subject of no known shape is reported at synth with the others' problems, not thrown mid-build
+      subjects: checkSubjectShape(props.subject) === undefined ? [renderSubject(props.subject)] : [],
     });
     this.node.addValidation({
       validate: () => {
-        const problems = errors(checkDnsSubdomain(props.name, 'Role name'), checkOneOf(props.preset, ACCESS_PRESETS, 'preset'));
-        const who = 'user' in props.subject ? props.subject.user : 'group' in props.subject ? props.subject.group : props.subject.serviceAccount;
-        if (who.trim() === '') problems.push('access subject has an empty name: name the user, group or ServiceAccount');
-        // the API server refuses a ServiceAccount subject no object could be named; one in a namespace no namespace could be named it takes, and it binds nothing
-        else if ('serviceAccount' in props.subject) problems.push(...errors(checkDnsSubdomain(who, 'access subject ServiceAccount name'), checkDnsLabel(props.subject.namespace, 'access subject ServiceAccount namespace')));
-        return problems;
+        const shape = checkSubjectShape(props.subject);
+        return [...errors(checkName(props.name), checkOneOf(props.preset, ACCESS_PRESETS, 'preset'), shape), ...(shape === undefined ? checkSubjectName(props.subject) : [])];
       },
     });
   }
+}
+
+/**
+ * The Role and RoleBinding name: what the API server takes (ValidateRBACName), and what
+ * synth can write as a file (`rolebinding-<name>.yaml`, the longer of the two).
+ */
+function checkName(name: string): string | undefined {
+  return checkRbacName(name, 'Role name') ?? checkManifestFileName('RoleBinding', name, 'Role name');
 }

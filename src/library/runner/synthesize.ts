@@ -12,6 +12,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import YAML from 'yaml';
 import { KubeObject, RenderedObject, nonFiniteFields } from '../core/workloads';
+import { manifestFileName } from '../core/validation';
 import { objectRenderer } from '../core/render-object';
 import { isNamespaceContext } from '../core/namespace-context';
 import { podNamingWarning, warningsOf } from '../core/warnings';
@@ -181,7 +182,7 @@ function duplicateProblems(duplicates: readonly Duplicate[], label: string): str
 
 /** The file of an object inside dist/<env>/: `<namespace>/<kind>-<name>.yaml`, `_cluster/` for cluster-scoped ones. */
 export function fileFor(kind: string, name: string, namespace: string | undefined): string {
-  return `${namespace ?? '_cluster'}/${kind.toLowerCase()}-${name}.yaml`;
+  return `${namespace ?? '_cluster'}/${manifestFileName(kind, name)}`;
 }
 
 /** A path `fileFor` makes: a namespace (a DNS label) or `_cluster`, then `<kind>-<name>.yaml`. */
