@@ -109,3 +109,28 @@ describe('a connection between two default-deny namespaces', () => {
     expect(synthProblems(app)).toEqual([expect.stringMatching(/^\[test\] back\/ApiFromWeb\/Resource: NetworkPolicy "api-from-web" admits Deployment web of namespace front on port 8080\/TCP, but front's policy "web-out" lets that connection out only on port 8080\/UDP, .*\(Deployment api declares http 8080\/TCP\)$/)]);
   });
 });
+
+describe('a peer of another namespace the synth renders', () => {
+  /** A rule of back admitting pods of front by `pods` labels, with front's own rule to api or without. */
+  const admitFront = (pods: Record<string, string>, counterpart: boolean) =>
+    twoNamespaces((front, web, back, api) => {
+      if (counterpart) egressToApi(front, web, api);
+      new NetworkPolicy(back, 'ApiFromWeb', { name: 'api-from-web', podSelector: api.podSelector, ingress: [{ peers: [{ namespace: 'front', pods }], ports: [{ port: 'http' }] }] });
+    });
+  const unmatched = expect.stringMatching(
+    /^\[test\] back\/ApiFromWeb\/Resource: NetworkPolicy "api-from-web" allows ingress from pods \{"app.kubernetes.io\/name":"wbe"\} of namespace front, which no workload there has \(nearest: Deployment web has \{"app.kubernetes.io\/name":"web",.*\}\): fix the peer's labels to match the pods', or name the namespace they run in$/,
+  );
+
+  test('with labels no workload there has is named, whether or not the other end has its rule', () => {
+    expect(synthProblems(admitFront({ 'app.kubernetes.io/name': 'wbe' }, false))).toEqual([unmatched]);
+    // the other end's rule is not said to be missing: the mistyped label is the one mistake
+    expect(synthProblems(admitFront({ 'app.kubernetes.io/name': 'wbe' }, true))).toEqual([unmatched]);
+  });
+
+  test('with labels a workload there has passes, and a namespace the synth does not render is not judged', () => {
+    expect(() => admitFront({ 'app.kubernetes.io/name': 'web' }, true)()).not.toThrow();
+    expect(() =>
+      twoNamespaces((_front, _web, back, api) => void new NetworkPolicy(back, 'FromMonitoring', { name: 'from-monitoring', podSelector: api.podSelector, ingress: [{ peers: [{ namespace: 'monitoring', pods: { app: 'prometheus' } }] }] }))(),
+    ).not.toThrow();
+  });
+});

@@ -234,6 +234,20 @@ function fixFor(direction: Direction, local: Pods, remote: Pods, ports: readonly
  * namespace of `namespaces` (the namespaces this synth renders) whose own policies block
  * the other end, each named by the policy's construct path.
  */
+/** Whether a rule of `policies` in `direction` names namespace `target` by name with pods none of `targetPods` has: a rule meant for them, its labels mistyped. */
+function unmatchedPeerTo(policies: readonly Policy[], direction: Direction, target: string, targetPods: readonly Pods[]): boolean {
+  return policies.some((policy) =>
+    policy.types.includes(direction) &&
+    jsonObjects(policy.spec[direction]).some((rule) =>
+      jsonObjects(rule[direction === 'ingress' ? 'from' : 'to']).some((peer) => {
+        const pods = peer.podSelector === undefined ? undefined : matchLabels(peer.podSelector);
+        if (matchLabels(peer.namespaceSelector)?.[NAMESPACE_NAME_LABEL] !== target || pods === undefined || Object.keys(pods).length === 0) return false;
+        return !targetPods.some((p) => p.labels !== undefined && selects(pods, p.labels));
+      }),
+    ),
+  );
+}
+
 export function crossNamespacePolicies(rendered: readonly RenderedObject[], namespaces: ReadonlySet<string>): string[] {
   const policies: Policy[] = rendered
     .filter((r) => r.object.kind === 'NetworkPolicy' && namespaces.has(r.object.metadata?.namespace ?? ''))
@@ -287,7 +301,8 @@ export function crossNamespacePolicies(rendered: readonly RenderedObject[], name
               if (!mismatched.has(pair)) problems.push(mismatchProblem(policy, direction, local, remote, ports, theirs));
               mismatched.add(pair);
             }
-            if (blocked.length === 0) continue;
+            // the other end's rule for this namespace is there, with pods no workload has: otherNamespacePeersMatchPods names that mistake, and adding a rule would not be the fix
+            if (blocked.length === 0 || unmatchedPeerTo(of(other), OTHER[direction], policy.namespace, podsIn(policy.namespace))) continue;
             const verb = direction === 'egress' ? `lets ${blocked.map(describePods).join(', ')} reach ${describePods(remote)} of namespace ${other}` : `admits ${describePods(remote)} of namespace ${other}`;
             const theirs = direction === 'egress' ? 'ingress' : 'egress';
             const fixes = blocked.map((local) => fixFor(direction, local, remote, ports)).join(', and ');

@@ -17,7 +17,7 @@ import { crossNamespacePolicies } from './cross-namespace-policies';
 import { namedPortsDeclared } from './named-ports';
 import { podSecurityAdmitsWorkloads } from './pod-security-admits-workloads';
 import { priorityQuotaFitsWorkloads, quotaFitsWorkloads } from './quota-fits-workloads';
-import { renderedSelectors, selectorsMatchPods, servicedPodsHaveReadiness } from './selectors-match-pods';
+import { otherNamespacePeersMatchPods, renderedSelectors, selectorsMatchPods, servicedPodsHaveReadiness } from './selectors-match-pods';
 import { serviceAccountsExist } from './service-accounts-exist';
 
 /** The ConfigMap every namespace gets from the cluster (kube-root-ca.crt) counts against the quota. */
@@ -121,9 +121,11 @@ export function checkNamespacedApps(root: IConstruct | readonly IConstruct[], re
     else byNamespace.set(ns, [r]);
   }
   const apps = constructs.filter(isNamespaceContext);
+  const namespaces = new Set(apps.map((app) => app.namespaceName));
   return [
     ...apps.flatMap((app) => checkNamespace(app, byNamespace.get(app.namespaceName) ?? [], refused).map((p) => (p.startsWith(`${app.node.path}/`) ? p : `${app.node.path}: ${p}`))),
-    ...crossNamespacePolicies(rendered, new Set(apps.map((app) => app.namespaceName))),
+    ...crossNamespacePolicies(rendered, namespaces),
+    ...otherNamespacePeersMatchPods(rendered, namespaces),
     ...configMapsMounted(rendered),
     ...routesAttach(rendered),
   ];

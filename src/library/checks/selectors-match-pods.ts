@@ -6,7 +6,7 @@
  */
 import { type Labels, NAMESPACE_NAME_LABEL } from '../core/labels';
 import { checkLabels } from '../core/validation';
-import { RenderedObject, WorkloadFootprint, selects } from '../core/workloads';
+import { podLabelSets, RenderedObject, WorkloadFootprint, selects } from '../core/workloads';
 
 /** An object that selects pods of its namespace by labels. */
 export interface PodSelector {
@@ -117,8 +117,11 @@ function closeness(selector: Labels, podLabels: Labels): number {
   }, 0);
 }
 
+/** What a message names of a workload: its kind, name and pod labels. */
+type NamedPods = Pick<WorkloadFootprint, 'kind' | 'name' | 'podLabels'>;
+
 /** The workloads whose pod labels come nearest to `selector`, as a message shows them. */
-function nearestWorkloads(selector: Labels, workloads: readonly WorkloadFootprint[]): string {
+function nearestWorkloads(selector: Labels, workloads: readonly NamedPods[]): string {
   if (workloads.length === 0) return 'no workloads';
   const points = new Map(workloads.map((w) => [w, closeness(selector, w.podLabels)]));
   const nearest = [...workloads].sort((a, b) => (points.get(b) ?? 0) - (points.get(a) ?? 0)).slice(0, NEAREST_SHOWN);
@@ -154,4 +157,52 @@ export function servicedPodsHaveReadiness(selectors: readonly PodSelector[], wor
         .filter((w) => selects(s.selector, w.podLabels) && w.containers.some((c) => !c.readinessProbe))
         .map((w) => `${w.path}: Service "${s.name}" routes to the pods of ${w.kind} ${w.name}, which have no readiness probe: add container.readinessProbe (an HTTP check of the app, not just the port)`),
     );
+}
+
+/** The namespace a peer names alone, by its name label (as `{ namespace }` and `{ workload }` write it), and its pods' labels; undefined for any other peer. */
+function namedNamespacePeer(peer: Json): { readonly namespace: string; readonly pods: Labels } | undefined {
+  if (typeof peer !== 'object' || peer === null || peer.ipBlock !== undefined || peer.podSelector === undefined) return undefined;
+  const namespaces = plainSelector(peer.namespaceSelector);
+  const pods = plainSelector(peer.podSelector);
+  const namespace = namespaces?.[NAMESPACE_NAME_LABEL];
+  if (namespace === undefined || Object.keys(namespaces ?? {}).length !== 1 || pods === undefined || Object.keys(pods).length === 0) return undefined;
+  return { namespace, pods };
+}
+
+/**
+ * NetworkPolicy peers that pick pods of another namespace this synth renders, by its name
+ * and their labels, where no workload of that namespace has those labels: the rule admits
+ * nothing, as a mistyped label or a pod moved elsewhere leaves it. A namespace the synth
+ * does not render (the cluster's, another team's) may hold any pods, and is not judged.
+ */
+export function otherNamespacePeersMatchPods(rendered: readonly RenderedObject[], namespaces: ReadonlySet<string>): string[] {
+  const pods = new Map<string, NamedPods[]>();
+  for (const r of rendered) {
+    const namespace = r.object.metadata?.namespace;
+    if (namespace === undefined || !namespaces.has(namespace)) continue;
+    const there = pods.get(namespace) ?? [];
+    for (const set of podLabelSets([r])) there.push({ kind: set.kind, name: set.name, podLabels: set.labels });
+    pods.set(namespace, there);
+  }
+  return rendered.flatMap(({ path, object }) => {
+    if (object.kind !== 'NetworkPolicy') return [];
+    const spec = (object.spec ?? {}) as Json;
+    return (['ingress', 'egress'] as const).flatMap((direction) => {
+      const rules = Array.isArray(spec[direction]) ? (spec[direction] as Json[]) : [];
+      return rules.flatMap((rule) => {
+        const peers = rule?.[direction === 'ingress' ? 'from' : 'to'];
+        return (Array.isArray(peers) ? (peers as Json[]) : []).flatMap((peer) => {
+          const named = namedNamespacePeer(peer);
+          if (named === undefined || named.namespace === object.metadata?.namespace || !namespaces.has(named.namespace)) return [];
+          const there = pods.get(named.namespace) ?? [];
+          // a label Kubernetes refuses is the problem its construct reports, not a second one here
+          if (there.some((w) => selects(named.pods, w.podLabels)) || checkLabels(named.pods, 'selector').length > 0) return [];
+          const way = direction === 'ingress' ? 'ingress from' : 'egress to';
+          return [
+            `${path}: NetworkPolicy "${object.metadata?.name ?? ''}" allows ${way} pods ${JSON.stringify(named.pods)} of namespace ${named.namespace}, which no workload there has (nearest: ${nearestWorkloads(named.pods, there)}): fix the peer's labels to match the pods', or name the namespace they run in`,
+          ];
+        });
+      });
+    });
+  });
 }
