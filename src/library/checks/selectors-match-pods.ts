@@ -176,33 +176,38 @@ function namedNamespacePeer(peer: Json): { readonly namespace: string; readonly 
  * does not render (the cluster's, another team's) may hold any pods, and is not judged.
  */
 export function otherNamespacePeersMatchPods(rendered: readonly RenderedObject[], namespaces: ReadonlySet<string>): string[] {
-  const pods = new Map<string, NamedPods[]>();
-  for (const r of rendered) {
-    const namespace = r.object.metadata?.namespace;
-    if (namespace === undefined || !namespaces.has(namespace)) continue;
-    const there = pods.get(namespace) ?? [];
-    for (const set of podLabelSets([r])) there.push({ kind: set.kind, name: set.name, podLabels: set.labels });
-    pods.set(namespace, there);
-  }
-  return rendered.flatMap(({ path, object }) => {
+  const peers = rendered.flatMap(({ path, object }) => {
     if (object.kind !== 'NetworkPolicy') return [];
     const spec = (object.spec ?? {}) as Json;
     return (['ingress', 'egress'] as const).flatMap((direction) => {
       const rules = Array.isArray(spec[direction]) ? (spec[direction] as Json[]) : [];
       return rules.flatMap((rule) => {
-        const peers = rule?.[direction === 'ingress' ? 'from' : 'to'];
-        return (Array.isArray(peers) ? (peers as Json[]) : []).flatMap((peer) => {
+        const listed = rule?.[direction === 'ingress' ? 'from' : 'to'];
+        return (Array.isArray(listed) ? (listed as Json[]) : []).flatMap((peer) => {
           const named = namedNamespacePeer(peer);
           if (named === undefined || named.namespace === object.metadata?.namespace || !namespaces.has(named.namespace)) return [];
-          const there = pods.get(named.namespace) ?? [];
-          // a label Kubernetes refuses is the problem its construct reports, not a second one here
-          if (there.some((w) => selects(named.pods, w.podLabels)) || checkLabels(named.pods, 'selector').length > 0) return [];
-          const way = direction === 'ingress' ? 'ingress from' : 'egress to';
-          return [
-            `${path}: NetworkPolicy "${object.metadata?.name ?? ''}" allows ${way} pods ${JSON.stringify(named.pods)} of namespace ${named.namespace}, which no workload there has (nearest: ${nearestWorkloads(named.pods, there)}): fix the peer's labels to match the pods', or name the namespace they run in`,
-          ];
+          return [{ path, name: object.metadata?.name ?? '', way: direction === 'ingress' ? 'ingress from' : 'egress to', ...named }];
         });
       });
     });
+  });
+  // most projects have no such peer: the workloads are read only for the namespaces peers name
+  if (peers.length === 0) return [];
+  const named = new Set(peers.map((p) => p.namespace));
+  const pods = new Map<string, NamedPods[]>();
+  for (const r of rendered) {
+    const namespace = r.object.metadata?.namespace;
+    if (namespace === undefined || !named.has(namespace)) continue;
+    const there = pods.get(namespace) ?? [];
+    for (const set of podLabelSets([r])) there.push({ kind: set.kind, name: set.name, podLabels: set.labels });
+    pods.set(namespace, there);
+  }
+  return peers.flatMap((peer) => {
+    const there = pods.get(peer.namespace) ?? [];
+    // a label Kubernetes refuses is the problem its construct reports, not a second one here
+    if (there.some((w) => selects(peer.pods, w.podLabels)) || checkLabels(peer.pods, 'selector').length > 0) return [];
+    return [
+      `${peer.path}: NetworkPolicy "${peer.name}" allows ${peer.way} pods ${JSON.stringify(peer.pods)} of namespace ${peer.namespace}, which no workload there has (nearest: ${nearestWorkloads(peer.pods, there)}): fix the peer's labels to match the pods', or name the namespace they run in`,
+    ];
   });
 }
