@@ -150,3 +150,14 @@ describe('ReleasedService as a policy peer', () => {
     expect(new Set(pods)).toEqual(new Set(['web']));
   });
 });
+
+describe('ReleasedService ports', () => {
+  test.each(CASES)('a port its pods do not declare is one problem, not one per Service, Ingress and policy made from it (%s, %s)', (strategy, _traffic, gateway) => {
+    const problems = synthProblems(build('web', strategy, gateway, { ports: [{ name: 'htp', port: 8080 }] }));
+    expect(problems).toEqual([
+      strategy === 'blue-green'
+        ? expect.stringMatching(/^\[test\] shop\/Web\/BlueGreen: blue-green "web" port "htp" targets the container port of that name, which neither colour declares \(they declare "http"\)/)
+        : `[test] shop/Web: port "htp" targets the container port of that name, which the ${strategy === 'canary' ? 'stable (v1) and canary (v2)' : 'stable (v1)'} pods do not declare (they declare "http"): use one of theirs, or name the container port "htp"`,
+    ]);
+  });
+});

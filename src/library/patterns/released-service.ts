@@ -126,7 +126,7 @@ export class ReleasedService extends Construct implements PodSelectable {
     this.node.addValidation({
       validate: () => [
         ...(named.problem === undefined ? [] : [named.problem]),
-        ...(portsChecked ? checkServicePorts(this.givenName, props.ports, false) : []),
+        ...(portsChecked ? [...checkServicePorts(this.givenName, props.ports, false), ...this.undeclaredPorts()] : []),
         ...checkReleaseFitsStrategy(props.name, props.strategy, props.release, props.releaseSource ?? 'the release state'),
       ],
     });
@@ -152,7 +152,7 @@ export class ReleasedService extends Construct implements PodSelectable {
   private rolling(stable: VersionRelease): Backends {
     const name = this.props.name;
     new AppDeployment(this, 'App', { name, version: stable.version, ...this.sizing(), ...this.props.pod(stable) });
-    return { service: new DerivedService(this, 'Service', { name, selector: { [LABELS.name]: name }, ports: this.props.ports }) };
+    return { service: new DerivedService(this, 'Service', { name, selector: { [LABELS.name]: name }, ports: this.servedPorts(stable) }) };
   }
 
   /**
@@ -161,9 +161,9 @@ export class ReleasedService extends Construct implements PodSelectable {
    * canary runs or not: adding or removing a canary never touches the stable selector.
    */
   private canary(stable: VersionRelease, canary: CanaryRelease | undefined): Backends {
-    const { name, ports } = this.props;
+    const { name } = this.props;
     const stableApp = new AppDeployment(this, 'App', { name, version: stable.version, selectorLabels: { [LABELS.track]: 'stable' }, ...this.sizing(), ...this.props.pod(stable) });
-    const service = new DerivedService(this, 'Service', { name, selector: stableApp.podSelector, ports });
+    const service = new DerivedService(this, 'Service', { name, selector: stableApp.podSelector, ports: this.servedPorts(stable) });
     if (!canary) return { service };
     const canaryApp = new AppDeployment(this, 'Canary', {
       name: `${name}-canary`,
@@ -174,7 +174,7 @@ export class ReleasedService extends Construct implements PodSelectable {
       serviceAccountName: name,
       ...this.props.pod(canary),
     });
-    const canaryService = new DerivedService(this, 'CanaryService', { name: `${name}-canary`, selector: canaryApp.podSelector, ports });
+    const canaryService = new DerivedService(this, 'CanaryService', { name: `${name}-canary`, selector: canaryApp.podSelector, ports: this.servedPorts(canary) });
     const { weight, weightTotal, header, headerValue, headerPattern, cookie } = canary;
     return { service, canary: { service: canaryService, routing: { weight, weightTotal, header, headerValue, headerPattern, cookie } } };
   }
@@ -194,6 +194,34 @@ export class ReleasedService extends Construct implements PodSelectable {
     };
     const pair = new ReleasedPair(this, 'BlueGreen', { name, active: bg.active, blue: colour('blue'), green: colour('green'), ports, ...this.sizing(), idleReplicas: bg.warm ? undefined : bg.idleReplicas }, this.givenName);
     return { service: pair.activeService, policySelector: pair.appSelector };
+  }
+
+  /** The names of the container ports the pods of `version` declare, which the Services' ports target. */
+  private declaredPorts(version: VersionRelease): string[] {
+    return (this.props.pod(version).container.ports ?? []).map((port) => port.name);
+  }
+
+  /** The Service ports that reach a container port of `version`'s pods: one they do not declare is the service's problem, said once by undeclaredPorts. */
+  private servedPorts(version: VersionRelease): ServicePortProps[] {
+    return this.props.ports.filter((port) => this.declaredPorts(version).includes(port.name));
+  }
+
+  /**
+   * The ports whose container port of that name the pods of a version running here do not
+   * declare, each said once for every Service, Ingress and policy made from it (a
+   * blue-green pair says it of its colours itself).
+   */
+  private undeclaredPorts(): string[] {
+    const { release, strategy } = this.props;
+    const running = [{ role: 'stable', version: release.stable }, ...(strategy === 'canary' && release.canary ? [{ role: 'canary', version: release.canary }] : [])];
+    return this.props.ports.flatMap((port) => {
+      const lacking = running.filter((r) => !this.declaredPorts(r.version).includes(port.name));
+      if (lacking.length === 0) return [];
+      const declared = [...new Set(lacking.flatMap((r) => this.declaredPorts(r.version)))].sort();
+      const theyDeclare = declared.length === 0 ? 'they declare no named ports' : `they declare ${declared.map((n) => `"${n}"`).join(', ')}`;
+      const pods = lacking.map((r) => `${r.role} (${r.version.version})`).join(' and ');
+      return [`port "${port.name}" targets the container port of that name, which the ${pods} pods do not declare (${theyDeclare}): use one of theirs, or name the container port "${port.name}"`];
+    });
   }
 
   /** Where the release's `entry` was written, for problems of its values: the release file's field, where one is named. */
