@@ -9,7 +9,7 @@
  */
 import { jsonObjects, JsonObject, templatePorts } from '../core/json-fields';
 import type { Labels } from '../core/labels';
-import { checkPortName } from '../core/validation';
+import { checkPortName, theyDeclarePorts } from '../core/validation';
 import { RenderedObject, WorkloadFootprint, podTemplate, selects, workloadPath } from '../core/workloads';
 import { sameNamespacePeers } from './selectors-match-pods';
 
@@ -70,10 +70,7 @@ export function namedPortsDeclared(rendered: readonly RenderedObject[], workload
     return protocols.has(protocol) ? undefined : { undeclared: false, protocols: [...protocols].sort() };
   };
   /** The port names the pods selected by `selectors` declare, as a message lists them: a typo is then seen beside its fix. */
-  const theyDeclare = (...selectors: Labels[]) => {
-    const names = [...new Set(selectors.flatMap((selector) => namesOf(podsOf(selector))))].sort();
-    return names.length === 0 ? 'they declare no named ports' : `they declare ${names.map((n) => `"${n}"`).join(', ')}`;
-  };
+  const theyDeclare = (...selectors: Labels[]) => theyDeclarePorts(selectors.flatMap((selector) => namesOf(podsOf(selector))));
   const problems: string[] = [];
   for (const { path, object } of rendered) {
     const spec = (object.spec ?? {}) as Json;

@@ -579,6 +579,12 @@ export function checkTimeZone(zone: string, what: string): string | undefined {
   return undefined;
 }
 
+/** How a problem lists the named container ports pods declare (sorted, once each), so that a typo is seen beside its fix: `they declare "http", "metrics"`. */
+export function theyDeclarePorts(names: Iterable<string>): string {
+  const declared = [...new Set(names)].sort();
+  return declared.length === 0 ? 'they declare no named ports' : `they declare ${declared.map((n) => `"${n}"`).join(', ')}`;
+}
+
 /** The protocols of a container, Service or NetworkPolicy port, as the API takes them. */
 export const PORT_PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
 

@@ -16,7 +16,7 @@
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { serviceNameStem } from '../core/validation';
+import { serviceNameStem, theyDeclarePorts } from '../core/validation';
 import { AppDeployment, AutoscalingProps, DeploymentStrategy } from './app-deployment';
 import type { DisruptionBudgetProps } from './disruption-budget';
 import { AppService, checkServicePorts, ServicePortProps } from './app-service';
@@ -184,8 +184,7 @@ export class BlueGreen extends Construct {
     return this.props.ports.flatMap((port) => {
       const lacking = COLOURS.filter((colour) => !this.declaredPorts(colour).includes(port.name));
       if (lacking.length === 0) return [];
-      const declared = [...new Set(lacking.flatMap((colour) => this.declaredPorts(colour)))].sort();
-      const theyDeclare = declared.length === 0 ? 'they declare no named ports' : `they declare ${declared.map((n) => `"${n}"`).join(', ')}`;
+      const theyDeclare = theyDeclarePorts(lacking.flatMap((colour) => this.declaredPorts(colour)));
       const undeclared = lacking.length === COLOURS.length ? 'neither colour declares' : `the ${lacking[0]} colour does not declare`;
       return [
         `blue-green "${this.nameInProblems()}" port "${port.name}" targets the container port of that name, which ${undeclared} (${theyDeclare}): use one of theirs, or name the container port "${port.name}" in ${lacking.join(' and ')}`,

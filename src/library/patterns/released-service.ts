@@ -15,7 +15,7 @@ import { DEFAULT_CANARY_REPLICAS, DEFAULT_REPLICAS } from '../core/defaults';
 import { LABELS, Labels } from '../core/labels';
 import type { AppRelease, CanaryRelease, CanaryRouting, VersionRelease } from '../core/release';
 import type { TrafficApi } from '../core/traffic';
-import { serviceNameStem } from '../core/validation';
+import { serviceNameStem, theyDeclarePorts } from '../core/validation';
 import { AppDeployment, AutoscalingProps } from './app-deployment';
 import { AppIngress, HttpPath } from './app-ingress';
 import { AppService, checkServicePorts, ServicePortProps } from './app-service';
@@ -217,8 +217,7 @@ export class ReleasedService extends Construct implements PodSelectable {
     return this.props.ports.flatMap((port) => {
       const lacking = running.filter((r) => !this.declaredPorts(r.version).includes(port.name));
       if (lacking.length === 0) return [];
-      const declared = [...new Set(lacking.flatMap((r) => this.declaredPorts(r.version)))].sort();
-      const theyDeclare = declared.length === 0 ? 'they declare no named ports' : `they declare ${declared.map((n) => `"${n}"`).join(', ')}`;
+      const theyDeclare = theyDeclarePorts(lacking.flatMap((r) => this.declaredPorts(r.version)));
       const pods = lacking.map((r) => `${r.role} (${r.version.version})`).join(' and ');
       return [`port "${port.name}" targets the container port of that name, which the ${pods} pods do not declare (${theyDeclare}): use one of theirs, or name the container port "${port.name}"`];
     });
