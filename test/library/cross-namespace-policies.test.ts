@@ -4,8 +4,9 @@ import { synthProblems } from 'k8s-iac/testing';
 import { LIMITS, QUOTA, SETTINGS, WEB_POD } from '../helpers';
 
 /** Two namespaces, front (web) and back (api), each as `props` make it, and `connect` between them. */
-function twoNamespaces(connect: (front: NamespacedApp, web: AppDeployment, back: NamespacedApp, api: AppDeployment) => void, backProps: Partial<NamespacedAppProps> = {}) {
+function twoNamespaces(connect: (front: NamespacedApp, web: AppDeployment, back: NamespacedApp, api: AppDeployment) => void, backProps: Partial<NamespacedAppProps> = {}, beside?: (app: App) => void) {
   const app = new App({ outdir: 'unused' });
+  beside?.(app);
   const front = new NamespacedApp(app, 'front', { namespace: 'front', settings: SETTINGS, quota: QUOTA, limits: LIMITS });
   const back = new NamespacedApp(app, 'back', { namespace: 'back', settings: SETTINGS, quota: QUOTA, limits: LIMITS, ...backProps });
   const web = new AppDeployment(front, 'Web', { name: 'web', version: 'v1', ...WEB_POD });
@@ -125,6 +126,34 @@ describe('a peer of another namespace the synth renders', () => {
     expect(synthProblems(admitFront({ 'app.kubernetes.io/name': 'wbe' }, false))).toEqual([unmatched]);
     // the other end's rule is not said to be missing: the mistyped label is the one mistake
     expect(synthProblems(admitFront({ 'app.kubernetes.io/name': 'wbe' }, true))).toEqual([unmatched]);
+  });
+
+  test("a mistyped peer hides no other end's missing rule: one of another workload's policy, or one naming more than the namespace", () => {
+    const missingRule = expect.stringMatching(/^\[test\] front\/WebToApi\/Resource: .* none of back's policies allows that ingress/);
+    // the typo is in a policy of db, not of api: api's missing rule is still said
+    const ofAnotherWorkload = twoNamespaces((front, web, back, api) => {
+      egressToApi(front, web, api);
+      const db = new AppDeployment(back, 'Db', { name: 'db', version: 'v1', ...WEB_POD });
+      new NetworkPolicy(back, 'DbFromWeb', { name: 'db-from-web', podSelector: db.podSelector, ingress: [{ peers: [{ namespace: 'front', pods: { 'app.kubernetes.io/name': 'wbe' } }] }] });
+    });
+    expect(synthProblems(ofAnotherWorkload)).toEqual([missingRule, expect.stringMatching(/^\[test\] back\/DbFromWeb\/Resource: .* of namespace front, which no workload there has/)]);
+    // a peer naming the namespace with more labels is not judged for its pods, so the missing rule is said
+    const narrowed = twoNamespaces((front, web, back, api) => {
+      egressToApi(front, web, api);
+      new NetworkPolicy(back, 'ApiFromWeb', { name: 'api-from-web', podSelector: api.podSelector, ingress: [{ peers: [{ namespaces: { 'kubernetes.io/metadata.name': 'front', team: 'shop' }, pods: { 'app.kubernetes.io/name': 'wbe' } }] }] });
+    });
+    expect(synthProblems(narrowed)).toEqual([missingRule]);
+  });
+
+  test('a namespace the synth renders without workloads holds pods a controller makes, whose labels a peer may name', () => {
+    expect(() =>
+      twoNamespaces(
+        (_front, _web, back, api) =>
+          void new NetworkPolicy(back, 'FromProxies', { name: 'from-proxies', podSelector: api.podSelector, ingress: [{ peers: [{ namespace: 'edge', pods: { 'gateway.networking.k8s.io/gateway-name': 'public' } }] }] }),
+        {},
+        (app) => new NamespacedApp(app, 'edge', { namespace: 'edge', settings: SETTINGS, quota: QUOTA, limits: LIMITS, defaultDeny: false }),
+      )(),
+    ).not.toThrow();
   });
 
   test('with labels a workload there has passes, and a namespace the synth does not render is not judged', () => {

@@ -14,6 +14,7 @@
 import { jsonObjects, JsonObject, templatePorts } from '../core/json-fields';
 import { type Labels, NAMESPACE_NAME_LABEL } from '../core/labels';
 import { podTemplate, RenderedObject, renderedNamespaceLabels, selects } from '../core/workloads';
+import { namedNamespacePeer } from './selectors-match-pods';
 
 type Json = JsonObject;
 type Direction = 'ingress' | 'egress';
@@ -230,24 +231,31 @@ function fixFor(direction: Direction, local: Pods, remote: Pods, ports: readonly
 }
 
 /**
+ * Whether a rule in `direction` of a policy of `policies` selecting `remote` names namespace
+ * `target` alone with pods none of its workloads has: the rule meant for `target`'s pods,
+ * its labels mistyped, which otherNamespacePeersMatchPods reports (and only where it does).
+ */
+function unmatchedPeerTo(policies: readonly Policy[], direction: Direction, remote: Pods, target: string, targetPods: readonly Pods[]): boolean {
+  const known = targetPods.filter((p) => p.labels !== undefined);
+  if (known.length === 0) return false;
+  return policies.some(
+    (policy) =>
+      policy.types.includes(direction) &&
+      selectsPods(policy, remote) &&
+      jsonObjects(policy.spec[direction]).some((rule) =>
+        jsonObjects(rule[direction === 'ingress' ? 'from' : 'to']).some((peer) => {
+          const named = namedNamespacePeer(peer);
+          return named !== undefined && named.namespace === target && !known.some((p) => selects(named.pods, p.labels ?? {}));
+        }),
+      ),
+  );
+}
+
+/**
  * The rules of the policies among `rendered` that let pods reach, or admit pods of, another
  * namespace of `namespaces` (the namespaces this synth renders) whose own policies block
  * the other end, each named by the policy's construct path.
  */
-/** Whether a rule of `policies` in `direction` names namespace `target` by name with pods none of `targetPods` has: a rule meant for them, its labels mistyped. */
-function unmatchedPeerTo(policies: readonly Policy[], direction: Direction, target: string, targetPods: readonly Pods[]): boolean {
-  return policies.some((policy) =>
-    policy.types.includes(direction) &&
-    jsonObjects(policy.spec[direction]).some((rule) =>
-      jsonObjects(rule[direction === 'ingress' ? 'from' : 'to']).some((peer) => {
-        const pods = peer.podSelector === undefined ? undefined : matchLabels(peer.podSelector);
-        if (matchLabels(peer.namespaceSelector)?.[NAMESPACE_NAME_LABEL] !== target || pods === undefined || Object.keys(pods).length === 0) return false;
-        return !targetPods.some((p) => p.labels !== undefined && selects(pods, p.labels));
-      }),
-    ),
-  );
-}
-
 export function crossNamespacePolicies(rendered: readonly RenderedObject[], namespaces: ReadonlySet<string>): string[] {
   const policies: Policy[] = rendered
     .filter((r) => r.object.kind === 'NetworkPolicy' && namespaces.has(r.object.metadata?.namespace ?? ''))
@@ -302,7 +310,7 @@ export function crossNamespacePolicies(rendered: readonly RenderedObject[], name
               mismatched.add(pair);
             }
             // the other end's rule for this namespace is there, with pods no workload has: otherNamespacePeersMatchPods names that mistake, and adding a rule would not be the fix
-            if (blocked.length === 0 || unmatchedPeerTo(of(other), OTHER[direction], policy.namespace, podsIn(policy.namespace))) continue;
+            if (blocked.length === 0 || unmatchedPeerTo(of(other), OTHER[direction], remote, policy.namespace, podsIn(policy.namespace))) continue;
             const verb = direction === 'egress' ? `lets ${blocked.map(describePods).join(', ')} reach ${describePods(remote)} of namespace ${other}` : `admits ${describePods(remote)} of namespace ${other}`;
             const theirs = direction === 'egress' ? 'ingress' : 'egress';
             const fixes = blocked.map((local) => fixFor(direction, local, remote, ports)).join(', and ');

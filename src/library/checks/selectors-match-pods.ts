@@ -160,7 +160,7 @@ export function servicedPodsHaveReadiness(selectors: readonly PodSelector[], wor
 }
 
 /** The namespace a peer names alone, by its name label (as `{ namespace }` and `{ workload }` write it), and its pods' labels; undefined for any other peer. */
-function namedNamespacePeer(peer: Json): { readonly namespace: string; readonly pods: Labels } | undefined {
+export function namedNamespacePeer(peer: Json): { readonly namespace: string; readonly pods: Labels } | undefined {
   if (typeof peer !== 'object' || peer === null || peer.ipBlock !== undefined || peer.podSelector === undefined) return undefined;
   const namespaces = plainSelector(peer.namespaceSelector);
   const pods = plainSelector(peer.podSelector);
@@ -193,19 +193,17 @@ export function otherNamespacePeersMatchPods(rendered: readonly RenderedObject[]
   });
   // most projects have no such peer: the workloads are read only for the namespaces peers name
   if (peers.length === 0) return [];
-  const named = new Set(peers.map((p) => p.namespace));
-  const pods = new Map<string, NamedPods[]>();
-  for (const r of rendered) {
-    const namespace = r.object.metadata?.namespace;
-    if (namespace === undefined || !named.has(namespace)) continue;
-    const there = pods.get(namespace) ?? [];
-    for (const set of podLabelSets([r])) there.push({ kind: set.kind, name: set.name, podLabels: set.labels });
-    pods.set(namespace, there);
-  }
+  const pods = new Map<string, NamedPods[]>(
+    [...new Set(peers.map((p) => p.namespace))].map((namespace) => [
+      namespace,
+      podLabelSets(rendered.filter((r) => r.object.metadata?.namespace === namespace)).map((set) => ({ kind: set.kind, name: set.name, podLabels: set.labels })),
+    ]),
+  );
   return peers.flatMap((peer) => {
     const there = pods.get(peer.namespace) ?? [];
+    // a namespace with no workload holds pods a controller makes (a Gateway's proxies), whose labels synth does not know;
     // a label Kubernetes refuses is the problem its construct reports, not a second one here
-    if (there.some((w) => selects(peer.pods, w.podLabels)) || checkLabels(peer.pods, 'selector').length > 0) return [];
+    if (there.length === 0 || there.some((w) => selects(peer.pods, w.podLabels)) || checkLabels(peer.pods, 'selector').length > 0) return [];
     return [
       `${peer.path}: NetworkPolicy "${peer.name}" allows ${peer.way} pods ${JSON.stringify(peer.pods)} of namespace ${peer.namespace}, which no workload there has (nearest: ${nearestWorkloads(peer.pods, there)}): fix the peer's labels to match the pods', or name the namespace they run in`,
     ];
