@@ -230,7 +230,7 @@ describe('a project of its own', () => {
     const error = new SynthError(['[qa] shop/Web: port "htp" is not declared', '[live] shop/Web: port "htp" is not declared', '[live] shop: ResourceQuota pods is 40', 'settings file: unreadable']);
     expect(error.problems).toHaveLength(4);
     expect(error.message).toBe(
-      'synth failed with 4 errors; nothing was written:\n  [qa, live] shop/Web: port "htp" is not declared\n  [live] shop: ResourceQuota pods is 40\n  settings file: unreadable',
+      'synth failed with 3 errors; nothing was written:\n  [qa, live] shop/Web: port "htp" is not declared\n  [live] shop: ResourceQuota pods is 40\n  settings file: unreadable',
     );
   });
 

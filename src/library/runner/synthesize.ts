@@ -46,7 +46,8 @@ export class SynthError extends Error {
     readonly problems: readonly string[],
     outcome = 'nothing was written',
   ) {
-    super(`synth failed with ${problems.length} error${problems.length === 1 ? '' : 's'}; ${outcome}:\n  ${groupedByEnvironment(problems).join('\n  ')}`);
+    const lines = groupedByEnvironment(problems);
+    super(`synth failed with ${lines.length} error${lines.length === 1 ? '' : 's'}; ${outcome}:\n  ${lines.join('\n  ')}`);
     this.name = 'SynthError';
   }
 }
