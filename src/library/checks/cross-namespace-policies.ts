@@ -11,7 +11,7 @@
  * reports only what it can show. Where both ends have rules for a pair of workloads but
  * their ports or protocols do not meet, that is one problem for the pair, naming both.
  */
-import { jsonObjects, JsonObject, templatePorts } from '../core/json-fields';
+import { jsonObjects, JsonObject, portProtocol, templatePorts } from '../core/json-fields';
 import { type Labels, NAMESPACE_NAME_LABEL } from '../core/labels';
 import { podTemplate, RenderedObject, renderedNamespaceLabels, selects } from '../core/workloads';
 import { namedNamespacePeer } from './selectors-match-pods';
@@ -44,16 +44,10 @@ interface Pods {
 
 /** The container ports of a pod template as a message lists them: name (where it has one), number and protocol. */
 function declaredPorts(template: Json): string[] {
-  return templatePorts(template).flatMap((p) => (typeof p.containerPort === 'number' ? [`${typeof p.name === 'string' ? `${p.name} ` : ''}${p.containerPort}/${protocolOf(p)}`] : []));
+  return templatePorts(template).flatMap((p) => (typeof p.containerPort === 'number' ? [`${typeof p.name === 'string' ? `${p.name} ` : ''}${p.containerPort}/${portProtocol(p)}`] : []));
 }
 
 /** The protocol of a container or policy port that names none. */
-const DEFAULT_PROTOCOL = 'TCP';
-
-function protocolOf(port: Json): string {
-  return typeof port.protocol === 'string' ? port.protocol : DEFAULT_PROTOCOL;
-}
-
 /** The named container ports of a pod template. */
 function namedPorts(template: Json): Map<string, number> {
   return new Map(templatePorts(template).flatMap((p) => (typeof p.name === 'string' && typeof p.containerPort === 'number' ? [[p.name, p.containerPort] as const] : [])));
@@ -110,7 +104,7 @@ function openedPorts(rule: Json): OpenedPort[] {
   return jsonObjects(rule.ports).map((p) => ({
     port: typeof p.port === 'number' || typeof p.port === 'string' ? p.port : undefined,
     endPort: typeof p.endPort === 'number' ? p.endPort : undefined,
-    protocol: protocolOf(p),
+    protocol: portProtocol(p),
   }));
 }
 

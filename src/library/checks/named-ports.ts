@@ -7,7 +7,7 @@
  * a policy's port matches "traffic on the specified protocol AND port" (NetworkPolicyPort,
  * k8s.io/api networking/v1).
  */
-import { jsonObjects, JsonObject, templatePorts } from '../core/json-fields';
+import { jsonObjects, JsonObject, portProtocol, templatePorts } from '../core/json-fields';
 import type { Labels } from '../core/labels';
 import { checkPortName, theyDeclarePorts } from '../core/validation';
 import { RenderedObject, WorkloadFootprint, podTemplate, selects, workloadPath } from '../core/workloads';
@@ -16,13 +16,6 @@ import { sameNamespacePeers } from './selectors-match-pods';
 type Json = JsonObject;
 
 /** The protocol of a container, Service or NetworkPolicy port that names none. */
-const DEFAULT_PROTOCOL = 'TCP';
-
-/** The protocol a port object gives, or the default. */
-function protocolOf(port: Json): string {
-  return typeof port.protocol === 'string' ? port.protocol : DEFAULT_PROTOCOL;
-}
-
 /** A named port the selected pods lack: by name, or over the protocol given (they have it over `protocols`). */
 type Mismatch = { readonly undeclared: true } | { readonly undeclared: false; readonly protocols: readonly string[] };
 
@@ -44,7 +37,7 @@ function declaredPorts(rendered: readonly RenderedObject[]): Map<string, Map<str
     if (!template) continue;
     // a Pod is its own template
     const named = templatePorts(template).filter((p) => typeof p.name === 'string');
-    ports.set(`${object.kind}/${object.metadata?.name}`, new Map(named.map((p) => [p.name as string, protocolOf(p)])));
+    ports.set(`${object.kind}/${object.metadata?.name}`, new Map(named.map((p) => [p.name as string, portProtocol(p)])));
   }
   return ports;
 }
@@ -81,9 +74,9 @@ export function namedPortsDeclared(rendered: readonly RenderedObject[], workload
       for (const port of jsonObjects(spec.ports)) {
         const target = port.targetPort;
         if (!judged(target)) continue;
-        const wrong = mismatch([selector], target, protocolOf(port));
+        const wrong = mismatch([selector], target, portProtocol(port));
         if (wrong?.undeclared) problems.push(`${path}: Service "${name}" targets port "${target}", which no pod it selects declares (${theyDeclare(selector)}): target one of theirs, or name the container port "${target}"`);
-        else if (wrong) problems.push(`${path}: Service "${name}" targets port "${target}" over ${protocolOf(port)}, but the pods it selects declare "${target}" over ${over(wrong.protocols)} only, so it has no endpoints there: give the Service port protocol ${quoted(wrong.protocols)}`);
+        else if (wrong) problems.push(`${path}: Service "${name}" targets port "${target}" over ${portProtocol(port)}, but the pods it selects declare "${target}" over ${over(wrong.protocols)} only, so it has no endpoints there: give the Service port protocol ${quoted(wrong.protocols)}`);
       }
     }
     if (object.kind === 'NetworkPolicy') {
@@ -92,9 +85,9 @@ export function namedPortsDeclared(rendered: readonly RenderedObject[], workload
       for (const rule of jsonObjects(spec.ingress)) {
         for (const port of jsonObjects(rule.ports)) {
           if (!judged(port.port)) continue;
-          const wrong = mismatch([selector], port.port, protocolOf(port));
+          const wrong = mismatch([selector], port.port, portProtocol(port));
           if (wrong?.undeclared) problems.push(`${path}: NetworkPolicy "${name}" opens port "${port.port}", which no pod it selects declares (${theyDeclare(selector)}): open one of theirs, or use a port number`);
-          else if (wrong) problems.push(`${path}: NetworkPolicy "${name}" opens port "${port.port}" over ${protocolOf(port)}, but the pods it selects declare "${port.port}" over ${over(wrong.protocols)} only, and a rule matches its protocol and port together, so it opens nothing: set protocol ${quoted(wrong.protocols)}`);
+          else if (wrong) problems.push(`${path}: NetworkPolicy "${name}" opens port "${port.port}" over ${portProtocol(port)}, but the pods it selects declare "${port.port}" over ${over(wrong.protocols)} only, and a rule matches its protocol and port together, so it opens nothing: set protocol ${quoted(wrong.protocols)}`);
         }
       }
       // an egress rule's named port is the destination's: checkable where every destination is a pod of this namespace
@@ -103,9 +96,9 @@ export function namedPortsDeclared(rendered: readonly RenderedObject[], workload
         if (peers.length === 0 || peers.length !== jsonObjects(rule.to).length) continue;
         for (const port of jsonObjects(rule.ports)) {
           if (!judged(port.port)) continue;
-          const wrong = mismatch(peers, port.port, protocolOf(port));
+          const wrong = mismatch(peers, port.port, portProtocol(port));
           if (wrong?.undeclared) problems.push(`${path}: NetworkPolicy "${name}" allows egress to port "${port.port}", which none of the pods it sends to declares (${theyDeclare(...peers)}): use one of theirs, or a port number`);
-          else if (wrong) problems.push(`${path}: NetworkPolicy "${name}" allows egress to port "${port.port}" over ${protocolOf(port)}, but the pods it sends to declare "${port.port}" over ${over(wrong.protocols)} only, and a rule matches its protocol and port together, so it allows nothing: set protocol ${quoted(wrong.protocols)}`);
+          else if (wrong) problems.push(`${path}: NetworkPolicy "${name}" allows egress to port "${port.port}" over ${portProtocol(port)}, but the pods it sends to declare "${port.port}" over ${over(wrong.protocols)} only, and a rule matches its protocol and port together, so it allows nothing: set protocol ${quoted(wrong.protocols)}`);
         }
       }
     }

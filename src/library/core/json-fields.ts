@@ -17,3 +17,11 @@ export function templatePorts(template: JsonObject): JsonObject[] {
   const spec = (template.spec ?? {}) as JsonObject;
   return [...jsonObjects(spec.containers), ...jsonObjects(spec.initContainers)].flatMap((c) => jsonObjects(c.ports));
 }
+
+/** The protocol a port takes when its object names none. */
+const DEFAULT_PORT_PROTOCOL = 'TCP';
+
+/** The protocol a rendered port object (a container's, a Service's, a policy's) gives, or the default. */
+export function portProtocol(port: JsonObject): string {
+  return typeof port.protocol === 'string' ? port.protocol : DEFAULT_PORT_PROTOCOL;
+}

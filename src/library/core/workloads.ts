@@ -18,7 +18,7 @@ import { jsonObjects } from './json-fields';
 import { type Labels, NAMESPACE_NAME_LABEL } from '../core/labels';
 import { parseQuantity } from './quantity';
 import { objectRenderer } from './render-object';
-import { checkFinite, checkMemoryUnit, checkQuantity, MAX_INT32 } from './validation';
+import { checkFinite, checkMemoryUnit, checkQuantity, MAX_INT32, percentValue } from './validation';
 import type { ComputeAmount, LimitRangeConfig } from '../core/resources';
 
 /** One rendered object and the construct path that made it. */
@@ -213,7 +213,8 @@ export function selects(selector: Labels, podLabels: Labels): boolean {
 /** `n` or `n%` of `total`, rounded as the controller rounds it. */
 export function scaled(value: number | string, total: number, round: 'up' | 'down'): number {
   if (typeof value === 'number') return value;
-  const share = (Number(value.replace('%', '')) / 100) * total;
+  // values reaching here were checked, so a percentage is one: a malformed value counts as 0%
+  const share = ((percentValue(value) ?? 0) / 100) * total;
   return round === 'up' ? Math.ceil(share) : Math.floor(share);
 }
 
