@@ -193,7 +193,7 @@ describe('output folders', () => {
   describe('staged folders reach the disk before they are swapped in', () => {
     const files = { 'a/configmap-a.yaml': '1', '_cluster/namespace-a.yaml': '1', 'kustomization.yaml': 'resources:\n  - _cluster/namespace-a.yaml\n  - a/configmap-a.yaml\n' };
     /** In a process of its own (the compiled library, whose fs is the one patched here): what `sync` and fsync were called on while writing `files`. */
-    function writeRecorded(out: string, syncfs: 'real' | 'missing', fsyncFault = false): { readonly syncs: string[][]; readonly fsynced: string[]; readonly error?: string } {
+    function writeRecorded(out: string, syncfs: 'real' | 'missing', fsyncFault = false, written: Record<string, string> = files): { readonly syncs: string[][]; readonly fsynced: string[]; readonly error?: string } {
       const script = `
         const fs = require('node:fs');
         const childProcess = require('node:child_process');
@@ -213,7 +213,7 @@ describe('output folders', () => {
         };
         const { writeTreeAtomically } = require(${JSON.stringify(path.join(ROOT, 'lib', 'src', 'library', 'index.js'))});
         try {
-          writeTreeAtomically(process.argv[1], 'prod', new Map(Object.entries(${JSON.stringify(files)})));
+          writeTreeAtomically(process.argv[1], 'prod', new Map(Object.entries(${JSON.stringify(written)})));
         } catch (err) {
           record.error = err.message;
         }
@@ -239,6 +239,15 @@ describe('output folders', () => {
       expect(fsynced.slice(0, -1).map((p) => path.relative(staged, p) || '.').sort()).toEqual(['.', '_cluster', '_cluster/namespace-a.yaml', 'a', 'a/configmap-a.yaml', KUSTOMIZATION]);
       expect(fsynced[fsynced.length - 1]).toBe(out);
       expect(readTree(path.join(out, 'prod'))).toEqual(files);
+    });
+
+    test('without syncfs, a file the current folder holds unchanged is linked, and only its name is flushed, with its folder', () => {
+      const out = tmpdir('flush-changed');
+      writeTreeAtomically(out, 'prod', new Map(Object.entries(files)));
+      const { fsynced } = writeRecorded(out, 'missing', false, { ...files, 'a/configmap-a.yaml': '2' });
+      const staged = path.dirname(path.dirname(fsynced.find((p) => p.endsWith('configmap-a.yaml'))!));
+      expect(fsynced.slice(0, -1).map((p) => path.relative(staged, p) || '.').sort()).toEqual(['.', '_cluster', 'a', 'a/configmap-a.yaml']);
+      expect(readTree(path.join(out, 'prod'))['a/configmap-a.yaml']).toBe('2');
     });
 
     test('a fault while flushing keeps the old tree, leaves no temporary folder, and is named', () => {

@@ -302,12 +302,16 @@ function fsyncPath(target: string, flags: 'r' | 'r+' = 'r'): void {
   }
 }
 
-/** Flushes every file and folder of a tree to disk, one by one. */
+/**
+ * Flushes every folder of a staged tree and every file written into it to disk, one by one.
+ * A file linked from the current folder (more than one link) was flushed by the synth that
+ * wrote it: its name is flushed with its folder.
+ */
 function fsyncTree(dir: string): void {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const entryPath = path.join(dir, entry.name);
     if (entry.isDirectory()) fsyncTree(entryPath);
-    else fsyncPath(entryPath, 'r+');
+    else if (fs.statSync(entryPath).nlink === 1) fsyncPath(entryPath, 'r+');
   }
   fsyncPath(dir);
 }
@@ -324,10 +328,11 @@ function syncFileSystem(dir: string): boolean {
 
 /**
  * Flushes the staged trees to disk before they are swapped in, so a crash after the swap
- * cannot leave a file empty. One syncfs of their file system does it at once; an fsync of
- * each file costs a journal commit apiece, which on ext4 took the benchmark's 69,600 files
- * from 5 s to 36 s. Where syncfs is not to be had, or reports a fault, each file and folder
- * is flushed on its own (and a fault is then named with its file).
+ * cannot leave a file empty. One syncfs of their file system does it at once (it also waits
+ * for what other programs wrote there and has not reached the disk yet); an fsync of each
+ * file costs a journal commit apiece, which on ext4 took the benchmark's 69,600 files from
+ * 5 s to 36 s. Where syncfs is not to be had, or reports a fault, each folder and each file
+ * written is flushed on its own (and a fault is then named with its file).
  */
 function flushStaged(outdir: string, staged: Iterable<string>): void {
   if (syncFileSystem(outdir)) return;
