@@ -38,8 +38,10 @@ function field(values, names, noisy) {
     { weight: 3, arbitrary: value },
     { weight: 2, arbitrary: fc.tuple(value, value).map(([a, b]) => `${a}-${b}`) },
     { weight: noisy ? 1 : 0, arbitrary: fc.tuple(value, value, value).map((parts) => parts.join('-')) },
+    // a star before '-' is the whole field to the parser, whatever follows
+    { weight: noisy ? 1 : 0, arbitrary: fc.tuple(fc.constantFrom('*', '?'), value).map(([star, v]) => `${star}-${v}`) },
   );
-  const step = fc.oneof({ weight: 4, arbitrary: fc.constant('') }, { weight: 2, arbitrary: fc.constantFrom('/1', '/2', '/3', '/7', '/01', '/+1', '/40') }, { weight: noisy ? 1 : 0, arbitrary: fc.constantFrom('/0', '/-1', '/', '/x', '/1/2') });
+  const step = fc.oneof({ weight: 4, arbitrary: fc.constant('') }, { weight: 2, arbitrary: fc.constantFrom('/1', '/2', '/3', '/7', '/01', '/+1', '/40') }, { weight: noisy ? 1 : 0, arbitrary: fc.constantFrom('/0', '/-1', '/', '/x', '/1/2', '/9223372036854775807', '/9223372036854775808') });
   const part = fc.tuple(range, step).map(([r, s]) => r + s);
   const list = fc.array(fc.oneof({ weight: 6, arbitrary: part }, { weight: 1, arbitrary: fc.constant('') }), { minLength: 1, maxLength: 4 }).map((parts) => parts.join(','));
   return fc.oneof({ weight: 5, arbitrary: part }, { weight: 2, arbitrary: list });

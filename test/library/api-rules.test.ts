@@ -52,7 +52,9 @@ describe('validators, as the API server reads the values', () => {
   test.each(['30 2 * * *', '*/5 * * * MON-FRI', '0 12 1,15 JAN-MAR *', '5/15 * * * *', '0 0 * * 0-6', '@daily', '@every 90m', '@every .5h', '@every 1h30m', '@every -1h', '@every +5m', '@every 0', ' 30 2 * * * ', '0 0 29 2 *', '0 0 30 2 1', '0 0 31 4/2 *',
     // as robfig/cron v3 reads them (scripts/cron-agreement.js): empty list parts are skipped, numbers are read by strconv.Atoi,
     // a step of 2 drops day-of-week's star, so 30 February or any Monday; a day of the month with no weekday field runs on its own
-    '0 0 1,,15 * *', '+5 * * * *', '05/015 * * * *', '0 0 30 2 */2', '0 0 15 * ,', '0\u00850 * * *'])('schedule %j passes', (s) => {
+    '0 0 1,,15 * *', '+5 * * * *', '05/015 * * * *', '0 0 30 2 */2', '0 0 15 * ,', '0\u00850 * * *',
+    // a star before '-' is the whole field, whatever follows; a step up to the largest int Atoi reads
+    '*-5 * * * *', '?-x * * * *', '*/9223372036854775807 * * * *'])('schedule %j passes', (s) => {
     expect(checkCronSchedule(s, 'schedule')).toBeUndefined();
   });
   test.each([
@@ -82,6 +84,8 @@ describe('validators, as the API server reads the values', () => {
     ['0 0 , * *', /never runs: its day-of-month "," names no value/],
     ['-1 * * * *', /minute "" is not a number/],
     ['*/-1 * * * *', /has a step that is not a whole number of 1 or more/],
+    ['*/9223372036854775808 * * * *', /has a step that is not a whole number of 1 or more/],
+    ['0 0 30 2 *-3', /never runs: no month it names has a day/],
     // U+FEFF is white space to JavaScript, not to Go's strings.Fields
     ['0\ufeff0 * * *', /has 4 fields/],
   ])('schedule %j is refused', (s, message) => expect(checkCronSchedule(s, 'schedule')).toMatch(message));

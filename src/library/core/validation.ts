@@ -444,15 +444,16 @@ function cronValue(text: string, field: (typeof CRON_FIELDS)[number]): number | 
   return value;
 }
 
-/** The largest number Go's strconv.Atoi reads on a 64-bit machine. */
-const MAX_GO_INT = 2 ** 63 - 1;
+/** The largest number Go's strconv.Atoi reads on a 64-bit machine (compared exactly: as a JavaScript number it rounds up). */
+const MAX_GO_INT = 2n ** 63n - 1n;
 
 /** A number as the parser reads it (strconv.Atoi: an optional sign, leading zeros, no more than an int holds), if it is one of 0 or more. */
 function cronNumber(text: string): number | undefined {
   if (!/^[+-]?[0-9]+$/.test(text)) return undefined;
-  const value = Math.abs(Number(text));
+  const digits = text.replace(/^[+-]/, '');
   // "-0" is 0; any other negative number is refused ("negative number not allowed")
-  return (text.startsWith('-') && value !== 0) || value > MAX_GO_INT ? undefined : value;
+  if (BigInt(digits) > MAX_GO_INT || (text.startsWith('-') && BigInt(digits) !== 0n)) return undefined;
+  return Number(digits);
 }
 
 /** A part of a cron field as the parser reads it. */
@@ -471,10 +472,11 @@ function cronPart(part: string, field: (typeof CRON_FIELDS)[number]): CronPart |
   const [range, stepText, extra] = part.split('/');
   const step = stepText === undefined ? 1 : cronNumber(stepText);
   if (extra !== undefined || step === undefined || step === 0) return `"${part}" has a step that is not a whole number of 1 or more`;
-  const star = range === '*' || range === '?';
+  const texts = range.split('-');
+  // `*` or `?` before any '-' is the whole field to the parser, whatever follows it (`*-5` is `*`)
+  const star = texts[0] === '*' || texts[0] === '?';
   let bounds: number[] = [field.min, field.max];
   if (!star) {
-    const texts = range.split('-');
     if (texts.length > 2) return `"${part}" is not a value or a range a-b`;
     const values = texts.map((b) => cronValue(b, field));
     const wrong = values.find((v): v is string => typeof v === 'string');
