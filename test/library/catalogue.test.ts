@@ -501,6 +501,14 @@ const cases: Case[] = [
   { name: 'VPA resource in capitals (types not checked)', build: web({ verticalAutoscaling: { mode: 'Off', controlledResources: ['CPU' as 'cpu'] } }), expected: /verticalAutoscaling.controlledResources entry "CPU" is not one of the values it takes: use 'cpu', 'memory'/ },
   { name: 'replicas as text (types not checked)', build: web({ replicas: '2' as unknown as number }), expected: /shop\/Web: replicas is "2": use a whole number of 0 or more/ },
   { name: 'access name with a slash', build: (ns) => new DeveloperAccess(ns, 'Access', { name: 'team/view', subject: { user: 'a@example.com' }, preset: 'view' }), expected: /shop\/Access: Role name "team\/view" is not a name the API server takes for it: use any name but '\.' or '\.\.', without '\/' or '%'/ },
+  {
+    name: 'two access names that differ in case only, one file where case is not told apart',
+    build: (ns) => {
+      new DeveloperAccess(ns, 'Dev', { name: 'Dev', subject: { user: 'a@example.com' }, preset: 'view' });
+      new DeveloperAccess(ns, 'DevLower', { name: 'dev', subject: { user: 'b@example.com' }, preset: 'view' });
+    },
+    expected: /shop\/DevLower\/Role: Role "dev" is written to shop\/role-dev.yaml, and shop\/Dev\/Role to shop\/role-Dev.yaml, one file on a file system that does not tell case apart \(macOS, Windows\): give one of them a name that differs by more than case/,
+  },
   { name: 'access name too long for its file', build: (ns) => new DeveloperAccess(ns, 'Access', { name: 'a'.repeat(239), subject: { user: 'a@example.com' }, preset: 'view' }), expected: /shop\/Access: Role name "a{239}" makes the file name of the RoleBinding synth writes 256 bytes, over the 255 a file system holds: use a name of at most 238 bytes/ },
   { name: 'access subject of no kind (types not checked)', build: (ns) => new DeveloperAccess(ns, 'Access', { name: 'dev', subject: {} as { user: string }, preset: 'view' }), expected: /shop\/Access: subject gives none of user, group or serviceAccount: give one of \{ user: 'alice@example.com' \}, \{ group: 'shop-devs' \} or \{ serviceAccount: 'deployer', namespace: 'ci' \}/ },
   { name: 'access subject missing (types not checked)', build: (ns) => new DeveloperAccess(ns, 'Access', { name: 'dev', subject: undefined as unknown as { user: string }, preset: 'view' }), expected: /shop\/Access: subject is undefined: give who gets the access, one of \{ user: 'alice@example.com' \}/ },

@@ -158,6 +158,8 @@ interface Duplicate {
   readonly kind: string;
   readonly name: string;
   readonly namespace?: string;
+  /** The other object's file differs from this one's in case only: one file where case is not told apart. */
+  readonly previousFile?: string;
 }
 
 const parentOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('/')));
@@ -174,6 +176,9 @@ function duplicateProblems(duplicates: readonly Duplicate[], label: string): str
   }
   return [...groups.values()].map((group) => {
     const [first] = group;
+    if (first.previousFile !== undefined) {
+      return `[${label}] ${first.path}: ${first.kind} "${first.name}" is written to ${fileFor(first.kind, first.name, first.namespace)}, and ${first.previous} to ${first.previousFile}, one file on a file system that does not tell case apart (macOS, Windows): give one of them a name that differs by more than case`;
+    }
     const scope = first.namespace ?? 'the cluster scope';
     if (group.length === 1) return `[${label}] ${first.path}: ${first.kind} "${first.name}" in ${scope} is also made by ${first.previous}: give one of them another name`;
     const objects = group.map((d) => `${d.kind} "${d.name}"`).join(', ');
@@ -206,7 +211,8 @@ export function renderManifests(root: IConstruct, label: string, warn?: (message
   const constructs = allConstructs(root);
   const { problems, failing } = validateConstructs(constructs, label);
   const manifests: Manifest[] = [];
-  const seen = new Map<string, string>();
+  // by the file's name in lower case: on macOS and Windows, names that differ in case only are one file
+  const seen = new Map<string, { readonly path: string; readonly file: string }>();
   const duplicates: Duplicate[] = [];
   const render = objectRenderer(root);
   let unrendered = false;
@@ -236,9 +242,9 @@ export function renderManifests(root: IConstruct, label: string, warn?: (message
     const namingWarning = refused ? undefined : podNamingWarning(c.kind, name);
     if (warn && namingWarning) warn(`[${label}] ${path}: ${namingWarning}`);
     const file = fileFor(c.kind, name, metadata.namespace);
-    const previous = seen.get(file);
-    if (previous) duplicates.push({ path, previous, kind: c.kind, name, namespace: metadata.namespace });
-    seen.set(file, path);
+    const previous = seen.get(file.toLowerCase());
+    if (previous) duplicates.push({ path, previous: previous.path, kind: c.kind, name, namespace: metadata.namespace, previousFile: previous.file === file ? undefined : previous.file });
+    seen.set(file.toLowerCase(), { path, file });
     manifests.push({ file, kind: c.kind, namespace: metadata.namespace, name, path, object });
   }
   problems.push(...duplicateProblems(duplicates, label));
