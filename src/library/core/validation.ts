@@ -112,11 +112,14 @@ export function serviceNameStem(name: string, suffixes: readonly string[], what:
   return problem === undefined ? { name } : { name: standInServiceNameStem(name, suffixes, path), problem };
 }
 
+/** The longest DNS-1123 subdomain (DNS1123SubdomainMaxLength): the longest name of most objects, custom resources included. */
+export const DNS_SUBDOMAIN_MAX_LENGTH = 253;
+
 /** RFC 1123 subdomain: names of most objects (Deployments, ConfigMaps, ...). */
 export function checkDnsSubdomain(value: string, what: string): string | undefined {
-  const fix = "use at most 253 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit";
+  const fix = `use at most ${DNS_SUBDOMAIN_MAX_LENGTH} lower-case letters, digits, '-' and '.', starting and ending with a letter or digit`;
   if (typeof value !== 'string') return notText(value, what, fix);
-  if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) return `${what} "${value}" is not a valid DNS-1123 subdomain: ${fix}`;
+  if (value.length > DNS_SUBDOMAIN_MAX_LENGTH || !DNS1123_SUBDOMAIN.test(value)) return `${what} "${value}" is not a valid DNS-1123 subdomain: ${fix}`;
   return undefined;
 }
 

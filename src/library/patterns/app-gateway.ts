@@ -12,7 +12,7 @@
 import { Construct } from 'constructs';
 import * as gw from '../../../imports/gateway.networking.k8s.io';
 import { NAMESPACE_NAME_LABEL } from '../core/labels';
-import { checkDnsLabel, checkDnsSubdomain, checkHostname, errors } from '../core/validation';
+import { checkDnsLabel, checkDnsSubdomain, checkHostname, DNS_SUBDOMAIN_MAX_LENGTH, errors } from '../core/validation';
 import { CLUSTER_ISSUER_ANNOTATION } from './app-ingress';
 
 /** The listener of plain HTTP: serves, or only redirects once TLS is on. */
@@ -25,8 +25,6 @@ const HTTPS_PORT = 443;
 const REDIRECT_SUFFIX = '-https-redirect';
 /** The certificate's Secret is, unless named, the Gateway's name with this suffix. */
 const TLS_SECRET_SUFFIX = '-tls';
-/** The longest name of an object, custom resources included (a DNS-1123 subdomain; NameIsDNSSubdomain). */
-const MAX_NAME_LENGTH = 253;
 /** A permanent redirect: browsers and crawlers remember the HTTPS address. */
 const REDIRECT_STATUS = gw.HttpRouteSpecRulesFiltersRequestRedirectStatusCode.VALUE_301;
 
@@ -117,30 +115,33 @@ export class AppGateway extends Construct {
 
   private validateGateway(): string[] {
     const p = this.props;
+    const nameProblem = checkDnsSubdomain(p.name, 'Gateway name');
     const problems = errors(
-      checkDnsSubdomain(p.name, 'Gateway name'),
+      nameProblem,
       checkHostname(p.hostname, 'Gateway hostname'),
       // gatewayClassName is an ObjectName in the CRD: a DNS-1123 subdomain of 1-253 characters, as an IngressClass name
       checkDnsSubdomain(p.className, 'GatewayClass name'),
       checkIssuer(p.tlsClusterIssuer),
-      ...(this.tlsSecretName === undefined ? [] : this.checkTlsNames()),
+      ...(this.tlsSecretName === undefined ? [] : this.checkTlsNames(nameProblem === undefined)),
       ...p.routeNamespaces.map((ns, i) => checkDnsLabel(ns, `routeNamespaces[${i}]`)),
     );
     if (p.routeNamespaces.length === 0) problems.push('routeNamespaces is empty: no HTTPRoute could attach to the Gateway; list the namespaces of the apps it serves');
     return problems;
   }
+
   /**
    * The names TLS adds: the certificate's Secret, where given, and those made from the
    * Gateway's name (the redirect HTTPRoute, and the default Secret, whose suffix is shorter):
-   * a name too long for them is one mistake, said at the Gateway's name.
+   * a name too long for them is one mistake, said at the Gateway's name (`nameValid`: the
+   * name is a subdomain; otherwise that is its one problem).
    */
-  private checkTlsNames(): string[] {
+  private checkTlsNames(nameValid: boolean): string[] {
     const { name, tlsSecretName } = this.props;
     const given = tlsSecretName === undefined ? undefined : checkDnsSubdomain(tlsSecretName, 'tlsSecretName');
-    const tooLong = checkDnsSubdomain(name, 'Gateway name') === undefined && name.length + REDIRECT_SUFFIX.length > MAX_NAME_LENGTH;
+    const tooLong = nameValid && name.length + REDIRECT_SUFFIX.length > DNS_SUBDOMAIN_MAX_LENGTH;
     return errors(
       given,
-      tooLong ? `Gateway name "${name}" has ${name.length} characters, and with TLS it names the redirect HTTPRoute "${name}${REDIRECT_SUFFIX}" (${name.length + REDIRECT_SUFFIX.length}), over the ${MAX_NAME_LENGTH} an object name may have: use at most ${MAX_NAME_LENGTH - REDIRECT_SUFFIX.length} characters` : undefined,
+      tooLong ? `Gateway name "${name}" has ${name.length} characters, and with TLS it names the redirect HTTPRoute "${name}${REDIRECT_SUFFIX}" (${name.length + REDIRECT_SUFFIX.length}), over the ${DNS_SUBDOMAIN_MAX_LENGTH} an object name may have: use at most ${DNS_SUBDOMAIN_MAX_LENGTH - REDIRECT_SUFFIX.length} characters` : undefined,
     );
   }
 }
