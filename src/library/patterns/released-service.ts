@@ -110,6 +110,8 @@ export class ReleasedService extends Construct implements PodSelectable {
   private readonly props: ReleasedServiceProps;
   /** The name as given: the app's key in its release file, which problems name. */
   private readonly givenName: string;
+  /** The container port names of each version's pods, as declaredPorts reads them. */
+  private readonly declaredPortNames = new Map<VersionRelease, string[]>();
 
   constructor(scope: Construct, id: string, props: ReleasedServiceProps) {
     super(scope, id);
@@ -196,9 +198,14 @@ export class ReleasedService extends Construct implements PodSelectable {
     return { service: pair.activeService, policySelector: pair.appSelector };
   }
 
-  /** The names of the container ports the pods of `version` declare, which the Services' ports target. */
+  /** The names of the container ports the pods of `version` declare, which the Services' ports target; the project's pod() is asked once per version. */
   private declaredPorts(version: VersionRelease): string[] {
-    return (this.props.pod(version).container.ports ?? []).map((port) => port.name);
+    let names = this.declaredPortNames.get(version);
+    if (names === undefined) {
+      names = (this.props.pod(version).container.ports ?? []).map((port) => port.name);
+      this.declaredPortNames.set(version, names);
+    }
+    return names;
   }
 
   /** The Service ports that reach a container port of `version`'s pods: one they do not declare is the service's problem, said once by undeclaredPorts. */
