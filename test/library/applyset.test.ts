@@ -190,6 +190,37 @@ describe('k8s-iac apply and diff --cluster', () => {
     expect(errors.join('\n')).toContain(message);
   });
 
+  test("an environment naming its kubeContext is applied there, and a --context of another cluster is refused before kubectl runs", () => {
+    const pinned = defineProject({
+      environments: defineEnvironments<Record<string, never>>()({ live: { settings: { owner: OWNER }, values: {}, kubeContext: 'live-admin' } }),
+      build: (scope, env) => void new NamespacedApp(scope, 'shop', { namespace: 'shop', settings: env.settings, quota: QUOTA, limits: LIMITS }),
+    });
+    const dir = tmpdir('pinned-dist');
+    expect(main(['synth', '--outdir', dir], { project: pinned, log: () => undefined })).toBe(0);
+    const live = (argv: string[], kubectl: string) => {
+      const errors: string[] = [];
+      const status = main(argv, { project: pinned, log: () => undefined, error: (l) => void errors.push(l), env: { ...process.env, KUBECTL: kubectl } });
+      return { status, errors };
+    };
+    const pinnedRun = fakeKubectl();
+    expect(live(['apply', '--env', 'live', '--outdir', dir], pinnedRun.kubectl).status).toBe(0);
+    expect(live(['apply', '--env', 'live', '--outdir', dir, '--context', 'live-admin'], pinnedRun.kubectl).status).toBe(0);
+    expect(pinnedRun.calls().length).toBeGreaterThan(0);
+    expect(pinnedRun.calls().every((c) => c.args.startsWith('--context live-admin '))).toBe(true);
+    const elsewhere = fakeKubectl();
+    for (const [argv, status] of [[['apply', '--env', 'live', '--outdir', dir, '--context', 'dev-admin'], 1], [['diff', '--env', 'live', '--cluster', '--outdir', dir, '--context', 'dev-admin'], 2]] as const) {
+      const refused = live([...argv], elsewhere.kubectl);
+      expect(refused.status).toBe(status);
+      expect(refused.errors).toEqual([
+        "error: --context dev-admin is not the cluster of environment live, whose kubeContext is live-admin: drop --context (the environment's is used), or change its kubeContext in defineEnvironments if the cluster moved",
+      ]);
+    }
+    expect(elsewhere.calls()).toEqual([]);
+    expect(() => defineEnvironments<Record<string, never>>()({ live: { settings: { owner: OWNER }, values: {}, kubeContext: ' ' } })).toThrow(
+      "defineEnvironments: the kubeContext of live is no context name: give the kubeconfig context of the environment's cluster (kubectl config get-contexts lists them), or leave it out",
+    );
+  });
+
   test('without kubectl: a clear error, not a stack', () => {
     for (const argv of [['apply', '--env', 'live', '--outdir', out], ['diff', '--env', 'live', '--cluster', '--outdir', out]]) {
       const { status, errors } = run(argv, { KUBECTL: path.join(tmpdir('empty'), 'kubectl') });

@@ -12,6 +12,12 @@ export interface EnvironmentInput<Values> {
   readonly settings: PlatformSettingsInput;
   /** The user's own per-environment values. */
   readonly values: Values;
+  /**
+   * The kubeconfig context of the environment's cluster: `apply` and `diff --cluster` use it,
+   * and refuse another given with `--context`, so the objects of one environment never reach
+   * another's cluster. @default - none: kubectl's current context, or `--context`
+   */
+  readonly kubeContext?: string;
 }
 
 /** One environment, resolved: its name, its platform settings and its values. */
@@ -22,6 +28,8 @@ export interface Environment<Values, Name extends string = string> {
   readonly settings: PlatformSettings;
   /** The project's own values for this environment, of the project's type. */
   readonly values: Values;
+  /** The kubeconfig context of its cluster, where the environment names one. @default - none */
+  readonly kubeContext?: string;
 }
 
 const ENVIRONMENT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -51,8 +59,12 @@ export class EnvironmentSet<Name extends string, Values> {
         `defineEnvironments: "${GITOPS_FOLDER}" cannot name an environment: <outdir>/${GITOPS_FOLDER}/ holds the Argo CD and Flux objects of every environment, so the two would share a folder: give the environment another name`,
       );
     }
+    const unnamedContexts = names.filter((n) => inputs[n].kubeContext !== undefined && (typeof inputs[n].kubeContext !== 'string' || inputs[n].kubeContext?.trim() === ''));
+    if (unnamedContexts.length > 0) {
+      throw new Error(`defineEnvironments: the kubeContext of ${unnamedContexts.join(', ')} is no context name: give the kubeconfig context of the environment's cluster (kubectl config get-contexts lists them), or leave it out`);
+    }
     this.names = names;
-    this.byName = new Map(names.map((name) => [name, { name, settings: platformSettings(name, inputs[name].settings), values: inputs[name].values }]));
+    this.byName = new Map(names.map((name) => [name, { name, settings: platformSettings(name, inputs[name].settings), values: inputs[name].values, kubeContext: inputs[name].kubeContext }]));
   }
 
   /** Whether `name` is one of the environments. */

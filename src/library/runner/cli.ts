@@ -155,7 +155,7 @@ options:
   --canary-abort       promote: the canary goes, stable stays
   --resume             promote: finish a promote that a kill interrupted
   --cluster            diff: against the live cluster (kubectl diff --server-side) instead of the folder
-  --context CTX        apply, diff --cluster: the kubeconfig context (default: the current one)
+  --context CTX        apply, diff --cluster: the kubeconfig context (default: the environment's kubeContext, else the current one)
   --help               this text
 `;
 
@@ -485,8 +485,16 @@ function diff(project: Project, line: CommandLine, env: EnvironmentVariables, lo
 
 /** The environment folder apply and diff --cluster send to the cluster, and how kubectl runs. */
 function liveTarget(project: Project, line: CommandLine, env: EnvironmentVariables): { folder: string; options: KubectlOptions } {
-  const name = project.environments.get(line.envs[0]).name;
-  return { folder: path.join(folders(line).outdir, name), options: { kubectl: env.KUBECTL, context: line.context, env } };
+  const environment = project.environments.get(line.envs[0]);
+  return { folder: path.join(folders(line).outdir, environment.name), options: { kubectl: env.KUBECTL, context: liveContext(environment, line.context), env } };
+}
+
+/** The kubeconfig context of apply and diff --cluster: the environment's own where it names one, which a different `--context` may not override. */
+function liveContext(environment: { readonly name: string; readonly kubeContext?: string }, given: string | undefined): string | undefined {
+  if (environment.kubeContext === undefined || given === undefined || given === environment.kubeContext) return environment.kubeContext ?? given;
+  throw new Error(
+    `--context ${given} is not the cluster of environment ${environment.name}, whose kubeContext is ${environment.kubeContext}: drop --context (the environment's is used), or change its kubeContext in defineEnvironments if the cluster moved`,
+  );
 }
 
 function promote(project: Project, line: CommandLine, log: (line: string) => void): void {
