@@ -56,6 +56,18 @@ describe('DeveloperAccess', () => {
     expect(find(m, 'RoleBinding', name).roleRef.name).toBe(name);
   });
 
+  // the API server takes these, but the name is also a file name of synth's: kubectl -f splits it at ',', and scripts at spaces
+  test.each([
+    ['team,view', '","'],
+    ['team view', '" "'],
+    ['L)<', '")", "<"'],
+    ['a\u0000b', '"\\u0000"'],
+  ])('the Role name %j, which a file name of synth would not carry whole, is refused', (name, held) => {
+    expect(synthErrors((ns) => new DeveloperAccess(ns, 'Access', { name, subject: { group: 'devs' }, preset: 'view' }))).toContain(
+      `shop/Access: Role name ${JSON.stringify(name)} holds ${held}, and synth writes the RoleBinding to the file ${JSON.stringify(`rolebinding-${name}.yaml`)}, which kubectl -f (a ',' separates files there) and scripts would not read as one name: use letters, digits and '-', '_', '.', ':', '@', '+'`,
+    );
+  });
+
   test.each(['.', '..', 'a/b', '50%', ''])('the Role name %j is refused', (name) => {
     expect(synthErrors((ns) => new DeveloperAccess(ns, 'Access', { name, subject: { group: 'devs' }, preset: 'view' }))).toMatch(/synth failed with 1 error[^]*shop\/Access: Role name ".*" is not a name the API server takes for it/);
   });

@@ -147,15 +147,23 @@ export function manifestFileName(kind: string, name: string): string {
   return `${kind.toLowerCase()}-${name}.yaml`;
 }
 
+/** What a name that is also a file name of synth's may hold: what the tools that take the folder's files read as one name. */
+const FILE_NAME_SAFE = /^[A-Za-z0-9._:@+-]*$/;
+
 /**
- * A name synth can write the file of (`manifestFileName`): at most 255 bytes in all, with no
- * NUL, which no file system holds. For the names the API server bounds by less (a DNS-1123
- * subdomain), their own check says more.
+ * A name synth can write the file of (`manifestFileName`), for the names the API server
+ * bounds by less than a DNS-1123 subdomain (RBAC's): at most 255 bytes in all, of letters,
+ * digits and `-_.:@+` only. The API server takes more, but kubectl -f reads ',' as a list
+ * of files, and a space, quote or control character breaks the scripts and tools that take
+ * the folder's files (a NUL no file system holds).
  */
 export function checkManifestFileName(kind: string, name: string, what: string): string | undefined {
   const file = manifestFileName(kind, name);
   const room = MAX_FILE_NAME_BYTES - Buffer.byteLength(manifestFileName(kind, ''));
-  if (name.includes('\0')) return `${what} ${JSON.stringify(name)} holds a NUL character, which no file name may hold, and synth writes the ${kind} to ${JSON.stringify(file)}: drop it`;
+  if (!FILE_NAME_SAFE.test(name)) {
+    const held = [...new Set([...name].filter((c) => !FILE_NAME_SAFE.test(c)))].map((c) => JSON.stringify(c)).join(', ');
+    return `${what} ${JSON.stringify(name)} holds ${held}, and synth writes the ${kind} to the file ${JSON.stringify(file)}, which kubectl -f (a ',' separates files there) and scripts would not read as one name: use letters, digits and '-', '_', '.', ':', '@', '+'`;
+  }
   const bytes = Buffer.byteLength(file);
   if (bytes <= MAX_FILE_NAME_BYTES) return undefined;
   return `${what} ${JSON.stringify(name)} makes the file name of the ${kind} synth writes ${bytes} bytes, over the ${MAX_FILE_NAME_BYTES} a file system holds: use a name of at most ${room} bytes`;
