@@ -14,7 +14,7 @@
 import { jsonObjects, JsonObject, portProtocol, templatePorts } from '../core/json-fields';
 import { type Labels, NAMESPACE_NAME_LABEL } from '../core/labels';
 import { podTemplate, RenderedObject, renderedNamespaceLabels, selects } from '../core/workloads';
-import { namedNamespacePeer } from './selectors-match-pods';
+import { namedNamespacePeer, policyPeers } from './selectors-match-pods';
 
 type Json = JsonObject;
 type Direction = 'ingress' | 'egress';
@@ -236,12 +236,10 @@ function unmatchedPeerTo(policies: readonly Policy[], direction: Direction, remo
     (policy) =>
       policy.types.includes(direction) &&
       selectsPods(policy, remote) &&
-      jsonObjects(policy.spec[direction]).some((rule) =>
-        jsonObjects(rule[direction === 'ingress' ? 'from' : 'to']).some((peer) => {
-          const named = namedNamespacePeer(peer);
-          return named !== undefined && named.namespace === target && !known.some((p) => selects(named.pods, p.labels ?? {}));
-        }),
-      ),
+      policyPeers(policy.spec, direction).some((peer) => {
+        const named = namedNamespacePeer(peer);
+        return named !== undefined && named.namespace === target && !known.some((p) => selects(named.pods, p.labels ?? {}));
+      }),
   );
 }
 

@@ -4,6 +4,7 @@
  * endpoints, the policy protects nothing. Empty selectors (every pod) are exempt: the
  * default-deny policies apply to the namespace, pods or not.
  */
+import { jsonObjects, type JsonObject } from '../core/json-fields';
 import { type Labels, NAMESPACE_NAME_LABEL } from '../core/labels';
 import { checkLabels } from '../core/validation';
 import { podLabelSets, RenderedObject, WorkloadFootprint, selects } from '../core/workloads';
@@ -159,6 +160,11 @@ export function servicedPodsHaveReadiness(selectors: readonly PodSelector[], wor
     );
 }
 
+/** The peers of every rule of a NetworkPolicy spec in `direction`: its ingress rules' `from`, or its egress rules' `to`. */
+export function policyPeers(spec: JsonObject, direction: 'ingress' | 'egress'): JsonObject[] {
+  return jsonObjects(spec[direction]).flatMap((rule) => jsonObjects(rule[direction === 'ingress' ? 'from' : 'to']));
+}
+
 /** The namespace a peer names alone, by its name label (as `{ namespace }` and `{ workload }` write it), and its pods' labels; undefined for any other peer. */
 export function namedNamespacePeer(peer: Json): { readonly namespace: string; readonly pods: Labels } | undefined {
   if (typeof peer !== 'object' || peer === null || peer.ipBlock !== undefined || peer.podSelector === undefined) return undefined;
@@ -178,18 +184,14 @@ export function namedNamespacePeer(peer: Json): { readonly namespace: string; re
 export function otherNamespacePeersMatchPods(rendered: readonly RenderedObject[], namespaces: ReadonlySet<string>): string[] {
   const peers = rendered.flatMap(({ path, object }) => {
     if (object.kind !== 'NetworkPolicy') return [];
-    const spec = (object.spec ?? {}) as Json;
-    return (['ingress', 'egress'] as const).flatMap((direction) => {
-      const rules = Array.isArray(spec[direction]) ? (spec[direction] as Json[]) : [];
-      return rules.flatMap((rule) => {
-        const listed = rule?.[direction === 'ingress' ? 'from' : 'to'];
-        return (Array.isArray(listed) ? (listed as Json[]) : []).flatMap((peer) => {
-          const named = namedNamespacePeer(peer);
-          if (named === undefined || named.namespace === object.metadata?.namespace || !namespaces.has(named.namespace)) return [];
-          return [{ path, name: object.metadata?.name ?? '', way: direction === 'ingress' ? 'ingress from' : 'egress to', ...named }];
-        });
-      });
-    });
+    const spec = (object.spec ?? {}) as JsonObject;
+    return (['ingress', 'egress'] as const).flatMap((direction) =>
+      policyPeers(spec, direction).flatMap((peer) => {
+        const named = namedNamespacePeer(peer);
+        if (named === undefined || named.namespace === object.metadata?.namespace || !namespaces.has(named.namespace)) return [];
+        return [{ path, name: object.metadata?.name ?? '', way: direction === 'ingress' ? 'ingress from' : 'egress to', ...named }];
+      }),
+    );
   });
   // most projects have no such peer: the workloads are read only for the namespaces peers name
   if (peers.length === 0) return [];
